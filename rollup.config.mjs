@@ -1,0 +1,25 @@
+// Builds dist/: the ES module library (one file per entry) and one bundled declaration file per entry.
+import typescript from "@rollup/plugin-typescript";
+import {nodeResolve} from "@rollup/plugin-node-resolve";
+import {dts} from "rollup-plugin-dts";
+
+const entries = {index: "src/index.ts"};
+const external = (id) => /^(arquero|ml-matrix|@observablehq\/|node:)/.test(id);
+
+export default [
+  {
+    input: entries,
+    external,
+    output: {dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js"},
+    plugins: [
+      nodeResolve({preferBuiltins: true}),
+      typescript({tsconfig: "./tsconfig.build.json"})
+    ]
+  },
+  ...Object.entries(entries).map(([name, input]) => ({
+    input,
+    external,
+    output: {file: `dist/${name}.d.ts`, format: "es"},
+    plugins: [dts({tsconfig: "./tsconfig.build.json"})]
+  }))
+];
