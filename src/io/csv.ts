@@ -1,0 +1,226 @@
+/**
+ * CSV text to an Arquero table, with R's `read.csv` conventions where they matter for model fitting.
+ *
+ * Arquero's own `fromCSV` is not used: checked against arquero 8.0.3, it keeps a UTF-8 byte-order mark in
+ * the first column name, reads `NA` as text, infers a column's type from its first 1000 values only (a
+ * later text value becomes `NaN`), turns `true`/`false` into booleans and ISO dates into `Date`s, silently
+ * drops one of two columns with the same name, and breaks on a column named `__proto__` (the table loses
+ * its row count). Its `table()` breaks on `__proto__` too, because it assigns names into a plain object.
+ *
+ * Rules (RFC 4180 with R's missing values):
+ * - the first record is the header; every name must be non-empty and distinct;
+ * - a leading UTF-8 byte-order mark is dropped; records end with LF, CRLF or CR;
+ * - a field that starts with `"` is quoted: it may hold commas, line breaks and `""` (one quote);
+ * - lines that are completely empty are skipped (as `read.csv` does);
+ * - an empty field, quoted or not, and `NA` (quoted or not, as in R) become `null`;
+ * - a column whose non-missing values are all numbers becomes numbers (`Inf`, `-Inf` and `NaN` as R
+ *   writes them are numbers); any other column stays text, values exactly as written. Nothing else is
+ *   converted: `TRUE`, `FALSE` and dates stay text.
+ *
+ * The module imports nothing from Node, so it works in browsers; `loadCSV` (load.ts) reads files in Node.
+ */
+import {ColumnTable} from "arquero";
+import {fail} from "../errors.js";
+
+const QUOTE = 34;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+const BOM = 0xfeff;
+
+/** A decimal number as R's `write.csv` and JavaScript write it: `-1`, `2.5`, `.5`, `1e-8`, `3.`. */
+const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+const SPECIAL: ReadonlyMap<string, number> = new Map([
+  ["Inf", Infinity],
+  ["+Inf", Infinity],
+  ["-Inf", -Infinity],
+  ["NaN", NaN]
+]);
+
+/** A parsed CSV column: numbers, or text, with `null` for missing values. */
+export type CSVColumn = (number | null)[] | (string | null)[];
+
+/**
+ * Reads CSV text into an Arquero table (see the module comment for the rules).
+ *
+ * @example
+ *   const t = readCSV('Reaction,Days,Subject\r\n249.56,0,308\r\n258.7047,1,"308"\r\n');
+ *   t.numRows();          // 2
+ *   t.array("Reaction");  // [249.56, 258.7047]
+ *   t.column("Subject");  // [308, 308]
+ */
+export function readCSV(text: string): ColumnTable {
+  if (typeof text !== "string") {
+    fail(`invalid csv text: ${describe(text)}; pass the file's contents as a string (loadCSV reads a file in node)`);
+  }
+  const reader = recordReader(text.charCodeAt(0) === BOM ? text.slice(1) : text);
+  const header = reader.next();
+  if (header === null) fail("empty csv: there is no header line; the first line must name the columns");
+  const names = checkHeader(header);
+  const cells: string[][] = names.map(() => []);
+  for (let record = reader.next(); record !== null; record = reader.next()) {
+    if (record.length !== names.length) {
+      fail(
+        `csv line ${reader.recordLine()} has ${record.length} field${record.length === 1 ? "" : "s"} but the header ` +
+          `names ${names.length} column${names.length === 1 ? "" : "s"} (${preview(names)}); ` +
+          `quote fields that contain commas and give every row one value per column`
+      );
+    }
+    for (let k = 0; k < names.length; k++) cells[k].push(record[k]);
+  }
+  return columnTable(names, cells.map(typeColumn));
+}
+
+/**
+ * Builds a table from names and columns without ever assigning a name into a plain object, so `__proto__`,
+ * `constructor` and `toString` are ordinary column names (`Object.fromEntries` defines own properties).
+ */
+function columnTable(names: string[], columns: CSVColumn[]): ColumnTable {
+  const data = Object.fromEntries(names.map((name, k) => [name, columns[k]]));
+  return new ColumnTable(data, names);
+}
+
+function checkHeader(header: string[]): string[] {
+  const seen = new Map<string, number>();
+  header.forEach((name, k) => {
+    if (name === "") {
+      fail(
+        `empty column name in the csv header (column ${k + 1}); name every column ` +
+          `(a file from R's write.csv needs row.names = FALSE)`
+      );
+    }
+    const first = seen.get(name);
+    if (first !== undefined) {
+      fail(`duplicate column name ${JSON.stringify(name)} in the csv header (columns ${first + 1} and ${k + 1}); give every column a distinct name`);
+    }
+    seen.set(name, k);
+  });
+  return header;
+}
+
+function isMissing(value: string): boolean {
+  const t = value.trim();
+  return t === "" || t === "NA";
+}
+
+function parseNumber(value: string): number | undefined {
+  const t = value.trim();
+  if (DECIMAL.test(t)) return Number(t);
+  return SPECIAL.get(t);
+}
+
+/** Numbers when every non-missing value is a number, otherwise the text as written; missing is `null`. */
+function typeColumn(raw: string[]): CSVColumn {
+  const numbers: (number | null)[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const value = raw[i];
+    if (isMissing(value)) {
+      numbers[i] = null;
+      continue;
+    }
+    const x = parseNumber(value);
+    if (x === undefined) return raw.map((v) => (isMissing(v) ? null : v));
+    numbers[i] = x;
+  }
+  return numbers;
+}
+
+interface RecordReader {
+  /** The next record's fields, or null at the end of the text. Completely empty lines are skipped. */
+  next(): string[] | null;
+  /** The line (1-based) on which the record last returned by `next` starts. */
+  recordLine(): number;
+}
+
+/** An RFC 4180 record reader over `text`, one pass, by character codes. */
+function recordReader(text: string): RecordReader {
+  const n = text.length;
+  let i = 0;
+  let line = 1;
+  let start = 1;
+
+  /** Consumes a line end at i (CRLF, LF or CR), if there is one. */
+  const lineEnd = (): boolean => {
+    const c = text.charCodeAt(i);
+    if (c === LF) i += 1;
+    else if (c === CR) i += text.charCodeAt(i + 1) === LF ? 2 : 1;
+    else return false;
+    line++;
+    return true;
+  };
+
+  const quoted = (): string => {
+    const opened = line;
+    let value = "";
+    let from = ++i;
+    for (;;) {
+      const q = text.indexOf('"', from);
+      if (q < 0) {
+        fail(`unterminated quoted field starting on csv line ${opened}; end it with a double quote and write a quote inside it as ""`);
+      }
+      line += countLineBreaks(text, from, q);
+      if (text.charCodeAt(q + 1) === QUOTE) {
+        value += text.slice(from, q + 1);
+        from = q + 2;
+      } else {
+        value += text.slice(from, q);
+        i = q + 1;
+        return value;
+      }
+    }
+  };
+
+  const unquoted = (): string => {
+    const from = i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === COMMA || c === LF || c === CR) break;
+      i++;
+    }
+    return text.slice(from, i);
+  };
+
+  return {
+    next() {
+      let blank = true;
+      while (blank && i < n) blank = lineEnd();
+      if (i >= n) return null;
+      start = line;
+      const fields: string[] = [];
+      for (;;) {
+        const wasQuoted = text.charCodeAt(i) === QUOTE;
+        fields.push(wasQuoted ? quoted() : unquoted());
+        if (i >= n || lineEnd()) return fields;
+        if (text.charCodeAt(i) === COMMA) {
+          i++;
+          continue;
+        }
+        // only a quoted field can stop anywhere else
+        fail(
+          `unexpected ${JSON.stringify(text[i])} after a closing quote on csv line ${line}; ` +
+            `a field that starts with a quote must end with one, and a quote inside it is written as ""`
+        );
+      }
+    },
+    recordLine: () => start
+  };
+}
+
+function countLineBreaks(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let j = from; j < to; j++) {
+    const c = text.charCodeAt(j);
+    if (c === LF || (c === CR && text.charCodeAt(j + 1) !== LF)) count++;
+  }
+  return count;
+}
+
+function preview(names: string[]): string {
+  return names.length <= 6 ? names.join(", ") : `${names.slice(0, 6).join(", ")}, …`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value instanceof Uint8Array) return "bytes (a Uint8Array)";
+  return typeof value;
+}

@@ -1,0 +1,2 @@
+export {readCSV} from "./csv.js";
+export type {CSVColumn} from "./csv.js";

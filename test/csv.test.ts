@@ -1,0 +1,178 @@
+import {readdirSync} from "node:fs";
+import {fileURLToPath} from "node:url";
+import type {ColumnTable} from "arquero";
+import {describe, expect, test} from "vitest";
+import {LmmError} from "../src/errors.js";
+import {readCSV} from "../src/io/index.js";
+import {loadCSV, loadCSVSync} from "../src/io/load.js";
+import {fitReferences} from "./helpers/reference.js";
+
+const datasets = fileURLToPath(new URL("../datasets/", import.meta.url));
+
+/** A column's values as a plain array (fails the test when there is no such column). */
+function values(t: ColumnTable, name: string): unknown[] {
+  const column = t.column(name);
+  expect(column, `column ${name}`).toBeDefined();
+  return Array.from(column!);
+}
+
+/** The table's columns as plain arrays, by name. */
+function columns(text: string): Record<string, unknown[]> {
+  const t = readCSV(text);
+  return Object.fromEntries(t.columnNames().map((name) => [name, values(t, name)]));
+}
+
+describe("readCSV", () => {
+  test("drops a UTF-8 byte-order mark", () => {
+    const t = readCSV("\uFEFFReaction,Days\n249.56,0\n");
+    expect(t.columnNames()).toEqual(["Reaction", "Days"]);
+    expect(t.array("Reaction")).toEqual([249.56]);
+  });
+
+  test("reads CRLF, LF and CR line ends, and a last line without one", () => {
+    expect(columns("a,b\r\n1,2\r\n3,4\r\n")).toEqual({a: [1, 3], b: [2, 4]});
+    expect(columns("a,b\r1,2\r3,4")).toEqual({a: [1, 3], b: [2, 4]});
+    expect(columns("a,b\n1,2\r\n3,4")).toEqual({a: [1, 3], b: [2, 4]});
+  });
+
+  test("reads quoted fields with commas, doubled quotes and line breaks", () => {
+    const c = columns('name,note,n\n"Smith, J.","he said ""hi""",1\r\n"two\r\nlines","""",2\n');
+    expect(c.name).toEqual(["Smith, J.", "two\r\nlines"]);
+    expect(c.note).toEqual(['he said "hi"', '"']);
+    expect(c.n).toEqual([1, 2]);
+  });
+
+  test("quoted numbers are numbers, as in R's read.csv", () => {
+    expect(columns('Subject,Days\n"308",0\n"309",1\n')).toEqual({Subject: [308, 309], Days: [0, 1]});
+  });
+
+  test("empty cells and NA, quoted or not, become null", () => {
+    const c = columns('x,g\n1,a\n,NA\nNA,""\n"NA",b\n 2 ,\n');
+    expect(c.x).toEqual([1, null, null, null, 2]);
+    expect(c.g).toEqual(["a", null, null, "b", null]);
+  });
+
+  test("a trailing comma is an empty last field", () => {
+    expect(columns("a,b\n1,\n")).toEqual({a: [1], b: [null]});
+  });
+
+  test("numbers in every spelling R writes, including Inf and NaN", () => {
+    const x = readCSV("x\n-1\n2.5\n.5\n1e-8\n-3.2E+4\nInf\n-Inf\nNaN\n").array("x") as number[];
+    expect(x.slice(0, 5)).toEqual([-1, 2.5, 0.5, 1e-8, -32000]);
+    expect(x[5]).toBe(Infinity);
+    expect(x[6]).toBe(-Infinity);
+    expect(x[7]).toBeNaN();
+  });
+
+  test("a column mixing numbers and text stays text, however late the text comes", () => {
+    expect(columns("g\n1\nb\n2\n")).toEqual({g: ["1", "b", "2"]});
+    // arquero's fromCSV types a column by its first 1000 values and turns later text into NaN
+    const late = Array.from({length: 1500}, (_, i) => (i < 1200 ? String(i) : "x")).join("\n");
+    const g = readCSV(`g\n${late}\n`).array("g") as unknown[];
+    expect(g[0]).toBe("0");
+    expect(g[1199]).toBe("1199");
+    expect(g[1300]).toBe("x");
+  });
+
+  test("TRUE/FALSE, true/false and dates stay text", () => {
+    expect(columns("a,b,c\nTRUE,true,2020-01-01\nFALSE,false,2020-01-02\n")).toEqual({
+      a: ["TRUE", "FALSE"],
+      b: ["true", "false"],
+      c: ["2020-01-01", "2020-01-02"]
+    });
+  });
+
+  test("columns named __proto__, constructor and toString are ordinary columns", () => {
+    const t = readCSV("__proto__,constructor,toString,hasOwnProperty\n1,a,3,x\n2,b,4,y\n");
+    expect(t.columnNames()).toEqual(["__proto__", "constructor", "toString", "hasOwnProperty"]);
+    expect(t.numRows()).toBe(2);
+    expect(values(t, "__proto__")).toEqual([1, 2]);
+    expect(values(t, "constructor")).toEqual(["a", "b"]);
+    expect(values(t, "toString")).toEqual([3, 4]);
+    expect(t.get("__proto__", 1)).toBe(2);
+    expect(t.array("hasOwnProperty")).toEqual(["x", "y"]);
+  });
+
+  test("skips empty lines", () => {
+    expect(columns("a,b\n\n1,2\n\r\n3,4\n\n")).toEqual({a: [1, 3], b: [2, 4]});
+  });
+
+  test("a header alone gives a table without rows", () => {
+    const t = readCSV("a,b\n");
+    expect(t.columnNames()).toEqual(["a", "b"]);
+    expect(t.numRows()).toBe(0);
+  });
+
+  test("text values keep their spaces; names are kept as written", () => {
+    expect(columns('my var,g\n1, a \n')).toEqual({"my var": [1], g: [" a "]});
+  });
+
+  test("a duplicated column name is an error that names it", () => {
+    expect(() => readCSV("a,b,a\n1,2,3\n")).toThrow(LmmError);
+    expect(() => readCSV("a,b,a\n1,2,3\n")).toThrow('duplicate column name "a" in the csv header (columns 1 and 3)');
+  });
+
+  test("errors name the line and the fix", () => {
+    expect(() => readCSV("")).toThrow("empty csv: there is no header line");
+    expect(() => readCSV("\n\n")).toThrow("empty csv");
+    expect(() => readCSV(",a\n1,2\n")).toThrow("empty column name in the csv header (column 1)");
+    expect(() => readCSV("a,b\n1,2\n3,4,5\n")).toThrow("csv line 3 has 3 fields but the header names 2 columns (a, b)");
+    expect(() => readCSV("a,b\n1,2\n3\n")).toThrow("csv line 3 has 1 field but");
+    expect(() => readCSV('a,b\n1,"x\n2,3\n')).toThrow("unterminated quoted field starting on csv line 2");
+    expect(() => readCSV('a,b\n"x\ny","1"z\n')).toThrow('unexpected "z" after a closing quote on csv line 3');
+    expect(() => readCSV(42 as unknown as string)).toThrow("invalid csv text: number");
+  });
+});
+
+/** Rows of every data set in datasets/, from datasets/README.md. */
+const rows: Record<string, number> = {
+  sleepstudy: 180,
+  Dyestuff: 30,
+  Dyestuff2: 30,
+  Penicillin: 144,
+  Pastes: 60,
+  InstEval: 73421,
+  cake: 270,
+  voteincome: 1500,
+  Exam: 4059,
+  Produc: 816,
+  Grunfeld: 200
+};
+
+describe("datasets", () => {
+  test("datasets/ holds exactly the documented data sets", () => {
+    const files = readdirSync(datasets).filter((f) => f.endsWith(".csv")).map((f) => f.slice(0, -4));
+    expect(files.sort()).toEqual(Object.keys(rows).sort());
+  });
+
+  test.each(Object.entries(rows))("%s loads with %i rows and no missing values", async (name, n) => {
+    const t = await loadCSV(`${datasets}${name}.csv`);
+    expect(t.numRows()).toBe(n);
+    for (const column of t.columnNames()) {
+      const values = t.array(column) as unknown[];
+      expect(values.length).toBe(n);
+      expect(values.every((v) => v !== null && (typeof v === "string" || Number.isFinite(v)))).toBe(true);
+    }
+  });
+
+  test("column types follow R: numeric codes are numbers, factor labels text", () => {
+    const sleep = loadCSVSync(`${datasets}sleepstudy.csv`);
+    expect(sleep.columnNames()).toEqual(["Reaction", "Days", "Subject"]);
+    expect(sleep.get("Reaction", 0)).toBe(249.56);
+    expect(sleep.get("Subject", 0)).toBe(308);
+    const exam = loadCSVSync(`${datasets}Exam.csv`);
+    expect(exam.get("vr", 0)).toBe("mid 50%");
+    expect(exam.get("normexam", 0)).toBe(0.2613242);
+    const pastes = loadCSVSync(`${datasets}Pastes.csv`);
+    expect(pastes.get("sample", 0)).toBe("A:a");
+  });
+
+  test("each lme4 reference fit used every row of its data set", () => {
+    for (const ref of fitReferences()) expect([ref.id, ref.nobs]).toEqual([ref.id, rows[ref.dataset]]);
+  });
+
+  test("a missing file is an error that names the path", async () => {
+    await expect(loadCSV("datasets/no-such.csv")).rejects.toThrow("cannot read csv file datasets/no-such.csv: no such file");
+    expect(() => loadCSVSync("datasets")).toThrow("it is a directory");
+  });
+});
