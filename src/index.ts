@@ -1,1 +1,5 @@
 export const version = "0.1.0";
+export {lmer, LinearMixedModel, type LmerOptions, type OptimizerRecord, type RanefColumns, type VarCorrRow} from "./lmm/index.js";
+export {formula, parseFormula} from "./formula/index.js";
+export {modelFrame, type ModelFrame, type FrameOptions} from "./frame/index.js";
+export {LmmError} from "./errors.js";

@@ -1,0 +1,77 @@
+import type {Expr, VarRef} from "../formula/ast.js";
+import {evaluate} from "../formula/evaluate.js";
+import {fail} from "../errors.js";
+import type {DataSource} from "./source.js";
+
+/**
+ * A formula variable evaluated on every row of the source: numbers (NaN where missing) or categories
+ * (null where missing).
+ */
+export type Variable =
+  | {kind: "numeric"; label: string; values: Float64Array}
+  | {kind: "category"; label: string; values: unknown[]};
+
+/** Whether a cell counts as missing: null, undefined, NaN or an empty string. */
+export const isMissing = (v: unknown): boolean =>
+  v == null || (typeof v === "number" && Number.isNaN(v)) || v === "";
+
+/** Whether every present value of a column is a number. */
+export function isNumericColumn(values: ArrayLike<unknown>): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!isMissing(v) && typeof v !== "number") return false;
+  }
+  return true;
+}
+
+/** Names the columns of the source for an "unknown column" message. */
+function unknownColumn(name: string, source: DataSource): never {
+  const shown = source.names.slice(0, 20).join(", ") + (source.names.length > 20 ? ", …" : "");
+  return fail(`unknown column: ${name} (the data has ${shown}); check the spelling or add the column`);
+}
+
+/** A source column as numbers, refusing text. */
+export function numericColumn(source: DataSource, name: string, usedIn: string): Float64Array {
+  if (!source.has(name)) unknownColumn(name, source);
+  const values = source.values(name);
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (isMissing(v)) out[i] = NaN;
+    else if (typeof v === "number") out[i] = v;
+    else fail(`column ${name} holds text (${JSON.stringify(v)}) but ${usedIn} needs numbers; convert it or use it as a factor`);
+  }
+  return out;
+}
+
+/**
+ * Evaluates a variable of the formula on every row.
+ *
+ * @example
+ *   evaluateVariable({label: "log(gsp)", expr, factor: false, columns: ["gsp"]}, source).kind; // "numeric"
+ */
+export function evaluateVariable(ref: VarRef, source: DataSource): Variable {
+  const n = source.rows;
+  const expr = stripParens(ref.expr);
+  if (expr.type === "name") {
+    if (!source.has(expr.name)) unknownColumn(expr.name, source);
+    const values = source.values(expr.name);
+    if (ref.factor || !isNumericColumn(values)) {
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) out[i] = isMissing(values[i]) ? null : values[i];
+      return {kind: "category", label: ref.label, values: out};
+    }
+    return {kind: "numeric", label: ref.label, values: numericColumn(source, expr.name, ref.label)};
+  }
+  const values = evaluate(expr, (name) => numericColumn(source, name, ref.label), n);
+  if (ref.factor) {
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = Number.isNaN(values[i]) ? null : values[i];
+    return {kind: "category", label: ref.label, values: out};
+  }
+  return {kind: "numeric", label: ref.label, values};
+}
+
+function stripParens(expr: Expr): Expr {
+  return expr.type === "paren" ? stripParens(expr.expr) : expr;
+}

@@ -1,0 +1,2 @@
+export {cholesky} from "./cholesky.js";
+export {solveLower, solveLowerTranspose, rightSolveLowerTranspose} from "./triangular.js";

@@ -1,0 +1,87 @@
+import {EigenvalueDecomposition, Matrix} from "ml-matrix";
+
+/**
+ * Finite-difference gradient and Hessian of f at x by central differences with step `delta` (lme4's
+ * `deriv12`, delta 1e-4). Parameters on their lower bound are held fixed (their rows are left out).
+ *
+ * Reference: Nocedal & Wright, Numerical Optimization (2nd ed.), §8.1 (finite-difference derivatives).
+ *
+ * @example
+ *   const {gradient, hessian} = derivatives((x) => x[0] ** 2, Float64Array.of(1), [0]); // [2], [[2]]
+ */
+export function derivatives(f: (x: Float64Array) => number, x: Float64Array, free: number[], delta = 1e-4) {
+  const m = free.length;
+  const f0 = f(x);
+  const at = (changes: [number, number][]) => {
+    const y = x.slice();
+    for (const [i, d] of changes) y[free[i]] += d;
+    return f(y);
+  };
+  const gradient = new Float64Array(m);
+  const hessian = new Float64Array(m * m);
+  const plus = new Float64Array(m), minus = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    plus[i] = at([[i, delta]]);
+    minus[i] = at([[i, -delta]]);
+    gradient[i] = (plus[i] - minus[i]) / (2 * delta);
+    hessian[i * m + i] = (plus[i] - 2 * f0 + minus[i]) / (delta * delta);
+  }
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < i; j++) {
+      const fpp = at([[i, delta], [j, delta]]);
+      const fmm = at([[i, -delta], [j, -delta]]);
+      const h = (fpp - plus[i] - plus[j] + 2 * f0 - minus[i] - minus[j] + fmm) / (2 * delta * delta);
+      hessian[i * m + j] = hessian[j * m + i] = h;
+    }
+  }
+  return {gradient, hessian};
+}
+
+/**
+ * lme4's convergence checks on the finite-difference derivatives: the gradient scaled by the Hessian's
+ * Cholesky factor (tolerance 2e-3), a Hessian that is not positive definite, and a very large ratio of
+ * its eigenvalues. Returns warnings, worded as lme4's, for the result.
+ *
+ * Reference: lme4's `checkConv` (lmerControl: check.conv.grad tol 2e-3, check.conv.hess tol 1e-6).
+ *
+ * @example
+ *   convergenceWarnings(Float64Array.of(1e-7), Float64Array.of(2)); // []
+ */
+export function convergenceWarnings(gradient: Float64Array, hessian: Float64Array): string[] {
+  const m = gradient.length;
+  if (m === 0) return [];
+  const warnings: string[] = [];
+  const H = new Matrix(m, m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) H.set(i, j, hessian[i * m + j]);
+  const eig = new EigenvalueDecomposition(H, {assumeSymmetric: true}).realEigenvalues;
+  const negative = eig.filter((e) => e < 0).length;
+  if (negative > 0) {
+    warnings.push(`Model failed to converge: degenerate Hessian with ${negative} negative eigenvalue${negative > 1 ? "s" : ""}`);
+    return warnings;
+  }
+  // scaled gradient: solve(chol(H), g), chol upper
+  const Lh = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = hessian[i * m + j];
+      for (let k = 0; k < j; k++) s -= Lh[i * m + k] * Lh[j * m + k];
+      Lh[i * m + j] = i === j ? Math.sqrt(Math.max(s, 0)) : s / Lh[j * m + j];
+    }
+  }
+  const scaled = gradient.slice();
+  for (let i = m - 1; i >= 0; i--) {
+    let s = scaled[i];
+    for (let k = i + 1; k < m; k++) s -= Lh[k * m + i] * scaled[k];
+    scaled[i] = s / Lh[i * m + i];
+  }
+  let worst = 0, at = 0;
+  scaled.forEach((v, i) => {
+    if (!(Math.abs(v) <= worst)) (worst = Math.abs(v)), (at = i);
+  });
+  if (!(worst < 2e-3)) {
+    warnings.push(`Model failed to converge with max|grad| = ${worst.toPrecision(6)} (tol = 0.002, component ${at + 1})`);
+  }
+  const max = Math.max(...eig), min = Math.min(...eig);
+  if (min / max < 1e-6) warnings.push("Model is nearly unidentifiable: very large eigenvalue ratio - Rescale variables?");
+  return warnings;
+}

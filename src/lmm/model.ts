@@ -1,0 +1,274 @@
+import type {Blocked} from "./blocks.js";
+import {factorSummary, profiledCriterion} from "./criterion.js";
+import {templates, thetaNames} from "./lambda.js";
+import {factorAt, type MixedModelStructure} from "./objective.js";
+import {conditionalBlocks, plsSolution, unscaledVcov} from "./solution.js";
+
+/** The optimizer's record of a fit (MixedModels.jl's `OptSummary`). */
+export interface OptimizerRecord {
+  name: string;
+  /** Criterion evaluations of the optimizer (restarts included; derivative checks not). */
+  evaluations: number;
+  seconds: number;
+  converged: boolean;
+  message: string;
+  initial: Float64Array;
+  final: Float64Array;
+  /** The criterion at `final`. */
+  criterion: number;
+  /** What happened after the optimizer stopped (edge restart, boundary snapping). */
+  log: string[];
+}
+
+/** A row of lme4's `as.data.frame(VarCorr(m))`. */
+export interface VarCorrRow {
+  grp: string;
+  var1: string | null;
+  var2: string | null;
+  /** Variance or covariance. */
+  vcov: number;
+  /** Standard deviation, or correlation when `var2` is set. */
+  sdcor: number;
+}
+
+/** Conditional modes as lme4's `as.data.frame(ranef(m, condVar = TRUE))`, column-wise. */
+export interface RanefColumns {
+  grpvar: string[];
+  term: string[];
+  grp: string[];
+  condval: number[];
+  condsd: number[];
+}
+
+/**
+ * A fitted linear mixed-effects model. Every field lme4 reports, with ASCII names beside the Greek ones:
+ * `beta` (β̂, as an array) and `fixef` (by name), `theta` (θ̂), `sigma` (σ̂).
+ *
+ * @example
+ *   const m = lmer("Reaction ~ Days + (Days | Subject)", sleepstudy);
+ *   m.sigma; // 25.5918
+ *   m.varCorr[2]; // {grp: "Subject", var1: "(Intercept)", var2: "Days", vcov: 9.604, sdcor: 0.0656}
+ */
+export class LinearMixedModel {
+  /** The formula as given. */
+  readonly formula: string;
+  readonly REML: boolean;
+  /** Number of observations used. */
+  readonly nobs: number;
+  /** Levels of each grouping factor, by its name. */
+  readonly ngrps: Record<string, number>;
+  /** Fixed-effect names (aliased columns dropped). */
+  readonly fixefNames: string[];
+  /** β̂ in the order of `fixefNames`. */
+  readonly beta: Float64Array;
+  /** β̂ by name. */
+  readonly fixef: Record<string, number>;
+  /** Standard errors of β̂ by name. */
+  readonly se: Record<string, number>;
+  /** Var(β̂) = σ̂² (R_XᵀR_X)⁻¹, in fixef's order. */
+  readonly vcov: number[][];
+  /** θ̂: the relative covariance parameters, lme4's order. */
+  readonly theta: Float64Array;
+  /** lme4's names of θ (`Subject.(Intercept)`, `Subject.Days.(Intercept)`, …). */
+  readonly thetaNames: string[];
+  /** σ̂, the residual standard deviation. */
+  readonly sigma: number;
+  /** Variance components as `as.data.frame(VarCorr(m))`. */
+  readonly varCorr: VarCorrRow[];
+  /** Fitted values `Xβ̂ + Zb̃ + offset` for the rows used. */
+  readonly fitted: Float64Array;
+  /** Response minus fitted values. */
+  readonly residuals: Float64Array;
+  /** The REML criterion at the estimates (REML fits), else null. */
+  readonly REMLcrit: number | null;
+  /** −2 log L at the estimates on the ML scale (for a REML fit, lme4's `deviance(m, REML = FALSE)`). */
+  readonly deviance: number;
+  /** The log-likelihood (the REML log-likelihood for REML fits, as lme4 reports it). */
+  readonly logLik: number;
+  /** Number of parameters: β, θ and σ. */
+  readonly df: number;
+  readonly AIC: number;
+  readonly BIC: number;
+  readonly isSingular: boolean;
+  /** Dropped rows and columns, singular fit, convergence: every warning of the fit. */
+  readonly warnings: string[];
+  readonly optimizer: OptimizerRecord;
+  /** The spherical conditional modes ũ per term (b̃ = Λũ). */
+  readonly u: Float64Array[];
+  /** The conditional modes b̃ per term, level-major. */
+  readonly b: Float64Array[];
+  /** The model's structure (frame and cross-products), shared with refits. */
+  readonly structure: MixedModelStructure;
+  /** The factor L_θ̂. */
+  readonly L: Blocked;
+  #ranef: RanefColumns | null = null;
+
+  constructor(structure: MixedModelStructure, theta: Float64Array, isSingular: boolean, warnings: string[], optimizer: OptimizerRecord) {
+    const {frame, REML} = structure;
+    const {n} = frame;
+    const L = factorAt(structure, theta);
+    const p = frame.X.length;
+    const pieces = factorSummary(L);
+    const {beta, u} = plsSolution(L);
+    const T = templates(structure.A.sizes, theta);
+    const sigma2 = pieces.r2 / (REML ? n - p : n);
+    const sigma = Math.sqrt(sigma2);
+    const V = unscaledVcov(L);
+
+    this.structure = structure;
+    this.L = L;
+    this.formula = frame.spec.text;
+    this.REML = REML;
+    this.nobs = n;
+    this.ngrps = {};
+    for (const t of frame.terms) this.ngrps[t.group] = t.levels.length;
+    this.fixefNames = frame.xNames.slice();
+    this.beta = beta;
+    this.fixef = {};
+    this.se = {};
+    this.vcov = [];
+    for (let a = 0; a < p; a++) {
+      this.fixef[frame.xNames[a]] = beta[a];
+      this.se[frame.xNames[a]] = Math.sqrt(sigma2 * V[a * p + a]);
+      this.vcov.push(Array.from({length: p}, (_, b) => sigma2 * V[a * p + b]));
+    }
+    this.theta = theta;
+    this.thetaNames = thetaNames(frame.terms.map((t) => ({group: t.name, names: t.names})));
+    this.sigma = sigma;
+    this.u = u;
+    this.b = u.map((ui, i) => {
+      const pi = frame.terms[i].p, Ti = T[i];
+      const bi = new Float64Array(ui.length);
+      for (let h = 0; h < frame.terms[i].levels.length; h++) {
+        for (let a = 0; a < pi; a++) {
+          let s = 0;
+          for (let c = 0; c <= a; c++) s += Ti[a * pi + c] * ui[h * pi + c];
+          bi[h * pi + a] = s;
+        }
+      }
+      return bi;
+    });
+    this.varCorr = varCorrRows(frame.terms, T, sigma);
+    const fitted = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      let s = frame.offset ? frame.offset[r] : 0;
+      for (let a = 0; a < p; a++) s += frame.X[a][r] * beta[a];
+      frame.terms.forEach((t, i) => {
+        const o = t.refs[r] * t.p;
+        for (let c = 0; c < t.p; c++) s += t.Z[r * t.p + c] * this.b[i][o + c];
+      });
+      fitted[r] = s;
+    }
+    this.fitted = fitted;
+    this.residuals = frame.y.map((y, r) => y - fitted[r]);
+    const ml = profiledCriterion(pieces, n, p, structure.logDetW, false);
+    this.REMLcrit = REML ? profiledCriterion(pieces, n, p, structure.logDetW, true) : null;
+    this.deviance = ml;
+    this.logLik = -(REML ? this.REMLcrit! : ml) / 2;
+    this.df = p + theta.length + 1;
+    this.AIC = -2 * this.logLik + 2 * this.df;
+    this.BIC = -2 * this.logLik + this.df * Math.log(n);
+    this.isSingular = isSingular;
+    this.warnings = warnings;
+    this.optimizer = optimizer;
+  }
+
+  /** The residual variance σ̂². */
+  get sigma2(): number {
+    return this.sigma * this.sigma;
+  }
+
+  /** Conditional modes with their conditional standard deviations (computed on first use). */
+  get ranef(): RanefColumns {
+    if (!this.#ranef) this.#ranef = ranefColumns(this);
+    return this.#ranef;
+  }
+
+  /** The JSON contract of `lmm fit --json` (the field names of lme4's reference files). */
+  toJSON() {
+    const finite = (x: number) => (Number.isFinite(x) ? x : null);
+    return {
+      formula: this.formula,
+      REML: this.REML,
+      nobs: this.nobs,
+      ngrps: this.ngrps,
+      fixef: this.fixef,
+      se: this.se,
+      vcov: this.vcov,
+      theta: Array.from(this.theta),
+      theta_names: this.thetaNames,
+      sigma: this.sigma,
+      varcorr: this.varCorr.map((r) => ({...r, vcov: finite(r.vcov), sdcor: finite(r.sdcor)})),
+      logLik: this.logLik,
+      df: this.df,
+      AIC: this.AIC,
+      BIC: this.BIC,
+      deviance: this.deviance,
+      REMLcrit: this.REMLcrit,
+      isSingular: this.isSingular,
+      ranef: this.ranef,
+      fitted: Array.from(this.fitted),
+      residuals: Array.from(this.residuals),
+      warnings: this.warnings,
+      optimizer: {
+        name: this.optimizer.name,
+        evaluations: this.optimizer.evaluations,
+        seconds: this.optimizer.seconds,
+        converged: this.optimizer.converged,
+        initial: Array.from(this.optimizer.initial),
+        final: Array.from(this.optimizer.final)
+      }
+    };
+  }
+}
+
+function varCorrRows(terms: MixedModelStructure["frame"]["terms"], T: Float64Array[], sigma: number): VarCorrRow[] {
+  const rows: VarCorrRow[] = [];
+  terms.forEach((t, i) => {
+    const p = t.p, Ti = T[i];
+    const S = new Float64Array(p * p);
+    for (let a = 0; a < p; a++) {
+      for (let b = 0; b < p; b++) {
+        let s = 0;
+        for (let c = 0; c <= Math.min(a, b); c++) s += Ti[a * p + c] * Ti[b * p + c];
+        S[a * p + b] = sigma * sigma * s;
+      }
+    }
+    for (let a = 0; a < p; a++) rows.push({grp: t.name, var1: t.names[a], var2: null, vcov: S[a * p + a], sdcor: Math.sqrt(S[a * p + a])});
+    for (let a = 0; a < p; a++) {
+      for (let b = a + 1; b < p; b++) {
+        const v = S[a * p + b];
+        rows.push({grp: t.name, var1: t.names[a], var2: t.names[b], vcov: v, sdcor: v / Math.sqrt(S[a * p + a] * S[b * p + b])});
+      }
+    }
+  });
+  rows.push({grp: "Residual", var1: null, var2: null, vcov: sigma * sigma, sdcor: sigma});
+  return rows;
+}
+
+function ranefColumns(m: LinearMixedModel): RanefColumns {
+  const {terms} = m.structure.frame;
+  const M = conditionalBlocks(m.L);
+  const T = templates(m.structure.A.sizes, m.theta);
+  const out: RanefColumns = {grpvar: [], term: [], grp: [], condval: [], condsd: []};
+  const groups = [...new Set(terms.map((t) => t.group))];
+  for (const group of groups) {
+    terms.forEach((t, i) => {
+      if (t.group !== group) return;
+      const p = t.p, Ti = T[i];
+      for (let a = 0; a < p; a++) {
+        for (let h = 0; h < t.levels.length; h++) {
+          // (T M Tᵀ)[a][a]
+          let v = 0;
+          for (let c = 0; c <= a; c++) for (let d = 0; d <= a; d++) v += Ti[a * p + c] * M[i][h * p * p + c * p + d] * Ti[a * p + d];
+          out.grpvar.push(group);
+          out.term.push(t.names[a]);
+          out.grp.push(t.levels[h]);
+          out.condval.push(m.b[i][h * p + a]);
+          out.condsd.push(m.sigma * Math.sqrt(Math.max(v, 0)));
+        }
+      }
+    });
+  }
+  return out;
+}
