@@ -68,5 +68,9 @@ export interface ModelSpec {
   terms: Term[];
   /** Inner expressions of `offset(...)` calls. */
   offsets: VarRef[];
+  /**
+   * In lme4's findbars order: terms as written; `(x || g)` as `(1 | g)` then `(0 + x | g)`; `g1/g2` as `g2:g1`
+   * then `g1`. (lme4 later reorders terms by number of levels; that belongs to the model frame.)
+   */
   random: RandomSpec[];
 }

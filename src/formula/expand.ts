@@ -1,0 +1,34 @@
+/**
+ * A parsed formula to its {@link ModelSpec}: response, fixed terms, offsets and random-effects terms.
+ */
+import {fail} from "../errors.js";
+import type {FormulaAST, ModelSpec, RandomSpec, VarRef} from "./ast.js";
+import {randomSpecs} from "./random.js";
+import {expandTerms} from "./terms.js";
+import {quote} from "./syntax-error.js";
+import {toVarRef} from "./variable.js";
+
+/**
+ * Expands a parsed formula as lme4's `lFormula` does: the fixed part by R's `terms.formula` rules
+ * (see {@link expandTerms}), the random-effects terms `(x | g)`, `(x || g)`, `tag(x | g)` anywhere among the
+ * terms joined by `+` in order of appearance (see {@link randomSpecs}), and `offset(x)` terms into `offsets`.
+ *
+ * @example
+ *   const spec = expandFormula(parseFormula("Reaction ~ Days + (Days | Subject)"));
+ *   spec.terms.map((t) => t.label);  // ["Days"]
+ *   spec.random[0].groupLabel;       // "Subject"
+ * @see Bates, Mächler, Bolker & Walker (2015), Fitting Linear Mixed-Effects Models Using lme4, JSS 67(1),
+ *   section 2; R Core Team, `?formula`.
+ */
+export function expandFormula(ast: FormulaAST): ModelSpec {
+  const {text} = ast;
+  const response = toVarRef(ast.response, text);
+  if (response.factor) fail(`the response ${response.label} in ${quote(text)} cannot be a factor: use a numeric column`);
+  const random: RandomSpec[] = [];
+  const offsets: VarRef[] = [];
+  const {intercept, terms} = expandTerms(ast.rhs, text, {
+    random: (bar) => random.push(...randomSpecs(bar, text)),
+    offset: (variable) => offsets.push(variable),
+  });
+  return {text, response, intercept, terms, offsets, random};
+}

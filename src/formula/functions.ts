@@ -1,0 +1,30 @@
+/**
+ * The whitelist of functions a formula may call. Nothing outside these lists is ever evaluated.
+ */
+
+/** Elementwise transforms usable in terms and inside each other: `log(x + 1)`, `I(age^2)`, `sqrt(abs(x))`. */
+export const transforms: ReadonlyMap<string, (x: number) => number> = new Map([
+  ["log", Math.log],
+  ["exp", Math.exp],
+  ["sqrt", Math.sqrt],
+  ["abs", Math.abs],
+  ["I", (x: number) => x],
+]);
+
+/** Calls with a meaning in the formula itself rather than a value: a factor, an offset, a random term. */
+export const formulaCalls: readonly string[] = ["factor", "offset", "tag"];
+
+/** All supported function names, for messages. */
+export const supportedFunctions: readonly string[] = [...transforms.keys(), ...formulaCalls];
+
+/**
+ * The message for an unsupported function `name` found in `where`, naming the supported ones and the fix.
+ *
+ * @example
+ *   unsupportedFunction("scale", '"y ~ scale(x)"');
+ *   // "unsupported function scale() in "y ~ scale(x)": use log, exp, sqrt, abs, I, factor, offset or tag, ..."
+ */
+export function unsupportedFunction(name: string, where: string, supported: readonly string[] = supportedFunctions): string {
+  const names = supported.slice(0, -1).join(", ") + " or " + supported[supported.length - 1];
+  return `unsupported function ${name}() in ${where}: use ${names}, or add the transformed column to the data`;
+}

@@ -1,0 +1,12 @@
+export type {BinaryOp, Expr, FormulaAST, ModelSpec, RandomSpec, Span, Term, VarRef} from "./ast.js";
+export {deparse} from "./deparse.js";
+export {evaluate} from "./evaluate.js";
+export {expandFormula} from "./expand.js";
+export {formatNumber} from "./format-number.js";
+export {formula} from "./formula.js";
+export {supportedFunctions} from "./functions.js";
+export {parseExpression, parseFormula} from "./parse.js";
+export {expandTerms, type Bar, type ExpandedTerms, type TermHooks} from "./terms.js";
+export {randomSpecs} from "./random.js";
+export {tokenize, type Token, type TokenKind} from "./tokenize.js";
+export {columnsOf, toVarRef} from "./variable.js";

@@ -1,0 +1,155 @@
+/**
+ * The parser of the formula language: `response ~ rhs` into a {@link FormulaAST}, by precedence climbing over
+ * R's operator table. `|` and `||` are accepted only inside parentheses or call arguments, as in `(Days | Subject)`.
+ */
+import {fail} from "../errors.js";
+import type {BinaryOp, Expr, FormulaAST} from "./ast.js";
+import {quote, syntaxError} from "./syntax-error.js";
+import {tokenize, type Token} from "./tokenize.js";
+
+/**
+ * Binding power of the binary operators, lowest first, as in R's `?Syntax`: `|` `||`, `+ -`, `* /`, `%in%`, `:`.
+ * Unary `-` `+` bind tighter than all of these and `^` (right associative) tighter still.
+ */
+export const binaryPrecedence: ReadonlyMap<string, number> = new Map([
+  ["|", 1], ["||", 1], ["+", 2], ["-", 2], ["*", 3], ["/", 3], ["%in%", 4], [":", 5],
+]);
+export const unaryPrecedence = 6;
+export const powerPrecedence = 7;
+
+const example = '"Reaction ~ Days + (Days | Subject)"';
+
+/**
+ * Parses `response ~ rhs`. Errors name the position (from 1) and quote the formula.
+ *
+ * @example
+ *   parseFormula("Reaction ~ Days + (Days | Subject)").rhs.type; // "binary"
+ * @see R Core Team, R Language Definition, section 10.4 "Expressions" (operator precedence: `?Syntax`).
+ */
+export function parseFormula(text: string): FormulaAST {
+  if (text.trim() === "") fail(`empty formula: write response ~ terms, as in ${example}`);
+  const p = parser(text);
+  if (p.peek().kind === "~") fail(`formula ${quote(text)} has no response: write it before "~", as in ${example}`);
+  const response = p.expression(1);
+  const tilde = p.peek();
+  if (tilde.kind === "end") fail(`formula ${quote(text)} has no "~": write response ~ terms, as in ${example}`);
+  if (tilde.kind !== "~") p.unexpected(tilde, 'expected "~" between the response and the terms');
+  p.next();
+  const rhs = p.expression(1);
+  const after = p.peek();
+  if (after.kind === "~") syntaxError(text, after.start, 'a second "~"', 'a formula has one "~": response ~ terms');
+  if (after.kind !== "end") p.unexpected(after);
+  return {text, response, rhs};
+}
+
+/**
+ * Parses one expression without `~`, such as `I(age^2)` or `log(x + 1)`.
+ *
+ * @example
+ *   parseExpression("x^-1").type; // "binary"
+ */
+export function parseExpression(text: string): Expr {
+  if (text.trim() === "") fail("empty expression: write a column name or a transform, as in log(x)");
+  const p = parser(text);
+  const expr = p.expression(1);
+  const after = p.peek();
+  if (after.kind !== "end") p.unexpected(after);
+  return expr;
+}
+
+function parser(text: string) {
+  const tokens = tokenize(text);
+  let i = 0;
+  let depth = 0;
+  const peek = (): Token => tokens[i];
+  const next = (): Token => tokens[i++];
+
+  function unexpected(token: Token, fix?: string): never {
+    if (token.kind === "end") syntaxError(text, token.start, "unexpected end of formula", fix ?? "add a term at the end");
+    const shown = text.slice(token.start, token.end);
+    if (token.kind === ")" && !fix) syntaxError(text, token.start, 'unexpected ")"', 'remove it or add the matching "("');
+    syntaxError(text, token.start, `unexpected "${shown}"`, fix);
+  }
+
+  function expression(minPrecedence: number): Expr {
+    let left = unary();
+    for (;;) {
+      const token = peek();
+      const precedence = token.kind === "op" ? binaryPrecedence.get(token.value) : undefined;
+      if (precedence === undefined || precedence < minPrecedence) return left;
+      if (precedence === 1 && depth === 0) {
+        syntaxError(text, token.start, `"${token.value}" outside parentheses`,
+          "write random-effects terms in parentheses, as in (Days | Subject)");
+      }
+      next();
+      const right = expression(precedence + 1);
+      left = {type: "binary", op: token.value as BinaryOp, left, right, start: left.start, end: right.end};
+    }
+  }
+
+  function unary(): Expr {
+    const token = peek();
+    if (token.kind === "op" && (token.value === "-" || token.value === "+")) {
+      next();
+      const arg = unary();
+      return {type: "unary", op: token.value, arg, start: token.start, end: arg.end};
+    }
+    return power();
+  }
+
+  function power(): Expr {
+    const base = primary();
+    const token = peek();
+    if (token.kind !== "op" || token.value !== "^") return base;
+    next();
+    const exponent = unary();
+    return {type: "binary", op: "^", left: base, right: exponent, start: base.start, end: exponent.end};
+  }
+
+  function primary(): Expr {
+    const token = next();
+    if (token.kind === "number") {
+      return {type: "number", value: Number(token.value), text: token.value, start: token.start, end: token.end};
+    }
+    if (token.kind === "name") {
+      if (peek().kind === "(") return call(token);
+      return {type: "name", name: token.value, start: token.start, end: token.end};
+    }
+    if (token.kind === "(") {
+      depth++;
+      const expr = expression(1);
+      close(token);
+      depth--;
+      return {type: "paren", expr, start: token.start, end: tokens[i - 1].end};
+    }
+    return unexpected(token, token.kind === "end" ? undefined : "expected a term here, such as a column name");
+  }
+
+  function call(name: Token): Expr {
+    const open = next();
+    depth++;
+    const args: Expr[] = [];
+    if (peek().kind !== ")") {
+      for (;;) {
+        args.push(expression(1));
+        if (peek().kind !== ",") break;
+        next();
+      }
+    }
+    close(open);
+    depth--;
+    return {type: "call", fn: name.value, args, start: name.start, end: tokens[i - 1].end};
+  }
+
+  function close(open: Token): void {
+    const token = peek();
+    if (token.kind === ")") {
+      next();
+      return;
+    }
+    if (token.kind === "end") syntaxError(text, open.start, 'unclosed "("', 'add the missing ")"');
+    unexpected(token, 'expected ")"');
+  }
+
+  return {peek, next, expression, unexpected};
+}

@@ -1,0 +1,192 @@
+/**
+ * R's term algebra (`terms.formula`): the operators `+ - * / : %in% ^`, the intercept rules of `1`, `0` and
+ * `- 1`, duplicate removal and the ordering of terms by degree.
+ */
+import {fail} from "../errors.js";
+import type {Expr, Term, VarRef} from "./ast.js";
+import {checkArithmetic, onlyArgument, toVarRef} from "./variable.js";
+import {quote, written} from "./syntax-error.js";
+
+/** A random-effects term as parsed: `left | right` or `left || right`. */
+export type Bar = Expr & {type: "binary"; op: "|" | "||"};
+
+/**
+ * Receivers of random-effects terms (`(x | g)`, `tag(x | g)`) and offsets (`offset(x)`) found among the terms
+ * joined by `+`; where a receiver is absent, such a term is an error.
+ */
+export interface TermHooks {
+  random?: (bar: Bar) => void;
+  offset?: (variable: VarRef) => void;
+}
+
+/** The expanded terms of one side of a formula: the intercept and the terms ordered as R orders them. */
+export interface ExpandedTerms {
+  intercept: boolean;
+  terms: Term[];
+}
+
+/** A term during expansion: the indices of its variables in order of first appearance, ascending. */
+type Bits = number[];
+
+/**
+ * Expands the terms of `expr` (a formula's right-hand side, or the left side of a random-effects term) as R's
+ * `terms.formula` does: `a*b` = `a + b + a:b`; `(a + b)^2` = `a + b + a:b`; `a/b` = `a + a:b`;
+ * `a %in% b` = `a:b`; `- t` removes the term t, `- 1`, `+ 0` and `0 +` the intercept, `1` restores it.
+ * Duplicates are dropped (`a:a` = `a`). Terms are sorted by degree, keeping the order of appearance within a
+ * degree; the variables of an interaction are ordered by their first appearance in `expr`, so `a + b:a`
+ * gives the term `a:b`. Parentheses are transparent.
+ *
+ * @example
+ *   expandTerms(parseExpression("a*b - a"), "a*b - a").terms.map((t) => t.label); // ["b", "a:b"]
+ * @see Chambers & Hastie (1992), Statistical Models in S, chapter 2; R's src/library/stats/src/model.c
+ *   (EncodeVars, CrossTerms, PowerTerms, NestTerms, DeleteTerms, TrimRepeats).
+ */
+export function expandTerms(expr: Expr, text: string, hooks: TermHooks = {}): ExpandedTerms {
+  const vars: VarRef[] = [];
+  const indexOf = new Map<string, number>();
+  let intercept = true;
+
+  const variable = (v: VarRef): Bits[] => {
+    let k = indexOf.get(v.label);
+    if (k === undefined) {
+      k = vars.length;
+      vars.push(v);
+      indexOf.set(v.label, k);
+    }
+    return [[k]];
+  };
+
+  /** `top`: reached from the whole side through `+` only; `parity`: false on the right of a `-`. */
+  const encode = (e: Expr, top: boolean, parity: boolean): Bits[] => {
+    switch (e.type) {
+      case "paren":
+        return encode(e.expr, top, parity);
+      case "number":
+        if (e.value === 1 || e.value === 0) {
+          intercept = (e.value === 1) === parity;
+          return [];
+        }
+        return variable(toVarRef(e, text));
+      case "name":
+        return variable(toVarRef(e, text));
+      case "unary":
+        if (e.op === "+") return encode(e.arg, top, parity);
+        encode(e.arg, false, !parity);
+        return [];
+      case "call":
+        if (e.fn === "tag") return random(tagged(e, text), top);
+        if (e.fn === "offset") return offset(e, top);
+        return variable(toVarRef(e, text));
+      case "binary":
+        return binary(e as Expr & {type: "binary"}, top, parity);
+    }
+  };
+
+  const binary = (e: Expr & {type: "binary"}, top: boolean, parity: boolean): Bits[] => {
+    if (e.op === "|" || e.op === "||") return random(e as Bar, top);
+    const left = encode(e.left, top && (e.op === "+" || e.op === "-"), parity);
+    if (e.op === "^") return power(left, exponent(e, text));
+    const right = encode(e.right, top && e.op === "+", e.op === "-" ? !parity : parity);
+    switch (e.op) {
+      case "+":
+        return unique([...left, ...right]);
+      case "-":
+        return left.filter((t) => !right.some((r) => key(r) === key(t)));
+      case "*":
+        return unique([...left, ...right, ...cross(left, right)]);
+      case ":":
+        return unique(cross(left, right));
+      case "%in%": {
+        const all = right.reduce(or, []);
+        return unique(left.map((t) => or(t, all)));
+      }
+      case "/": {
+        const all = left.reduce(or, []);
+        return unique([...left, ...right.map((t) => or(all, t))]);
+      }
+    }
+  };
+
+  const random = (bar: Bar, top: boolean): Bits[] => {
+    const shown = written(text, bar);
+    if (!hooks.random) {
+      fail(`random-effects term (${shown}) cannot go inside another random-effects term in ${quote(text)}: ` +
+        "write each one separately, joined with +");
+    }
+    if (!top) {
+      fail(`random-effects term (${shown}) must be joined to the other terms with + in ${quote(text)}: ` +
+        "write it as in y ~ x + (1 | g)");
+    }
+    hooks.random(bar);
+    return [];
+  };
+
+  const offset = (e: Expr & {type: "call"}, top: boolean): Bits[] => {
+    const shown = written(text, e);
+    if (!hooks.offset) {
+      fail(`${shown} cannot go inside a random-effects term in ${quote(text)}: add the offset to the fixed terms`);
+    }
+    if (!top) fail(`${shown} must be joined to the other terms with + in ${quote(text)}: write y ~ x + ${shown}`);
+    const inner = onlyArgument(e, text);
+    checkArithmetic(inner, text);
+    hooks.offset(toVarRef(inner, text));
+    return [];
+  };
+
+  const bits = encode(expr, true, true);
+  const terms = bits
+    .map((b) => ({vars: b.map((k) => vars[k])}))
+    .sort((a, b) => a.vars.length - b.vars.length)
+    .map(({vars: v}) => ({label: v.map((x) => x.label).join(":"), vars: v}));
+  return {intercept, terms};
+}
+
+/** The random-effects term inside `tag(x | g)` (Zelig's spelling of `(x | g)`). */
+function tagged(e: Expr & {type: "call"}, text: string): Bar {
+  let inner = e.args.length === 1 ? e.args[0] : undefined;
+  while (inner?.type === "paren") inner = inner.expr;
+  if (inner?.type !== "binary" || (inner.op !== "|" && inner.op !== "||")) {
+    fail(`${written(text, e)} in ${quote(text)} is not a random-effects term: write tag(x | g), as in tag(1 | state)`);
+  }
+  return inner as Bar;
+}
+
+/** The whole number n of `(terms)^n`. */
+function exponent(e: Expr & {type: "binary"}, text: string): number {
+  let right = e.right;
+  while (right.type === "paren") right = right.expr;
+  if (right.type !== "number" || !Number.isInteger(right.value) || right.value < 1) {
+    fail(`"^" in "${written(text, e)}" needs a positive whole number on its right in ${quote(text)}: ` +
+      "write (a + b + c)^2 for interactions, or I(x^2) for the square of a column");
+  }
+  return right.value;
+}
+
+/** R's PowerTerms: `t^n` crosses the terms with themselves n - 1 times. */
+function power(terms: Bits[], n: number): Bits[] {
+  let result = terms;
+  for (let i = 1; i < n; i++) result = unique(cross(terms, result));
+  return result;
+}
+
+function cross(left: Bits[], right: Bits[]): Bits[] {
+  return left.flatMap((l) => right.map((r) => or(l, r)));
+}
+
+function or(a: Bits, b: Bits): Bits {
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+
+function key(t: Bits): string {
+  return t.join(",");
+}
+
+function unique(terms: Bits[]): Bits[] {
+  const seen = new Set<string>();
+  return terms.filter((t) => {
+    const k = key(t);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

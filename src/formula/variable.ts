@@ -1,0 +1,99 @@
+/**
+ * One variable of a term ({@link VarRef}): a column, a transform of columns, or `factor(x)`.
+ */
+import {fail} from "../errors.js";
+import type {Expr, VarRef} from "./ast.js";
+import {deparse} from "./deparse.js";
+import {transforms, unsupportedFunction} from "./functions.js";
+import {quote, written} from "./syntax-error.js";
+
+const arithmetic = new Set(["+", "-", "*", "/", "^"]);
+
+/**
+ * The variable `expr` stands for in formula `text`: a name, `log(...)`, `exp(...)`, `sqrt(...)`, `abs(...)`,
+ * `I(...)` or `factor(...)`; inside their arguments only numbers, names, `+ - * / ^`, parentheses and the
+ * transforms are allowed. Parentheses around the whole variable are dropped, as R's terms drop them.
+ *
+ * @example
+ *   toVarRef(parseExpression("I(age^2)"), "I(age^2)");
+ *   // {label: "I(age^2)", expr: <the call>, factor: false, columns: ["age"]}
+ * @see R Core Team, `?formula` (the I() function and arithmetic inside it).
+ */
+export function toVarRef(expr: Expr, text: string): VarRef {
+  if (expr.type === "paren") return toVarRef(expr.expr, text);
+  if (expr.type === "name") {
+    if (expr.name === ".") fail(`"." (all other columns) is not supported in ${quote(text)}: list the columns by name`);
+    return {label: expr.name, expr, factor: false, columns: [expr.name]};
+  }
+  if (expr.type === "call") {
+    if (expr.fn === "factor") {
+      const inner = onlyArgument(expr, text);
+      checkArithmetic(inner, text);
+      return {label: deparse(expr), expr: inner, factor: true, columns: columnsOf(inner)};
+    }
+    checkArithmetic(expr, text);
+    return {label: deparse(expr), expr, factor: false, columns: columnsOf(expr)};
+  }
+  if (expr.type === "number") {
+    fail(`invalid term ${written(text, expr)} in ${quote(text)}: a term is a column or a transform of columns; ` +
+      "only 1 and 0 (intercept or none) may stand alone");
+  }
+  return fail(`"${written(text, expr)}" cannot be a variable in ${quote(text)}: wrap arithmetic in I(), as in I(a + b)`);
+}
+
+/**
+ * The data columns `expr` reads, in order of first appearance (function names excluded).
+ *
+ * @example
+ *   columnsOf(parseExpression("I(x * y + x)")); // ["x", "y"]
+ */
+export function columnsOf(expr: Expr): string[] {
+  const names = new Set<string>();
+  const visit = (e: Expr): void => {
+    if (e.type === "name") names.add(e.name);
+    else if (e.type === "call") e.args.forEach(visit);
+    else if (e.type === "binary") (visit(e.left), visit(e.right));
+    else if (e.type === "unary") visit(e.arg);
+    else if (e.type === "paren") visit(e.expr);
+  };
+  visit(expr);
+  return [...names];
+}
+
+/** Fails unless `expr` is arithmetic on names and numbers through the whitelisted transforms. */
+export function checkArithmetic(expr: Expr, text: string): void {
+  switch (expr.type) {
+    case "name":
+    case "number":
+      return;
+    case "paren":
+      return checkArithmetic(expr.expr, text);
+    case "unary":
+      return checkArithmetic(expr.arg, text);
+    case "binary":
+      if (!arithmetic.has(expr.op)) {
+        fail(`operator "${expr.op}" in "${written(text, expr)}" is not arithmetic, in ${quote(text)}: ` +
+          "inside I() and other functions use only + - * / ^");
+      }
+      checkArithmetic(expr.left, text);
+      return checkArithmetic(expr.right, text);
+    case "call":
+      if (!transforms.has(expr.fn)) {
+        if (expr.fn === "factor" || expr.fn === "offset" || expr.fn === "tag") {
+          fail(`${written(text, expr)} in ${quote(text)} must be a whole term: ` +
+            "factor(), offset() and tag() cannot go inside other functions or arithmetic");
+        }
+        fail(unsupportedFunction(expr.fn, quote(text)));
+      }
+      return checkArithmetic(onlyArgument(expr, text), text);
+  }
+}
+
+/** The single argument of a call, or an error naming the call. */
+export function onlyArgument(expr: Expr & {type: "call"}, text: string): Expr {
+  if (expr.args.length !== 1) {
+    fail(`${expr.fn}() takes one argument, got ${expr.args.length} in "${written(text, expr)}" in ${quote(text)}: ` +
+      `write ${expr.fn}(x)`);
+  }
+  return expr.args[0];
+}
