@@ -3,7 +3,7 @@ import typescript from "@rollup/plugin-typescript";
 import {nodeResolve} from "@rollup/plugin-node-resolve";
 import {dts} from "rollup-plugin-dts";
 
-const entries = {index: "src/index.ts"};
+const entries = {index: "src/index.ts", cli: "src/cli/main.ts"};
 const external = (id) => /^(arquero|ml-matrix|@observablehq\/|node:)/.test(id);
 
 export default [

@@ -51,7 +51,7 @@ export interface ModelFrame {
   dropped: string[];
   offset: Float64Array | null;
   weights: Float64Array | null;
-  /** Random-effects terms in lme4's order: by decreasing number of levels, ties as written. */
+  /** Random-effects terms in lme4's order: by decreasing number of levels (see `randomTerms`). */
   terms: RandomTerm[];
   warnings: string[];
 }
@@ -198,7 +198,12 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
     }
     return {group: spec.groupLabel, levels: factor.levels, refs: factor.codes, p, names: design.names, Z, text: spec.text};
   });
-  const order = built.map((_, i) => i).sort((a, b) => built[b].levels.length - built[a].levels.length || a - b);
+  // lme4 reorders only when the number of levels ever increases, and then by rev(order(levels)), which
+  // also reverses the order of ties
+  const nl = built.map((t) => t.levels.length);
+  const increasing = nl.some((l, i) => i > 0 && l > nl[i - 1]);
+  const order = nl.map((_, i) => i);
+  if (increasing) order.sort((a, b) => nl[a] - nl[b] || a - b).reverse();
   const seen = new Map<string, number>();
   return order.map((i) => {
     const t = built[i];

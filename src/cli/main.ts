@@ -1,0 +1,47 @@
+import {basename} from "node:path";
+import {LmmError, fail} from "../errors.js";
+import {loadCSVSync} from "../io/load.js";
+import {lmer} from "../lmm/fit.js";
+import {parseArgs} from "./args.js";
+
+/** Where the command writes. */
+export interface Output {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const USAGE = `usage: lmm fit DATA.csv "FORMULA" [--ml] [--json]`;
+
+/**
+ * The `lmm` command. Returns the exit code: 0, or 2 after one line on stderr starting `lmm: `.
+ *
+ * @example
+ *   main(["fit", "datasets/sleepstudy.csv", "Reaction ~ Days + (Days | Subject)", "--json"], output);
+ */
+export function main(argv: string[], out: Output): number {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === "help" || command === "--help") {
+      out.stdout(USAGE + "\n");
+      return command === undefined ? 2 : 0;
+    }
+    if (command === "fit") return fitCommand(rest, out);
+    fail(`unknown command: ${command}; ${USAGE}`);
+  } catch (error) {
+    const message = error instanceof LmmError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
+    out.stderr(`lmm: ${message.replace(/\s*\n\s*/g, " ")}\n`);
+    return 2;
+  }
+}
+
+function fitCommand(argv: string[], out: Output): number {
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: []});
+  const [path, formulaText, ...extra] = args.positional;
+  if (path === undefined || formulaText === undefined) fail(`fit needs a CSV file and a formula; ${USAGE}`);
+  if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
+  const data = loadCSVSync(path);
+  const model = lmer(formulaText, data, {REML: !args.flags.has("ml")});
+  if (args.flags.has("json")) out.stdout(JSON.stringify(model) + "\n");
+  else out.stdout(model.summary({dataName: basename(path).replace(/\.csv$/i, "")}) + "\n");
+  return 0;
+}
