@@ -92,9 +92,12 @@ export function unscaledVcov(L: Blocked): Float64Array {
 /**
  * The level blocks of (L_θ L_θᵀ)⁻¹ for each term: for term i, `lᵢ` blocks of `pᵢ × pᵢ`. With σ² and Λ they
  * give the conditional covariance of the random effects given β̂ and θ̂: `σ² Tᵢ Mᵢ[h] Tᵢᵀ`, as lme4's
- * `ranef(condVar = TRUE)`. Column c's entries come from w = L⁻¹ e_c, solved block by block from term i on.
+ * `ranef(condVar = TRUE)`. Entry (c, c') is the inner product of columns c and c' of L⁻¹. Writing
+ * L = [L₀ 0; B R] (term 0 against the rest), L⁻¹ = [L₀⁻¹ 0; −R⁻¹ B L₀⁻¹ R⁻¹]: the dense R⁻¹ is formed
+ * once (Q³/6 flops for the Q columns after term 0), and each column of term 0 needs only the columns of
+ * R⁻¹ where B is not zero.
  *
- * Reference: Bates et al. (2015), JSS 67(1), §5.1 (conditional variances of the modes).
+ * Reference: Bates et al. (2015), JSS 67(1), §5.1; Golub & Van Loan §3.1 (triangular inverse).
  *
  * @example
  *   const M = conditionalBlocks(L); // M[0].length === l₀ p₀²
@@ -103,63 +106,88 @@ export function conditionalBlocks(L: Blocked): Float64Array[] {
   const {sizes} = L;
   const k = sizes.length;
   const s0 = sizes[0], p0 = s0.p;
-  return sizes.map((si, i) => {
-    const pi = si.p;
-    const out = new Float64Array(si.l * pi * pi);
-    const w: Float64Array[] = sizes.map((s) => new Float64Array(s.q));
-    const cols: Float64Array[] = [];
-    for (let h = 0; h < si.l; h++) {
-      cols.length = 0;
-      for (let a = 0; a < pi; a++) {
-        for (const v of w) v.fill(0);
-        if (i === 0) {
-          w[0][h * p0 + a] = 1;
-          solveLower(L.diag0, p0, w[0], h * p0 * p0, h * p0);
-        } else {
-          w[i][h * pi + a] = 1;
-          solveLower(L.diag[i], si.q, w[i]);
-        }
-        for (let l = Math.max(i + 1, 1); l < k; l++) {
-          const v = w[l], ql = sizes[l].q;
-          if (i === 0) {
-            const S = L.sparse0[l], bs = S.pr * S.pc;
-            for (let b = S.colPtr[h]; b < S.colPtr[h + 1]; b++) {
-              const hl = S.rowLevel[b];
-              for (let r = 0; r < S.pr; r++) {
-                let s = 0;
-                for (let m = 0; m < S.pc; m++) s += S.values[b * bs + r * S.pc + m] * w[0][h * p0 + m];
-                v[hl * S.pr + r] -= s;
-              }
-            }
+  const offsets: number[] = [];
+  let Q = 0;
+  for (let i = 1; i < k; i++) (offsets[i] = Q), (Q += sizes[i].q);
+  const Rinv = restInverseColumns(L, offsets, Q);
+  const out = sizes.map((s) => new Float64Array(s.l * s.p * s.p));
+
+  const w0 = new Float64Array(p0 * p0);
+  const rest = new Float64Array(p0 * Q);
+  for (let g = 0; g < s0.l; g++) {
+    w0.fill(0);
+    for (let a = 0; a < p0; a++) {
+      w0[a * p0 + a] = 1;
+      solveLower(L.diag0, p0, w0, g * p0 * p0, a * p0);
+    }
+    rest.fill(0);
+    for (let i = 1; i < k; i++) {
+      const S = L.sparse0[i], pr = S.pr, bs = pr * p0;
+      for (let b = S.colPtr[g]; b < S.colPtr[g + 1]; b++) {
+        const h = S.rowLevel[b];
+        for (let r = 0; r < pr; r++) {
+          const row = offsets[i] + h * pr + r;
+          const col = Rinv.subarray(row * Q, (row + 1) * Q);
+          for (let a = 0; a < p0; a++) {
+            let y = 0;
+            for (let m = 0; m < p0; m++) y += S.values[b * bs + r * p0 + m] * w0[a * p0 + m];
+            if (y === 0) continue;
+            const ra = a * Q;
+            for (let c = row; c < Q; c++) rest[ra + c] -= y * col[c];
           }
-          for (let j = Math.max(i, 1); j < l; j++) {
-            const M = L.dense[l][j], qj = sizes[j].q;
-            for (let r = 0; r < ql; r++) {
-              let s = 0;
-              for (let c = 0; c < qj; c++) s += M[r * qj + c] * w[j][c];
-              v[r] -= s;
-            }
-          }
-          solveLower(L.diag[l], ql, v);
-        }
-        cols.push(flatten(w));
-      }
-      for (let a = 0; a < pi; a++) {
-        for (let b = 0; b < pi; b++) {
-          let s = 0;
-          const x = cols[a], y = cols[b];
-          for (let c = 0; c < x.length; c++) s += x[c] * y[c];
-          out[h * pi * pi + a * pi + b] = s;
         }
       }
     }
-    return out;
-  });
+    for (let a = 0; a < p0; a++) {
+      for (let b = 0; b < p0; b++) {
+        let v = 0;
+        for (let m = 0; m < p0; m++) v += w0[a * p0 + m] * w0[b * p0 + m];
+        for (let c = 0; c < Q; c++) v += rest[a * Q + c] * rest[b * Q + c];
+        out[0][g * p0 * p0 + a * p0 + b] = v;
+      }
+    }
+  }
+  for (let i = 1; i < k; i++) {
+    const pi = sizes[i].p;
+    for (let h = 0; h < sizes[i].l; h++) {
+      for (let a = 0; a < pi; a++) {
+        for (let b = 0; b < pi; b++) {
+          const ca = offsets[i] + h * pi + a, cb = offsets[i] + h * pi + b;
+          let v = 0;
+          for (let c = Math.max(ca, cb); c < Q; c++) v += Rinv[ca * Q + c] * Rinv[cb * Q + c];
+          out[i][h * pi * pi + a * pi + b] = v;
+        }
+      }
+    }
+  }
+  return out;
 }
 
-function flatten(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((s, v) => s + v.length, 0));
-  let o = 0;
-  for (const v of parts) (out.set(v, o), (o += v.length));
+/**
+ * The columns of R⁻¹, where R is the dense lower-triangular factor of the terms after the first (assembled
+ * from `L.diag` and `L.dense`): row c of the result holds column c of R⁻¹ (zero before position c).
+ */
+function restInverseColumns(L: Blocked, offsets: number[], Q: number): Float64Array {
+  const {sizes} = L;
+  const R = new Float64Array(Q * Q);
+  for (let i = 1; i < sizes.length; i++) {
+    const qi = sizes[i].q, oi = offsets[i];
+    for (let r = 0; r < qi; r++) for (let c = 0; c <= r; c++) R[(oi + r) * Q + oi + c] = L.diag[i][r * qi + c];
+    for (let l = i + 1; l < sizes.length; l++) {
+      const ql = sizes[l].q, ol = offsets[l], M = L.dense[l][i];
+      for (let r = 0; r < ql; r++) for (let c = 0; c < qi; c++) R[(ol + r) * Q + oi + c] = M[r * qi + c];
+    }
+  }
+  const out = new Float64Array(Q * Q);
+  for (let c = 0; c < Q; c++) {
+    const x = out.subarray(c * Q, (c + 1) * Q);
+    x[c] = 1 / R[c * Q + c];
+    for (let r = c + 1; r < Q; r++) {
+      const rr = r * Q;
+      let s = 0;
+      for (let m = c; m < r; m++) s -= R[rr + m] * x[m];
+      x[r] = s / R[rr + r];
+    }
+  }
   return out;
 }
