@@ -1,0 +1,252 @@
+/**
+ * The `lmm` command: `lmm fit DATA.csv "FORMULA" [--ml] [--json]`.
+ *
+ * Most tests call `main(argv, output)` from src/cli/main.ts and capture what it writes; one test spawns
+ * bin/lmm.js (the built dist/cli.js, rebuilt first when src/ is newer) for the real exit code and stderr.
+ */
+import {execFileSync, spawnSync} from "node:child_process";
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {fileURLToPath} from "node:url";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {main} from "../src/cli/main.js";
+import {compareWithLme4, loadReference, type FitJSON} from "./helpers/reference.js";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const sleepstudy = join(root, "datasets", "sleepstudy.csv");
+const SLOPE = "Reaction ~ Days + (Days | Subject)";
+
+/** Runs the command in-process, returning its exit code and everything it wrote. */
+function run(...argv: string[]): {code: number; stdout: string; stderr: string} {
+  let stdout = "", stderr = "";
+  const code = main(argv, {stdout: (t) => (stdout += t), stderr: (t) => (stderr += t)});
+  return {code, stdout, stderr};
+}
+
+/** An error run: exit code 2, nothing on stdout, one line on stderr starting "lmm: ", no stack trace. */
+function expectErrorShape(r: {code: number; stdout: string; stderr: string}): string {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe("");
+  expect(r.stderr).toMatch(/^lmm: [^\n]+\n$/);
+  expect(r.stderr).not.toMatch(/^\s*at /m);
+  expect(r.stderr).not.toMatch(/internal error|TypeError|ReferenceError|undefined/);
+  return r.stderr.slice("lmm: ".length, -1);
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "lmm-cli-test-"));
+});
+afterAll(() => {
+  rmSync(dir, {recursive: true, force: true});
+});
+
+describe("lmm fit prints a summary", () => {
+  it("REML by default, lme4's layout", () => {
+    const r = run("fit", sleepstudy, SLOPE);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    const out = r.stdout;
+    expect(out).toMatch(/^Linear mixed model fit by REML/);
+    expect(out).toContain(`Formula: ${SLOPE}`);
+    expect(out).toMatch(/Data: sleepstudy/);
+    expect(out).toMatch(/REML criterion at convergence: 1743\.6/);
+    expect(out).toMatch(/Random effects:/);
+    expect(out).toMatch(/Subject\s+\(Intercept\)\s+612\.\d+\s+24\.74/);
+    expect(out).toMatch(/Residual\s+654\.9\d*\s+25\.59/);
+    expect(out).toMatch(/Number of obs: 180, groups:\s+Subject, 18/);
+    expect(out).toMatch(/Fixed effects:/);
+    expect(out).toMatch(/\(Intercept\)\s+251\.405\s+6\.825/);
+    expect(out).toMatch(/Days\s+10\.467\s+1\.546/);
+    expect(out.endsWith("\n")).toBe(true);
+  });
+
+  it("--ml fits by maximum likelihood", () => {
+    const r = run("fit", sleepstudy, SLOPE, "--ml");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^Linear mixed model fit by maximum likelihood/);
+    expect(r.stdout).not.toMatch(/REML criterion/);
+    // lme4: AIC 1763.9, BIC 1783.1, logLik -876.0, deviance 1751.9
+    expect(r.stdout).toMatch(/1763\.9/);
+    expect(r.stdout).toMatch(/1751\.9/);
+  });
+});
+
+describe("lmm fit --json", () => {
+  const fields = [
+    "nobs", "ngrps", "fixef", "se", "vcov", "theta", "sigma", "varcorr", "logLik", "df", "AIC", "BIC",
+    "deviance", "REMLcrit", "isSingular", "ranef", "fitted", "residuals", "warnings", "optimizer"
+  ];
+
+  function jsonOf(...argv: string[]): Record<string, any> {
+    const r = run(...argv);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.endsWith("\n")).toBe(true);
+    expect(r.stdout.trimEnd().split("\n")).toHaveLength(1);
+    return JSON.parse(r.stdout);
+  }
+
+  it("prints one JSON object with the contract's fields, matching lme4", () => {
+    const fit = jsonOf("fit", sleepstudy, SLOPE, "--json");
+    for (const k of fields) expect(fit, k).toHaveProperty(k);
+    expect(fit.nobs).toBe(180);
+    expect(fit.ngrps).toEqual({Subject: 18});
+    expect(Object.keys(fit.fixef)).toEqual(["(Intercept)", "Days"]);
+    expect(fit.vcov).toHaveLength(2);
+    expect(fit.theta).toHaveLength(3);
+    expect(typeof fit.REMLcrit).toBe("number");
+    expect(fit.isSingular).toBe(false);
+    expect(fit.df).toBe(6);
+    expect(fit.fitted).toHaveLength(180);
+    expect(fit.residuals).toHaveLength(180);
+    expect(fit.warnings).toEqual([]);
+    expect(Object.keys(fit.ranef).sort()).toEqual(["condsd", "condval", "grp", "grpvar", "term"]);
+    expect(fit.ranef.condval).toHaveLength(36);
+    const opt = fit.optimizer;
+    expect(typeof opt.name).toBe("string");
+    expect(opt.name.length).toBeGreaterThan(0);
+    expect(Number.isInteger(opt.evaluations) && opt.evaluations > 0).toBe(true);
+    expect(typeof opt.seconds === "number" && opt.seconds >= 0).toBe(true);
+    expect(opt.converged).toBe(true);
+    expect(compareWithLme4(loadReference("sleepstudy-slope"), fit as FitJSON).bad).toEqual([]);
+  });
+
+  it("--ml gives REMLcrit null and lme4's ML fit", () => {
+    const fit = jsonOf("fit", sleepstudy, SLOPE, "--ml", "--json");
+    expect(fit.REMLcrit).toBeNull();
+    expect(fit.logLik).toBeCloseTo(-fit.deviance / 2, 10);
+    expect(compareWithLme4(loadReference("sleepstudy-slope-ml"), fit as FitJSON).bad).toEqual([]);
+  });
+
+  it("options may come anywhere after the command", () => {
+    const fit = jsonOf("fit", "--json", sleepstudy, SLOPE, "--ml");
+    expect(fit.REMLcrit).toBeNull();
+  });
+
+  it("a singular fit reports its warning in the JSON", () => {
+    const fit = jsonOf("fit", join(root, "datasets", "Dyestuff2.csv"), "Yield ~ 1 + (1 | Batch)", "--json");
+    expect(fit.isSingular).toBe(true);
+    expect(fit.warnings.some((w: string) => /singular/.test(w))).toBe(true);
+    expect(compareWithLme4(loadReference("Dyestuff2-singular"), fit as FitJSON).bad).toEqual([]);
+  });
+});
+
+describe("errors: one line on stderr starting `lmm: `, exit code 2, no stack trace", () => {
+  it("a missing file", () => {
+    const msg = expectErrorShape(run("fit", join(dir, "nope.csv"), SLOPE));
+    expect(msg).toMatch(/cannot read csv file .*nope\.csv: no such file/);
+  });
+
+  it("a directory instead of a file", () => {
+    expect(expectErrorShape(run("fit", dir, SLOPE))).toMatch(/is a directory/);
+  });
+
+  it("a bad formula", () => {
+    const msg = expectErrorShape(run("fit", sleepstudy, "Reaction ~ Days + (Days | Subject"));
+    expect(msg).toMatch(/formula syntax error at position 19/);
+  });
+
+  it("a formula the data cannot fit (unknown column)", () => {
+    expect(expectErrorShape(run("fit", sleepstudy, "Reaction ~ Dayz + (1 | Subject)"))).toMatch(/unknown column: Dayz/);
+  });
+
+  it("an unknown option", () => {
+    const msg = expectErrorShape(run("fit", sleepstudy, SLOPE, "--reml"));
+    expect(msg).toMatch(/unknown option --reml/);
+    expect(msg).toMatch(/--ml, --json/);
+  });
+
+  it("a flag given a value", () => {
+    expect(expectErrorShape(run("fit", sleepstudy, SLOPE, "--json=yes"))).toMatch(/--json takes no value/);
+  });
+
+  it("missing arguments", () => {
+    expect(expectErrorShape(run("fit", sleepstudy))).toMatch(/fit needs a CSV file and a formula/);
+    expect(expectErrorShape(run("fit"))).toMatch(/usage: lmm fit/);
+  });
+
+  it("no command at all is a usage error on stderr", () => {
+    expect(expectErrorShape(run())).toMatch(/usage: lmm fit/);
+  });
+
+  it("an unknown command and an unquoted formula", () => {
+    expect(expectErrorShape(run("fitt", sleepstudy, SLOPE))).toMatch(/unknown command: fitt/);
+    const msg = expectErrorShape(run("fit", sleepstudy, "Reaction", "~", "Days + (1 | Subject)"));
+    expect(msg).toMatch(/unexpected argument/);
+    expect(msg).toMatch(/quote the formula/);
+  });
+
+  it("a malformed CSV file", () => {
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, 'y,g\n1,"a\n2,b\n');
+    const msg = expectErrorShape(run("fit", bad, "y ~ (1 | g)"));
+    expect(msg).toMatch(/bad\.csv/);
+    expect(msg).toMatch(/unterminated quoted field/);
+  });
+});
+
+describe("awkward CSV files fit like the clean one", () => {
+  it("a byte-order mark, CRLF line ends and quoted fields holding commas", () => {
+    const clean = readFileSync(sleepstudy, "utf8").trimEnd().split("\n");
+    const header = clean[0];
+    const rows = clean.slice(1).map((line) => {
+      const [reaction, days, subject] = line.split(",");
+      return `${reaction},${days},"subject ${subject}, group ""${Number(subject) % 3}"""`;
+    });
+    const messy = join(dir, "messy sleepstudy.csv");
+    writeFileSync(messy, "\uFEFF" + [header, ...rows].join("\r\n") + "\r\n");
+    const a = JSON.parse(run("fit", messy, SLOPE, "--json").stdout);
+    const b = JSON.parse(run("fit", sleepstudy, SLOPE, "--json").stdout);
+    expect(a.nobs).toBe(180);
+    expect(a.ngrps).toEqual({Subject: 18});
+    expect(a.fixef).toEqual(b.fixef);
+    expect(a.theta).toEqual(b.theta);
+    expect(a.sigma).toBe(b.sigma);
+    expect(a.REMLcrit).toBe(b.REMLcrit);
+    expect(a.ranef.grp[0]).toBe('subject 308, group "2"');
+    expect(a.ranef.condval).toEqual(b.ranef.condval);
+
+    // CR-only line ends and a trailing blank line, too
+    const cr = join(dir, "cr.csv");
+    writeFileSync(cr, readFileSync(sleepstudy, "utf8").replace(/\n/g, "\r") + "\r");
+    const c = JSON.parse(run("fit", cr, SLOPE, "--json").stdout);
+    expect(c.fixef).toEqual(b.fixef);
+    expect(c.REMLcrit).toBe(b.REMLcrit);
+  });
+
+  it("a file name with spaces and the summary's data name", () => {
+    const spaced = join(dir, "my data.csv");
+    writeFileSync(spaced, readFileSync(sleepstudy, "utf8"));
+    const r = run("fit", spaced, SLOPE);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Data: my data/);
+  });
+});
+
+describe("bin/lmm.js", () => {
+  const cli = join(root, "dist", "cli.js");
+  const newest = (d: string): number =>
+    Math.max(...readdirSync(d, {withFileTypes: true}).map((e) => (e.isDirectory() ? newest(join(d, e.name)) : statSync(join(d, e.name)).mtimeMs)));
+
+  beforeAll(() => {
+    if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, "src"))) {
+      execFileSync(process.execPath, [join(root, "node_modules", "rollup", "dist", "bin", "rollup"), "-c"], {cwd: root, stdio: "pipe", timeout: 180_000});
+    }
+  }, 200_000);
+
+  it("exits 2 with one `lmm: ` line on stderr on an error, 0 with JSON on stdout on success", () => {
+    const bad = spawnSync(process.execPath, ["bin/lmm.js", "fit", "no-such-file.csv", SLOPE], {cwd: root, encoding: "utf8"});
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toMatch(/^lmm: cannot read csv file no-such-file\.csv: no such file[^\n]*\n$/);
+    expect(bad.stderr).not.toMatch(/^\s*at /m);
+
+    const good = spawnSync(process.execPath, ["bin/lmm.js", "fit", "datasets/sleepstudy.csv", SLOPE, "--json"], {cwd: root, encoding: "utf8"});
+    expect(good.status).toBe(0);
+    expect(good.stderr).toBe("");
+    expect(JSON.parse(good.stdout).nobs).toBe(180);
+  });
+});
