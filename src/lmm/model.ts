@@ -3,6 +3,8 @@ import {factorSummary, profiledCriterion} from "./criterion.js";
 import {templates, thetaNames} from "./lambda.js";
 import {factorAt, type MixedModelStructure} from "./objective.js";
 import {conditionalBlocks, plsSolution, unscaledVcov} from "./solution.js";
+import {summaryText, type SummaryOptions} from "./summary.js";
+import {fixedEffectsTable, ranefTable, varianceTable} from "./tables.js";
 
 /** The optimizer's record of a fit (MixedModels.jl's `OptSummary`). */
 export interface OptimizerRecord {
@@ -182,6 +184,26 @@ export class LinearMixedModel {
   get ranef(): RanefColumns {
     if (!this.#ranef) this.#ranef = ranefColumns(this);
     return this.#ranef;
+  }
+
+  /** lme4's printed `summary(m)` as text (see {@link summaryText}); `{dataName: "sleepstudy"}` adds the Data line. */
+  summary(options?: SummaryOptions): string {
+    return summaryText(this, options);
+  }
+
+  /** The fixed effects as an Arquero table: term, estimate, se, t. */
+  fixedEffectsTable() {
+    return fixedEffectsTable(this);
+  }
+
+  /** The variance components as an Arquero table: grp, var1, var2, vcov, sdcor. */
+  varianceTable() {
+    return varianceTable(this);
+  }
+
+  /** The conditional modes as an Arquero table: grpvar, term, grp, condval, condsd. */
+  ranefTable() {
+    return ranefTable(this);
   }
 
   /** The JSON contract of `lmm fit --json` (the field names of lme4's reference files). */

@@ -1,0 +1,221 @@
+/**
+ * The printed summary of a linear mixed model, laid out as lme4 1.1 prints `print(summary(m))`, so that a
+ * user comparing with R sees the same lines and, in ordinary cases, the same digits.
+ */
+import {deparse} from "../formula/deparse.js";
+import {parseFormula} from "../formula/parse.js";
+import type {ModelFrame} from "../frame/frame.js";
+import {abbreviate, formatR, matrixLines, namedVectorLines, roundR, zapsmall, LINE_WIDTH} from "./format.js";
+import type {LinearMixedModel, OptimizerRecord} from "./model.js";
+
+/** The parts of a fitted {@link LinearMixedModel} that its summary reads. */
+export type SummarySource = Pick<
+  LinearMixedModel,
+  "formula" | "REML" | "nobs" | "ngrps" | "fixefNames" | "beta" | "se" | "vcov" | "sigma" | "varCorr" | "residuals" |
+  "REMLcrit" | "deviance" | "logLik" | "df" | "AIC" | "BIC" | "warnings"
+> & {
+  optimizer: Pick<OptimizerRecord, "name" | "converged" | "message">;
+  structure: {frame: Pick<ModelFrame, "weights">};
+};
+
+/** Options of {@link summaryText}. */
+export interface SummaryOptions {
+  /** Significant digits, R's `max(3, getOption("digits") - 3)`: 4. */
+  digits?: number;
+  /** The data's name for the `Data:` line; the line is left out without it. */
+  dataName?: string;
+  /** Show the correlation of fixed effects; by default when there are 2 to 12 fixed effects, as lme4. */
+  correlation?: boolean;
+}
+
+/** lme4's `lme4.summary.cor.max`: more fixed effects than this and their correlations are not shown. */
+const COR_MAX = 12;
+
+/**
+ * The summary of a fitted model as lme4 prints `summary(m)`: title, formula, REML criterion (or the AIC table
+ * of an ML fit), scaled residuals, random effects, fixed effects with their correlations, and the fit's
+ * warnings. Numbers follow R's `format()` rules (see format.ts); lines have no trailing newline at the end.
+ *
+ * Two details differ from R: a formula is printed on one line however long, and warnings about rows
+ * dropped for missing values are left out (lme4 drops such rows silently).
+ *
+ * @example
+ *   const m = lmer("Reaction ~ Days + (Days | Subject)", sleepstudy);
+ *   console.log(summaryText(m, {dataName: "sleepstudy"}));
+ *   // Linear mixed model fit by REML ['lmerMod']
+ *   // Formula: Reaction ~ Days + (Days | Subject)
+ *   //    Data: sleepstudy
+ *   // …
+ * @see Bates, Mächler, Bolker and Walker (2015), "Fitting linear mixed-effects models using lme4", JSS
+ *   67(1), section 5 (the summary's parts); lme4's `print.summary.merMod` (the printed layout).
+ */
+export function summaryText(m: SummarySource, options: SummaryOptions = {}): string {
+  const digits = options.digits ?? 4;
+  const p = m.fixefNames.length;
+  const lines = [
+    m.REML ? "Linear mixed model fit by REML ['lmerMod']" : "Linear mixed model fit by maximum likelihood  ['lmerMod']",
+    `Formula: ${formulaText(m.formula)}`,
+    ...(options.dataName == null ? [] : [`   Data: ${options.dataName}`]),
+    "",
+    ...criterionLines(m),
+    "",
+    "Scaled residuals: ",
+    ...namedVectorLines(["Min", "1Q", "Median", "3Q", "Max"], formatR(zapsmall(scaledResidualQuantiles(m), digits + 1), {digits})),
+    "",
+    "Random effects:",
+    ...randomEffectLines(m, digits),
+    ...groupLines(m)
+  ];
+  if (p === 0) lines.push("", "No fixed effect coefficients");
+  else {
+    lines.push("", "Fixed effects:", ...fixedEffectLines(m, digits));
+    const correlation = options.correlation ?? p <= COR_MAX;
+    if (correlation && p > 1) lines.push("", "Correlation of Fixed Effects:", ...correlationLines(m));
+    else if (!correlation) lines.push("", `Correlation matrix not shown by default, as p = ${p} > ${COR_MAX}.`);
+  }
+  lines.push(...warningLines(m));
+  return lines.join("\n");
+}
+
+/** The formula as R deparses it (`Reaction ~ Days + (Days | Subject)`), or as given if it does not parse. */
+function formulaText(text: string): string {
+  try {
+    const ast = parseFormula(text);
+    return `${deparse(ast.response)} ~ ${deparse(ast.rhs)}`;
+  } catch {
+    return text;
+  }
+}
+
+/** REML: the criterion to one decimal; ML: lme4's AIC table, with `df.resid` = n − number of parameters. */
+function criterionLines(m: SummarySource): string[] {
+  if (m.REML) return [`REML criterion at convergence: ${formatR([roundR(m.REMLcrit ?? NaN, 1)])[0]}`];
+  const dfResid = m.nobs - m.df;
+  const values = formatR([m.AIC, m.BIC, m.logLik, m.deviance, dfResid].map((x) => roundR(x, 1)));
+  values[4] = formatR([dfResid])[0];
+  return namedVectorLines(["AIC", "BIC", "logLik", "deviance", "df.resid"], values);
+}
+
+/** Quantiles (R's type 7) of the Pearson residuals divided by σ̂. */
+function scaledResidualQuantiles(m: SummarySource): number[] {
+  const w = m.structure.frame.weights;
+  const r = Array.from(m.residuals, (e, i) => (e * (w ? Math.sqrt(w[i]) : 1)) / m.sigma)
+    .filter((x) => !Number.isNaN(x))
+    .sort((a, b) => a - b);
+  return [0, 0.25, 0.5, 0.75, 1].map((prob) => {
+    if (r.length === 0) return NaN;
+    const index = (r.length - 1) * prob;
+    const lo = Math.floor(index), hi = Math.ceil(index), h = index - lo;
+    return h === 0 || r[hi] === r[lo] ? r[lo] : (1 - h) * r[lo] + h * r[hi];
+  });
+}
+
+interface ComponentGroup {
+  name: string;
+  terms: string[];
+  sd: number[];
+  corr: Map<string, number>;
+}
+
+/** The variance components by group, in `varCorr`'s order, and the residual standard deviation. */
+function componentGroups(m: SummarySource): {groups: ComponentGroup[]; residual: number | null} {
+  const groups: ComponentGroup[] = [];
+  let residual: number | null = null;
+  for (const row of m.varCorr) {
+    if (row.var1 === null) {
+      residual = row.sdcor;
+      continue;
+    }
+    let g = groups.find((x) => x.name === row.grp);
+    if (!g) groups.push((g = {name: row.grp, terms: [], sd: [], corr: new Map()}));
+    if (row.var2 === null) {
+      g.terms.push(row.var1);
+      g.sd.push(row.sdcor);
+    } else g.corr.set(`${row.var2}\u0000${row.var1}`, row.sdcor);
+  }
+  return {groups, residual};
+}
+
+/**
+ * lme4's random-effects table: Groups, Name, Variance and Std.Dev. (each column one `format()` vector), and
+ * for groups with several terms the lower triangle of their correlations to two decimals; left-justified.
+ */
+function randomEffectLines(m: SummarySource, digits: number): string[] {
+  const {groups, residual} = componentGroups(m);
+  const rows: {group: string; name: string; sd: number; corr: string[]}[] = [];
+  const width = Math.max(1, ...groups.map((g) => g.terms.length));
+  for (const g of groups) {
+    const k = g.terms.length;
+    const full = g.terms.flatMap((a, i) => g.terms.map((b, j) => (i === j ? 1 : g.corr.get(`${i > j ? a : b}\u0000${i > j ? b : a}`) ?? NaN)));
+    const text = formatR(full.map((x) => roundR(x, 2)), {nsmall: 2});
+    g.terms.forEach((term, i) => {
+      const corr = Array.from({length: width - 1}, (_, j) => (j < i ? text[i * k + j] : ""));
+      rows.push({group: i === 0 ? g.name : "", name: term, sd: g.sd[i], corr});
+    });
+  }
+  if (residual !== null) rows.push({group: "Residual", name: "", sd: residual, corr: Array(width - 1).fill("")});
+  const variance = formatR(rows.map((r) => r.sd * r.sd), {digits});
+  const sd = formatR(rows.map((r) => r.sd), {digits});
+  const columns = ["Groups", "Name", "Variance", "Std.Dev.", ...(width > 1 ? ["Corr", ...Array(width - 2).fill("")] : [])];
+  const cells = rows.map((r, i) => [r.group, r.name, variance[i], sd[i], ...(width > 1 ? r.corr : [])]);
+  return matrixLines(rows.map(() => ""), columns, cells, false);
+}
+
+/** `Number of obs: 180, groups:  Subject, 18`, the list moved to the next line when it does not fit. */
+function groupLines(m: SummarySource): string[] {
+  const head = `Number of obs: ${m.nobs}, groups: `;
+  const list = Object.entries(m.ngrps).map(([g, n]) => `${g}, ${n}`).join("; ");
+  return head.length + 1 + list.length > LINE_WIDTH ? [head, list] : [`${head} ${list}`];
+}
+
+/**
+ * R's `printCoefmat` for Estimate, Std. Error and t value: estimates and standard errors share one format,
+ * rounded to `digits` minus the digits before the point of the smallest of them (at least one decimal);
+ * t values are rounded to `digits - 1` decimals; a non-zero value that would print as zero is shown with
+ * `digits - 1` significant digits instead. Right-justified.
+ */
+function fixedEffectLines(m: SummarySource, digits: number): string[] {
+  const names = m.fixefNames;
+  const p = names.length;
+  const estimate = Array.from(m.beta);
+  const se = names.map((n) => m.se[n]);
+  const cs = [...estimate, ...se];
+  const magnitudes = cs.filter((x) => Number.isFinite(x) && x !== 0).map(Math.abs);
+  const digmin = magnitudes.length ? 1 + Math.floor(Math.log10(Math.min(...magnitudes))) : 1;
+  const csText = formatR(cs.map((x) => roundR(x, Math.max(1, digits - digmin))), {digits});
+  const shownAsZero = cs.map((x, i) => Number.isFinite(x) && x !== 0 && Number(csText[i]) === 0);
+  if (shownAsZero.some(Boolean)) {
+    const fixed = formatR(cs.filter((_, i) => shownAsZero[i]), {digits: Math.max(1, digits - 1)});
+    let k = 0;
+    shownAsZero.forEach((zero, i) => {
+      if (zero) csText[i] = fixed[k++];
+    });
+  }
+  const digitsT = Math.max(1, Math.min(5, digits - 1));
+  const tText = formatR(estimate.map((b, i) => roundR(b / se[i], digitsT)), {digits});
+  const cells = names.map((_, i) => [csText[i], csText[p + i], tText[i]]);
+  return matrixLines(names, ["Estimate", "Std. Error", "t value"], cells, true);
+}
+
+/** lme4's lower triangle of the correlation of β̂, to three decimals, names abbreviated as `abbreviate()`. */
+function correlationLines(m: SummarySource): string[] {
+  const p = m.fixefNames.length;
+  const V = m.vcov;
+  const corr = V.flatMap((row, i) => row.map((v, j) => (i === j ? 1 : v / Math.sqrt(V[i][i] * V[j][j]))));
+  const text = formatR(corr.map((x) => roundR(x, 3)), {nsmall: 3});
+  const rowNames = abbreviate(m.fixefNames, 11).slice(1);
+  const columns = abbreviate(m.fixefNames, 6).slice(0, p - 1);
+  const cells = rowNames.map((_, r) => columns.map((_, j) => (j <= r ? text[(r + 1) * p + j] : "")));
+  return matrixLines(rowNames, columns, cells, false);
+}
+
+/**
+ * lme4's closing lines when the fit has warnings: the optimizer's convergence code (0 when it converged),
+ * then each warning, rows dropped for missing values excepted.
+ */
+function warningLines(m: SummarySource): string[] {
+  const warnings = m.warnings.filter((w) => !/missing values dropped/.test(w));
+  if (warnings.length === 0) return [];
+  const code = m.optimizer.converged ? "0 (OK)" : `1 (${m.optimizer.message})`;
+  return [`optimizer (${m.optimizer.name}) convergence code: ${code}`, ...warnings];
+}
