@@ -2,6 +2,9 @@
 import typescript from "@rollup/plugin-typescript";
 import {nodeResolve} from "@rollup/plugin-node-resolve";
 import {dts} from "rollup-plugin-dts";
+import {rmSync} from "node:fs";
+
+rmSync("dist", {recursive: true, force: true});
 
 const entries = {index: "src/index.ts", cli: "src/cli/main.ts"};
 const external = (id) => /^(arquero|ml-matrix|@observablehq\/|node:)/.test(id);

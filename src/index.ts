@@ -3,3 +3,4 @@ export {lmer, LinearMixedModel, type LmerOptions, type OptimizerRecord, type Ran
 export {formula, parseFormula} from "./formula/index.js";
 export {modelFrame, type ModelFrame, type FrameOptions} from "./frame/index.js";
 export {LmmError} from "./errors.js";
+export {readCSV} from "./io/csv.js";

@@ -21,9 +21,10 @@ const USAGE = `usage: lmm fit DATA.csv "FORMULA" [--ml] [--json]`;
 export function main(argv: string[], out: Output): number {
   try {
     const [command, ...rest] = argv;
-    if (command === undefined || command === "help" || command === "--help") {
+    if (command === undefined) fail(USAGE);
+    if (command === "help" || command === "--help") {
       out.stdout(USAGE + "\n");
-      return command === undefined ? 2 : 0;
+      return 0;
     }
     if (command === "fit") return fitCommand(rest, out);
     fail(`unknown command: ${command}; ${USAGE}`);

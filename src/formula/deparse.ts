@@ -6,10 +6,10 @@ import {formatNumber} from "./format-number.js";
 import {binaryPrecedence, powerPrecedence, unaryPrecedence} from "./parse.js";
 
 const atomPrecedence = 8;
-const spaced = new Set(["+", "-", "*", "/", "|", "||", "%in%"]);
+const spaced = new Set(["+", "-", "*", "|", "||", "%in%"]);
 
 /**
- * Writes `expr` as R deparses it: spaces around `+ - * / | || %in%`, none around `^` and `:`, calls as
+ * Writes `expr` as R deparses it: spaces around `+ - * | || %in%`, none around `/`, `^` and `:`, calls as
  * `f(a, b)`, numbers via {@link formatNumber}, names bare (backticks dropped, as R's column names for them).
  * Parentheses in the tree are kept; where a tree built by hand needs more, they are added.
  *

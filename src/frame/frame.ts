@@ -78,7 +78,14 @@ export function modelFrame(spec: ModelSpec, data: unknown, options: FrameOptions
     return variables.get(ref.label)!;
   };
   const response = use(spec.response);
-  if (response.kind !== "numeric") fail(`the response ${spec.response.label} is not numeric; give a numeric column`);
+  if (response.kind !== "numeric") {
+    const numeric = (v: unknown) => typeof v === "number" || (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)));
+    const row = response.values.findIndex((v) => v !== null && !numeric(v));
+    if (response.values.some((v) => v !== null && numeric(v))) {
+      fail(`column ${spec.response.label} holds text (${JSON.stringify(response.values[row])} in row ${row + 1}) but the response needs numbers; fix the value or choose a numeric response`);
+    }
+    fail(`the response ${spec.response.label} is not numeric (${JSON.stringify(response.values[row])} in row ${row + 1}); choose a numeric column`);
+  }
   for (const term of spec.terms) term.vars.forEach(use);
   spec.offsets.forEach(use);
   for (const r of spec.random) for (const term of r.terms) term.vars.forEach(use);
@@ -91,7 +98,13 @@ export function modelFrame(spec: ModelSpec, data: unknown, options: FrameOptions
   const warnings: string[] = [];
   const droppedRows = source.rows - n;
   if (droppedRows > 0) warnings.push(`${droppedRows} row${droppedRows > 1 ? "s" : ""} with missing values dropped`);
-  if (n === 0) fail(`no complete rows: every row has a missing value in a column of "${spec.text}"`);
+  if (n === 0) {
+    const empty = [...variables].filter(([, v]) => v.kind === "numeric" ? v.values.every(Number.isNaN) : v.values.every((x) => x === null)).map(([label]) => label);
+    for (const [label, values] of groupColumns) if (values.every((x) => x === null)) empty.push(label);
+    fail(empty.length
+      ? `no complete rows: column ${empty.join(", ")} is missing in every row; remove it from the formula or fill it in`
+      : `no complete rows: every row has a missing value in a column of "${spec.text}"; fill in the values or use fewer columns`);
+  }
 
   const frameVars = new Map<string, FrameVariable>();
   for (const [label, v] of variables) {

@@ -35,6 +35,7 @@ export function solveLowerTranspose(L: Float64Array, n: number, x: Float64Array,
 
 /**
  * Replaces the rows of M (m × n, row-major) by M L⁻ᵀ: each row r becomes the solution x of L x = r.
+ * Four rows are solved together so that each entry of L loaded serves four of them.
  *
  * @example
  *   const L = Float64Array.of(2, 0, 1, 2);
@@ -42,5 +43,25 @@ export function solveLowerTranspose(L: Float64Array, n: number, x: Float64Array,
  *   rightSolveLowerTranspose(M, 2, L, 2); // M = [1, 2, 2, 1]
  */
 export function rightSolveLowerTranspose(M: Float64Array, m: number, L: Float64Array, n: number): void {
-  for (let r = 0; r < m; r++) solveLower(L, n, M, 0, r * n);
+  let r = 0;
+  for (; r + 3 < m; r += 4) {
+    const x0 = r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
+    for (let i = 0; i < n; i++) {
+      const ri = i * n;
+      let s0 = M[x0 + i], s1 = M[x1 + i], s2 = M[x2 + i], s3 = M[x3 + i];
+      for (let k = 0; k < i; k++) {
+        const v = L[ri + k];
+        s0 -= v * M[x0 + k];
+        s1 -= v * M[x1 + k];
+        s2 -= v * M[x2 + k];
+        s3 -= v * M[x3 + k];
+      }
+      const d = L[ri + i];
+      M[x0 + i] = s0 / d;
+      M[x1 + i] = s1 / d;
+      M[x2 + i] = s2 / d;
+      M[x3 + i] = s3 / d;
+    }
+  }
+  for (; r < m; r++) solveLower(L, n, M, 0, r * n);
 }

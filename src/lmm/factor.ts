@@ -173,6 +173,17 @@ function subtractSparseOuter(L: Blocked, l: number, i: number, M: Float64Array, 
   const pl = Sl.pr, pi = Si.pr, pc = Sl.pc;
   const bl = pl * pc, bi = pi * pc;
   const l0 = L.sizes[0].l;
+  if (bl === 1 && bi === 1) {
+    const vl = Sl.values, vi = Si.values, rl = Sl.rowLevel, ri = Si.rowLevel;
+    for (let g = 0; g < l0; g++) {
+      for (let a = Sl.colPtr[g]; a < Sl.colPtr[g + 1]; a++) {
+        const va = vl[a], row = rl[a] * stride;
+        const end = l === i ? a + 1 : Si.colPtr[g + 1];
+        for (let b = Si.colPtr[g]; b < end; b++) M[row + ri[b]] -= va * vi[b];
+      }
+    }
+    return;
+  }
   for (let g = 0; g < l0; g++) {
     for (let a = Sl.colPtr[g]; a < Sl.colPtr[g + 1]; a++) {
       const ha = Sl.rowLevel[a], oa = a * bl;

@@ -122,12 +122,12 @@ export class LinearMixedModel {
     this.formula = frame.spec.text;
     this.REML = REML;
     this.nobs = n;
-    this.ngrps = {};
+    this.ngrps = Object.create(null);
     for (const t of frame.terms) this.ngrps[t.group] = t.levels.length;
     this.fixefNames = frame.xNames.slice();
     this.beta = beta;
-    this.fixef = {};
-    this.se = {};
+    this.fixef = Object.create(null);
+    this.se = Object.create(null);
     this.vcov = [];
     for (let a = 0; a < p; a++) {
       this.fixef[frame.xNames[a]] = beta[a];
