@@ -7,13 +7,15 @@ import {rmSync} from "node:fs";
 rmSync("dist", {recursive: true, force: true});
 
 const entries = {index: "src/index.ts", cli: "src/cli/main.ts"};
+// the helper thread of the two-thread Cholesky: loaded by URL, next to the chunk that starts it
+const workers = {"cholesky-worker": "src/linalg/cholesky-worker.ts"};
 const external = (id) => /^(arquero|ml-matrix|@observablehq\/|node:)/.test(id);
 
 export default [
   {
-    input: entries,
+    input: {...entries, ...workers},
     external,
-    output: {dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js"},
+    output: {dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].js", chunkFileNames: "[name]-[hash].js"},
     plugins: [
       nodeResolve({preferBuiltins: true}),
       typescript({tsconfig: "./tsconfig.build.json"})

@@ -1,6 +1,10 @@
 import {cholesky} from "../linalg/cholesky.js";
+import {parallelCholesky} from "../linalg/cholesky-threads.js";
 import {rightSolveLowerTranspose} from "../linalg/triangular.js";
 import type {Blocked} from "./blocks.js";
+
+/** Dense blocks at least this wide are factored on two threads where the platform allows it. */
+const PARALLEL_MIN = 384;
 
 /**
  * A workspace shaped like the factor of `A`: dense diagonal blocks for terms after the first.
@@ -88,7 +92,7 @@ export function updateL(A: Blocked, T: Float64Array[], L: Blocked): boolean {
     }
     subtractSparseOuter(L, i, i, D, qi);
     for (let j = 1; j < i; j++) subtractDenseOuter(L.dense[i][j], qi, L.dense[i][j], qi, sizes[j].q, D, qi, true);
-    if (!cholesky(D, qi)) return false;
+    if (!(qi >= PARALLEL_MIN ? parallelCholesky(D, qi) ?? cholesky(D, qi) : cholesky(D, qi))) return false;
 
     for (let l = i + 1; l < k; l++) {
       const sl = sizes[l], M = L.dense[l][i];

@@ -1,0 +1,103 @@
+/**
+ * The pieces of a right-looking blocked Cholesky factorization (lower, row-major, n × n), each working on
+ * a range of rows so that two threads can share a step: factor the diagonal block of columns `k0…k1-1`,
+ * solve the panel below it, and subtract the panel's outer product from the trailing matrix.
+ *
+ * Reference: Golub & Van Loan, Matrix Computations (4th ed.), §4.2.9 (block Cholesky), Algorithm 4.2.2.
+ *
+ * @example
+ *   // one step with block columns k0…k1-1, all rows in one thread:
+ *   factorDiagonalBlock(a, n, k0, k1);
+ *   solvePanelRows(a, n, k0, k1, k1, n);
+ *   updateTrailingRows(a, n, k0, k1, k1, n);
+ */
+
+/** Factors rows and columns `k0…k1-1` (earlier columns already subtracted). False if not positive definite. */
+export function factorDiagonalBlock(a: Float64Array, n: number, k0: number, k1: number): boolean {
+  for (let i = k0; i < k1; i++) {
+    const ri = i * n;
+    for (let j = k0; j <= i; j++) {
+      const rj = j * n;
+      let s = a[ri + j];
+      for (let k = k0; k < j; k++) s -= a[ri + k] * a[rj + k];
+      if (i === j) {
+        if (!(s > 0)) return false;
+        a[ri + i] = Math.sqrt(s);
+      } else a[ri + j] = s / a[rj + j];
+    }
+  }
+  return true;
+}
+
+/** Rows `from…to-1` of the panel: L[i, k0…k1) = A[i, k0…k1) L_KK⁻ᵀ. */
+export function solvePanelRows(a: Float64Array, n: number, k0: number, k1: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const ri = i * n;
+    for (let j = k0; j < k1; j++) {
+      const rj = j * n;
+      let s = a[ri + j];
+      for (let k = k0; k < j; k++) s -= a[ri + k] * a[rj + k];
+      a[ri + j] = s / a[rj + j];
+    }
+  }
+}
+
+/**
+ * Rows `from…to-1` (≥ k1) of the trailing update: A[i, j] −= L[i, k0…k1) · L[j, k0…k1) for k1 ≤ j ≤ i,
+ * four rows against two columns at a time.
+ */
+export function updateTrailingRows(a: Float64Array, n: number, k0: number, k1: number, from: number, to: number): void {
+  let i = from;
+  for (; i + 3 < to; i += 4) {
+    const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+    let j = k1;
+    for (; j + 1 <= i; j += 2) {
+      const ja = j * n, jb = ja + n;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+      for (let k = k0; k < k1; k++) {
+        const v = a[ja + k], w = a[jb + k];
+        const x0 = a[r0 + k], x1 = a[r1 + k], x2 = a[r2 + k], x3 = a[r3 + k];
+        s0 += x0 * v;
+        s1 += x1 * v;
+        s2 += x2 * v;
+        s3 += x3 * v;
+        t0 += x0 * w;
+        t1 += x1 * w;
+        t2 += x2 * w;
+        t3 += x3 * w;
+      }
+      a[r0 + j] -= s0;
+      a[r1 + j] -= s1;
+      a[r2 + j] -= s2;
+      a[r3 + j] -= s3;
+      a[r0 + j + 1] -= t0;
+      a[r1 + j + 1] -= t1;
+      a[r2 + j + 1] -= t2;
+      a[r3 + j + 1] -= t3;
+    }
+    // the remaining columns up to the diagonal of the last of the four rows
+    for (let r = 0; r < 4; r++) {
+      const ri = (i + r) * n;
+      for (let jj = j; jj <= i + r; jj++) {
+        const rj = jj * n;
+        let s = 0;
+        for (let k = k0; k < k1; k++) s += a[ri + k] * a[rj + k];
+        a[ri + jj] -= s;
+      }
+    }
+  }
+  for (; i < to; i++) {
+    const ri = i * n;
+    for (let j = k1; j <= i; j++) {
+      const rj = j * n;
+      let s = 0;
+      for (let k = k0; k < k1; k++) s += a[ri + k] * a[rj + k];
+      a[ri + j] -= s;
+    }
+  }
+}
+
+/** The row that splits the trailing rows `from…n-1` of a lower triangle into two halves of equal work. */
+export function balancedSplit(from: number, n: number): number {
+  return from + Math.round((n - from) / Math.SQRT2);
+}

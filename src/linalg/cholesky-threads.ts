@@ -1,0 +1,108 @@
+import {balancedSplit, factorDiagonalBlock, solvePanelRows, updateTrailingRows} from "./cholesky-blocked.js";
+
+/**
+ * Dense Cholesky on two threads, for the large dense blocks of crossed models (InstEval's 1128 lecturers).
+ * The main thread and one helper thread (Node's worker_threads, sharing memory) split each step of the
+ * right-looking blocked factorization by rows and meet at a barrier (Atomics.wait) after each half-step,
+ * so the call stays synchronous. Where there are no worker threads or no SharedArrayBuffer (browsers without
+ * cross-origin isolation, or the TypeScript sources under a test runner) it returns null and the caller
+ * uses the one-thread kernel.
+ *
+ * The helper thread is started on first use and kept, unreferenced, for later factorizations: it does not
+ * keep the process alive.
+ *
+ * Reference: Golub & Van Loan, Matrix Computations (4th ed.), §4.2.9 and §6.3 (block algorithms).
+ *
+ * @example
+ *   const ok = parallelCholesky(a, 1128); // true, false (not positive definite) or null (no threads)
+ */
+export function parallelCholesky(a: Float64Array, n: number): boolean | null {
+  const pool = helperThread(n * n);
+  if (!pool) return null;
+  const shared = pool.matrix;
+  shared.set(a.subarray(0, n * n));
+  let ok = true;
+  for (let k0 = 0; k0 < n && ok; k0 += BLOCK) {
+    const k1 = Math.min(n, k0 + BLOCK);
+    ok = factorDiagonalBlock(shared, n, k0, k1);
+    if (!ok || k1 === n) break;
+    const half = k1 + ((n - k1) >> 1);
+    pool.run(1, n, k0, k1, half, n);
+    solvePanelRows(shared, n, k0, k1, k1, half);
+    pool.wait();
+    const split = balancedSplit(k1, n);
+    pool.run(2, n, k0, k1, split, n);
+    updateTrailingRows(shared, n, k0, k1, k1, split);
+    pool.wait();
+  }
+  a.set(shared.subarray(0, n * n));
+  return ok;
+}
+
+/** Columns per block step. */
+const BLOCK = 64;
+
+interface Helper {
+  matrix: Float64Array;
+  run(op: number, n: number, k0: number, k1: number, from: number, to: number): void;
+  wait(): void;
+}
+
+let helper: Helper | null | undefined;
+let capacity = 0;
+let stop: (() => void) | null = null;
+
+function helperThread(size: number): Helper | null {
+  if (helper === null) return null;
+  if (helper && capacity >= size) return helper;
+  stop?.();
+  helper = startHelper(size);
+  capacity = helper ? size : 0;
+  return helper;
+}
+
+type WorkerThreads = {
+  Worker: new (url: URL, options: {workerData: unknown}) => {unref(): void; terminate(): unknown};
+  isMainThread: boolean;
+};
+
+function startHelper(size: number): Helper | null {
+  const proc = (globalThis as {process?: {getBuiltinModule?: (id: string) => unknown}}).process;
+  const threads = proc?.getBuiltinModule?.("node:worker_threads") as WorkerThreads | undefined;
+  const fs = proc?.getBuiltinModule?.("node:fs") as {existsSync(url: URL): boolean} | undefined;
+  if (!threads || !fs || !threads.isMainThread || typeof SharedArrayBuffer !== "function") return null;
+  const script = new URL("./cholesky-worker.js", import.meta.url);
+  if (script.protocol !== "file:" || !fs.existsSync(script)) return null;
+  const control = new SharedArrayBuffer(8 * 4);
+  const matrix = new SharedArrayBuffer(size * 8);
+  const ctl = new Int32Array(control);
+  const worker = new threads.Worker(script, {workerData: {control, matrix}});
+  worker.unref();
+  let job = 0;
+  stop = () => {
+    ctl[2] = 9;
+    Atomics.store(ctl, 0, ++job);
+    Atomics.notify(ctl, 0);
+    worker.terminate();
+  };
+  return {
+    matrix: new Float64Array(matrix),
+    run(op, n, k0, k1, from, to) {
+      ctl[2] = op;
+      ctl[3] = n;
+      ctl[4] = k0;
+      ctl[5] = k1;
+      ctl[6] = from;
+      ctl[7] = to;
+      Atomics.store(ctl, 0, ++job);
+      Atomics.notify(ctl, 0);
+    },
+    wait() {
+      for (;;) {
+        const done = Atomics.load(ctl, 1);
+        if (done === job) return;
+        Atomics.wait(ctl, 1, done);
+      }
+    }
+  };
+}
