@@ -13,6 +13,7 @@ describe("fits match lme4", () => {
       const {bad} = compareWithLme4(ref, fit);
       expect(bad).toEqual([]);
       expect(model.optimizer.converged).toBe(true);
+      expect(model.thetaNames).toEqual(([] as string[]).concat(ref.theta_names));
     });
   }
 });

@@ -4,7 +4,8 @@
  */
 import {fail} from "../errors.js";
 import type {Expr, Term, VarRef} from "./ast.js";
-import {checkArithmetic, onlyArgument, toVarRef} from "./variable.js";
+import {deparse} from "./deparse.js";
+import {checkArithmetic, columnsOf, onlyArgument, toVarRef} from "./variable.js";
 import {quote, written} from "./syntax-error.js";
 
 /** A random-effects term as parsed: `left | right` or `left || right`. */
@@ -129,7 +130,9 @@ export function expandTerms(expr: Expr, text: string, hooks: TermHooks = {}): Ex
     if (!top) fail(`${shown} must be joined to the other terms with + in ${quote(text)}: write y ~ x + ${shown}`);
     const inner = onlyArgument(e, text);
     checkArithmetic(inner, text);
-    hooks.offset(toVarRef(inner, text));
+    // like I(), an offset's argument is arithmetic: offset(age / 10)
+    hooks.offset(inner.type === "paren" || inner.type === "name" || inner.type === "call" ? toVarRef(inner, text)
+      : {label: deparse(inner), expr: inner, factor: false, columns: columnsOf(inner)});
     return [];
   };
 

@@ -81,9 +81,9 @@ export function updateL(A: Blocked, T: Float64Array[], L: Blocked): boolean {
     const si = sizes[i], pi = si.p, qi = si.q;
     const D = L.diag[i];
     D.fill(0);
+    const tmp = new Float64Array(pi * pi);
     for (let h = 0; h < si.l; h++) {
       const o = h * pi * pi;
-      const tmp = new Float64Array(pi * pi);
       congruence(A.diag[i], o, T[i], pi, T[i], pi, tmp, 0);
       for (let a = 0; a < pi; a++) {
         for (let b = 0; b < pi; b++) D[(h * pi + a) * qi + h * pi + b] = tmp[a * pi + b];

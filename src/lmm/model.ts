@@ -135,7 +135,7 @@ export class LinearMixedModel {
       this.vcov.push(Array.from({length: p}, (_, b) => sigma2 * V[a * p + b]));
     }
     this.theta = theta;
-    this.thetaNames = thetaNames(frame.terms.map((t) => ({group: t.name, names: t.names})));
+    this.thetaNames = thetaNames(frame.terms.map((t) => ({group: t.group, names: t.names})));
     this.sigma = sigma;
     this.u = u;
     this.b = u.map((ui, i) => {
