@@ -1,0 +1,120 @@
+import {table, type ColumnTable} from "arquero";
+import {fail} from "../errors.js";
+import type {LinearMixedModel} from "../lmm/model.js";
+import {tTestP} from "./student-t.js";
+import {varparCovariance} from "./varpar-covariance.js";
+
+/** The parts of a fitted model a Satterthwaite test reads. */
+export type SatterthwaiteModel = Pick<LinearMixedModel, "structure" | "theta" | "sigma" | "REML" | "beta" | "fixefNames">;
+
+/** A t test of one linear combination `Lβ` of the fixed effects. */
+export interface ContrastTest {
+  /** `Lβ̂`. */
+  estimate: number;
+  /** Its standard error √(L C Lᵀ). */
+  se: number;
+  /** Satterthwaite's denominator degrees of freedom. */
+  df: number;
+  /** `Lβ̂ / se`. */
+  t: number;
+  /** The two-sided p-value `2 P(T_df > |t|)`. */
+  p: number;
+}
+
+/**
+ * Satterthwaite's t test of a contrast `Lβ = 0`: with `C = Var(β̂)` as a function of the variance
+ * parameters, `A` their asymptotic covariance and `gᵢ = L (∂C/∂varparᵢ) Lᵀ`,
+ * `df = 2 (L C Lᵀ)² / (g A gᵀ)`, `t = Lβ̂ / √(L C Lᵀ)` and `p = 2 P(T_df < −|t|)`.
+ *
+ * Reference: Satterthwaite (1946), "An approximate distribution of estimates of variance components",
+ * Biometrics Bulletin 2(6), 110–114; Kuznetsova, Brockhoff & Christensen (2017), JSS 82(13), eq. 4 and §3.1.
+ *
+ * @example
+ *   satterthwaiteContrast(model, [0, 1]); // {estimate: 10.467, se: 1.546, df: 17.0, t: 6.771, p: 3.26e-6}
+ */
+export function satterthwaiteContrast(model: SatterthwaiteModel, L: ArrayLike<number>): ContrastTest {
+  const p = model.beta.length;
+  if (L.length !== p) fail(`invalid contrast: ${L.length} coefficients for ${p} fixed effects (${model.fixefNames.join(", ")}); give one per fixed effect`);
+  for (let a = 0; a < p; a++) if (!Number.isFinite(L[a])) fail(`invalid contrast: coefficient ${a + 1} is ${L[a]}; give finite numbers`);
+  const {vcov, jacobian, covariance} = varparCovariance(model);
+  const quad = (M: Float64Array) => {
+    let s = 0;
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) s += L[a] * M[a * p + b] * L[b];
+    return s;
+  };
+  const variance = quad(vcov);
+  const g = jacobian.map(quad);
+  const k = g.length;
+  let gAg = 0;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) gAg += g[i] * covariance[i * k + j] * g[j];
+  const df = (2 * variance * variance) / gAg;
+  let estimate = 0;
+  for (let a = 0; a < p; a++) estimate += L[a] * model.beta[a];
+  const se = Math.sqrt(variance);
+  const t = estimate / se;
+  return {estimate, se, df, t, p: tTestP(t, df)};
+}
+
+/** Satterthwaite's tests of every fixed effect, by name (the `satterthwaite` field of `lmm fit --json`). */
+export interface SatterthwaiteValues {
+  estimate: Record<string, number>;
+  se: Record<string, number>;
+  df: Record<string, number>;
+  t: Record<string, number>;
+  p: Record<string, number>;
+  /** Warnings about the Hessian of the variance parameters (none for a well-behaved fit). */
+  warnings: string[];
+}
+
+/**
+ * Satterthwaite degrees of freedom, t statistics and p-values for each fixed effect (L a unit vector), as
+ * lmerTest's `summary()`.
+ *
+ * Reference: Kuznetsova, Brockhoff & Christensen (2017), JSS 82(13), §3.1.
+ *
+ * @example
+ *   satterthwaiteValues(lmer("Reaction ~ Days + (Days | Subject)", sleepstudy)).df;
+ *   // {"(Intercept)": 16.9997, Days: 16.99998}
+ */
+export function satterthwaiteValues(model: SatterthwaiteModel): SatterthwaiteValues {
+  const out: SatterthwaiteValues = {estimate: own(), se: own(), df: own(), t: own(), p: own(), warnings: varparCovariance(model).warnings.slice()};
+  const p = model.beta.length;
+  model.fixefNames.forEach((name, a) => {
+    const L = new Float64Array(p);
+    L[a] = 1;
+    const test = satterthwaiteContrast(model, L);
+    out.estimate[name] = test.estimate;
+    out.se[name] = test.se;
+    out.df[name] = test.df;
+    out.t[name] = test.t;
+    out.p[name] = test.p;
+  });
+  return out;
+}
+
+/**
+ * The fixed effects with Satterthwaite's tests as an Arquero table: `term`, `estimate`, `se`, `df`, `t`,
+ * `p`, one row per coefficient (lmerTest's `coef(summary(m))`).
+ *
+ * Reference: Kuznetsova, Brockhoff & Christensen (2017), JSS 82(13), §3.1.
+ *
+ * @example
+ *   satterthwaite(model).objects()[1]; // {term: "Days", estimate: 10.467, se: 1.546, df: 17.0, t: 6.771, p: 3.26e-6}
+ */
+export function satterthwaite(model: SatterthwaiteModel): ColumnTable {
+  const v = satterthwaiteValues(model);
+  const term = model.fixefNames.slice();
+  return table({
+    term,
+    estimate: term.map((n) => v.estimate[n]),
+    se: term.map((n) => v.se[n]),
+    df: term.map((n) => v.df[n]),
+    t: term.map((n) => v.t[n]),
+    p: term.map((n) => v.p[n])
+  });
+}
+
+/** A record without a prototype, so that a term named `__proto__` is an ordinary key. */
+function own(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}

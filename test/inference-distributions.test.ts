@@ -1,0 +1,78 @@
+/**
+ * The special functions behind the p-values: log Γ, the regularized incomplete beta and gamma functions,
+ * Student's t and the chi-square upper tail. Expected values from SciPy 1.17 and mpmath (30 digits).
+ */
+import {describe, expect, it} from "vitest";
+import {chiSquareUpper} from "../src/inference/chi-square.js";
+import {incompleteBeta, incompleteBetaComplement} from "../src/inference/incomplete-beta.js";
+import {upperIncompleteGamma} from "../src/inference/incomplete-gamma.js";
+import {logBeta, logGamma} from "../src/inference/log-gamma.js";
+import {studentTCdf, tTestP} from "../src/inference/student-t.js";
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+
+describe("log Γ and log B", () => {
+  it("matches exact and tabulated values", () => {
+    expect(logGamma(5)).toBeCloseTo(Math.log(24), 14);
+    expect(logGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 14);
+    expect(rel(logGamma(2025.5), 13392.902001526867)).toBeLessThan(1e-14);
+    expect(rel(logGamma(0.1), 2.252712651734206)).toBeLessThan(1e-14);
+    expect(rel(logGamma(1e5), 1051287.7089736569)).toBeLessThan(1e-14);
+    expect(logBeta(2, 3)).toBeCloseTo(Math.log(1 / 12), 14);
+  });
+  it("is infinite at 0 and NaN below", () => {
+    expect(logGamma(0)).toBe(Infinity);
+    expect(logGamma(-1)).toBeNaN();
+  });
+});
+
+describe("the regularized incomplete beta function", () => {
+  it("matches closed forms and SciPy", () => {
+    expect(incompleteBeta(0.5, 2, 2)).toBeCloseTo(0.5, 15);
+    expect(incompleteBeta(0.2, 1, 3)).toBeCloseTo(0.488, 15);
+    expect(incompleteBetaComplement(0.2, 1, 3)).toBeCloseTo(0.512, 15);
+    expect(rel(incompleteBeta(0.2, 0.5, 0.5), 0.2951672353008665)).toBeLessThan(1e-13);
+    expect(rel(incompleteBeta(0.999, 2025, 0.5), 0.04413143014825073)).toBeLessThan(1e-11);
+    expect(rel(incompleteBeta(0.9, 3, 4), 0.99873)).toBeLessThan(1e-13);
+  });
+  it("is 0 and 1 at the ends, NaN outside", () => {
+    expect(incompleteBeta(0, 2, 3)).toBe(0);
+    expect(incompleteBeta(1, 2, 3)).toBe(1);
+    expect(incompleteBeta(0.5, -1, 3)).toBeNaN();
+  });
+});
+
+describe("Student's t", () => {
+  it("two-sided p-values as R's 2 * pt(-abs(t), df)", () => {
+    expect(rel(tTestP(2, 10), 0.07338803477074037)).toBeLessThan(1e-13);
+    expect(rel(tTestP(-2, 10), 0.07338803477074037)).toBeLessThan(1e-13);
+    expect(rel(tTestP(0.01, 5), 0.9924080180425819)).toBeLessThan(1e-13);
+    expect(rel(tTestP(50, 3), 1.761715204127197e-5)).toBeLessThan(1e-12);
+    expect(rel(tTestP(8, 1.5), 0.0329183509409068212)).toBeLessThan(1e-12);
+  });
+  it("keeps relative precision far in the tail", () => {
+    expect(rel(tTestP(30, 4049), 9.83749845537322349e-179)).toBeLessThan(1e-10);
+  });
+  it("the normal limit and the lower tail", () => {
+    expect(tTestP(1.959963984540054, Infinity)).toBeCloseTo(0.05, 14);
+    expect(rel(studentTCdf(-2, 10), 0.03669401738537018)).toBeLessThan(1e-13);
+    expect(rel(studentTCdf(2, 10), 1 - 0.03669401738537018)).toBeLessThan(1e-14);
+    expect(tTestP(Infinity, 3)).toBe(0);
+    expect(tTestP(1, 0)).toBeNaN();
+  });
+});
+
+describe("the upper incomplete gamma and chi-square tails", () => {
+  it("matches closed forms", () => {
+    expect(upperIncompleteGamma(1, 2)).toBeCloseTo(Math.exp(-2), 15);
+    expect(rel(upperIncompleteGamma(0.5, 1), 0.15729920705028513)).toBeLessThan(1e-13);
+  });
+  it("matches R's pchisq(x, k, lower.tail = FALSE)", () => {
+    expect(chiSquareUpper(3.841458820694124, 1)).toBeCloseTo(0.05, 14);
+    expect(rel(chiSquareUpper(42.1392985420164, 2), 7.072412547229947e-10)).toBeLessThan(1e-12);
+    expect(rel(chiSquareUpper(0.5, 3), 0.9188914116546758)).toBeLessThan(1e-13);
+    expect(rel(chiSquareUpper(100, 50), 3.454931382984871e-5)).toBeLessThan(1e-12);
+    expect(rel(chiSquareUpper(1000, 3), 1.7994208765314067e-216)).toBeLessThan(1e-11);
+    expect(chiSquareUpper(0, 2)).toBe(1);
+  });
+});
