@@ -1,6 +1,8 @@
 import {basename} from "node:path";
 import {LmmError, fail} from "../errors.js";
 import {loadCSVSync} from "../io/load.js";
+import {satterthwaiteSection} from "../inference/satterthwaite-text.js";
+import {satterthwaiteJSON} from "../inference/satterthwaite.js";
 import {lmer} from "../lmm/fit.js";
 import {parseArgs} from "./args.js";
 
@@ -42,7 +44,7 @@ function fitCommand(argv: string[], out: Output): number {
   if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
   const data = loadCSVSync(path);
   const model = lmer(formulaText, data, {REML: !args.flags.has("ml")});
-  if (args.flags.has("json")) out.stdout(JSON.stringify(model) + "\n");
-  else out.stdout(model.summary({dataName: basename(path).replace(/\.csv$/i, "")}) + "\n");
+  if (args.flags.has("json")) out.stdout(JSON.stringify({...model.toJSON(), satterthwaite: satterthwaiteJSON(model)}) + "\n");
+  else out.stdout(model.summary({dataName: basename(path).replace(/\.csv$/i, "")}) + "\n\n" + satterthwaiteSection(model) + "\n");
   return 0;
 }

@@ -93,6 +93,17 @@ export function satterthwaiteValues(model: SatterthwaiteModel): SatterthwaiteVal
 }
 
 /**
+ * The `satterthwaite` field of `lmm fit --json`: `{df: {name: …}, p: {name: …}}`.
+ *
+ * @example
+ *   satterthwaiteJSON(model); // {df: {"(Intercept)": 16.9997, Days: 16.99998}, p: {…}}
+ */
+export function satterthwaiteJSON(model: SatterthwaiteModel): {df: Record<string, number>; p: Record<string, number>} {
+  const {df, p} = satterthwaiteValues(model);
+  return {df, p};
+}
+
+/**
  * The fixed effects with Satterthwaite's tests as an Arquero table: `term`, `estimate`, `se`, `df`, `t`,
  * `p`, one row per coefficient (lmerTest's `coef(summary(m))`).
  *
