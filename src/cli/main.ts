@@ -4,6 +4,7 @@ import {loadCSVSync} from "../io/load.js";
 import {satterthwaiteSection} from "../inference/satterthwaite-text.js";
 import {satterthwaiteJSON} from "../inference/satterthwaite.js";
 import {lmer} from "../lmm/fit.js";
+import {anovaCommand} from "./anova.js";
 import {parseArgs} from "./args.js";
 
 /** Where the command writes. */
@@ -29,6 +30,7 @@ export function main(argv: string[], out: Output): number {
       return 0;
     }
     if (command === "fit") return fitCommand(rest, out);
+    if (command === "anova") return anovaCommand(rest, out);
     fail(`unknown command: ${command}; ${USAGE}`);
   } catch (error) {
     const message = error instanceof LmmError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;

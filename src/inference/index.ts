@@ -4,3 +4,7 @@ export {varparDeviance} from "./varpar-deviance.js";
 export {tTestP, studentTCdf} from "./student-t.js";
 export {chiSquareUpper} from "./chi-square.js";
 export {satterthwaiteLines, satterthwaiteSection} from "./satterthwaite-text.js";
+export {anova, anovaValues, type AnovaValues} from "./anova.js";
+export {anovaLines} from "./anova-text.js";
+export {refit, optimizeStructure, type RefitOptions} from "./refit.js";
+export {checkSameData} from "./same-data.js";
