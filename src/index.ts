@@ -4,4 +4,5 @@ export {formula, parseFormula} from "./formula/index.js";
 export {modelFrame, type ModelFrame, type FrameOptions} from "./frame/index.js";
 export {LmmError} from "./errors.js";
 export {readCSV} from "./io/csv.js";
+export * from "./qi/index.js";
 export {satterthwaite, satterthwaiteValues, satterthwaiteContrast, satterthwaiteJSON, anova, anovaValues, refit, type SatterthwaiteValues, type ContrastTest, type AnovaValues, type RefitOptions} from "./inference/index.js";

@@ -6,6 +6,7 @@ import {satterthwaiteJSON} from "../inference/satterthwaite.js";
 import {lmer} from "../lmm/fit.js";
 import {anovaCommand} from "./anova.js";
 import {parseArgs} from "./args.js";
+import {simCommand} from "./sim.js";
 
 /** Where the command writes. */
 export interface Output {
@@ -31,6 +32,7 @@ export function main(argv: string[], out: Output): number {
     }
     if (command === "fit") return fitCommand(rest, out);
     if (command === "anova") return anovaCommand(rest, out);
+    if (command === "sim") return simCommand(rest, out);
     fail(`unknown command: ${command}; ${USAGE}`);
   } catch (error) {
     const message = error instanceof LmmError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;

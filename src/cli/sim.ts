@@ -1,0 +1,90 @@
+import {fail} from "../errors.js";
+import {loadCSVSync} from "../io/load.js";
+import {lmer} from "../lmm/fit.js";
+import {quantile} from "../qi/quantile.js";
+import {setx} from "../qi/setx.js";
+import {sim} from "../qi/sim.js";
+import {parseArgs} from "./args.js";
+import type {Output} from "./main.js";
+
+export const SIM_USAGE =
+  `usage: lmm sim DATA.csv "FORMULA" [--x NAME=VALUE]… [--x1 NAME=VALUE]… [--n 1000] [--seed 7] [--treatment COLUMN] [--ml] [--json]`;
+
+const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+const PERCENTILE = /^p(\d+(?:\.\d*)?|\.\d+)$/;
+
+/**
+ * One `NAME=VALUE` setting of `--x`/`--x1` as a setx override: `pNN` is the NN-th percentile of the column
+ * (`p80`, `p2.5`), a decimal number is a number, anything else a level (`SC`) or `new`.
+ *
+ * @example
+ *   setting("education=p80"); // ["education", quantile(0.8)]
+ *   setting("state=SC");      // ["state", "SC"]
+ */
+export function setting(text: string): [string, unknown] {
+  const eq = text.indexOf("=");
+  if (eq <= 0) fail(`invalid setting: ${JSON.stringify(text)}; write NAME=VALUE, such as education=p80 or age=30`);
+  const name = text.slice(0, eq), value = text.slice(eq + 1);
+  const percentile = PERCENTILE.exec(value);
+  if (percentile) {
+    const p = Number(percentile[1]);
+    if (p > 100) fail(`invalid percentile: ${value} for ${name}; use p0 to p100`);
+    return [name, quantile(p / 100)];
+  }
+  if (DECIMAL.test(value)) return [name, Number(value)];
+  if (value === "") fail(`empty value in ${JSON.stringify(text)}; write NAME=VALUE`);
+  return [name, value];
+}
+
+function overrides(texts: string[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const text of texts ?? []) {
+    const [name, value] = setting(text);
+    if (Object.prototype.hasOwnProperty.call(out, name)) fail(`${name} is set twice; give each variable once per profile`);
+    Object.defineProperty(out, name, {value, enumerable: true, writable: true, configurable: true});
+  }
+  return out;
+}
+
+/**
+ * `lmm sim`: fits the model, sets x (from `--x`; unset variables at their means and modes, a new group)
+ * and x1 (when `--x1` is given), simulates, and prints Zelig's summary, or with `--json`
+ * `{qi: {ev: {mean, sd, p2_5, p50, p97_5}, pr, ev1, pr1, fd, att.ev, att.pr}, n, seed}` (the quantities
+ * computed, one profile each).
+ *
+ * @example
+ *   simCommand(["datasets/voteincome.csv", "income ~ education + age + female + (1 | state)",
+ *     "--x", "education=p80", "--x1", "education=p20", "--seed", "7", "--json"], output);
+ */
+export function simCommand(argv: string[], out: Output): number {
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["x", "x1", "n", "seed", "treatment"]});
+  const [path, formulaText, ...extra] = args.positional;
+  if (path === undefined || formulaText === undefined) fail(`sim needs a CSV file and a formula; ${SIM_USAGE}`);
+  if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
+  const single = (name: string) => {
+    const values = args.values.get(name);
+    if (values && values.length > 1) fail(`option --${name} is given ${values.length} times; give it once`);
+    return values?.[0];
+  };
+  const number = (name: string) => {
+    const text = single(name);
+    if (text === undefined) return undefined;
+    if (!DECIMAL.test(text)) fail(`invalid --${name}: ${text}; give an integer, such as ${name === "n" ? 1000 : 7}`);
+    return Number(text);
+  };
+  const n = number("n");
+  const seed = number("seed");
+  const treatment = single("treatment");
+  const data = loadCSVSync(path);
+  const model = lmer(formulaText, data, {REML: !args.flags.has("ml")});
+  const x = setx(model, overrides(args.values.get("x")), {data});
+  const x1 = args.values.has("x1") ? setx(model, overrides(args.values.get("x1")), {data}) : undefined;
+  const s = sim(model, {x, x1, n, seed, treatment, data});
+  if (args.flags.has("json")) {
+    const qi = Object.fromEntries(s.names.map((q) => [q, s.summaryOf(q)]));
+    out.stdout(JSON.stringify({qi, n: s.n, seed: s.seed}) + "\n");
+  } else {
+    out.stdout(s.toString().replace(/^\n/, "") + "\n");
+  }
+  return 0;
+}
