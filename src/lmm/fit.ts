@@ -6,7 +6,7 @@ import {bobyqa} from "../optimize/bobyqa.js";
 import {convergenceWarnings, derivatives} from "./convergence.js";
 import {thetaLength, thetaLower, thetaStart} from "./lambda.js";
 import {LinearMixedModel, type OptimizerRecord} from "./model.js";
-import {criterionFunction, modelStructure} from "./objective.js";
+import {criterionFunction, modelStructure, type MixedModelStructure} from "./objective.js";
 
 /** Options of {@link lmer}. */
 export interface LmerOptions extends FrameOptions {
@@ -42,12 +42,32 @@ export function lmer(formula: string | ModelSpec, data: unknown, options: LmerOp
   const spec = typeof formula === "string" ? parseModel(formula) : formula;
   const frame = modelFrame(spec, data, options);
   const structure = modelStructure(frame, REML);
-  const criterion = criterionFunction(structure);
   const sizes = structure.A.sizes;
-  const lower = thetaLower(sizes);
   const start = Float64Array.from(options.start ?? thetaStart(sizes));
   if (start.length !== thetaLength(sizes)) fail(`invalid start: ${start.length} values for ${thetaLength(sizes)} θ parameters`);
+  return fitStructure(structure, start, options);
+}
 
+/** Options of {@link fitStructure}: progress, cancellation and the convergence checks of {@link LmerOptions}. */
+export type FitOptions = Pick<LmerOptions, "onProgress" | "signal" | "checkConvergence">;
+
+/**
+ * Minimises the profiled criterion of a model structure over θ from `start` and builds the fitted model:
+ * BOBYQA, then lme4's aftermath: a restart when a parameter on its bound has a one-sided gradient pointing
+ * inward, snapping values within 1e-5 of a bound onto it when that does not raise the criterion, a singular
+ * fit when a bounded θ is below 1e-4, and finite-difference convergence checks for small models. Used by
+ * {@link lmer} and by refits that reuse a structure (ML refits, bootstrap).
+ *
+ * Reference: lme4's `optimizeLmer` and `checkConv`; Bates et al. (2015), JSS 67(1), §3; Powell (2009).
+ *
+ * @example
+ *   const ml = fitStructure({...model.structure, REML: false}, model.theta);
+ */
+export function fitStructure(structure: MixedModelStructure, start: ArrayLike<number>, options: FitOptions = {}): LinearMixedModel {
+  const {frame} = structure;
+  const criterion = criterionFunction(structure);
+  const lower = thetaLower(structure.A.sizes);
+  const x0 = Float64Array.from(start, (v, i) => Math.max(v, lower[i]));
   const t0 = performance.now();
   let evaluations = 0;
   const counted = (theta: Float64Array) => {
@@ -57,12 +77,11 @@ export function lmer(formula: string | ModelSpec, data: unknown, options: LmerOp
     options.onProgress?.({evaluations, criterion: value, theta: theta.slice()});
     return value;
   };
-  let result = bobyqa(counted, start, {lower});
+  let result = bobyqa(counted, x0, {lower});
   const log: string[] = [];
 
   // restart from the edge when a parameter on its bound has a one-sided gradient pointing inward
-  const onBound = () => [...lower.keys()].filter((i) => lower[i] === result.x[i]);
-  const bound = onBound();
+  const bound = [...lower.keys()].filter((i) => lower[i] === result.x[i]);
   if (bound.length) {
     const f0 = criterion(result.x);
     const inward = bound.some((i) => {
@@ -106,7 +125,7 @@ export function lmer(formula: string | ModelSpec, data: unknown, options: LmerOp
     seconds,
     converged: result.converged,
     message: result.message,
-    initial: Float64Array.from(start),
+    initial: x0,
     final: Float64Array.from(theta),
     criterion: result.f,
     log

@@ -1,3 +1,3 @@
-export {lmer, type LmerOptions} from "./fit.js";
+export {fitStructure, lmer, type FitOptions, type LmerOptions} from "./fit.js";
 export {LinearMixedModel, type OptimizerRecord, type RanefColumns, type VarCorrRow} from "./model.js";
 export {modelStructure, criterionFunction, factorAt, type MixedModelStructure} from "./objective.js";
