@@ -6,3 +6,4 @@ export {LmmError} from "./errors.js";
 export {readCSV} from "./io/csv.js";
 export * from "./qi/index.js";
 export {satterthwaite, satterthwaiteValues, satterthwaiteContrast, satterthwaiteJSON, anova, anovaValues, refit, type SatterthwaiteValues, type ContrastTest, type AnovaValues, type RefitOptions} from "./inference/index.js";
+export {predict, type PredictOptions, type Prediction} from "./predict/index.js";

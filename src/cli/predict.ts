@@ -1,0 +1,53 @@
+import {LmmError, fail} from "../errors.js";
+import {loadCSVSync} from "../io/load.js";
+import {lmer} from "../lmm/fit.js";
+import {formatR, matrixLines} from "../lmm/format.js";
+import {predict} from "../predict/predict.js";
+import {parseArgs} from "./args.js";
+import type {Output} from "./main.js";
+
+export const PREDICT_USAGE = `usage: lmm predict DATA.csv "FORMULA" --newdata NEW.csv [--re all|none] [--allow-new-levels] [--se] [--ml] [--json]`;
+
+/**
+ * `lmm predict DATA.csv "F" --newdata NEW.csv [--re all|none] [--allow-new-levels] [--se] [--ml] [--json]`:
+ * fits the model to DATA (REML unless --ml) and predicts the rows of NEW (the data's own rows without
+ * --newdata). `--json` prints `{fit: […], se: […]}` (se only with --se; a missing value is null); otherwise
+ * a table with one row per prediction.
+ *
+ * @example
+ *   predictCommand(["datasets/sleepstudy.csv", "Reaction ~ Days + (Days | Subject)", "--newdata", "new.csv", "--json"], out);
+ */
+export function predictCommand(argv: string[], out: Output): number {
+  const args = parseArgs(argv, {flags: ["ml", "json", "se", "allow-new-levels"], values: ["newdata", "re"]});
+  const [path, formulaText, ...extra] = args.positional;
+  if (path === undefined || formulaText === undefined) fail(`predict needs a CSV file and a formula; ${PREDICT_USAGE}`);
+  if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
+  const single = (name: string) => {
+    const values = args.values.get(name);
+    if (values && values.length > 1) fail(`option --${name} given ${values.length} times; give it once`);
+    return values?.[0];
+  };
+  const re = single("re") ?? "all";
+  if (re !== "all" && re !== "none") fail(`invalid --re ${re}; use --re all (conditional) or --re none (population level)`);
+  const data = loadCSVSync(path);
+  const newdataPath = single("newdata");
+  const newdata = newdataPath === undefined ? undefined : loadCSVSync(newdataPath);
+  const model = lmer(formulaText, data, {REML: !args.flags.has("ml")});
+  let result;
+  try {
+    result = predict(model, newdata, {data, re, allowNewLevels: args.flags.has("allow-new-levels"), seFit: args.flags.has("se")});
+  } catch (error) {
+    // the library names its options; on the command line they are flags
+    if (error instanceof LmmError) fail(error.message.replace(/allowNewLevels: true/g, "--allow-new-levels").replace(/re: "none"/g, "--re none"));
+    throw error;
+  }
+  if (args.flags.has("json")) {
+    out.stdout(JSON.stringify(result.se ? {fit: result.fit, se: result.se} : {fit: result.fit}) + "\n");
+    return 0;
+  }
+  const columns = result.se ? [result.fit, result.se] : [result.fit];
+  const text = columns.map((c) => formatR(c, {digits: 7}).map((t) => (t.trim() === "NaN" ? "NA" : t)));
+  const names = result.fit.map((_, i) => String(i + 1));
+  out.stdout(matrixLines(names, result.se ? ["fit", "se"] : ["fit"], names.map((_, i) => text.map((c) => c[i])), true).join("\n") + "\n");
+  return 0;
+}

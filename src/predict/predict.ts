@@ -1,0 +1,115 @@
+import {fail} from "../errors.js";
+import {templates} from "../lmm/lambda.js";
+import type {LinearMixedModel} from "../lmm/model.js";
+import {frameDesign, newdataDesign, type PredictionDesign} from "./design.js";
+import {factorRXt, linearPredictorVariance} from "./joint-covariance.js";
+import {trainingLevels} from "./levels.js";
+
+/** Options of {@link predict}. */
+export interface PredictOptions {
+  /** `"all"` (default): conditional on the random effects' modes; `"none"`: population level (`re.form = NA`). */
+  re?: "all" | "none";
+  /** Predict levels of grouping factors the fit has not seen at the population level instead of refusing them. */
+  allowNewLevels?: boolean;
+  /** Also return standard errors conditional on θ̂. */
+  seFit?: boolean;
+  /**
+   * The table the model was fitted to. Needed when the formula has factor variables (`sex`, `factor(Days)`):
+   * the model keeps no record of their reference level, and new data must be coded as the fit coded them.
+   */
+  data?: unknown;
+}
+
+/** Predictions: one value per row of newdata (NaN where a used variable is missing). */
+export interface Prediction {
+  fit: number[];
+  /** Standard errors of `fit` conditional on θ̂ (with `seFit: true`). */
+  se?: number[];
+}
+
+/**
+ * Predictions of a fitted model for new data, as lme4's `predict(m, newdata, re.form, allow.new.levels)`:
+ * `Xβ̂ + offset` at the population level (`re: "none"`), plus `Zb̃` for the rows' groups (`re: "all"`); a new
+ * level of a grouping factor contributes nothing when `allowNewLevels` is set and is refused, named, otherwise.
+ * Without newdata the fit's own rows are predicted. Factor variables are coded by the fit's levels (give the
+ * training table as `data`), numeric transforms and offsets evaluated as in the fit.
+ *
+ * `seFit` adds standard errors conditional on θ̂ from the joint conditional covariance of (b, β):
+ * `Var(xᵀβ̂ + zᵀb̃) = σ̂² [Λᵀz; x]ᵀ C⁻¹ [Λᵀz; x]` with C the matrix of the penalized least-squares system
+ * (see {@link linearPredictorVariance}); at the population level, and for new levels, `xᵀ Var(β̂) x`.
+ *
+ * Reference: Bates et al. (2015), JSS 67(1), §5.1 and eqs. 18–22; Henderson (1975), Biometrics 31, 423–447;
+ * lme4's `predict.merMod`.
+ *
+ * @example
+ *   predict(model, [{Days: 3, Subject: 308}]).fit; // [292.996…]
+ *   predict(model, [{Days: 3, Subject: 999}], {allowNewLevels: true, seFit: true}); // {fit: [282.807…], se: […]}
+ */
+export function predict(model: LinearMixedModel, newdata?: unknown, options: PredictOptions = {}): Prediction {
+  const re = options.re ?? "all";
+  if (re !== "all" && re !== "none") fail(`invalid re: ${JSON.stringify(re)}; use "all" (conditional) or "none" (population level)`);
+  const allowNewLevels = options.allowNewLevels ?? false;
+  if (typeof allowNewLevels !== "boolean") fail(`invalid allowNewLevels: ${String(allowNewLevels)}; use true or false`);
+  const seFit = options.seFit ?? false;
+  if (typeof seFit !== "boolean") fail(`invalid seFit: ${String(seFit)}; use true or false`);
+  const frame = model.structure.frame;
+  const random = re === "all";
+  const design = newdata === undefined
+    ? frameDesign(frame, random)
+    : newdataDesign(frame, newdata, {random, allowNewLevels, levels: options.data === undefined ? undefined : trainingLevels(frame, options.data)});
+  const fit = fitted(model, design);
+  return seFit ? {fit, se: standardErrors(model, design)} : {fit};
+}
+
+/** `offset + Xβ̂ (+ Zb̃)` per row. */
+function fitted(model: LinearMixedModel, d: PredictionDesign): number[] {
+  const {beta, b} = model;
+  const out = new Array<number>(d.n);
+  for (let i = 0; i < d.n; i++) {
+    if (d.missing[i]) {
+      out[i] = NaN;
+      continue;
+    }
+    let s = d.offset ? d.offset[i] : 0;
+    for (let a = 0; a < beta.length; a++) s += d.X[a][i] * beta[a];
+    d.terms?.forEach((t, k) => {
+      const h = t.refs[i];
+      if (h < 0) return;
+      const p = t.Z.length / d.n;
+      for (let c = 0; c < p; c++) s += t.Z[i * p + c] * b[k][h * p + c];
+    });
+    out[i] = s;
+  }
+  return out;
+}
+
+/** Standard errors conditional on θ̂ (see {@link linearPredictorVariance}). */
+function standardErrors(model: LinearMixedModel, d: PredictionDesign): number[] {
+  const L = model.L;
+  const RXt = factorRXt(L);
+  const T = templates(L.sizes, model.theta);
+  const p = L.p;
+  const x = new Float64Array(p);
+  const out = new Array<number>(d.n);
+  for (let i = 0; i < d.n; i++) {
+    if (d.missing[i]) {
+      out[i] = NaN;
+      continue;
+    }
+    for (let a = 0; a < p; a++) x[a] = d.X[a][i];
+    const lambdaZ = L.sizes.map((s) => new Float64Array(s.q));
+    d.terms?.forEach((t, k) => {
+      const h = t.refs[i];
+      if (h < 0) return;
+      const pk = L.sizes[k].p, Tk = T[k];
+      // (Λᵀz) for level h: Tᵀ z, T lower triangular
+      for (let c = 0; c < pk; c++) {
+        let s = 0;
+        for (let r = c; r < pk; r++) s += Tk[r * pk + c] * t.Z[i * pk + r];
+        lambdaZ[k][h * pk + c] = s;
+      }
+    });
+    out[i] = Math.sqrt(linearPredictorVariance(L, RXt, lambdaZ, x, model.sigma));
+  }
+  return out;
+}
