@@ -6,5 +6,5 @@ export {chiSquareUpper} from "./chi-square.js";
 export {satterthwaiteLines, satterthwaiteSection} from "./satterthwaite-text.js";
 export {anova, anovaValues, type AnovaValues} from "./anova.js";
 export {anovaLines} from "./anova-text.js";
-export {refit, optimizeStructure, type RefitOptions} from "./refit.js";
+export {refit, type RefitOptions} from "./refit.js";
 export {checkSameData} from "./same-data.js";
