@@ -7,6 +7,7 @@ import {chiSquareUpper} from "../src/inference/chi-square.js";
 import {incompleteBeta, incompleteBetaComplement} from "../src/inference/incomplete-beta.js";
 import {upperIncompleteGamma} from "../src/inference/incomplete-gamma.js";
 import {logBeta, logGamma} from "../src/inference/log-gamma.js";
+import {normalCdf, normalQuantile} from "../src/inference/normal-quantile.js";
 import {studentTCdf, tTestP} from "../src/inference/student-t.js";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -74,5 +75,21 @@ describe("the upper incomplete gamma and chi-square tails", () => {
     expect(rel(chiSquareUpper(100, 50), 3.454931382984871e-5)).toBeLessThan(1e-12);
     expect(rel(chiSquareUpper(1000, 3), 1.7994208765314067e-216)).toBeLessThan(1e-11);
     expect(chiSquareUpper(0, 2)).toBe(1);
+  });
+});
+
+describe("the standard normal distribution", () => {
+  it("quantiles as R's qnorm (SciPy's values)", () => {
+    const cases: [number, number][] = [
+      [0.975, 1.959963984540054], [0.025, -1.9599639845400545], [0.6, 0.2533471031357997], [0.3, -0.5244005127080409],
+      [1e-10, -6.361340902404056], [1e-300, -37.0470962993612], [0.999999, 4.753424308817087]
+    ];
+    for (const [p, z] of cases) expect(Math.abs(normalQuantile(p) - z), `qnorm(${p})`).toBeLessThan(1e-13 * Math.max(1, Math.abs(z)));
+    expect(normalQuantile(0.5)).toBe(0);
+    expect(normalQuantile(0)).toBe(-Infinity);
+    expect(normalQuantile(1.5)).toBeNaN();
+  });
+  it("the distribution function inverts the quantile", () => {
+    for (const p of [1e-8, 0.01, 0.2, 0.5, 0.77, 0.99]) expect(Math.abs(normalCdf(normalQuantile(p)) - p) / p).toBeLessThan(1e-13);
   });
 });

@@ -6,6 +6,7 @@ import {satterthwaiteJSON} from "../inference/satterthwaite.js";
 import {lmer} from "../lmm/fit.js";
 import {anovaCommand} from "./anova.js";
 import {parseArgs} from "./args.js";
+import {confintCommand} from "./confint.js";
 import {predictCommand} from "./predict.js";
 import {simCommand} from "./sim.js";
 
@@ -34,6 +35,7 @@ export function main(argv: string[], out: Output): number {
     if (command === "fit") return fitCommand(rest, out);
     if (command === "anova") return anovaCommand(rest, out);
     if (command === "predict") return predictCommand(rest, out);
+    if (command === "confint") return confintCommand(rest, out);
     if (command === "sim") return simCommand(rest, out);
     fail(`unknown command: ${command}; ${USAGE}`);
   } catch (error) {

@@ -8,3 +8,8 @@ export {anova, anovaValues, type AnovaValues} from "./anova.js";
 export {anovaLines} from "./anova-text.js";
 export {refit, type RefitOptions} from "./refit.js";
 export {checkSameData} from "./same-data.js";
+export {confint, confintValues, type ConfintOptions, type ConfintValues} from "./confint.js";
+export {profiles, profileLimits, type ParameterProfile} from "./profile.js";
+export {sdCorNames, sdCorFromTheta, thetaFromSdCor} from "./sd-cor.js";
+export {varianceExplained, iccTable, type VarianceExplained} from "./variance-explained.js";
+export {normalCdf, normalQuantile} from "./normal-quantile.js";

@@ -1,0 +1,41 @@
+import {fail} from "../errors.js";
+import {confintValues} from "../inference/confint.js";
+import {loadCSVSync} from "../io/load.js";
+import {lmer} from "../lmm/fit.js";
+import {formatR, matrixLines} from "../lmm/format.js";
+import {parseArgs} from "./args.js";
+import type {Output} from "./main.js";
+
+export const CONFINT_USAGE = `usage: lmm confint DATA.csv "FORMULA" [--method profile|Wald] [--level 0.95] [--ml] [--json]`;
+
+/**
+ * `lmm confint DATA.csv "F" [--method profile|Wald] [--level 0.95] [--ml] [--json]`: fits the model (REML
+ * unless --ml) and prints lme4's `confint` table (profile intervals by default); `--json` prints
+ * `{method, level, parameters, lower, upper}`.
+ *
+ * @example
+ *   confintCommand(["datasets/sleepstudy.csv", "Reaction ~ Days + (Days | Subject)", "--method", "Wald"], out);
+ */
+export function confintCommand(argv: string[], out: Output): number {
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["method", "level"]});
+  const [path, formulaText, ...extra] = args.positional;
+  if (path === undefined || formulaText === undefined) fail(`confint needs a CSV file and a formula; ${CONFINT_USAGE}`);
+  if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
+  const method = args.values.get("method")?.at(-1) ?? "profile";
+  if (method === "boot") fail(`--method boot is not available yet; use --method profile or --method Wald`);
+  if (method !== "profile" && method !== "Wald") fail(`invalid --method ${method}; use --method profile or --method Wald`);
+  const levelText = args.values.get("level")?.at(-1);
+  const level = levelText === undefined ? 0.95 : Number(levelText);
+  if (!(level > 0 && level < 1)) fail(`invalid --level ${levelText}; give a number between 0 and 1, such as 0.95`);
+  const model = lmer(formulaText, loadCSVSync(path), {REML: !args.flags.has("ml")});
+  const c = confintValues(model, {method, level});
+  if (args.flags.has("json")) {
+    out.stdout(JSON.stringify(c) + "\n");
+    return 0;
+  }
+  const percent = (x: number) => `${formatR([100 * x], {digits: 3})[0].trim()} %`;
+  const lower = formatR(c.lower, {digits: 7}), upper = formatR(c.upper, {digits: 7});
+  const cells = c.parameters.map((_, i) => [lower[i], upper[i]]);
+  out.stdout(matrixLines(c.parameters, [percent((1 - level) / 2), percent((1 + level) / 2)], cells, true).join("\n") + "\n");
+  return 0;
+}

@@ -1,0 +1,84 @@
+import {table, type ColumnTable} from "arquero";
+import {fail} from "../errors.js";
+import type {LinearMixedModel} from "../lmm/model.js";
+import {normalQuantile} from "./normal-quantile.js";
+import {profileLimits, profiles} from "./profile.js";
+
+/** Options of {@link confint}. */
+export interface ConfintOptions {
+  /** `"Wald"` (fixed effects, β̂ ± z·se) or `"profile"` (every parameter, from the ML likelihood profile). */
+  method?: "Wald" | "profile";
+  /** Confidence level, default 0.95. */
+  level?: number;
+}
+
+/** Confidence intervals, one entry per parameter (the shape of sleepstudy-confint-profile.json). */
+export interface ConfintValues {
+  method: "Wald" | "profile";
+  level: number;
+  parameters: string[];
+  lower: number[];
+  upper: number[];
+}
+
+/**
+ * Confidence intervals for the parameters of a fitted model, as lme4's `confint(m, method)`:
+ *
+ * - `"Wald"`: for the fixed effects, `β̂ ± z se(β̂)`, z = Φ⁻¹((1 + level)/2) (lme4 gives no Wald interval for
+ *   the variance parameters, so they are left out);
+ * - `"profile"`: for the random effects' standard deviations and correlations, σ and the fixed effects, the
+ *   values where the signed square root of the ML deviance's increase, ζ, equals ∓z, with the other
+ *   parameters re-optimised at each value (REML fits are refitted by ML, as lme4's `profile` does). A limit
+ *   the profile does not reach inside the parameter's range is the end of the range (0 for a standard
+ *   deviation, ±1 for a correlation).
+ *
+ * Reference: Bates et al. (2015), JSS 67(1), §5.3 (profile intervals); Wald (1943), Trans. AMS 54, 426–482.
+ *
+ * @example
+ *   confintValues(model, {method: "Wald"}); // {parameters: ["(Intercept)", "Days"], lower: [238.03, 7.44], upper: [264.78, 13.50], …}
+ */
+export function confintValues(model: LinearMixedModel, options: ConfintOptions = {}): ConfintValues {
+  const method = options.method ?? "profile";
+  const level = options.level ?? 0.95;
+  if (!(typeof level === "number" && level > 0 && level < 1)) fail(`invalid level: ${String(level)}; give a number between 0 and 1, such as 0.95`);
+  const z = normalQuantile((1 + level) / 2);
+  if (method === "Wald") {
+    const parameters = model.fixefNames.slice();
+    const se = parameters.map((n) => model.se[n]);
+    return {
+      method,
+      level,
+      parameters,
+      lower: parameters.map((_, j) => model.beta[j] - z * se[j]),
+      upper: parameters.map((_, j) => model.beta[j] + z * se[j])
+    };
+  }
+  if (method === "profile") {
+    const list = profiles(model);
+    const sigma = list.find((p) => p.name === "sigma")!.estimate;
+    const limits = list.map((p) => {
+      const j = model.fixefNames.indexOf(p.name);
+      const step = j >= 0
+        ? z * model.se[p.name]
+        : p.name.startsWith("cor_")
+          ? 0.25 * (1 - Math.abs(p.estimate)) + 1e-3
+          : 0.25 * Math.max(p.estimate, 0.05 * sigma);
+      return profileLimits(p, z, step);
+    });
+    return {method, level, parameters: list.map((p) => p.name), lower: limits.map((l) => l[0]), upper: limits.map((l) => l[1])};
+  }
+  return fail(`invalid method: ${JSON.stringify(method)}; use "Wald" or "profile" (the parametric bootstrap is not available yet)`);
+}
+
+/**
+ * {@link confintValues} as an Arquero table: `parameter`, `lower`, `upper`.
+ *
+ * Reference: as {@link confintValues}.
+ *
+ * @example
+ *   confint(model, {method: "Wald"}).objects()[1]; // {parameter: "Days", lower: 7.4376, upper: 13.497}
+ */
+export function confint(model: LinearMixedModel, options: ConfintOptions = {}): ColumnTable {
+  const c = confintValues(model, options);
+  return table({parameter: c.parameters, lower: c.lower, upper: c.upper});
+}
