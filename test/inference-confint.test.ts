@@ -58,7 +58,8 @@ describe("Wald intervals", () => {
   it("refuses a bad level or method", () => {
     const m = fitOf("sleepstudy", ref.formula);
     expect(() => confintValues(m, {level: 95})).toThrow(/invalid level: 95; give a number between 0 and 1, such as 0.95/);
-    expect(() => confintValues(m, {method: "boot" as "Wald"})).toThrow(/invalid method: "boot"; use "Wald" or "profile"/);
+    expect(() => confintValues(m, {method: "exact" as "Wald"})).toThrow(/invalid method: "exact"; use "profile", "Wald" or "boot"/);
+    expect(() => confintValues(m, {method: "boot"})).toThrow(/bootstrap needs a seed so that its refits can be reproduced; pass \{seed: 1\}/);
   });
 });
 
@@ -83,8 +84,14 @@ describe("lmm confint", () => {
     expect(c.method).toBe("Wald");
     expect(c.parameters).toEqual(["(Intercept)", "Days"]);
   });
-  it("refuses boot (not available) and an unknown method", () => {
-    expect(run("confint", csv, ref.formula, "--method", "boot").stderr).toBe("lmm: --method boot is not available yet; use --method profile or --method Wald\n");
-    expect(run("confint", csv, ref.formula, "--method", "exact").stderr).toBe("lmm: invalid --method exact; use --method profile or --method Wald\n");
+  it("refuses boot without a seed and an unknown method", () => {
+    expect(run("confint", csv, ref.formula, "--method", "boot").stderr).toBe("lmm: --method boot needs --seed N so that the bootstrap can be reproduced\n");
+    expect(run("confint", csv, ref.formula, "--method", "exact").stderr).toBe("lmm: invalid --method exact; use --method profile, Wald or boot\n");
+  });
+  it("--method boot --nsim 20 --seed 3 --json: the same intervals twice", () => {
+    const a = run("confint", csv, ref.formula, "--method", "boot", "--nsim", "20", "--seed", "3", "--json");
+    expect(a.code).toBe(0);
+    expect(run("confint", csv, ref.formula, "--method", "boot", "--nsim", "20", "--seed", "3", "--json").stdout).toBe(a.stdout);
+    expect(JSON.parse(a.stdout).parameters).toEqual(ref.parameters);
   });
 });

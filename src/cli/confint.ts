@@ -6,29 +6,37 @@ import {formatR, matrixLines} from "../lmm/format.js";
 import {parseArgs} from "./args.js";
 import type {Output} from "./main.js";
 
-export const CONFINT_USAGE = `usage: lmm confint DATA.csv "FORMULA" [--method profile|Wald] [--level 0.95] [--ml] [--json]`;
+export const CONFINT_USAGE = `usage: lmm confint DATA.csv "FORMULA" [--method profile|Wald|boot] [--level 0.95] [--nsim 500 --seed N] [--ml] [--json]`;
 
 /**
- * `lmm confint DATA.csv "F" [--method profile|Wald] [--level 0.95] [--ml] [--json]`: fits the model (REML
- * unless --ml) and prints lme4's `confint` table (profile intervals by default); `--json` prints
- * `{method, level, parameters, lower, upper}`.
+ * `lmm confint DATA.csv "F" [--method profile|Wald|boot] [--level 0.95] [--nsim 500 --seed N] [--ml] [--json]`:
+ * fits the model (REML unless --ml) and prints lme4's `confint` table (profile intervals by default; boot
+ * needs --seed); `--json` prints `{method, level, parameters, lower, upper}`.
  *
  * @example
  *   confintCommand(["datasets/sleepstudy.csv", "Reaction ~ Days + (Days | Subject)", "--method", "Wald"], out);
  */
 export function confintCommand(argv: string[], out: Output): number {
-  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["method", "level"]});
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["method", "level", "nsim", "seed"]});
   const [path, formulaText, ...extra] = args.positional;
   if (path === undefined || formulaText === undefined) fail(`confint needs a CSV file and a formula; ${CONFINT_USAGE}`);
   if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
   const method = args.values.get("method")?.at(-1) ?? "profile";
-  if (method === "boot") fail(`--method boot is not available yet; use --method profile or --method Wald`);
-  if (method !== "profile" && method !== "Wald") fail(`invalid --method ${method}; use --method profile or --method Wald`);
+  if (method !== "profile" && method !== "Wald" && method !== "boot") fail(`invalid --method ${method}; use --method profile, Wald or boot`);
+  const integer = (name: string, fallback?: number) => {
+    const text = args.values.get(name)?.at(-1);
+    if (text === undefined) return fallback;
+    const v = Number(text);
+    if (!Number.isInteger(v) || v < 0) fail(`invalid --${name} ${text}; give a whole number`);
+    return v;
+  };
+  const nsim = integer("nsim", 500), seed = integer("seed");
+  if (method === "boot" && seed === undefined) fail("--method boot needs --seed N so that the bootstrap can be reproduced");
   const levelText = args.values.get("level")?.at(-1);
   const level = levelText === undefined ? 0.95 : Number(levelText);
   if (!(level > 0 && level < 1)) fail(`invalid --level ${levelText}; give a number between 0 and 1, such as 0.95`);
   const model = lmer(formulaText, loadCSVSync(path), {REML: !args.flags.has("ml")});
-  const c = confintValues(model, {method, level});
+  const c = confintValues(model, {method, level, n: nsim, seed});
   if (args.flags.has("json")) {
     out.stdout(JSON.stringify(c) + "\n");
     return 0;

@@ -1,20 +1,32 @@
 import {table, type ColumnTable} from "arquero";
 import {fail} from "../errors.js";
 import type {LinearMixedModel} from "../lmm/model.js";
+import {bootstrap, percentileIntervals} from "./bootstrap.js";
 import {normalQuantile} from "./normal-quantile.js";
 import {profileLimits, profiles} from "./profile.js";
 
 /** Options of {@link confint}. */
 export interface ConfintOptions {
-  /** `"Wald"` (fixed effects, β̂ ± z·se) or `"profile"` (every parameter, from the ML likelihood profile). */
-  method?: "Wald" | "profile";
+  /**
+   * `"profile"` (default: every parameter, from the ML likelihood profile), `"Wald"` (fixed effects,
+   * β̂ ± z·se) or `"boot"` (every parameter, percentile intervals of a parametric bootstrap).
+   */
+  method?: "Wald" | "profile" | "boot";
   /** Confidence level, default 0.95. */
   level?: number;
+  /** Bootstrap: number of refits (default 500). */
+  n?: number;
+  /** Bootstrap: the seed of the random source (required for "boot"). */
+  seed?: number;
+  /** Bootstrap: called after each refit. */
+  onProgress?: (progress: {done: number; total: number}) => void;
+  /** Bootstrap: stops it when aborted. */
+  signal?: AbortSignal;
 }
 
 /** Confidence intervals, one entry per parameter (the shape of sleepstudy-confint-profile.json). */
 export interface ConfintValues {
-  method: "Wald" | "profile";
+  method: "Wald" | "profile" | "boot";
   level: number;
   parameters: string[];
   lower: number[];
@@ -30,9 +42,12 @@ export interface ConfintValues {
  *   values where the signed square root of the ML deviance's increase, ζ, equals ∓z, with the other
  *   parameters re-optimised at each value (REML fits are refitted by ML, as lme4's `profile` does). A limit
  *   the profile does not reach inside the parameter's range is the end of the range (0 for a standard
- *   deviation, ±1 for a correlation).
+ *   deviation, ±1 for a correlation);
+ * - `"boot"`: percentile intervals of a seeded parametric bootstrap ({@link bootstrap}) of the same
+ *   parameters, refitted by the model's own criterion.
  *
- * Reference: Bates et al. (2015), JSS 67(1), §5.3 (profile intervals); Wald (1943), Trans. AMS 54, 426–482.
+ * Reference: Bates et al. (2015), JSS 67(1), §5.3 (profile intervals); Wald (1943), Trans. AMS 54, 426–482;
+ * Davison & Hinkley (1997), §5.3.1 (bootstrap percentile intervals).
  *
  * @example
  *   confintValues(model, {method: "Wald"}); // {parameters: ["(Intercept)", "Days"], lower: [238.03, 7.44], upper: [264.78, 13.50], …}
@@ -67,7 +82,12 @@ export function confintValues(model: LinearMixedModel, options: ConfintOptions =
     });
     return {method, level, parameters: list.map((p) => p.name), lower: limits.map((l) => l[0]), upper: limits.map((l) => l[1])};
   }
-  return fail(`invalid method: ${JSON.stringify(method)}; use "Wald" or "profile" (the parametric bootstrap is not available yet)`);
+  if (method === "boot") {
+    const b = bootstrap(model, {n: options.n, seed: options.seed, onProgress: options.onProgress, signal: options.signal});
+    const {lower, upper} = percentileIntervals(b, level);
+    return {method, level, parameters: b.names, lower, upper};
+  }
+  return fail(`invalid method: ${JSON.stringify(method)}; use "profile", "Wald" or "boot"`);
 }
 
 /**

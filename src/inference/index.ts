@@ -13,3 +13,6 @@ export {profiles, profileLimits, type ParameterProfile} from "./profile.js";
 export {sdCorNames, sdCorFromTheta, thetaFromSdCor} from "./sd-cor.js";
 export {varianceExplained, iccTable, type VarianceExplained} from "./variance-explained.js";
 export {normalCdf, normalQuantile} from "./normal-quantile.js";
+export {bootstrap, percentileIntervals, type BootstrapOptions, type BootstrapResult} from "./bootstrap.js";
+export {simulate, type SimulateOptions} from "./simulate.js";
+export {withResponse} from "./with-response.js";

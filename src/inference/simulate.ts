@@ -1,0 +1,65 @@
+import {fail} from "../errors.js";
+import {templates} from "../lmm/lambda.js";
+import type {LinearMixedModel} from "../lmm/model.js";
+import {randomSource, type RandomSource} from "../qi/random.js";
+
+/** Options of {@link simulate}. */
+export interface SimulateOptions {
+  /** Number of simulated responses (default 1). */
+  n?: number;
+  /** Seed of the random source (an integer from 0 to 2³² − 1); or give `random`. */
+  seed?: number;
+  /** A random source, instead of `seed`. */
+  random?: RandomSource;
+}
+
+/**
+ * New responses from a fitted model, as lme4's `simulate(m, nsim, seed)` (unconditional: new random
+ * effects): `y* = Xβ̂ + offset + ZΛ_θ̂ u* + ε*` with `u* ~ N(0, σ̂² I)` and `ε*ᵢ ~ N(0, σ̂²/wᵢ)`, one array per
+ * simulation over the rows the fit used. Randomness comes only from the seeded source.
+ *
+ * Reference: Bates et al. (2015), JSS 67(1), eqs. 2–4 (the model simulated); lme4's `simulate.merMod`.
+ *
+ * @example
+ *   const [ystar] = simulate(model, {seed: 1}); // 180 new reaction times
+ */
+export function simulate(model: LinearMixedModel, options: SimulateOptions = {}): Float64Array[] {
+  const n = options.n ?? 1;
+  if (!Number.isInteger(n) || n < 0) fail(`invalid n: ${String(n)}; give a whole number of simulations such as 100`);
+  if (options.random === undefined && options.seed === undefined) fail("simulate needs a seed (or a random source) so that its draws can be reproduced; pass {seed: 1}");
+  const random = options.random ?? randomSource(options.seed!);
+  const frame = model.structure.frame;
+  const rows = frame.n;
+  const T = templates(model.structure.A.sizes, model.theta);
+  const mean = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = frame.offset ? frame.offset[r] : 0;
+    for (let a = 0; a < model.beta.length; a++) s += frame.X[a][r] * model.beta[a];
+    mean[r] = s;
+  }
+  const sigma = model.sigma;
+  const out: Float64Array[] = [];
+  for (let k = 0; k < n; k++) {
+    const y = mean.slice();
+    frame.terms.forEach((t, i) => {
+      const p = t.p, Ti = T[i];
+      const b = new Float64Array(t.levels.length * p);
+      const u = new Float64Array(p);
+      for (let h = 0; h < t.levels.length; h++) {
+        for (let c = 0; c < p; c++) u[c] = sigma * random.normal();
+        for (let a = 0; a < p; a++) {
+          let s = 0;
+          for (let c = 0; c <= a; c++) s += Ti[a * p + c] * u[c];
+          b[h * p + a] = s;
+        }
+      }
+      for (let r = 0; r < rows; r++) {
+        const o = t.refs[r] * p;
+        for (let c = 0; c < p; c++) y[r] += t.Z[r * p + c] * b[o + c];
+      }
+    });
+    for (let r = 0; r < rows; r++) y[r] += (sigma / (frame.weights ? Math.sqrt(frame.weights[r]) : 1)) * random.normal();
+    out.push(y);
+  }
+  return out;
+}
