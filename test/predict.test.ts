@@ -38,7 +38,13 @@ describe("predicting the fit's own rows", () => {
       ["Exam", "normexam ~ standLRT + sex + schgend + (1 | school)"],
       ["Pastes", "strength ~ 1 + (1 | batch/cask)"],
       ["cake", "angle ~ recipe * temp + (1 | recipe:replicate)"],
-      ["Produc", "log(gsp) ~ log(pcap) + log(pc) + log(emp) + unemp + (1 | region/state)"]
+      ["Produc", "log(gsp) ~ log(pcap) + log(pc) + log(emp) + unemp + (1 | region/state)"],
+      ["sleepstudy", "Reaction ~ factor(Days) + (1 | Subject)"],
+      ["sleepstudy", "log(Reaction) ~ Days + I(Days^2) + (Days || Subject)"],
+      ["Exam", "normexam ~ standLRT + schgend + (0 + sex | school)"],
+      ["Exam", "normexam ~ standLRT * sex + vr + (1 + standLRT | school)"],
+      ["voteincome", "income ~ education + offset(age / 10) + (1 | state)"],
+      ["cake", "angle ~ recipe + temp + (1 | replicate) + (1 | recipe:replicate)"]
     ]) {
       const m = fitOf(name, f);
       const data = dataset(name);
@@ -128,9 +134,10 @@ describe("standard errors conditional on θ̂", () => {
 describe("crossed and nested terms: standard errors against the dense computation", () => {
   for (const [name, f] of [
     ["Penicillin", "diameter ~ 1 + (1 | plate) + (1 | sample)"],
-    ["Pastes", "strength ~ 1 + (1 | batch/cask)"]
+    ["Pastes", "strength ~ 1 + (1 | batch/cask)"],
+    ["Exam", "normexam ~ standLRT + (1 | school) + (1 | intake) + (1 | vr)"]
   ]) {
-    it(name, () => {
+    it(`${name}: ${f}`, () => {
       const m = fitOf(name, f);
       const {C, Lambda} = denseJoint(m);
       const Cinv = inverse(C);
@@ -145,9 +152,10 @@ describe("crossed and nested terms: standard errors against the dense computatio
           z.set(offset + t.refs[i], 0, 1);
           offset += t.levels.length;
         }
-        const g = Matrix.zeros(q + 1, 1);
+        const p = frame.X.length;
+        const g = Matrix.zeros(q + p, 1);
         g.setSubMatrix(Lambda.transpose().mmul(z), 0, 0);
-        g.set(q, 0, 1);
+        for (let a = 0; a < p; a++) g.set(q + a, 0, frame.X[a][i]);
         const want = Math.sqrt(m.sigma ** 2 * g.transpose().mmul(Cinv).mmul(g).get(0, 0));
         expect(Math.abs(se![i] - want) / want).toBeLessThan(1e-9);
       }
