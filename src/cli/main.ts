@@ -4,11 +4,11 @@ import {loadCSVSync} from "../io/load.js";
 import {satterthwaiteSection} from "../inference/satterthwaite-text.js";
 import {satterthwaiteJSON} from "../inference/satterthwaite.js";
 import {lmer} from "../lmm/fit.js";
-import {anovaCommand} from "./anova.js";
+import {ANOVA_USAGE, anovaCommand} from "./anova.js";
 import {parseArgs} from "./args.js";
-import {confintCommand} from "./confint.js";
-import {predictCommand} from "./predict.js";
-import {simCommand} from "./sim.js";
+import {CONFINT_USAGE, confintCommand} from "./confint.js";
+import {PREDICT_USAGE, predictCommand} from "./predict.js";
+import {SIM_USAGE, simCommand} from "./sim.js";
 
 /** Where the command writes. */
 export interface Output {
@@ -16,7 +16,8 @@ export interface Output {
   stderr: (text: string) => void;
 }
 
-const USAGE = `usage: lmm fit DATA.csv "FORMULA" [--ml] [--json]`;
+const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--ml] [--json]`;
+const USAGE = [FIT_USAGE, SIM_USAGE, ANOVA_USAGE, CONFINT_USAGE, PREDICT_USAGE].map((u, i) => (i ? u.replace("usage:", "      ") : u)).join("\n");
 
 /**
  * The `lmm` command. Returns the exit code: 0, or 2 after one line on stderr starting `lmm: `.
@@ -27,7 +28,7 @@ const USAGE = `usage: lmm fit DATA.csv "FORMULA" [--ml] [--json]`;
 export function main(argv: string[], out: Output): number {
   try {
     const [command, ...rest] = argv;
-    if (command === undefined) fail(USAGE);
+    if (command === undefined) fail(`a command is needed; ${FIT_USAGE} (lmm help lists sim, anova, confint and predict too)`);
     if (command === "help" || command === "--help") {
       out.stdout(USAGE + "\n");
       return 0;
@@ -37,7 +38,7 @@ export function main(argv: string[], out: Output): number {
     if (command === "predict") return predictCommand(rest, out);
     if (command === "confint") return confintCommand(rest, out);
     if (command === "sim") return simCommand(rest, out);
-    fail(`unknown command: ${command}; ${USAGE}`);
+    fail(`unknown command: ${command}; the commands are fit, sim, anova, confint and predict (lmm help)`);
   } catch (error) {
     const message = error instanceof LmmError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
     out.stderr(`lmm: ${message.replace(/\s*\n\s*/g, " ")}\n`);
@@ -48,7 +49,7 @@ export function main(argv: string[], out: Output): number {
 function fitCommand(argv: string[], out: Output): number {
   const args = parseArgs(argv, {flags: ["ml", "json"], values: []});
   const [path, formulaText, ...extra] = args.positional;
-  if (path === undefined || formulaText === undefined) fail(`fit needs a CSV file and a formula; ${USAGE}`);
+  if (path === undefined || formulaText === undefined) fail(`fit needs a CSV file and a formula; ${FIT_USAGE}`);
   if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
   const data = loadCSVSync(path);
   const model = lmer(formulaText, data, {REML: !args.flags.has("ml")});
