@@ -1,0 +1,1 @@
+export {bobyqa, type OptimizeOptions, type OptimizeResult} from "./bobyqa";
