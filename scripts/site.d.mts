@@ -1,0 +1,14 @@
+import type {Server} from "node:http";
+
+/** The project's root folder. */
+export const root: string;
+/** The notebooks' folder, `notebooks/`. */
+export const notebooksDir: string;
+/** Where `npm run build:notebooks` writes the site, `dist/notebooks/`. */
+export const defaultOut: string;
+/** Every notebook: the .html files directly in notebooks/, sorted. */
+export function notebookFiles(): string[];
+/** Builds the static site into outDir (emptied first); resolves to its absolute path. */
+export function buildSite(options?: {outDir?: string; quiet?: boolean; minify?: boolean}): Promise<string>;
+/** Serves a folder on 127.0.0.1 (port 0: an ephemeral one). */
+export function serveSite(dir: string, options?: {port?: number; host?: string}): Promise<{server: Server; url: string}>;

@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+/**
+ * The notebooks' static site: build it with Vite and Observable Notebook Kit, serve it on 127.0.0.1.
+ *
+ *   node scripts/site.mjs build [--out dist/notebooks]     writes the static site (works offline)
+ *   node scripts/site.mjs serve [--dir dist/notebooks] [--port 8080]
+ *   node scripts/site.mjs start [--port 8080]              build, then serve and print the address
+ *
+ * Why not `notebooks build` as it comes: its command line takes no Vite options, and the notebooks import the
+ * kit as a user would (`import {lmer} from "lmm-kit"`, `from "lmm-kit/plot"`); Vite does not resolve a
+ * package's own name from inside it, so this script adds the one missing piece, a resolver from `lmm-kit`
+ * and `lmm-kit/<entry>` to the kit's TypeScript sources (src/index.ts, src/<entry>/index.ts). Bundling the
+ * sources rather than dist/ keeps the site independent of the state of dist/, which `rollup -c` empties,
+ * and always in step with the code. Everything else is Notebook Kit's own configuration and plugin.
+ *
+ * Offline: Notebook Kit's built-ins `Plot`, `Inputs`, `aq`, `d3`, `htl`, `FileAttachment(…).csv()` and
+ * `npm:` imports load from a CDN when a notebook uses them. The notebooks never do: they import
+ * `@observablehq/plot`, `@observablehq/inputs` and `arquero` by name (bundled here from node_modules) and
+ * read their CSV files with `FileAttachment(…).text()` and the kit's `readCSV`. The browser test blocks
+ * every request that leaves 127.0.0.1 and fails on the first one.
+ */
+import {createReadStream, existsSync, readdirSync, statSync} from "node:fs";
+import {createServer} from "node:http";
+import {dirname, extname, join, normalize, resolve, sep} from "node:path";
+import {fileURLToPath} from "node:url";
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const notebooksDir = join(root, "notebooks");
+export const defaultOut = join(root, "dist", "notebooks");
+
+/** The notebooks, as paths: every .html file directly in notebooks/. */
+export function notebookFiles() {
+  return readdirSync(notebooksDir).filter((f) => f.endsWith(".html")).sort().map((f) => join(notebooksDir, f));
+}
+
+/** Resolves `lmm-kit` and `lmm-kit/<entry>` to the kit's sources. */
+function lmmKit() {
+  return {
+    name: "lmm-kit-sources",
+    enforce: "pre",
+    resolveId(id) {
+      if (id === "lmm-kit") return join(root, "src", "index.ts");
+      const entry = /^lmm-kit\/([a-z][a-z0-9-]*)$/.exec(id);
+      if (!entry) return null;
+      const file = join(root, "src", entry[1], "index.ts");
+      if (!existsSync(file)) this.error(`cannot resolve ${id}: there is no src/${entry[1]}/index.ts`);
+      return file;
+    }
+  };
+}
+
+/**
+ * Builds the site into `outDir` (emptied first). Resolves when Vite is done; rejects on a build error.
+ * @param {{outDir?: string, quiet?: boolean, minify?: boolean}} [options]
+ */
+export async function buildSite({outDir = defaultOut, quiet = false, minify = true} = {}) {
+  const [{build}, {config, observable}] = await Promise.all([import("vite"), import("@observablehq/notebook-kit/vite")]);
+  const base = config();
+  const inputs = notebookFiles();
+  if (inputs.length === 0) throw new Error(`no notebooks in ${notebooksDir}`);
+  await build({
+    ...base,
+    configFile: false,
+    logLevel: quiet ? "warn" : "info",
+    plugins: [lmmKit(), observable()],
+    root: notebooksDir,
+    base: "./",
+    // the fit's Worker is an ES module (it imports the kit); Vite's default worker format is "iife"
+    worker: {format: "es"},
+    build: {
+      minify,
+      cssMinify: minify,
+      outDir: resolve(outDir),
+      emptyOutDir: true,
+      // keep every file (even a small CSV) a file of its own rather than an inlined data: URL
+      assetsInlineLimit: 0,
+      chunkSizeWarningLimit: 2000,
+      rollupOptions: {input: inputs}
+    }
+  });
+  return resolve(outDir);
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".map": "application/json",
+  ".csv": "text/csv; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".woff2": "font/woff2",
+  ".woff": "font/woff",
+  ".wasm": "application/wasm"
+};
+
+/**
+ * Serves a folder on 127.0.0.1 (port 0: an ephemeral port). Resolves to the listening server and its base URL.
+ * @param {string} dir
+ * @param {{port?: number, host?: string}} [options]
+ * @returns {Promise<{server: import("node:http").Server, url: string}>}
+ */
+export function serveSite(dir, {port = 0, host = "127.0.0.1"} = {}) {
+  const top = resolve(dir);
+  const server = createServer((request, response) => {
+    let path;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname);
+    } catch {
+      response.writeHead(400).end("bad request");
+      return;
+    }
+    let file = normalize(join(top, path));
+    if (file !== top && !file.startsWith(top + sep)) {
+      response.writeHead(403).end("forbidden");
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    if (!existsSync(file) && existsSync(file + ".html")) file += ".html";
+    if (path === "/favicon.ico" && !existsSync(file)) {
+      response.writeHead(204).end(); // browsers ask for it; the notebooks have none
+      return;
+    }
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      response.writeHead(404, {"content-type": "text/plain; charset=utf-8"}).end(`not found: ${path}`);
+      return;
+    }
+    response.writeHead(200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "content-length": statSync(file).size,
+      "cache-control": "no-cache"
+    });
+    if (request.method === "HEAD") response.end();
+    else createReadStream(file).pipe(response);
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolvePromise({server, url: `http://${host}:${typeof address === "object" && address ? address.port : port}/`});
+    });
+  });
+}
+
+function option(args, name, fallback) {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  if (i + 1 >= args.length) throw new Error(`${name} needs a value`);
+  return args[i + 1];
+}
+
+async function main(args) {
+  const [command, ...rest] = args;
+  const asked = option(rest, "--port", process.env.PORT);
+  const port = Number(asked ?? 8080);
+  if (command === "build") {
+    const out = await buildSite({outDir: resolve(option(rest, "--out", defaultOut))});
+    console.log(`notebooks built in ${out}`);
+  } else if (command === "serve" || command === "start") {
+    const dir = resolve(option(rest, "--dir", defaultOut));
+    if (command === "start") await buildSite({outDir: dir});
+    if (!existsSync(join(dir, "index.html"))) throw new Error(`no site in ${dir}: run npm run build:notebooks first`);
+    // 8080 unless told otherwise; when 8080 is taken (and no port was asked for), any free port
+    const {url} = await serveSite(dir, {port}).catch((error) => {
+      if (asked === undefined && error?.code === "EADDRINUSE") return serveSite(dir, {port: 0});
+      throw error;
+    });
+    console.log(`\nlmm-kit notebooks: ${url}\n(serving ${dir}; Ctrl-C stops)`);
+  } else {
+    console.error("usage: node scripts/site.mjs build [--out DIR] | serve [--dir DIR] [--port N] | start [--port N]");
+    process.exitCode = 2;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
