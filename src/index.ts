@@ -7,3 +7,4 @@ export {readCSV} from "./io/csv.js";
 export * from "./qi/index.js";
 export {satterthwaite, satterthwaiteValues, satterthwaiteContrast, satterthwaiteJSON, anova, anovaValues, refit, confint, confintValues, varianceExplained, iccTable, bootstrap, simulate, type SatterthwaiteValues, type ContrastTest, type AnovaValues, type RefitOptions, type ConfintOptions, type ConfintValues, type VarianceExplained, type BootstrapOptions, type BootstrapResult, type SimulateOptions} from "./inference/index.js";
 export {predict, type PredictOptions, type Prediction} from "./predict/index.js";
+export * from "./reactive/index.js";
