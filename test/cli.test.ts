@@ -4,8 +4,8 @@
  * Most tests call `main(argv, output)` from src/cli/main.ts and capture what it writes; one test spawns
  * bin/lmm.js (the built dist/cli.js, rebuilt first when src/ is newer) for the real exit code and stderr.
  */
-import {execFileSync, spawnSync} from "node:child_process";
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {spawnSync} from "node:child_process";
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
@@ -227,15 +227,6 @@ describe("awkward CSV files fit like the clean one", () => {
 });
 
 describe("bin/lmm.js", () => {
-  const cli = join(root, "dist", "cli.js");
-  const newest = (d: string): number =>
-    Math.max(...readdirSync(d, {withFileTypes: true}).map((e) => (e.isDirectory() ? newest(join(d, e.name)) : statSync(join(d, e.name)).mtimeMs)));
-
-  beforeAll(() => {
-    if (!existsSync(cli) || statSync(cli).mtimeMs < newest(join(root, "src"))) {
-      execFileSync(process.execPath, [join(root, "node_modules", "rollup", "dist", "bin", "rollup"), "-c"], {cwd: root, stdio: "pipe", timeout: 180_000});
-    }
-  }, 200_000);
 
   it("exits 2 with one `lmm: ` line on stderr on an error, 0 with JSON on stdout on success", () => {
     const bad = spawnSync(process.execPath, ["bin/lmm.js", "fit", "no-such-file.csv", SLOPE], {cwd: root, encoding: "utf8"});

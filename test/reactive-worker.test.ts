@@ -4,8 +4,8 @@
  * and stops when aborted (the promise rejects with an AbortError after the worker is terminated). Under the
  * TypeScript sources there is no worker file: the fallback fits on this thread, still reporting progress.
  */
-import {execFileSync} from "node:child_process";
-import {existsSync, readdirSync, readFileSync, statSync} from "node:fs";
+
+import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {beforeAll, describe, expect, it} from "vitest";
@@ -23,15 +23,7 @@ const sleepstudy = csv("sleepstudy");
 const SLEEP = "Reaction ~ Days + (Days | Subject)";
 let kit: Kit;
 
-function newest(folder: string): number {
-  return Math.max(...readdirSync(folder, {recursive: true, withFileTypes: true}).filter((d) => d.isFile()).map((d) => statSync(join(d.parentPath, d.name)).mtimeMs));
-}
-
 beforeAll(async () => {
-  const worker = join(root, "dist/fit-worker.js");
-  if (!existsSync(worker) || !existsSync(join(root, "dist/index.js")) || newest(join(root, "src")) > statSync(worker).mtimeMs) {
-    execFileSync("npx", ["rollup", "-c"], {cwd: root, stdio: "ignore"});
-  }
   kit = (await import(new URL("../dist/index.js", import.meta.url).href)) as Kit;
 }, 300_000);
 

@@ -1,5 +1,5 @@
 import {execFileSync} from "node:child_process";
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
@@ -14,14 +14,7 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 let dir: string;
 let csv: string;
 
-function newest(folder: string): number {
-  return Math.max(...readdirSync(folder, {recursive: true, withFileTypes: true}).filter((d) => d.isFile()).map((d) => statSync(join(d.parentPath, d.name)).mtimeMs));
-}
-
 beforeAll(() => {
-  if (!existsSync(join(root, "dist/cli.js")) || newest(join(root, "src")) > statSync(join(root, "dist/cli.js")).mtimeMs) {
-    execFileSync("npx", ["rollup", "-c"], {cwd: root, stdio: "ignore"});
-  }
   dir = mkdtempSync(join(tmpdir(), "lmm-threads-"));
   // seeded synthetic crossed design: 3000 rows, 1200 levels of a, 450 of b
   let state = 12345;
