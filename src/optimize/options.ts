@@ -1,12 +1,18 @@
 /**
  * Options of {@link bobyqa}, their defaults and their validation.
  *
- * Defaults: `rhobeg = min(0.2 max(1, max_i |x0_i|), ½ min_i (upper_i − lower_i))`, the initial trust-region
- * radius (BOBYQA needs `upper − lower ≥ 2 rhobeg`, Powell 2009, section 2, so a larger value is capped);
- * `rhoend = 1e-6 rhobeg / 0.2`, the final one; `maxEvaluations = 100 (n + 1)²`.
+ * Defaults:
+ * - `rhobeg`, the initial trust-region radius, is ¾ of the smallest coordinate scale, where the scale of
+ *   coordinate i is the least of max(1, |x0_i|) and its distances to finite bounds it does not sit on,
+ *   but at least 1% of max(1, |x0_i|) (a start a hair above a bound is then moved onto it, start.ts);
+ *   for lme4's start θ = 1 (bound 0) or 0 (no bound) that is 0.75, the first step NLopt's BOBYQA takes in
+ *   lme4, whose evaluation counts we match or beat. It is capped at half the smallest gap upper − lower,
+ *   which BOBYQA needs (Powell 2009, section 2).
+ * - `rhoend = 5e-6 rhobeg`, the final radius (3.75e-6 for lme4), about the accuracy of the parameters.
+ * - `maxEvaluations = 100 (n + 1)²`.
  *
  * @example
- *   resolveOptions([1, 0, 1], {lower: [0, -Infinity, 0]}).rhobeg; // 0.2
+ *   resolveOptions([1, 0, 1], {lower: [0, -Infinity, 0]}).rhobeg; // 0.75
  */
 
 import {fail} from "../errors";
@@ -50,7 +56,7 @@ export function resolveOptions(x0: ArrayLike<number>, options: OptimizeOptions =
   const lower = bounds(options.lower, n, -Infinity, "lower");
   const upper = bounds(options.upper, n, Infinity, "upper");
   let gap = Infinity;
-  let size = 1;
+  let scale = Infinity;
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(start[i])) fail(`x0[${i}] is ${start[i]} (start from finite values)`);
     if (!(lower[i] < upper[i])) {
@@ -59,14 +65,18 @@ export function resolveOptions(x0: ArrayLike<number>, options: OptimizeOptions =
     if (start[i] < lower[i]) fail(`x0[${i}] = ${start[i]} is below lower[${i}] = ${lower[i]} (start inside the bounds)`);
     if (start[i] > upper[i]) fail(`x0[${i}] = ${start[i]} is above upper[${i}] = ${upper[i]} (start inside the bounds)`);
     gap = Math.min(gap, upper[i] - lower[i]);
-    size = Math.max(size, Math.abs(start[i]));
+    const size = Math.max(1, Math.abs(start[i]));
+    let si = size;
+    if (start[i] > lower[i]) si = Math.min(si, start[i] - lower[i]);
+    if (start[i] < upper[i]) si = Math.min(si, upper[i] - start[i]);
+    scale = Math.min(scale, Math.max(si, 0.01 * size));
   }
   const given = options.rhobeg;
   if (given !== undefined && !(given > 0 && Number.isFinite(given))) {
-    fail(`rhobeg = ${given} is not a positive finite number (give the initial step size, such as 0.2)`);
+    fail(`rhobeg = ${given} is not a positive finite number (give the initial step size, such as 0.5)`);
   }
-  const rhobeg = Math.min(given ?? 0.2 * size, 0.5 * gap);
-  const rhoend = options.rhoend ?? (1e-6 * rhobeg) / 0.2;
+  const rhobeg = Math.min(given ?? 0.75 * scale, 0.5 * gap);
+  const rhoend = options.rhoend ?? 5e-6 * rhobeg;
   if (!(rhoend > 0 && Number.isFinite(rhoend))) {
     fail(`rhoend = ${rhoend} is not a positive finite number (give the final step size, such as 1e-6)`);
   }

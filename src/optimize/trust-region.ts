@@ -74,6 +74,8 @@ export function trustRegionStep(
     total += gain;
     if (pass > 0 && !(gain > 1e-12 * total)) break;
     // On the sphere the multiplier λ of ‖d‖ ≤ Δ enters the gradient of the Lagrangian, gd + λd.
+    // A negative multiplier means the free variables would rather move into the ball: resume the
+    // conjugate gradients there.
     let lambda = 0;
     if (onSphere) {
       let dg = 0;
@@ -83,7 +85,11 @@ export function trustRegionStep(
         dg += work.d[i] * work.gd[i];
         dd += work.d[i] * work.d[i];
       }
-      if (dd > 0) lambda = Math.max(0, -dg / dd);
+      if (dd > 0) lambda = -dg / dd;
+      if (lambda < 0) {
+        onSphere = false;
+        continue;
+      }
     }
     let release = -1;
     let strongest = 1e-10 * scale;
@@ -154,8 +160,9 @@ function conjugateGradients(work: Work): {gain: number; curvature: number; onSph
     }
     if (gp >= 0) break;
     const room = delta * delta - dd;
-    if (room <= 0) return {gain: total, curvature, onSphere: true};
-    const toSphere = room / (Math.sqrt(dp * dp + pp * room) + dp);
+    const root = Math.sqrt(Math.max(dp * dp + pp * room, 0));
+    const toSphere = dp > 0 ? room / (root + dp) : (root - dp) / pp;
+    if (!(toSphere > 0)) return {gain: total, curvature, onSphere: true};
     let toBound = Infinity;
     let hit = -1;
     for (let i = 0; i < n; i++) {
