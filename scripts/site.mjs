@@ -56,12 +56,16 @@ function lmmKit() {
 export async function buildSite({outDir = defaultOut, quiet = false, minify = true} = {}) {
   const [{build}, {config, observable}] = await Promise.all([import("vite"), import("@observablehq/notebook-kit/vite")]);
   const base = config();
+  // Notebook Kit maps `npm:` and `jsr:` imports to CDN URLs; the site must not load anything from a CDN, so
+  // those aliases are left out and such an import fails the build instead of failing offline at run time
+  const aliases = base.resolve.alias.filter(({find}) => !String(find).includes("npm:") && !String(find).includes("jsr:"));
   const inputs = notebookFiles();
   if (inputs.length === 0) throw new Error(`no notebooks in ${notebooksDir}`);
   await build({
     ...base,
+    resolve: {...base.resolve, alias: aliases},
     configFile: false,
-    logLevel: quiet ? "warn" : "info",
+    logLevel: quiet ? "error" : "info",
     plugins: [lmmKit(), observable()],
     root: notebooksDir,
     base: "./",
@@ -75,7 +79,7 @@ export async function buildSite({outDir = defaultOut, quiet = false, minify = tr
       // keep every file (even a small CSV) a file of its own rather than an inlined data: URL
       assetsInlineLimit: 0,
       chunkSizeWarningLimit: 2000,
-      rollupOptions: {input: inputs}
+      rollupOptions: {input: inputs, ...(quiet ? {checks: {pluginTimings: false}} : {})}
     }
   });
   return resolve(outDir);
