@@ -101,3 +101,20 @@ export function updateTrailingRows(a: Float64Array, n: number, k0: number, k1: n
 export function balancedSplit(from: number, n: number): number {
   return from + Math.round((n - from) / Math.SQRT2);
 }
+
+/**
+ * Rows `from…to-1` of a block M stored after the n × n factor (row r at `n² + r n`), replaced by M L⁻ᵀ:
+ * each row x solves L x = row (forward substitution with the factor in the first n² entries).
+ */
+export function solveRowsAfterFactor(a: Float64Array, n: number, from: number, to: number): void {
+  const base = n * n;
+  for (let r = from; r < to; r++) {
+    const x = base + r * n;
+    for (let i = 0; i < n; i++) {
+      const ri = i * n;
+      let s = a[x + i];
+      for (let k = 0; k < i; k++) s -= a[ri + k] * a[x + k];
+      a[x + i] = s / a[ri + i];
+    }
+  }
+}

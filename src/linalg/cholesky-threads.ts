@@ -1,4 +1,4 @@
-import {balancedSplit, factorDiagonalBlock, solvePanelRows, updateTrailingRows} from "./cholesky-blocked.js";
+import {balancedSplit, factorDiagonalBlock, solvePanelRows, solveRowsAfterFactor, updateTrailingRows} from "./cholesky-blocked.js";
 
 /**
  * Dense Cholesky on two threads, for the large dense blocks of crossed models (InstEval's 1128 lecturers).
@@ -17,10 +17,11 @@ import {balancedSplit, factorDiagonalBlock, solvePanelRows, updateTrailingRows} 
  *   const ok = parallelCholesky(a, 1128); // true, false (not positive definite) or null (no threads)
  */
 export function parallelCholesky(a: Float64Array, n: number): boolean | null {
-  const pool = helperThread(n * n);
+  const pool = helperThread(n * (n + EXTRA_ROWS));
+  holding = null;
   if (!pool) return null;
   const shared = pool.matrix;
-  shared.set(a.subarray(0, n * n));
+  for (let i = 0; i < n; i++) shared.set(a.subarray(i * n, i * n + i + 1), i * n);
   let ok = true;
   for (let k0 = 0; k0 < n && ok; k0 += BLOCK) {
     const k1 = Math.min(n, k0 + BLOCK);
@@ -35,9 +36,36 @@ export function parallelCholesky(a: Float64Array, n: number): boolean | null {
     updateTrailingRows(shared, n, k0, k1, k1, split);
     pool.wait();
   }
-  a.set(shared.subarray(0, n * n));
+  for (let i = 0; i < n; i++) a.set(shared.subarray(i * n, i * n + i + 1), i * n);
+  holding = ok ? a : null;
   return ok;
 }
+
+/**
+ * M L⁻ᵀ on two threads (each row x of M replaced by the solution of L x = row), for the factor L that
+ * {@link parallelCholesky} has just computed and still holds in shared memory. Returns false, leaving M
+ * alone, when that is not so (another factor since, no helper thread, or more than 64 rows).
+ *
+ * @example
+ *   if (!parallelRightSolve(M, 28, L, 1128)) rightSolveLowerTranspose(M, 28, L, 1128);
+ */
+export function parallelRightSolve(M: Float64Array, m: number, L: Float64Array, n: number): boolean {
+  if (holding !== L || !helper || m > EXTRA_ROWS) return false;
+  const shared = helper.matrix;
+  shared.set(M.subarray(0, m * n), n * n);
+  const half = m >> 1;
+  helper.run(3, n, 0, 0, half, m);
+  solveRowsAfterFactor(shared, n, 0, half);
+  helper.wait();
+  M.set(shared.subarray(n * n, n * n + m * n));
+  return true;
+}
+
+/** Rows of M that {@link parallelRightSolve} takes, kept after the factor in the shared buffer. */
+const EXTRA_ROWS = 64;
+
+/** The matrix whose factor the shared buffer holds, if any. */
+let holding: Float64Array | null = null;
 
 /** Columns per block step. */
 const BLOCK = 64;

@@ -2,10 +2,11 @@
  * The helper thread of {@link parallelCholesky}: it waits on a shared control array for a step of the
  * blocked factorization, does its share of rows, and signals that it is done. Node's worker_threads only.
  *
- * Control words: 0 job number, 1 finished job number, 2 operation (1 panel, 2 trailing, 9 stop),
+ * Control words: 0 job number, 1 finished job number, 2 operation (1 panel, 2 trailing, 3 rows solved
+ * against the factor, 9 stop),
  * 3 n, 4 k0, 5 k1, 6 first row, 7 end row.
  */
-import {solvePanelRows, updateTrailingRows} from "./cholesky-blocked.js";
+import {solvePanelRows, solveRowsAfterFactor, updateTrailingRows} from "./cholesky-blocked.js";
 
 interface WorkerData {
   control: SharedArrayBuffer;
@@ -29,6 +30,7 @@ function serve({control, matrix}: WorkerData): void {
     const [n, k0, k1, from, to] = [ctl[3], ctl[4], ctl[5], ctl[6], ctl[7]];
     if (op === 1) solvePanelRows(a, n, k0, k1, from, to);
     else if (op === 2) updateTrailingRows(a, n, k0, k1, from, to);
+    else if (op === 3) solveRowsAfterFactor(a, n, from, to);
     Atomics.store(ctl, 1, seen);
     Atomics.notify(ctl, 1);
   }

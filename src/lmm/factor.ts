@@ -1,5 +1,5 @@
 import {cholesky} from "../linalg/cholesky.js";
-import {parallelCholesky} from "../linalg/cholesky-threads.js";
+import {parallelCholesky, parallelRightSolve} from "../linalg/cholesky-threads.js";
 import {rightSolveLowerTranspose} from "../linalg/triangular.js";
 import type {Blocked} from "./blocks.js";
 
@@ -80,7 +80,7 @@ export function updateL(A: Blocked, T: Float64Array[], L: Blocked): boolean {
   for (let i = 1; i < k; i++) {
     const si = sizes[i], pi = si.p, qi = si.q;
     const D = L.diag[i];
-    D.fill(0);
+    for (let r = 0; r < qi; r++) D.fill(0, r * qi, r * qi + r + 1);
     const tmp = new Float64Array(pi * pi);
     for (let h = 0; h < si.l; h++) {
       const o = h * pi * pi;
@@ -103,7 +103,7 @@ export function updateL(A: Blocked, T: Float64Array[], L: Blocked): boolean {
       }
       subtractSparseOuter(L, l, i, M, qi);
       for (let j = 1; j < i; j++) subtractDenseOuter(L.dense[l][j], sl.q, L.dense[i][j], qi, sizes[j].q, M, qi, false);
-      rightSolveLowerTranspose(M, sl.q, D, qi);
+      if (!parallelRightSolve(M, sl.q, D, qi)) rightSolveLowerTranspose(M, sl.q, D, qi);
     }
 
     const Ax = A.xz[i], Lx = L.xz[i];
