@@ -68,7 +68,7 @@ const EXTRA_ROWS = 64;
 let holding: Float64Array | null = null;
 
 /** Columns per block step. */
-const BLOCK = 64;
+const BLOCK = 48;
 
 interface Helper {
   matrix: Float64Array;

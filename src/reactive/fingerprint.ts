@@ -44,9 +44,22 @@ export function dataFingerprint(data: unknown, names: readonly string[]): string
   let key = String(rows);
   for (const name of names) {
     const values = direct ? direct.column(name) : source!.has(name) ? source!.values(name) : null;
-    key += `|${name}:${values ? hashValues(values) : "absent"}`;
+    key += `|${name}:${values ? (direct ? arqueroColumnHash(values) : hashValues(values)) : "absent"}`;
   }
   return key;
+}
+
+/**
+ * Hashes of Arquero's column arrays, by array: Arquero never changes a column array in place (its verbs make
+ * new tables and new arrays; `params()` touches no column), so a cell that passes the same table again
+ * costs a lookup, not a pass over 73 000 rows.
+ */
+const columnHashes = new WeakMap<object, number>();
+
+function arqueroColumnHash(values: ArrayLike<unknown>): number {
+  let hash = columnHashes.get(values);
+  if (hash === undefined) columnHashes.set(values, (hash = hashValues(values)));
+  return hash;
 }
 
 interface ArqueroLike {
