@@ -105,10 +105,16 @@ export class LinearMixedModel {
   readonly L: Blocked;
   #ranef: RanefColumns | null = null;
 
-  constructor(structure: MixedModelStructure, theta: Float64Array, isSingular: boolean, warnings: string[], optimizer: OptimizerRecord) {
+  /**
+   * The model at θ̂. `precomputed` takes the factor at θ̂ and the conditional modes when another thread has
+   * computed them already (a Worker fit), so that building the model costs no factorization here.
+   */
+  constructor(structure: MixedModelStructure, theta: Float64Array, isSingular: boolean, warnings: string[], optimizer: OptimizerRecord,
+    precomputed: {L?: Blocked; ranef?: RanefColumns} = {}) {
     const {frame, REML} = structure;
     const {n} = frame;
-    const L = factorAt(structure, theta);
+    const L = precomputed.L ?? factorAt(structure, theta);
+    this.#ranef = precomputed.ranef ?? null;
     const p = frame.X.length;
     const pieces = factorSummary(L);
     const {beta, u} = plsSolution(L);

@@ -1,7 +1,8 @@
 import {LmmError} from "../errors.js";
 import type {DataSource} from "../frame/source.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
-import type {OptimizerRecord} from "../lmm/model.js";
+import type {Blocked} from "../lmm/blocks.js";
+import type {OptimizerRecord, RanefColumns} from "../lmm/model.js";
 import type {MixedModelStructure} from "../lmm/objective.js";
 
 /** The options of a fit that travel to a worker: everything of {@link LmerOptions} but callbacks and signals. */
@@ -22,7 +23,7 @@ export interface FitRequest {
  */
 export type FitMessage =
   | {type: "progress"; evaluations: number; criterion: number; theta: Float64Array}
-  | {type: "done"; structure: MixedModelStructure; theta: Float64Array; isSingular: boolean; warnings: string[]; optimizer: OptimizerRecord}
+  | {type: "done"; structure: MixedModelStructure; theta: Float64Array; isSingular: boolean; warnings: string[]; optimizer: OptimizerRecord; L: Blocked; ranef: RanefColumns}
   | {type: "error"; name: string; message: string};
 
 /**
@@ -74,8 +75,10 @@ export function serveFitRequest(request: FitRequest, post: (message: FitMessage,
       ...request.options,
       onProgress: ({evaluations, criterion, theta}) => post({type: "progress", evaluations, criterion, theta})
     });
-    const {structure, theta, isSingular, warnings, optimizer} = model;
-    post({type: "done", structure, theta, isSingular, warnings, optimizer}, buffersOf(structure));
+    const {structure, theta, isSingular, warnings, optimizer, L, ranef} = model;
+    // the factor and the conditional modes (their conditional variances are the costly part) are computed
+    // here, so that the page only assembles the model
+    post({type: "done", structure, theta, isSingular, warnings, optimizer, L, ranef}, buffersOf([structure, L]));
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     post({type: "error", name: e.name, message: e.message});
