@@ -9,7 +9,6 @@ import * as Plot from "@observablehq/plot";
 // @ts-expect-error jsdom ships no type declarations (and the project has no @types/jsdom)
 import {JSDOM} from "jsdom";
 import {afterEach, beforeEach, describe, expect, it, vi, type MockInstance} from "vitest";
-import {LmmError} from "../src/errors.js";
 import {lmer} from "../src/lmm/fit.js";
 import {quantile, setx, sim} from "../src/qi/index.js";
 import type {LinearMixedModel} from "../src/lmm/model.js";
@@ -31,6 +30,7 @@ import {
   silvermanBandwidth
 } from "../src/plot/index.js";
 import {dataset, fitOf} from "./helpers/fits.js";
+import {refusal} from "./helpers/refusal.js";
 
 const galleryDir = fileURLToPath(new URL("../docs/gallery/", import.meta.url));
 
@@ -89,17 +89,6 @@ async function gallery(name: string, options: Plot.PlotOptions) {
 const texts = (svg: Element, selector: string) => Array.from(svg.querySelectorAll(selector), (e: Element) => e.textContent);
 const axisLabel = (svg: Element, axis: "x" | "y") => texts(svg, `[aria-label="${axis}-axis label"] text`)[0];
 const count = (svg: Element, description: string) => svg.querySelectorAll(`[aria-description="${description}"] > *`).length;
-
-/** The LmmError message of `f`. */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(LmmError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("the gallery: each mark rendered in jsdom, without warnings", () => {
   it("fixedEffects: estimates with 95% Wald intervals", async () => {

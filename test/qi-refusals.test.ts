@@ -2,23 +2,12 @@
  * setx and sim refuse bad input with a message that names the bad value and the fix (issue 3, "must show" 4).
  */
 import {describe, expect, it} from "vitest";
-import {LmmError} from "../src/errors.js";
 import {quantile, randomSource, setx, sim} from "../src/qi/index.js";
 import {dataset, fitOf} from "./helpers/fits.js";
+import {refusal} from "./helpers/refusal.js";
 
 const vote = () => fitOf("voteincome", "income ~ education + age + female + tag(1 | state)");
 const cake = () => fitOf("cake", "angle ~ recipe * temp + (1 | replicate)");
-
-/** The LmmError message of `f`. */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(LmmError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("setx refuses", () => {
   it("an override naming a variable not in the model", () => {
