@@ -7,8 +7,8 @@ import {rmSync} from "node:fs";
 rmSync("dist", {recursive: true, force: true});
 
 const entries = {index: "src/index.ts", cli: "src/cli/main.ts", plot: "src/plot/index.ts"};
-// the helper thread of the two-thread Cholesky: loaded by URL, next to the chunk that starts it
-const workers = {"cholesky-worker": "src/linalg/cholesky-worker.ts", "fit-worker": "src/reactive/fit-worker.ts"};
+// the helper thread of the two-thread kernels: loaded by URL, next to the chunk that starts it
+const workers = {"helper-worker": "src/linalg/helper-worker.ts", "fit-worker": "src/reactive/fit-worker.ts"};
 const external = (id) => /^(arquero|ml-matrix|@observablehq\/|node:)/.test(id);
 
 export default [

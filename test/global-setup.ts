@@ -7,7 +7,7 @@ import {fileURLToPath} from "node:url";
 // the CLI, the worker fit, the two-thread Cholesky and the notebooks use the built files, and building in
 // each of them would race (rollup empties dist/ first).
 const root = fileURLToPath(new URL("../", import.meta.url));
-const built = ["index.js", "cli.js", "plot.js", "fit-worker.js", "cholesky-worker.js"].map((f) => join(root, "dist", f));
+const built = ["index.js", "cli.js", "plot.js", "fit-worker.js", "helper-worker.js"].map((f) => join(root, "dist", f));
 
 function newest(path: string): number {
   const stat = statSync(path);

@@ -3,14 +3,39 @@
  * a range of rows so that two threads can share a step: factor the diagonal block of columns `k0…k1-1`,
  * solve the panel below it, and subtract the panel's outer product from the trailing matrix.
  *
+ * The matrix may carry `m` extra rows after its n × n triangle (row stride n, all n columns used): the
+ * factorization then also replaces them by `M L⁻ᵀ`, as the blocks below a diagonal block of a larger
+ * symmetric matrix are in a block Cholesky factorization.
+ *
  * Reference: Golub & Van Loan, Matrix Computations (4th ed.), §4.2.9 (block Cholesky), Algorithm 4.2.2.
  *
  * @example
- *   // one step with block columns k0…k1-1, all rows in one thread:
+ *   // one step with block columns k0…k1-1, all rows (and m extra rows) in one thread:
  *   factorDiagonalBlock(a, n, k0, k1);
- *   solvePanelRows(a, n, k0, k1, k1, n);
- *   updateTrailingRows(a, n, k0, k1, k1, n);
+ *   solvePanelRows(a, n, k0, k1, k1, n + m);
+ *   updateTrailingRows(a, n, k0, k1, k1, n + m);
  */
+
+/** Columns per block step. */
+export const BLOCK = 48;
+
+/**
+ * The whole blocked factorization on one thread: the n × n lower triangle of `a` is replaced by L with
+ * L Lᵀ = A, and the `m` rows stored after it by M L⁻ᵀ. False when A is not positive definite.
+ *
+ * @example
+ *   const a = Float64Array.of(4, 0, 2, 5, 2, 4); // [[4, 2], [2, 5]] and one extra row [2, 4]
+ *   choleskyWithRows(a, 2, 1); // a = [2, 0, 1, 2, 1, 1.5]
+ */
+export function choleskyWithRows(a: Float64Array, n: number, m: number): boolean {
+  for (let k0 = 0; k0 < n; k0 += BLOCK) {
+    const k1 = Math.min(n, k0 + BLOCK);
+    if (!factorDiagonalBlock(a, n, k0, k1)) return false;
+    solvePanelRows(a, n, k0, k1, k1, n + m);
+    updateTrailingRows(a, n, k0, k1, k1, n + m);
+  }
+  return true;
+}
 
 /** Factors rows and columns `k0…k1-1` (earlier columns already subtracted). False if not positive definite. */
 export function factorDiagonalBlock(a: Float64Array, n: number, k0: number, k1: number): boolean {
@@ -43,15 +68,16 @@ export function solvePanelRows(a: Float64Array, n: number, k0: number, k1: numbe
 }
 
 /**
- * Rows `from…to-1` (≥ k1) of the trailing update: A[i, j] −= L[i, k0…k1) · L[j, k0…k1) for k1 ≤ j ≤ i,
- * four rows against two columns at a time.
+ * Rows `from…to-1` (≥ k1) of the trailing update: A[i, j] −= L[i, k0…k1) · L[j, k0…k1) for k1 ≤ j ≤ i
+ * and j < n (rows from n on are extra rows), four rows against two columns at a time.
  */
 export function updateTrailingRows(a: Float64Array, n: number, k0: number, k1: number, from: number, to: number): void {
   let i = from;
   for (; i + 3 < to; i += 4) {
     const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+    const top = Math.min(i, n - 1);
     let j = k1;
-    for (; j + 1 <= i; j += 2) {
+    for (; j + 1 <= top; j += 2) {
       const ja = j * n, jb = ja + n;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
       for (let k = k0; k < k1; k++) {
@@ -75,10 +101,11 @@ export function updateTrailingRows(a: Float64Array, n: number, k0: number, k1: n
       a[r2 + j + 1] -= t2;
       a[r3 + j + 1] -= t3;
     }
-    // the remaining columns up to the diagonal of the last of the four rows
+    // the remaining columns up to the diagonal of each of the four rows
     for (let r = 0; r < 4; r++) {
       const ri = (i + r) * n;
-      for (let jj = j; jj <= i + r; jj++) {
+      const end = Math.min(i + r, n - 1);
+      for (let jj = j; jj <= end; jj++) {
         const rj = jj * n;
         let s = 0;
         for (let k = k0; k < k1; k++) s += a[ri + k] * a[rj + k];
@@ -88,7 +115,8 @@ export function updateTrailingRows(a: Float64Array, n: number, k0: number, k1: n
   }
   for (; i < to; i++) {
     const ri = i * n;
-    for (let j = k1; j <= i; j++) {
+    const end = Math.min(i, n - 1);
+    for (let j = k1; j <= end; j++) {
       const rj = j * n;
       let s = 0;
       for (let k = k0; k < k1; k++) s += a[ri + k] * a[rj + k];
@@ -97,24 +125,22 @@ export function updateTrailingRows(a: Float64Array, n: number, k0: number, k1: n
   }
 }
 
-/** The row that splits the trailing rows `from…n-1` of a lower triangle into two halves of equal work. */
-export function balancedSplit(from: number, n: number): number {
-  return from + Math.round((n - from) / Math.SQRT2);
-}
-
 /**
- * Rows `from…to-1` of a block M stored after the n × n factor (row r at `n² + r n`), replaced by M L⁻ᵀ:
- * each row x solves L x = row (forward substitution with the factor in the first n² entries).
+ * The row that splits the trailing rows `from…n+m-1` (m extra rows of full width after the triangle) into
+ * two parts of equal work for {@link updateTrailingRows}.
+ *
+ * @example
+ *   balancedSplit(0, 100, 0); // 71: rows 71…99 of a triangle hold about as many entries as rows 0…70
  */
-export function solveRowsAfterFactor(a: Float64Array, n: number, from: number, to: number): void {
-  const base = n * n;
-  for (let r = from; r < to; r++) {
-    const x = base + r * n;
-    for (let i = 0; i < n; i++) {
-      const ri = i * n;
-      let s = a[x + i];
-      for (let k = 0; k < i; k++) s -= a[ri + k] * a[x + k];
-      a[x + i] = s / a[ri + i];
-    }
+export function balancedSplit(from: number, n: number, m: number): number {
+  const width = (i: number) => Math.min(i, n - 1) - from + 1;
+  let total = 0;
+  for (let i = from; i < n + m; i++) total += width(i);
+  let below = 0;
+  for (let i = n + m - 1; i > from; i--) {
+    const before = below;
+    below += width(i);
+    if (2 * below >= total) return 2 * below - total <= total - 2 * before ? i : i + 1;
   }
+  return from;
 }

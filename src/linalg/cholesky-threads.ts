@@ -1,136 +1,66 @@
-import {balancedSplit, factorDiagonalBlock, solvePanelRows, solveRowsAfterFactor, updateTrailingRows} from "./cholesky-blocked.js";
+import {BLOCK, balancedSplit, factorDiagonalBlock, solvePanelRows, updateTrailingRows} from "./cholesky-blocked.js";
+import {helperThread, HelperOp} from "./helper-thread.js";
+import {gramSplit, negatedGramRows} from "./sparse-gram.js";
 
 /**
- * Dense Cholesky on two threads, for the large dense blocks of crossed models (InstEval's 1128 lecturers).
- * The main thread and one helper thread (Node's worker_threads, sharing memory) split each step of the
- * right-looking blocked factorization by rows and meet at a barrier (Atomics.wait) after each half-step,
- * so the call stays synchronous. Where there are no worker threads or no SharedArrayBuffer (browsers without
- * cross-origin isolation, or the TypeScript sources under a test runner) it returns null and the caller
- * uses the one-thread kernel.
- *
- * The helper thread is started on first use and kept, unreferenced, for later factorizations: it does not
- * keep the process alive.
+ * The blocked Cholesky factorization of {@link choleskyWithRows} on two threads, for the large dense blocks
+ * of crossed models (InstEval's 1128 lecturers): the main thread and the helper split each panel solve and
+ * each trailing update by rows and meet after each half-step. The n × n triangle of `a` becomes L and the
+ * `m` rows after it become M L⁻ᵀ. Returns null, leaving `a` alone, when `a` is not in shared memory
+ * ({@link sharedFloat64}) or there is no helper thread; the caller then uses the one-thread kernel, which
+ * gives the same numbers.
  *
  * Reference: Golub & Van Loan, Matrix Computations (4th ed.), §4.2.9 and §6.3 (block algorithms).
  *
  * @example
- *   const ok = parallelCholesky(a, 1128); // true, false (not positive definite) or null (no threads)
+ *   const ok = parallelCholeskyWithRows(a, 1128, 30) ?? choleskyWithRows(a, 1128, 30);
  */
-export function parallelCholesky(a: Float64Array, n: number): boolean | null {
-  const pool = helperThread(n * (n + EXTRA_ROWS));
-  holding = null;
-  if (!pool) return null;
-  const shared = pool.matrix;
-  for (let i = 0; i < n; i++) shared.set(a.subarray(i * n, i * n + i + 1), i * n);
-  let ok = true;
-  for (let k0 = 0; k0 < n && ok; k0 += BLOCK) {
+export function parallelCholeskyWithRows(a: Float64Array, n: number, m: number): boolean | null {
+  const pool = helperThread();
+  if (!pool || !pool.bind(0, a)) return null;
+  for (let k0 = 0; k0 < n; k0 += BLOCK) {
     const k1 = Math.min(n, k0 + BLOCK);
-    ok = factorDiagonalBlock(shared, n, k0, k1);
-    if (!ok || k1 === n) break;
-    const half = k1 + ((n - k1) >> 1);
-    pool.run(1, n, k0, k1, half, n);
-    solvePanelRows(shared, n, k0, k1, k1, half);
+    if (!factorDiagonalBlock(a, n, k0, k1)) return false;
+    if (k1 === n + m) break;
+    const half = k1 + ((n + m - k1) >> 1);
+    pool.run(HelperOp.Panel, [n, m, k0, k1, half, n + m]);
+    solvePanelRows(a, n, k0, k1, k1, half);
     pool.wait();
-    const split = balancedSplit(k1, n);
-    pool.run(2, n, k0, k1, split, n);
-    updateTrailingRows(shared, n, k0, k1, k1, split);
+    if (k1 === n) continue;
+    const split = balancedSplit(k1, n, m);
+    pool.run(HelperOp.Trailing, [n, m, k0, k1, split, n + m]);
+    updateTrailingRows(a, n, k0, k1, k1, split);
     pool.wait();
   }
-  for (let i = 0; i < n; i++) a.set(shared.subarray(i * n, i * n + i + 1), i * n);
-  holding = ok ? a : null;
-  return ok;
-}
-
-/**
- * M L⁻ᵀ on two threads (each row x of M replaced by the solution of L x = row), for the factor L that
- * {@link parallelCholesky} has just computed and still holds in shared memory. Returns false, leaving M
- * alone, when that is not so (another factor since, no helper thread, or more than 64 rows).
- *
- * @example
- *   if (!parallelRightSolve(M, 28, L, 1128)) rightSolveLowerTranspose(M, 28, L, 1128);
- */
-export function parallelRightSolve(M: Float64Array, m: number, L: Float64Array, n: number): boolean {
-  if (holding !== L || !helper || m > EXTRA_ROWS) return false;
-  const shared = helper.matrix;
-  shared.set(M.subarray(0, m * n), n * n);
-  const half = m >> 1;
-  helper.run(3, n, 0, 0, half, m);
-  solveRowsAfterFactor(shared, n, 0, half);
-  helper.wait();
-  M.set(shared.subarray(n * n, n * n + m * n));
   return true;
 }
 
-/** Rows of M that {@link parallelRightSolve} takes, kept after the factor in the shared buffer. */
-const EXTRA_ROWS = 64;
-
-/** The matrix whose factor the shared buffer holds, if any. */
-let holding: Float64Array | null = null;
-
-/** Columns per block step. */
-const BLOCK = 48;
-
-interface Helper {
-  matrix: Float64Array;
-  run(op: number, n: number, k0: number, k1: number, from: number, to: number): void;
-  wait(): void;
+/** A sparse matrix by columns, as {@link negatedGramRows} reads it. */
+export interface SparseColumns {
+  values: Float64Array;
+  colPtr: Int32Array;
+  rowLevel: Int32Array;
+  columns: number;
 }
 
-let helper: Helper | null | undefined;
-let capacity = 0;
-let stop: (() => void) | null = null;
+const splits = new WeakMap<Int32Array, number>();
 
-function helperThread(size: number): Helper | null {
-  if (helper === null) return null;
-  if (helper && capacity >= size) return helper;
-  stop?.();
-  helper = startHelper(size);
-  capacity = helper ? size : 0;
-  return helper;
-}
-
-type WorkerThreads = {
-  Worker: new (url: URL, options: {workerData: unknown}) => {unref(): void; terminate(): unknown};
-  isMainThread: boolean;
-};
-
-function startHelper(size: number): Helper | null {
-  const proc = (globalThis as {process?: {getBuiltinModule?: (id: string) => unknown}}).process;
-  const threads = proc?.getBuiltinModule?.("node:worker_threads") as WorkerThreads | undefined;
-  const fs = proc?.getBuiltinModule?.("node:fs") as {existsSync(url: URL): boolean} | undefined;
-  if (!threads || !fs || !threads.isMainThread || typeof SharedArrayBuffer !== "function") return null;
-  const script = new URL("./cholesky-worker.js", import.meta.url);
-  if (script.protocol !== "file:" || !fs.existsSync(script)) return null;
-  const control = new SharedArrayBuffer(8 * 4);
-  const matrix = new SharedArrayBuffer(size * 8);
-  const ctl = new Int32Array(control);
-  const worker = new threads.Worker(script, {workerData: {control, matrix}});
-  worker.unref();
-  let job = 0;
-  stop = () => {
-    ctl[2] = 9;
-    Atomics.store(ctl, 0, ++job);
-    Atomics.notify(ctl, 0);
-    worker.terminate();
-  };
-  return {
-    matrix: new Float64Array(matrix),
-    run(op, n, k0, k1, from, to) {
-      ctl[2] = op;
-      ctl[3] = n;
-      ctl[4] = k0;
-      ctl[5] = k1;
-      ctl[6] = from;
-      ctl[7] = to;
-      Atomics.store(ctl, 0, ++job);
-      Atomics.notify(ctl, 0);
-    },
-    wait() {
-      for (;;) {
-        const done = Atomics.load(ctl, 1);
-        if (done === job) return;
-        Atomics.wait(ctl, 1, done);
-      }
-    }
-  };
+/**
+ * {@link negatedGramRows} over all q rows, on two threads when M and S are in shared memory: M's lower
+ * triangle becomes −S Sᵀ. The same numbers on one thread or two.
+ *
+ * @example
+ *   negatedGram(S, D, 1128);
+ */
+export function negatedGram(S: SparseColumns, M: Float64Array, q: number): void {
+  const pool = helperThread();
+  if (!pool || !pool.bind(0, M) || !pool.bind(1, S.values) || !pool.bind(2, S.colPtr) || !pool.bind(3, S.rowLevel)) {
+    negatedGramRows(S.values, S.colPtr, S.rowLevel, S.columns, M, q, 0, q);
+    return;
+  }
+  let split = splits.get(S.rowLevel);
+  if (split === undefined) splits.set(S.rowLevel, (split = gramSplit(S.colPtr, S.rowLevel, S.columns, q)));
+  pool.run(HelperOp.SparseGram, [S.columns, q, split, q]);
+  negatedGramRows(S.values, S.colPtr, S.rowLevel, S.columns, M, q, 0, split);
+  pool.wait();
 }

@@ -1,0 +1,49 @@
+/**
+ * The helper thread of {@link helperThread}: it waits on a shared control array for a job, does its share
+ * of rows, and signals that it is done. Node's worker_threads only.
+ *
+ * Control words: 0 job number, 1 finished job number, 2 operation, 3… arguments. Operations:
+ * 1 panel rows and 2 trailing rows of the blocked Cholesky of slot 0 (n, m, k0, k1, from, to);
+ * 3 rows of the negated Gram matrix of the sparse matrix in slots 1 (values), 2 (column pointers) and
+ * 3 (rows) into slot 0 (columns, q, from, to); 8 bind: read one {slot, array} message.
+ */
+import {solvePanelRows, updateTrailingRows} from "./cholesky-blocked.js";
+import {negatedGramRows} from "./sparse-gram.js";
+
+interface WorkerThreads {
+  workerData: {control: SharedArrayBuffer};
+  parentPort: unknown;
+  receiveMessageOnPort(port: unknown): {message: {slot: number; array: Float64Array | Int32Array}} | undefined;
+}
+
+const threads = (globalThis as {process?: {getBuiltinModule?: (id: string) => unknown}}).process?.getBuiltinModule?.("node:worker_threads") as
+  | WorkerThreads
+  | undefined;
+if (threads?.workerData) serve(threads);
+
+function serve(threads: WorkerThreads): void {
+  const ctl = new Int32Array(threads.workerData.control);
+  const slots: (Float64Array | Int32Array)[] = [];
+  const f64 = (i: number) => slots[i] as Float64Array;
+  const i32 = (i: number) => slots[i] as Int32Array;
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctl, 0, seen);
+    seen = Atomics.load(ctl, 0);
+    const op = ctl[2];
+    const [a0, a1, a2, a3, a4, a5] = [ctl[3], ctl[4], ctl[5], ctl[6], ctl[7], ctl[8]];
+    if (op === 1) solvePanelRows(f64(0), a0, a2, a3, a4, a5);
+    else if (op === 2) updateTrailingRows(f64(0), a0, a2, a3, a4, a5);
+    else if (op === 3) negatedGramRows(f64(1), i32(2), i32(3), a0, f64(0), a1, a2, a3);
+    else if (op === 8) {
+      let received = threads.receiveMessageOnPort(threads.parentPort);
+      while (!received) {
+        Atomics.wait(ctl, 0, seen, 1);
+        received = threads.receiveMessageOnPort(threads.parentPort);
+      }
+      slots[received.message.slot] = received.message.array;
+    }
+    Atomics.store(ctl, 1, seen);
+    Atomics.notify(ctl, 1);
+  }
+}

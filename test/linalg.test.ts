@@ -1,0 +1,104 @@
+import fc from "fast-check";
+import {expect, it} from "vitest";
+import {balancedSplit, choleskyWithRows} from "../src/linalg/cholesky-blocked.js";
+import {gramSplit, negatedGramRows} from "../src/linalg/sparse-gram.js";
+
+const seeded = {seed: 42, numRuns: 40};
+
+/** A symmetric positive-definite n × n matrix G Gᵀ + n I (row-major) and m extra rows, from a seed. */
+function problem(n: number, m: number, seed: number) {
+  let state = seed >>> 0 || 1;
+  const uniform = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5);
+  const g = Array.from({length: n * n}, uniform);
+  const a = new Float64Array((n + m) * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = i === j ? n : 0;
+      for (let k = 0; k < n; k++) s += g[i * n + k] * g[j * n + k];
+      a[i * n + j] = s;
+    }
+  }
+  for (let r = n * n; r < (n + m) * n; r++) a[r] = uniform();
+  return a;
+}
+
+it("choleskyWithRows factors the triangle and solves the extra rows (L Lᵀ = A, X Lᵀ = M)", () => {
+  fc.assert(
+    fc.property(fc.integer({min: 1, max: 130}), fc.integer({min: 0, max: 7}), fc.integer(), (n, m, seed) => {
+      const a = problem(n, m, seed);
+      const L = a.slice();
+      expect(choleskyWithRows(L, n, m)).toBe(true);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j <= i; j++) {
+          let s = 0;
+          for (let k = 0; k <= j; k++) s += L[i * n + k] * L[j * n + k];
+          expect(Math.abs(s - a[i * n + j])).toBeLessThan(1e-9 * n);
+        }
+      }
+      for (let r = n; r < n + m; r++) {
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let k = 0; k <= j; k++) s += L[r * n + k] * L[j * n + k];
+          expect(Math.abs(s - a[r * n + j])).toBeLessThan(1e-9 * n);
+        }
+      }
+    }),
+    seeded
+  );
+});
+
+it("choleskyWithRows refuses a matrix that is not positive definite", () => {
+  expect(choleskyWithRows(Float64Array.of(1, 0, 2, 1), 2, 0)).toBe(false);
+});
+
+it("balancedSplit halves the trailing work, extra rows included", () => {
+  fc.assert(
+    fc.property(fc.integer({min: 2, max: 400}), fc.integer({min: 0, max: 60}), (n, m) => {
+      const from = Math.floor(n / 3);
+      const width = (i: number) => Math.min(i, n - 1) - from + 1;
+      const split = balancedSplit(from, n, m);
+      let head = 0, tail = 0;
+      for (let i = from; i < n + m; i++) (i < split ? (head += width(i)) : (tail += width(i)));
+      expect(Math.abs(head - tail)).toBeLessThanOrEqual(n - from);
+    }),
+    seeded
+  );
+});
+
+it("negatedGramRows gives −S Sᵀ on any split of the rows", () => {
+  fc.assert(
+    fc.property(fc.integer({min: 1, max: 40}), fc.integer({min: 1, max: 30}), fc.integer(), (q, columns, seed) => {
+      let state = seed >>> 0 || 1;
+      const uniform = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+      const dense = new Float64Array(q * columns);
+      const colPtr = [0], rowLevel: number[] = [], values: number[] = [];
+      for (let g = 0; g < columns; g++) {
+        for (let r = 0; r < q; r++) {
+          if (uniform() < 0.3) {
+            const v = uniform() - 0.5;
+            dense[r * columns + g] = v;
+            rowLevel.push(r);
+            values.push(v);
+          }
+        }
+        colPtr.push(rowLevel.length);
+      }
+      const S = [Float64Array.from(values), Int32Array.from(colPtr), Int32Array.from(rowLevel)] as const;
+      const M = new Float64Array(q * q).fill(7);
+      const split = gramSplit(S[1], S[2], columns, q);
+      expect(split).toBeGreaterThanOrEqual(0);
+      expect(split).toBeLessThanOrEqual(q);
+      negatedGramRows(...S, columns, M, q, split, q);
+      negatedGramRows(...S, columns, M, q, 0, split);
+      for (let i = 0; i < q; i++) {
+        for (let j = 0; j <= i; j++) {
+          let s = 0;
+          for (let g = 0; g < columns; g++) s += dense[i * columns + g] * dense[j * columns + g];
+          expect(M[i * q + j]).toBeCloseTo(-s, 12);
+        }
+        for (let j = i + 1; j < q; j++) expect(M[i * q + j]).toBe(7);
+      }
+    }),
+    seeded
+  );
+});
