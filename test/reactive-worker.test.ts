@@ -14,6 +14,7 @@ import {lmer} from "../src/lmm/fit.js";
 import {LinearMixedModel} from "../src/lmm/model.js";
 import {lmerAsync, lmerProgress, startFit, type FitProgress} from "../src/reactive/fit-job.js";
 import {createCache} from "../src/reactive/cache.js";
+import {modelAtTheta} from "../src/reactive/rebuild.js";
 
 type Kit = typeof import("../src/index.js");
 
@@ -27,10 +28,25 @@ beforeAll(async () => {
   kit = (await import(new URL("../dist/index.js", import.meta.url).href)) as Kit;
 }, 300_000);
 
-/** The same fit: θ to 1e-8 and every reported number. */
+/** The same fit: θ to 1e-8 and every reported number; the results the worker computed, bit for bit. */
 function expectSameFit(a: InstanceType<Kit["LinearMixedModel"]>, b: LinearMixedModel) {
   expect(a.theta.length).toBe(b.theta.length);
   a.theta.forEach((t, i) => expect(Math.abs(t - b.theta[i])).toBeLessThan(1e-8));
+  const same = (x: ArrayLike<number>, y: ArrayLike<number>) => expect(Array.from(x)).toEqual(Array.from(y));
+  same(a.theta, b.theta);
+  same(a.beta, b.beta);
+  expect(a.u.length).toBe(b.u.length);
+  a.u.forEach((u, i) => same(u, b.u[i]));
+  a.b.forEach((v, i) => same(v, b.b[i]));
+  same(a.fitted, b.fitted);
+  same(a.residuals, b.residuals);
+  expect(a.vcov).toEqual(b.vcov);
+  expect(a.se).toEqual(b.se);
+  expect(a.varCorr).toEqual(b.varCorr);
+  expect(a.logLik).toBe(b.logLik);
+  same(a.L.xx, b.L.xx);
+  same(a.L.diag0, b.L.diag0);
+  a.L.diag.forEach((d, i) => d && same(d, b.L.diag[i]));
   expect(a.fixef).toEqual(b.fixef);
   expect(a.sigma).toBe(b.sigma);
   expect(a.REMLcrit).toBe(b.REMLcrit);
@@ -44,12 +60,14 @@ function expectSameFit(a: InstanceType<Kit["LinearMixedModel"]>, b: LinearMixedM
 }
 
 describe("fits in a worker thread (the built library)", () => {
-  it("equals the fit on this thread, for numeric and text columns, ML and REML, weights and singular fits", async () => {
+  it("equals the fit on this thread, for numeric and text columns, ML and REML, weights, singular and crossed fits", async () => {
     const pastes = csv("Pastes");
     const cases: [string, unknown, object][] = [
       [SLEEP, sleepstudy, {}],
       [SLEEP, sleepstudy, {REML: false}],
       ["strength ~ 1 + (1 | batch/cask)", pastes, {}],
+      ["strength ~ 1 + (1 | batch) + (1 | cask) + (1 | batch:cask)", pastes, {}],
+      ["diameter ~ 1 + (1 | plate) + (1 | sample)", csv("Penicillin"), {REML: false}],
       ["income ~ education + age + female + (1 | state)", csv("voteincome"), {}],
       ["Reaction ~ Days + (Days | Subject)", sleepstudy.derive({w: (d: {Days: number}) => 1 + d.Days / 9}), {weights: "w"}],
       ["Yield ~ 1 + (1 | Batch)", csv("Dyestuff2"), {}]
@@ -181,6 +199,33 @@ describe("fits in a worker thread (the built library)", () => {
     expect(steps.at(-1)).toBe(model);
     expect((steps[0] as FitProgress).thread).toBe("cache");
     expect(cache.stats()).toMatchObject({fits: 1, hits: 2});
+  });
+});
+
+describe("the model from a worker's results", () => {
+  it("uses the results it is given as they are, and computes what it is not given as lmer does, bit for bit", () => {
+    const pastes = csv("Pastes");
+    const m = lmer("strength ~ 1 + (1 | batch) + (1 | cask) + (1 | batch:cask)", pastes);
+    const outcome = {structure: m.structure, theta: m.theta, isSingular: m.isSingular, warnings: m.warnings, optimizer: m.optimizer};
+    const given = modelAtTheta({...outcome, L: m.L, ranef: m.ranef, beta: m.beta, u: m.u, fitted: m.fitted, residuals: m.residuals});
+    expect(given.L).toBe(m.L);
+    expect(given.beta).toBe(m.beta);
+    expect(given.u).toBe(m.u);
+    expect(given.fitted).toBe(m.fitted);
+    expect(given.residuals).toBe(m.residuals);
+    expect(given.ranef).toBe(m.ranef);
+    const computed = modelAtTheta(outcome);
+    expect(computed.L).not.toBe(m.L);
+    expect(computed.fitted).not.toBe(m.fitted);
+    for (const r of [given, computed]) {
+      expect(Array.from(r.fitted)).toEqual(Array.from(m.fitted));
+      expect(Array.from(r.residuals)).toEqual(Array.from(m.residuals));
+      expect(Array.from(r.beta)).toEqual(Array.from(m.beta));
+      r.b.forEach((b, i) => expect(Array.from(b)).toEqual(Array.from(m.b[i])));
+      expect(r.vcov).toEqual(m.vcov);
+      expect(r.ranef).toEqual(m.ranef);
+      expect(r.summary()).toBe(m.summary());
+    }
   });
 });
 

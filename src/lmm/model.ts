@@ -43,6 +43,23 @@ export interface RanefColumns {
 }
 
 /**
+ * Results of a model that another thread has computed for the same structure and θ̂ (see the constructor of
+ * {@link LinearMixedModel}); `beta` counts only with `u`.
+ */
+export interface PrecomputedResults {
+  /** The factor L_θ̂. */
+  L?: Blocked;
+  /** The conditional modes with their conditional standard deviations. */
+  ranef?: RanefColumns;
+  /** β̂. */
+  beta?: Float64Array;
+  /** The spherical conditional modes ũ per term. */
+  u?: Float64Array[];
+  fitted?: Float64Array;
+  residuals?: Float64Array;
+}
+
+/**
  * A fitted linear mixed-effects model. Every field lme4 reports, with ASCII names beside the Greek ones:
  * `beta` (β̂, as an array) and `fixef` (by name), `theta` (θ̂), `sigma` (σ̂).
  *
@@ -106,18 +123,19 @@ export class LinearMixedModel {
   #ranef: RanefColumns | null = null;
 
   /**
-   * The model at θ̂. `precomputed` takes the factor at θ̂ and the conditional modes when another thread has
-   * computed them already (a Worker fit), so that building the model costs no factorization here.
+   * The model at θ̂. `precomputed` takes what another thread has computed already for this structure and θ̂
+   * (a Worker fit): the factor at θ̂, the conditional modes, β̂ with ũ, the fitted values and the residuals,
+   * so that building the model costs no factorization, no solve and no pass over the rows here.
    */
   constructor(structure: MixedModelStructure, theta: Float64Array, isSingular: boolean, warnings: string[], optimizer: OptimizerRecord,
-    precomputed: {L?: Blocked; ranef?: RanefColumns} = {}) {
+    precomputed: PrecomputedResults = {}) {
     const {frame, REML} = structure;
     const {n} = frame;
     const L = precomputed.L ?? factorAt(structure, theta);
     this.#ranef = precomputed.ranef ?? null;
     const p = frame.X.length;
     const pieces = factorSummary(L);
-    const {beta, u} = plsSolution(L);
+    const {beta, u} = precomputed.beta && precomputed.u ? {beta: precomputed.beta, u: precomputed.u} : plsSolution(L);
     const T = templates(structure.A.sizes, theta);
     const sigma2 = pieces.r2 / (REML ? n - p : n);
     const sigma = Math.sqrt(sigma2);
@@ -157,18 +175,9 @@ export class LinearMixedModel {
       return bi;
     });
     this.varCorr = varCorrRows(frame.terms, T, sigma);
-    const fitted = new Float64Array(n);
-    for (let r = 0; r < n; r++) {
-      let s = frame.offset ? frame.offset[r] : 0;
-      for (let a = 0; a < p; a++) s += frame.X[a][r] * beta[a];
-      frame.terms.forEach((t, i) => {
-        const o = t.refs[r] * t.p;
-        for (let c = 0; c < t.p; c++) s += t.Z[r * t.p + c] * this.b[i][o + c];
-      });
-      fitted[r] = s;
-    }
+    const fitted = precomputed.fitted ?? fittedValues(frame, beta, this.b);
     this.fitted = fitted;
-    this.residuals = frame.y.map((y, r) => y - fitted[r]);
+    this.residuals = precomputed.residuals ?? frame.y.map((y, r) => y - fitted[r]);
     const ml = profiledCriterion(pieces, n, p, structure.logDetW, false);
     this.REMLcrit = REML ? profiledCriterion(pieces, n, p, structure.logDetW, true) : null;
     this.deviance = ml;
@@ -248,6 +257,23 @@ export class LinearMixedModel {
       }
     };
   }
+}
+
+/** Fitted values `Xβ + Zb + offset` for the rows of the frame. */
+function fittedValues(frame: MixedModelStructure["frame"], beta: Float64Array, b: Float64Array[]): Float64Array {
+  const {n} = frame;
+  const p = frame.X.length;
+  const fitted = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    let s = frame.offset ? frame.offset[r] : 0;
+    for (let a = 0; a < p; a++) s += frame.X[a][r] * beta[a];
+    frame.terms.forEach((t, i) => {
+      const o = t.refs[r] * t.p;
+      for (let c = 0; c < t.p; c++) s += t.Z[r * t.p + c] * b[i][o + c];
+    });
+    fitted[r] = s;
+  }
+  return fitted;
 }
 
 function varCorrRows(terms: MixedModelStructure["frame"]["terms"], T: Float64Array[], sigma: number): VarCorrRow[] {

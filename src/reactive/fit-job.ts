@@ -157,10 +157,12 @@ export class FitJob {
  *
  * How: the columns the formula uses are copied into a worker (numbers as Float64Arrays, transferred), the
  * worker runs `lmer` and posts progress after every criterion evaluation, then the model's structure (frame
- * and cross-products, transferred), θ̂, the optimizer record and the warnings; the calling thread makes the
- * fitted model at θ̂ with one factorization, so the result equals `lmer`'s (the same θ̂ to the last bit: the
- * same code on the same columns). The calling thread's work is copying the used columns at the start and
- * that one factorization at the end. Errors in the formula or data reject the model with lmer's message.
+ * and cross-products), θ̂, the optimizer record, the warnings and the model's computed results (the factor at
+ * θ̂, β̂, ũ, the conditional modes, fitted values and residuals), typed arrays transferred; the calling
+ * thread assembles the model from them, so the result equals `lmer`'s bit for bit (the same code on the same
+ * columns). The calling thread's work is copying the used columns at the start and assembling the model at
+ * the end (no factorization, solve or pass over the rows). Errors in the formula or data reject the model
+ * with lmer's message.
  *
  * After a fit the worker is kept, idle (and, in Node, not keeping the process alive), for the next fit, so
  * only the first fit pays for starting a worker and loading the library into it; an aborted fit's worker is

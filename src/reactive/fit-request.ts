@@ -1,8 +1,7 @@
 import {LmmError} from "../errors.js";
 import type {DataSource} from "../frame/source.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
-import type {Blocked} from "../lmm/blocks.js";
-import type {OptimizerRecord, RanefColumns} from "../lmm/model.js";
+import type {OptimizerRecord, PrecomputedResults} from "../lmm/model.js";
 import type {MixedModelStructure} from "../lmm/objective.js";
 
 /** The options of a fit that travel to a worker: everything of {@link LmerOptions} but callbacks and signals. */
@@ -23,7 +22,7 @@ export interface FitRequest {
  */
 export type FitMessage =
   | {type: "progress"; evaluations: number; criterion: number; theta: Float64Array}
-  | {type: "done"; structure: MixedModelStructure; theta: Float64Array; isSingular: boolean; warnings: string[]; optimizer: OptimizerRecord; L: Blocked; ranef: RanefColumns}
+  | ({type: "done"; structure: MixedModelStructure; theta: Float64Array; isSingular: boolean; warnings: string[]; optimizer: OptimizerRecord} & Required<PrecomputedResults>)
   | {type: "error"; name: string; message: string};
 
 /**
@@ -62,8 +61,9 @@ export function fitRequest(formula: string, source: DataSource, names: readonly 
 
 /**
  * Runs a {@link FitRequest} (in the worker): rebuilds the table as an object of columns, fits with progress
- * after every evaluation, and posts what the main thread needs to make the model without optimizing (the
- * structure, θ̂, warnings, optimizer record; the structure's buffers transferred), or the error.
+ * after every evaluation, and posts what the main thread needs to make the model without optimizing or
+ * solving (the structure, θ̂, warnings, optimizer record and the model's computed results; their buffers
+ * transferred), or the error.
  *
  * @example
  *   serveFitRequest(request, (message, transfer) => parentPort.postMessage(message, transfer));
@@ -75,10 +75,12 @@ export function serveFitRequest(request: FitRequest, post: (message: FitMessage,
       ...request.options,
       onProgress: ({evaluations, criterion, theta}) => post({type: "progress", evaluations, criterion, theta})
     });
-    const {structure, theta, isSingular, warnings, optimizer, L, ranef} = model;
-    // the factor and the conditional modes (their conditional variances are the costly part) are computed
-    // here, so that the page only assembles the model
-    post({type: "done", structure, theta, isSingular, warnings, optimizer, L, ranef}, buffersOf([structure, L]));
+    const {structure, theta, isSingular, warnings, optimizer, L, ranef, beta, u, fitted, residuals} = model;
+    // everything that costs a solve or a pass over the rows is computed here (the factor, β̂ and ũ, the
+    // conditional modes with their conditional variances, the fitted values and residuals), so that the page
+    // only assembles the model; the model here is dropped, so its arrays are transferred, not copied
+    const results = {L, ranef, beta, u, fitted, residuals};
+    post({type: "done", structure, theta, isSingular, warnings, optimizer, ...results}, buffersOf([structure, results]));
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     post({type: "error", name: e.name, message: e.message});
