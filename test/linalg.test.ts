@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import {expect, it} from "vitest";
-import {balancedSplit, choleskyWithRows} from "../src/linalg/cholesky-blocked.js";
+import {balancedSplit, choleskyWithRows, updateTrailingRows} from "../src/linalg/cholesky-blocked.js";
+import {wasmKernel} from "../src/linalg/wasm-kernel.js";
+import {trailingRowsWasm} from "../src/linalg/wasm-trailing.js";
 import {gramSplit, negatedGramRows} from "../src/linalg/sparse-gram.js";
 
 const seeded = {seed: 42, numRuns: 40};
@@ -98,6 +100,28 @@ it("negatedGramRows gives −S Sᵀ on any split of the rows", () => {
         }
         for (let j = i + 1; j < q; j++) expect(M[i * q + j]).toBe(7);
       }
+    }),
+    seeded
+  );
+});
+
+it("the WebAssembly trailing update equals the JavaScript one (to rounding), edges and extra rows included", () => {
+  const memory = new WebAssembly.Memory({initial: 64, maximum: 64, shared: true});
+  const kernel = wasmKernel(memory);
+  expect(kernel).not.toBeNull();
+  const view = new Float64Array(memory.buffer);
+  fc.assert(
+    fc.property(fc.integer({min: 3, max: 150}), fc.integer({min: 0, max: 9}), fc.integer({min: 1, max: 12}), fc.integer(), (n, m, half, seed) => {
+      const k0 = Math.min(n - 2, seed & 15) & ~1;
+      const k1 = Math.min(n - 1, k0 + 2 * half);
+      fc.pre(k1 - k0 >= 2 && (k1 - k0) % 2 === 0);
+      const a = problem(n, m, seed);
+      const from = k1 + (Math.abs(seed >> 8) % Math.max(1, n + m - k1));
+      const js = a.slice();
+      updateTrailingRows(js, n, k0, k1, from, n + m);
+      view.set(a);
+      trailingRowsWasm(kernel!, view, n, k0, k1, from, n + m);
+      for (let e = 0; e < a.length; e++) expect(Math.abs(view[e] - js[e])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(js[e])));
     }),
     seeded
   );

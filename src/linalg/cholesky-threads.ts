@@ -1,14 +1,18 @@
 import {BLOCK, balancedSplit, factorDiagonalBlock, solvePanelRows, updateTrailingRows} from "./cholesky-blocked.js";
-import {helperThread, HelperOp} from "./helper-thread.js";
+import {helperThread, HelperOp, type HelperThread} from "./helper-thread.js";
 import {gramSplit, negatedGramRows} from "./sparse-gram.js";
+import {wasmApi, type WasmMemory} from "./wasm-api.js";
+import {MAX_PAGES, wasmKernel, type WasmKernel} from "./wasm-kernel.js";
+import {trailingRowsWasm} from "./wasm-trailing.js";
 
 /**
  * The blocked Cholesky factorization of {@link choleskyWithRows} on two threads, for the large dense blocks
  * of crossed models (InstEval's 1128 lecturers): the main thread and the helper split each panel solve and
  * each trailing update by rows and meet after each half-step. The n × n triangle of `a` becomes L and the
- * `m` rows after it become M L⁻ᵀ. Returns null, leaving `a` alone, when `a` is not in shared memory
- * ({@link sharedFloat64}) or there is no helper thread; the caller then uses the one-thread kernel, which
- * gives the same numbers.
+ * `m` rows after it become M L⁻ᵀ. The trailing updates run in WebAssembly ({@link wasmKernel}) on a copy
+ * of `a` in the kernel's shared memory where it compiles, else in JavaScript on `a` itself when `a` is in
+ * shared memory ({@link sharedFloat64}). Returns null, leaving `a` alone, when neither is possible; the
+ * caller then uses the one-thread kernel.
  *
  * Reference: Golub & Van Loan, Matrix Computations (4th ed.), §4.2.9 and §6.3 (block algorithms).
  *
@@ -17,22 +21,54 @@ import {gramSplit, negatedGramRows} from "./sparse-gram.js";
  */
 export function parallelCholeskyWithRows(a: Float64Array, n: number, m: number): boolean | null {
   const pool = helperThread();
-  if (!pool || !pool.bind(0, a)) return null;
-  for (let k0 = 0; k0 < n; k0 += BLOCK) {
+  if (!pool) return null;
+  const size = n * (n + m);
+  const fast = BLOCK % 2 === 0 ? wasmScratch(pool, size) : null;
+  const work = fast ? fast.view : a;
+  if (fast) work.set(a.subarray(0, size));
+  if (!pool.bind(0, work)) return null;
+  let ok = true;
+  for (let k0 = 0; k0 < n && ok; k0 += BLOCK) {
     const k1 = Math.min(n, k0 + BLOCK);
-    if (!factorDiagonalBlock(a, n, k0, k1)) return false;
-    if (k1 === n + m) break;
+    ok = factorDiagonalBlock(work, n, k0, k1);
+    if (!ok || k1 === n + m) break;
     const half = k1 + ((n + m - k1) >> 1);
     pool.run(HelperOp.Panel, [n, m, k0, k1, half, n + m]);
-    solvePanelRows(a, n, k0, k1, k1, half);
+    solvePanelRows(work, n, k0, k1, k1, half);
     pool.wait();
     if (k1 === n) continue;
     const split = balancedSplit(k1, n, m);
-    pool.run(HelperOp.Trailing, [n, m, k0, k1, split, n + m]);
-    updateTrailingRows(a, n, k0, k1, k1, split);
+    pool.run(fast ? HelperOp.TrailingWasm : HelperOp.Trailing, [n, m, k0, k1, split, n + m]);
+    if (fast) trailingRowsWasm(fast.kernel, work, n, k0, k1, k1, split);
+    else updateTrailingRows(work, n, k0, k1, k1, split);
     pool.wait();
   }
-  return true;
+  if (fast) a.set(work.subarray(0, size));
+  return ok;
+}
+
+let scratch: {memory: WasmMemory; view: Float64Array; kernel: WasmKernel} | null = null;
+let noWasm = false;
+
+/**
+ * The kernel's shared memory, at least `size` doubles, bound to the helper (slot 4, and slot 0 viewing
+ * it), or null without WebAssembly. A larger block makes a new memory.
+ */
+function wasmScratch(pool: HelperThread, size: number): {view: Float64Array; kernel: WasmKernel} | null {
+  if (noWasm) return null;
+  if (!scratch || scratch.view.length < size) {
+    const pages = Math.ceil((size * 8) / 65536);
+    if (pages > MAX_PAGES) return null;
+    if (!wasmApi) return null;
+    const memory = new wasmApi.Memory({initial: pages, maximum: pages, shared: true});
+    const kernel = wasmKernel(memory);
+    if (!kernel || !pool.bind(4, memory)) {
+      noWasm = true;
+      return null;
+    }
+    scratch = {memory, view: new Float64Array(memory.buffer), kernel};
+  }
+  return scratch;
 }
 
 /** A sparse matrix by columns, as {@link negatedGramRows} reads it. */

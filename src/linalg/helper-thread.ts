@@ -19,8 +19,10 @@
  *   if (h && h.bind(0, a)) { h.run(OP, [n, k0]); ownShare(); h.wait(); }
  */
 
+import type {WasmMemory} from "./wasm-api.js";
+
 /** Operation codes of the helper's jobs (see helper-worker.ts). */
-export const HelperOp = {Panel: 1, Trailing: 2, SparseGram: 3, Bind: 8} as const;
+export const HelperOp = {Panel: 1, Trailing: 2, SparseGram: 3, TrailingWasm: 4, Bind: 8} as const;
 export type HelperOp = (typeof HelperOp)[keyof typeof HelperOp];
 
 /** Control words: job number, finished job number, operation, then the arguments. */
@@ -28,8 +30,11 @@ const ARGS = 3;
 const MAX_ARGS = 8;
 
 export interface HelperThread {
-  /** Gives the helper `array` for `slot`. False when the array is not in shared memory. */
-  bind(slot: number, array: Float64Array | Int32Array): boolean;
+  /**
+   * Gives the helper `array` for `slot` (a shared WebAssembly memory: its kernel's memory). False when the
+   * array is not in shared memory.
+   */
+  bind(slot: number, array: Float64Array | Int32Array | WasmMemory): boolean;
   /** Starts a job on the helper. */
   run(op: HelperOp, args: number[]): void;
   /** Waits until the job started last is done. */
@@ -88,7 +93,7 @@ function startHelper(): HelperThread | null {
   const ctl = new Int32Array(control);
   const worker = new threads.Worker(script, {workerData: {control}});
   worker.unref();
-  const bound: (Float64Array | Int32Array)[] = [];
+  const bound: (Float64Array | Int32Array | WasmMemory)[] = [];
   let job = 0;
   const self: HelperThread = {
     bind(slot, array) {

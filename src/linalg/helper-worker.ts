@@ -5,15 +5,19 @@
  * Control words: 0 job number, 1 finished job number, 2 operation, 3… arguments. Operations:
  * 1 panel rows and 2 trailing rows of the blocked Cholesky of slot 0 (n, m, k0, k1, from, to);
  * 3 rows of the negated Gram matrix of the sparse matrix in slots 1 (values), 2 (column pointers) and
- * 3 (rows) into slot 0 (columns, q, from, to); 8 bind: read one {slot, array} message.
+ * 3 (rows) into slot 0 (columns, q, from, to); 4 trailing rows as 2, by the WebAssembly kernel on the
+ * memory in slot 4 (slot 0 then views that memory); 8 bind: read one {slot, array} message.
  */
 import {solvePanelRows, updateTrailingRows} from "./cholesky-blocked.js";
 import {negatedGramRows} from "./sparse-gram.js";
+import {wasmApi, type WasmMemory} from "./wasm-api.js";
+import {wasmKernel, type WasmKernel} from "./wasm-kernel.js";
+import {trailingRowsWasm} from "./wasm-trailing.js";
 
 interface WorkerThreads {
   workerData: {control: SharedArrayBuffer};
   parentPort: unknown;
-  receiveMessageOnPort(port: unknown): {message: {slot: number; array: Float64Array | Int32Array}} | undefined;
+  receiveMessageOnPort(port: unknown): {message: {slot: number; array: Float64Array | Int32Array | WasmMemory}} | undefined;
 }
 
 const threads = (globalThis as {process?: {getBuiltinModule?: (id: string) => unknown}}).process?.getBuiltinModule?.("node:worker_threads") as
@@ -23,7 +27,8 @@ if (threads?.workerData) serve(threads);
 
 function serve(threads: WorkerThreads): void {
   const ctl = new Int32Array(threads.workerData.control);
-  const slots: (Float64Array | Int32Array)[] = [];
+  const slots: (Float64Array | Int32Array | WasmMemory)[] = [];
+  let kernel: WasmKernel | null = null;
   const f64 = (i: number) => slots[i] as Float64Array;
   const i32 = (i: number) => slots[i] as Int32Array;
   let seen = 0;
@@ -35,13 +40,16 @@ function serve(threads: WorkerThreads): void {
     if (op === 1) solvePanelRows(f64(0), a0, a2, a3, a4, a5);
     else if (op === 2) updateTrailingRows(f64(0), a0, a2, a3, a4, a5);
     else if (op === 3) negatedGramRows(f64(1), i32(2), i32(3), a0, f64(0), a1, a2, a3);
+    else if (op === 4 && kernel) trailingRowsWasm(kernel, f64(0), a0, a2, a3, a4, a5);
     else if (op === 8) {
       let received = threads.receiveMessageOnPort(threads.parentPort);
       while (!received) {
         Atomics.wait(ctl, 0, seen, 1);
         received = threads.receiveMessageOnPort(threads.parentPort);
       }
-      slots[received.message.slot] = received.message.array;
+      const {slot, array} = received.message;
+      slots[slot] = array;
+      if (wasmApi && array instanceof wasmApi.Memory) kernel = wasmKernel(array);
     }
     Atomics.store(ctl, 1, seen);
     Atomics.notify(ctl, 1);
