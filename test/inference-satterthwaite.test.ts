@@ -6,6 +6,7 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
 import {richardsonDerivatives, richardsonHessian} from "../src/inference/richardson.js";
+import {satterthwaiteLines} from "../src/inference/satterthwaite-text.js";
 import {satterthwaite, satterthwaiteContrast, satterthwaiteValues} from "../src/inference/satterthwaite.js";
 import {varparDeviance} from "../src/inference/varpar-deviance.js";
 import {LinearMixedModel} from "../src/lmm/model.js";
@@ -171,5 +172,32 @@ describe("the Satterthwaite table and contrasts", () => {
   it("refuses a contrast of the wrong length by naming the fixed effects", () => {
     expect(() => satterthwaiteContrast(m, [1])).toThrow(/invalid contrast: 1 coefficients for 2 fixed effects \(\(Intercept\), Days\)/);
     expect(() => satterthwaiteContrast(m, [1, NaN])).toThrow(/coefficient 2 is NaN/);
+  });
+});
+
+describe("the printed table is lmerTest's at lme4's estimates", () => {
+  const at = (id: string) => {
+    const ref = cases.find((r) => r.id === id)!;
+    const fit = fitOf(ref.dataset, ref.formula, {REML: ref.REML});
+    return new LinearMixedModel(fit.structure, refTheta(ref.theta), fit.isSingular, [], fit.optimizer);
+  };
+  // printed by summary(m) in R 4 with lmerTest 3.1-3: R's format.pval writes "<2e-16" when every p is below
+  // machine epsilon or the others are at most 6 characters wide, else "< 2e-16"
+  it("every p below machine epsilon (sleepstudy, random intercept)", () => {
+    expect(satterthwaiteLines(at("sleepstudy-intercept")).slice(0, 3)).toEqual([
+      "            Estimate Std. Error       df t value Pr(>|t|)    ",
+      "(Intercept) 251.4051     9.7467  22.8102   25.79   <2e-16 ***",
+      "Days         10.4673     0.8042 161.0000   13.02   <2e-16 ***"
+    ]);
+  });
+  it("wide p-values beside one below machine epsilon (Exam, factors)", () => {
+    expect(satterthwaiteLines(at("Exam-factors")).slice(0, 6)).toEqual([
+      "               Estimate Std. Error         df t value Pr(>|t|)    ",
+      "(Intercept)     0.17664    0.10481   75.41527   1.685   0.0961 .  ",
+      "standLRT        0.55975    0.01245 4049.69416  44.960  < 2e-16 ***",
+      "sexM           -0.16739    0.03410 4049.94893  -4.909 9.52e-07 ***",
+      "schgendgirls   -0.01869    0.12606   68.98016  -0.148   0.8825    ",
+      "schgendmixed   -0.17769    0.11347   62.73254  -1.566   0.1224    "
+    ]);
   });
 });

@@ -3,6 +3,8 @@ import {LmmError, fail} from "../errors.js";
 import {loadCSVSync} from "../io/load.js";
 import {satterthwaiteSection} from "../inference/satterthwaite-text.js";
 import {satterthwaiteJSON} from "../inference/satterthwaite.js";
+import {checkDdf} from "../inference/ddf.js";
+import {kenwardRogerJSON} from "../inference/kenward-roger.js";
 import {lmer} from "../lmm/fit.js";
 import {ANOVA_USAGE, anovaCommand} from "./anova.js";
 import {parseArgs} from "./args.js";
@@ -16,7 +18,7 @@ export interface Output {
   stderr: (text: string) => void;
 }
 
-const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--ml] [--json]`;
+const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--ml] [--ddf Satterthwaite|Kenward-Roger] [--json]`;
 const USAGE = [FIT_USAGE, SIM_USAGE, ANOVA_USAGE, CONFINT_USAGE, PREDICT_USAGE].map((u, i) => (i ? u.replace("usage:", "      ") : u)).join("\n");
 
 /**
@@ -47,13 +49,20 @@ export function main(argv: string[], out: Output): number {
 }
 
 function fitCommand(argv: string[], out: Output): number {
-  const args = parseArgs(argv, {flags: ["ml", "json"], values: []});
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["ddf"]});
   const [path, formulaText, ...extra] = args.positional;
   if (path === undefined || formulaText === undefined) fail(`fit needs a CSV file and a formula; ${FIT_USAGE}`);
   if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
+  const ddfValues = args.values.get("ddf") ?? [];
+  if (ddfValues.length > 1) fail(`--ddf given ${ddfValues.length} times; give it once`);
+  const ddf = checkDdf(ddfValues[0] ?? "Satterthwaite");
+  const REML = !args.flags.has("ml");
+  if (ddf === "Kenward-Roger" && !REML) fail("--ddf Kenward-Roger needs a REML fit; leave out --ml");
   const data = loadCSVSync(path);
-  const model = lmer(formulaText, data, {REML: !args.flags.has("ml")});
-  if (args.flags.has("json")) out.stdout(JSON.stringify({...model.toJSON(), satterthwaite: satterthwaiteJSON(model)}) + "\n");
-  else out.stdout(model.summary({dataName: basename(path).replace(/\.csv$/i, "")}) + "\n\n" + satterthwaiteSection(model) + "\n");
+  const model = lmer(formulaText, data, {REML});
+  if (args.flags.has("json")) {
+    const kr = ddf === "Kenward-Roger" ? {kenwardRoger: kenwardRogerJSON(model)} : {};
+    out.stdout(JSON.stringify({...model.toJSON(), satterthwaite: satterthwaiteJSON(model), ...kr}) + "\n");
+  } else out.stdout(model.summary({dataName: basename(path).replace(/\.csv$/i, "")}) + "\n\n" + satterthwaiteSection(model, ddf) + "\n");
   return 0;
 }

@@ -1,4 +1,8 @@
 export {satterthwaite, satterthwaiteContrast, satterthwaiteJSON, satterthwaiteValues, type ContrastTest, type SatterthwaiteModel, type SatterthwaiteValues} from "./satterthwaite.js";
+export {kenwardRoger, kenwardRogerContrast, kenwardRogerDf, kenwardRogerJSON, kenwardRogerValues} from "./kenward-roger.js";
+export {kenwardRogerCovariance, KENWARD_ROGER_MAX_Q, type KenwardRogerCovariance, type KenwardRogerModel} from "./kenward-roger-covariance.js";
+export {checkDdf, fixedEffectTests, DDF_METHODS, type Ddf} from "./ddf.js";
+export {denseGram, type DenseGram} from "./dense-gram.js";
 export {varparCovariance, type VarparCovariance} from "./varpar-covariance.js";
 export {varparDeviance} from "./varpar-deviance.js";
 export {tTestP, studentTCdf} from "./student-t.js";

@@ -1,13 +1,15 @@
 import {formatR, matrixLines, roundR} from "../lmm/format.js";
-import {satterthwaiteValues, type SatterthwaiteModel} from "./satterthwaite.js";
+import {checkDdf, fixedEffectTests, type Ddf} from "./ddf.js";
+import type {KenwardRogerModel} from "./kenward-roger-covariance.js";
 
 const EPS = 2.220446049250313e-16;
 
 /**
- * The fixed effects with Satterthwaite's tests as lmerTest's `summary()` prints them (R's `printCoefmat`):
+ * The fixed effects with Satterthwaite's tests (or, with `ddf = "Kenward-Roger"`, Kenward–Roger's, whose
+ * standard errors are adjusted) as lmerTest's `summary()` prints them (R's `printCoefmat`):
  * Estimate, Std. Error and df share one format, rounded to `digits` minus the digits before the point of the
  * smallest of them; t values rounded to `digits − 1` decimals; p-values as R's `format.pval` with
- * `digits − 1` significant digits (`< 2e-16` below machine epsilon) and significance stars.
+ * `digits − 1` significant digits (`< 2e-16` or `<2e-16` below machine epsilon) and significance stars.
  *
  * Reference: R Core Team, `?printCoefmat` and `?format.pval`; Kuznetsova, Brockhoff & Christensen (2017),
  * JSS 82(13), §4 (the summary table).
@@ -18,8 +20,8 @@ const EPS = 2.220446049250313e-16;
  *   // (Intercept)  251.405      6.825  17.000  36.838  < 2e-16 ***
  *   // Days          10.467      1.546  17.000   6.771 3.26e-06 ***
  */
-export function satterthwaiteLines(model: SatterthwaiteModel, digits = 4): string[] {
-  const s = satterthwaiteValues(model);
+export function satterthwaiteLines(model: KenwardRogerModel, digits = 4, ddf: Ddf = "Satterthwaite"): string[] {
+  const s = fixedEffectTests(model, ddf);
   const names = model.fixefNames;
   const p = names.length;
   if (p === 0) return [];
@@ -43,25 +45,38 @@ export function satterthwaiteLines(model: SatterthwaiteModel, digits = 4): strin
 }
 
 /**
- * R's `format.pval(p, digits, eps = .Machine$double.eps)`: values from 1e-3 up in one fixed format, smaller
- * ones in one scientific format, both with `digits` significant digits; values below eps as `< 2e-16`
- * (eps shown with `digits − 2` digits).
+ * R's `format.pval(p, digits, eps = .Machine$double.eps)`: values from 1e-3 up (and from 1e-4 when `digits`
+ * is above 1) in one common format, smaller ones in another, both with `digits` significant digits; values
+ * below eps as `<` and eps with `digits − 2` digits (fewer when the other values are narrow), without a space
+ * when that leaves one digit and the other values are at most 6 characters wide (`<2e-16`), else with one
+ * (`< 2e-16`).
+ *
+ * Reference: R Core Team, `?format.pval`.
  */
 function formatPValues(p: number[], digits: number): string[] {
   const out = p.map(() => "");
-  const groups = [
-    p.map((v, i) => [v, i] as const).filter(([v]) => !(v < EPS) && (v === 0 || Math.floor(Math.log10(v)) >= -3)),
-    p.map((v, i) => [v, i] as const).filter(([v]) => !(v < EPS) && v !== 0 && Math.floor(Math.log10(v)) < -3)
-  ];
-  for (const group of groups) {
+  const tiny = p.map((v) => v < EPS);
+  const rest = p.map((v, i) => [v, i] as const).filter(([v], i) => !tiny[i] && !Number.isNaN(v));
+  const fixed = (v: number) => {
+    const expo = Math.floor(Math.log10(v > 0 ? v : 1e-50));
+    return expo >= -3 || (expo === -4 && digits > 1);
+  };
+  for (const group of [rest.filter(([v]) => fixed(v)), rest.filter(([v]) => !fixed(v))]) {
     const text = formatR(group.map(([v]) => v), {digits}).map((t) => t.trim());
     group.forEach(([, i], k) => (out[i] = text[k]));
   }
-  const epsText = `< ${formatR([EPS], {digits: Math.max(1, digits - 2)})[0].trim()}`;
-  p.forEach((v, i) => {
-    if (v < EPS) out[i] = epsText;
-    else if (Number.isNaN(v)) out[i] = "NA";
-  });
+  if (tiny.some(Boolean)) {
+    let d = Math.max(1, digits - 2);
+    let sep = d === 1 ? "" : " ";
+    if (rest.length) {
+      const width = Math.max(...rest.map(([, i]) => out[i].length));
+      if (d > 1 && d + 6 > width) d = Math.max(1, width - 7);
+      sep = d === 1 && width <= 6 ? "" : " ";
+    }
+    const epsText = `<${sep}${formatR([EPS], {digits: d})[0].trim()}`;
+    tiny.forEach((t, i) => t && (out[i] = epsText));
+  }
+  p.forEach((v, i) => Number.isNaN(v) && (out[i] = "NA"));
   return out;
 }
 
@@ -72,12 +87,15 @@ function significanceStars(p: number): string {
 }
 
 /**
- * The section `lmm fit` prints after lme4's summary: a title and {@link satterthwaiteLines}.
+ * The section `lmm fit` prints after lme4's summary: a title and {@link satterthwaiteLines}, with
+ * Satterthwaite's df (the default) or Kenward–Roger's.
  *
  * @example
  *   satterthwaiteSection(model); // "Fixed effects, t-tests with Satterthwaite's df (lmerTest):\n …"
+ *   satterthwaiteSection(model, "Kenward-Roger"); // "Fixed effects, t-tests with Kenward-Roger's df and standard errors (lmerTest):\n …"
  */
-export function satterthwaiteSection(model: SatterthwaiteModel): string {
+export function satterthwaiteSection(model: KenwardRogerModel, ddf: Ddf = "Satterthwaite"): string {
   if (model.fixefNames.length === 0) return "";
-  return ["Fixed effects, t-tests with Satterthwaite's df (lmerTest):", ...satterthwaiteLines(model)].join("\n");
+  const title = checkDdf(ddf) === "Kenward-Roger" ? "Kenward-Roger's df and standard errors" : "Satterthwaite's df";
+  return [`Fixed effects, t-tests with ${title} (lmerTest):`, ...satterthwaiteLines(model, 4, ddf)].join("\n");
 }
