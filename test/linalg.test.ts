@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import {expect, it} from "vitest";
 import {balancedSplit, choleskyWithRows, updateTrailingRows} from "../src/linalg/cholesky-blocked.js";
+import {wasmApi} from "../src/linalg/wasm-api.js";
 import {wasmKernel} from "../src/linalg/wasm-kernel.js";
 import {trailingRowsWasm} from "../src/linalg/wasm-trailing.js";
 import {gramSplit, negatedGramRows} from "../src/linalg/sparse-gram.js";
@@ -106,7 +107,7 @@ it("negatedGramRows gives −S Sᵀ on any split of the rows", () => {
 });
 
 it("the WebAssembly trailing update equals the JavaScript one (to rounding), edges and extra rows included", () => {
-  const memory = new WebAssembly.Memory({initial: 64, maximum: 64, shared: true});
+  const memory = new wasmApi!.Memory({initial: 64, maximum: 64, shared: true});
   const kernel = wasmKernel(memory);
   expect(kernel).not.toBeNull();
   const view = new Float64Array(memory.buffer);
