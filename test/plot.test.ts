@@ -19,7 +19,9 @@ import {
   fixedEffects,
   groupLeastSquares,
   groupLineRows,
+  densityAt,
   groupLines,
+  histogramBins,
   kernelDensity,
   qiDistribution,
   qqNormal,
@@ -181,7 +183,11 @@ describe("the gallery: each mark rendered in jsdom, without warnings", () => {
 
   it("qiDistribution: a histogram of predicted values (seed 7)", async () => {
     const svg = await gallery("qi-histogram", {height: 260, marks: [qiDistribution(voteSim(), {qi: "pr", type: "histogram"})]});
-    expect(count(svg, "qiDistribution histogram")).toBeGreaterThan(10);
+    // one step area, not a rect per bin: its outline steps through every bin (two vertices each, and the end)
+    expect(count(svg, "qiDistribution histogram")).toBe(1);
+    const bins = histogramBins(voteSim().qi.pr![0].slice().sort());
+    const path = svg.querySelectorAll(`[aria-description="qiDistribution histogram"] path`);
+    expect(Array.from(path)[0].outerHTML.match(/[ML]/g)!.length).toBeGreaterThanOrEqual(2 * bins.length);
     expect(axisLabel(svg, "y")).toMatch(/Frequency/);
   });
 });
@@ -267,6 +273,62 @@ describe("the marks' data", () => {
     expect(area).toBeCloseTo(1, 4);
     expect(curve).toHaveLength(512);
     expect(curve[0].value).toBeCloseTo(draws[0] - 3 * h, 12);
+    // binned on the grid, as R's density: close to the exact sum over the draws everywhere
+    const exact = (v: number) => draws.reduce((a, x) => a + Math.exp(-0.5 * ((v - x) / h) ** 2), 0) / (draws.length * h * Math.sqrt(2 * Math.PI));
+    const peak = Math.max(...curve.map((d) => d.density));
+    const error = Math.max(...curve.map((d) => Math.abs(d.density - exact(d.value))));
+    expect(error / peak).toBeLessThan(2e-4);
+    expect(densityAt(curve, curve[10].value)).toBeCloseTo(curve[10].density, 14);
+    expect(densityAt(curve, (curve[10].value + curve[11].value) / 2)).toBeCloseTo((curve[10].density + curve[11].density) / 2, 14);
+    expect(densityAt(curve, curve[0].value - 1)).toBe(0);
+    const one = kernelDensity(Float64Array.of(0), 1, 3);
+    expect(one.map((d) => d.value)).toEqual([-3, 0, 3]);
+    one.forEach((d) => expect(d.density).toBeCloseTo(Math.exp(-0.5 * d.value ** 2) / Math.sqrt(2 * Math.PI), 14));
+  });
+});
+
+describe("histogram bins: counted here, as Plot's bin transform counts them", () => {
+  /** The bars' rectangles as drawn (x, y, width, height), rounded. */
+  const bars = (svg: Element) => Array.from(svg.querySelectorAll(`[aria-label="rect"] rect`), (r: Element) => stable(r));
+
+  it.each([undefined, 40, 7, "sturges", "scott", "freedman-diaconis", [8, 10, 12, 14, 16, 18], (v: ArrayLike<number>, lo: number, hi: number) => Math.round((hi - lo) / 2)] as const)(
+    "thresholds %s: the same bins as Plot.binX",
+    (thresholds) => {
+      const s = voteSim();
+      let total = 0;
+      for (const qi of ["ev", "pr", "fd"] as const) {
+        const draws = Array.from(s.qi[qi]![0]);
+        const bins = histogramBins(Float64Array.from(draws).sort(), thresholds as never);
+        // one x domain for both (given thresholds may leave draws out)
+        const scales = {x: {label: null, domain: [Math.min(...draws, bins[0].x1), Math.max(...draws, bins[bins.length - 1].x2)]}, y: {label: null}};
+        const inset = {insetLeft: 0.5, insetRight: 0.5};
+        const ours = render({...scales, marks: [Plot.rect(bins.filter((b) => b.count > 0), {x1: "x1", x2: "x2", y1: 0, y2: "count", ...inset})]});
+        const plot = render({...scales, marks: [Plot.rectY(draws, Plot.binX<Plot.RectYOptions>({y: "count"}, {x: (d: number) => d, thresholds: thresholds as never, ...inset}))]});
+        const drawn = bars(ours);
+        expect(drawn).toEqual(bars(plot));
+        total += drawn.length;
+      }
+      expect(total).toBeGreaterThan(5);
+      expect(warn).not.toHaveBeenCalled();
+    }
+  );
+
+  it("bins of a count, an array, a function; every value in one bin when all are equal; refusals", () => {
+    const v = Float64Array.of(0.2, 0.7, 1.1, 1.4, 2.9);
+    expect(histogramBins(v, 3)).toEqual([{x1: 0, x2: 1, count: 2}, {x1: 1, x2: 2, count: 2}, {x1: 2, x2: 3, count: 1}]);
+    // a width below 1 keeps exact thresholds (0.3, not 0.30000000000000004)
+    expect(histogramBins(v, 10).map((b) => b.x1)).toEqual([0.2, 0.4, 0.6, 0.8, 1, 1.2, 1.4, 1.6, 1.8, 2, 2.2, 2.4, 2.6, 2.8]);
+    expect(histogramBins(Float64Array.of(0.31, 0.34, 0.36), 3).map((b) => [b.x1, b.x2])).toEqual([[0.3, 0.32], [0.32, 0.34], [0.34, 0.36], [0.36, 0.38]]);
+    // values outside given thresholds are left out, as Plot leaves them out
+    expect(histogramBins(v, [0.5, 1, 2])).toEqual([{x1: 0.5, x2: 1, count: 1}, {x1: 1, x2: 2, count: 2}]);
+    expect(histogramBins(v, (values, lo, hi) => [lo, (lo + hi) / 2, hi + 1])).toEqual([{x1: 0.2, x2: 1.55, count: 4}, {x1: 1.55, x2: 3.9, count: 1}]);
+    // ⌈log₂ 5⌉ + 1 = 4 bins asked: width 2.7/4 = 0.675, made nice: 0.5
+    expect(histogramBins(v, "sturges").map((b) => b.count)).toEqual([1, 1, 2, 0, 0, 1]);
+    expect(histogramBins(Float64Array.of(2, 2, 2))).toEqual([{x1: 2, x2: 2, count: 3}]);
+    expect(histogramBins(new Float64Array(0))).toEqual([]);
+    expect(refusal(() => histogramBins(v, "rice" as never))).toBe('invalid thresholds: "rice"; use a number of bins, an array of thresholds, a function, or "auto", "scott", "sturges" or "freedman-diaconis"');
+    expect(refusal(() => histogramBins(v, -2))).toBe("invalid thresholds: -2; give a positive number of bins, such as 40");
+    expect(refusal(() => histogramBins(v, [3, 1]))).toMatch(/^invalid thresholds: .*; give a number of bins, an ascending array of finite thresholds/);
   });
 });
 

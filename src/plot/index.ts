@@ -13,4 +13,6 @@ export {groupLines, groupLineRows, type GroupLinesOptions, type GroupLinesRow} f
 export {shrinkage, shrinkageRows, groupLeastSquares, type ShrinkageOptions, type ShrinkagePoint, type ShrinkageArrow} from "./shrinkage.js";
 export {residualsFitted, residualRows, type ResidualsFittedOptions, type ResidualRow} from "./residuals-fitted.js";
 export {qqNormal, qqRows, type QqNormalOptions, type QqRow} from "./qq-normal.js";
-export {qiDistribution, qiDraws, kernelDensity, silvermanBandwidth, type QiDistributionOptions, type DensityPoint} from "./qi-distribution.js";
+export {qiDistribution, qiDraws, type QiDistributionOptions} from "./qi-distribution.js";
+export {kernelDensity, silvermanBandwidth, densityAt, type DensityPoint} from "./kernel-density.js";
+export {histogramBins, type HistogramBin, type Thresholds, type ThresholdFunction} from "./histogram-bins.js";

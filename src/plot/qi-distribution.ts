@@ -3,6 +3,8 @@ import type {QiName, Simulation} from "../qi/simulation.js";
 import {quantileSorted} from "../qi/quantile.js";
 import {describe} from "../qi/describe-value.js";
 import {fail} from "../errors.js";
+import {histogramBins, type HistogramBin, type Thresholds} from "./histogram-bins.js";
+import {densityAt, kernelDensity, silvermanBandwidth, type DensityPoint} from "./kernel-density.js";
 import {checkOptions, invalid, labelled, percent} from "./options.js";
 
 /** Options of {@link qiDistribution}; other options (`fx`, `fy`, `clip`, …) go to every mark. */
@@ -17,16 +19,14 @@ export interface QiDistributionOptions extends Omit<Plot.MarkOptions, "fill"> {
   level?: number;
   /** The bandwidth of the density (default: Silverman's rule of thumb, R's `bw.nrd0`). */
   bandwidth?: number;
-  /** The histogram's thresholds, as Plot's bin option (default: Plot's "auto"). */
-  thresholds?: Plot.BinOptions["thresholds"];
+  /**
+   * The histogram's bins, as the `thresholds` of Plot's bin transform for numbers (default `"auto"`): an
+   * approximate count, an array of thresholds, a function, or `"auto"`, `"scott"`, `"sturges"`,
+   * `"freedman-diaconis"` (see {@link histogramBins}).
+   */
+  thresholds?: Thresholds;
   /** Color of the curve or bars (default steelblue). */
   fill?: string;
-}
-
-/** One point of the density curve. */
-export interface DensityPoint {
-  value: number;
-  density: number;
 }
 
 interface Ends {
@@ -49,7 +49,9 @@ const NAMES: Record<QiName, string> = {
 /**
  * The distribution of a simulated quantity of interest, as Zelig's `plot(s.out)`: a kernel density (or a
  * histogram) of the draws with the central interval (95% by default, the quantiles of `s.summary()`)
- * shaded and its ends and the median marked.
+ * shaded and its ends and the median marked. The histogram's bins are counted here ({@link histogramBins},
+ * with Plot's thresholds) rather than by Plot's bin transform over every draw, and drawn as one step area
+ * (its outline) rather than a rect per bin: a chart that redraws on every slider move stays small.
  *
  * Reference: Zelig's `plot(s.out)` (King, Tomz & Wittenberg 2000); the density as R's
  * `density(x, bw = "nrd0")`: a Gaussian kernel with Silverman's (1986) bandwidth, §3.4.2 (3.31).
@@ -74,7 +76,15 @@ export function qiDistribution(simulation: Simulation, options: QiDistributionOp
   if (type === "histogram") {
     return Plot.marks(
       Plot.rectX([{lo, hi}], {...rest, x1: labelled<Ends>("lo", label), x2: labelled<Ends>("hi", label), fill: "currentColor", fillOpacity: 0.08, ariaDescription: "qiDistribution interval"}),
-      Plot.rectY(sorted, Plot.binX<Plot.RectYOptions>({y: "count"}, {...rest, x: Object.assign((d: number) => d, {label}), thresholds, fill, fillOpacity: 0.8, insetLeft: 0.5, insetRight: 0.5, ariaDescription: "qiDistribution histogram"})),
+      Plot.areaY(histogramOutline(sorted, thresholds), {
+        ...rest,
+        x: labelled<HistogramBin>("x1", label),
+        y: labelled<HistogramBin>("count", "Frequency"),
+        curve: "step-after",
+        fill,
+        fillOpacity: 0.8,
+        ariaDescription: "qiDistribution histogram"
+      }),
       Plot.ruleY([0], {...rest, ariaDescription: "qiDistribution baseline"}),
       ends,
       middle
@@ -83,7 +93,7 @@ export function qiDistribution(simulation: Simulation, options: QiDistributionOp
   const h = bandwidth ?? silvermanBandwidth(sorted);
   if (typeof h !== "number" || !(h > 0) || !Number.isFinite(h)) invalid("bandwidth", h, "give a positive number, or leave it out for Silverman's rule");
   const curve = kernelDensity(sorted, h);
-  const inside = [lo, ...curve.map((d) => d.value).filter((v) => v > lo && v < hi), hi].map((v) => ({value: v, density: densityAt(sorted, h, v)}));
+  const inside = [{value: lo, density: densityAt(curve, lo)}, ...curve.filter((d) => d.value > lo && d.value < hi), {value: hi, density: densityAt(curve, hi)}];
   const density = labelled<DensityPoint>("density", "Density");
   return Plot.marks(
     Plot.areaY(inside, {...rest, x, y: density, fill, fillOpacity: 0.35, ariaDescription: "qiDistribution interval"}),
@@ -92,6 +102,18 @@ export function qiDistribution(simulation: Simulation, options: QiDistributionOp
     ends,
     middle
   );
+}
+
+/**
+ * The outline of a histogram as the points of a step area: each bin's left edge at its count, then the last
+ * bin's right edge at zero. Drawn with `curve: "step-after"` it is one path however many bins there are, where
+ * bars would be one rect each: a redraw makes 5 elements for the voteincome panel's 5 histograms, not ~215.
+ */
+function histogramOutline(sorted: Float64Array, thresholds: Thresholds | undefined): HistogramBin[] {
+  const bins = histogramBins(sorted, thresholds);
+  if (bins.length === 0) return bins;
+  const end = bins[bins.length - 1].x2;
+  return [...bins, {x1: end, x2: end, count: 0}];
 }
 
 /** The draws of one quantity and profile of a simulation, checked. */
@@ -108,64 +130,4 @@ export function qiDraws(simulation: Simulation, qi: unknown, profile: unknown): 
     invalid("profile", profile, profiles.length === 1 ? `${name} has one profile: 1` : `${name} has profiles 1 to ${profiles.length}`);
   }
   return {name, draws: profiles[profile - 1] as Float64Array};
-}
-
-/**
- * Silverman's rule of thumb for a Gaussian kernel, R's `bw.nrd0`: 0.9·min(sd, IQR/1.34)·n^(−1/5), falling
- * back to the sd, then |x₁|, then 1 when the spread is zero.
- *
- * Reference: Silverman (1986), Density Estimation for Statistics and Data Analysis, (3.31); R's `bw.nrd0`.
- *
- * @example
- *   silvermanBandwidth(Float64Array.of(1, 2, 3, 4, 5)); // 0.9 · min(1.5811, 2/1.34) · 5^(−0.2) = 0.9736
- */
-export function silvermanBandwidth(sorted: ArrayLike<number>): number {
-  const n = sorted.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += sorted[i];
-  mean /= n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (sorted[i] - mean) ** 2;
-  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-  const iqr = quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25);
-  const spread = Math.min(sd, iqr / 1.34) || sd || Math.abs(sorted[0]) || 1;
-  return 0.9 * spread * n ** -0.2;
-}
-
-/**
- * A Gaussian kernel density estimate f̂(v) = (1/nh) Σ φ((v − xᵢ)/h) on `points` equally spaced values from
- * min − 3h to max + 3h, as R's `density(x, bw = h, cut = 3, n = 512)` (evaluated directly, not by FFT).
- *
- * @example
- *   kernelDensity(Float64Array.of(0), 1, 3); // [{value: -3, density: 0.0044}, {value: 0, density: 0.3989}, {value: 3, density: 0.0044}]
- */
-export function kernelDensity(sorted: ArrayLike<number>, h: number, points = 512): DensityPoint[] {
-  const from = sorted[0] - 3 * h, to = sorted[sorted.length - 1] + 3 * h;
-  return Array.from({length: points}, (_, k) => {
-    const value = from + ((to - from) * k) / (points - 1);
-    return {value, density: densityAt(sorted, h, value)};
-  });
-}
-
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-
-/** f̂(v) of {@link kernelDensity}, skipping the draws beyond 8h of v (their weight is below 1e-14). */
-function densityAt(sorted: ArrayLike<number>, h: number, v: number): number {
-  const n = sorted.length;
-  let s = 0;
-  for (let lo = lowerBound(sorted, v - 8 * h); lo < n && sorted[lo] <= v + 8 * h; lo++) {
-    const u = (v - sorted[lo]) / h;
-    s += Math.exp(-0.5 * u * u);
-  }
-  return (s * INV_SQRT_2PI) / (n * h);
-}
-
-function lowerBound(sorted: ArrayLike<number>, v: number): number {
-  let a = 0, b = sorted.length;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (sorted[m] < v) a = m + 1;
-    else b = m;
-  }
-  return a;
 }
