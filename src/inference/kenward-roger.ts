@@ -1,9 +1,10 @@
-import {table, type ColumnTable} from "arquero";
+import type {ColumnTable} from "arquero";
 import {Matrix, inverse} from "ml-matrix";
 import {fail} from "../errors.js";
 import {kenwardRogerCovariance, type KenwardRogerCovariance, type KenwardRogerModel} from "./kenward-roger-covariance.js";
 import type {ContrastTest, SatterthwaiteValues} from "./satterthwaite.js";
 import {tTestP} from "./student-t.js";
+import {termRecord, testsTable} from "./tests-table.js";
 
 /**
  * Kenward and Roger's denominator degrees of freedom for the hypothesis `Lβ = 0` (L with q rows):
@@ -84,7 +85,7 @@ export function kenwardRogerContrast(model: KenwardRogerModel, L: ArrayLike<numb
  *   kenwardRogerValues(lmer("Reaction ~ Days + (Days | Subject)", sleepstudy)).df; // {"(Intercept)": 17, Days: 17}
  */
 export function kenwardRogerValues(model: KenwardRogerModel): SatterthwaiteValues {
-  const out: SatterthwaiteValues = {estimate: own(), se: own(), df: own(), t: own(), p: own(), warnings: []};
+  const out: SatterthwaiteValues = {estimate: termRecord(), se: termRecord(), df: termRecord(), t: termRecord(), p: termRecord(), warnings: []};
   const p = model.beta.length;
   model.fixefNames.forEach((name, a) => {
     const L = new Float64Array(p);
@@ -121,19 +122,6 @@ export function kenwardRogerJSON(model: KenwardRogerModel): {df: Record<string, 
  *   kenwardRoger(model).objects()[1]; // {term: "Days", estimate: 10.467, se: 1.546, df: 17, t: 6.771, p: 3.26e-6}
  */
 export function kenwardRoger(model: KenwardRogerModel): ColumnTable {
-  const v = kenwardRogerValues(model);
-  const term = model.fixefNames.slice();
-  return table({
-    term,
-    estimate: term.map((n) => v.estimate[n]),
-    se: term.map((n) => v.se[n]),
-    df: term.map((n) => v.df[n]),
-    t: term.map((n) => v.t[n]),
-    p: term.map((n) => v.p[n])
-  });
+  return testsTable(model.fixefNames, kenwardRogerValues(model));
 }
 
-/** A record without a prototype, so that a term named `__proto__` is an ordinary key. */
-function own(): Record<string, number> {
-  return Object.create(null) as Record<string, number>;
-}

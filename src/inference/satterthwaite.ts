@@ -1,7 +1,8 @@
-import {table, type ColumnTable} from "arquero";
+import type {ColumnTable} from "arquero";
 import {fail} from "../errors.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {tTestP} from "./student-t.js";
+import {termRecord, testsTable} from "./tests-table.js";
 import {varparCovariance} from "./varpar-covariance.js";
 
 /** The parts of a fitted model a Satterthwaite test reads. */
@@ -77,7 +78,7 @@ export interface SatterthwaiteValues {
  *   // {"(Intercept)": 16.9997, Days: 16.99998}
  */
 export function satterthwaiteValues(model: SatterthwaiteModel): SatterthwaiteValues {
-  const out: SatterthwaiteValues = {estimate: own(), se: own(), df: own(), t: own(), p: own(), warnings: varparCovariance(model).warnings.slice()};
+  const out: SatterthwaiteValues = {estimate: termRecord(), se: termRecord(), df: termRecord(), t: termRecord(), p: termRecord(), warnings: varparCovariance(model).warnings.slice()};
   const p = model.beta.length;
   model.fixefNames.forEach((name, a) => {
     const L = new Float64Array(p);
@@ -113,19 +114,6 @@ export function satterthwaiteJSON(model: SatterthwaiteModel): {df: Record<string
  *   satterthwaite(model).objects()[1]; // {term: "Days", estimate: 10.467, se: 1.546, df: 17.0, t: 6.771, p: 3.26e-6}
  */
 export function satterthwaite(model: SatterthwaiteModel): ColumnTable {
-  const v = satterthwaiteValues(model);
-  const term = model.fixefNames.slice();
-  return table({
-    term,
-    estimate: term.map((n) => v.estimate[n]),
-    se: term.map((n) => v.se[n]),
-    df: term.map((n) => v.df[n]),
-    t: term.map((n) => v.t[n]),
-    p: term.map((n) => v.p[n])
-  });
+  return testsTable(model.fixefNames, satterthwaiteValues(model));
 }
 
-/** A record without a prototype, so that a term named `__proto__` is an ordinary key. */
-function own(): Record<string, number> {
-  return Object.create(null) as Record<string, number>;
-}

@@ -1,0 +1,34 @@
+import {table, type ColumnTable} from "arquero";
+import type {SatterthwaiteValues} from "./satterthwaite.js";
+
+/**
+ * The t tests of the fixed effects as an Arquero table, one row per coefficient in `terms`' order:
+ * `term`, `estimate`, `se`, `df`, `t`, `p` (lmerTest's `coef(summary(m))` layout), for Satterthwaite's
+ * or Kenward–Roger's values.
+ *
+ * Reference: Kuznetsova, Brockhoff & Christensen (2017), JSS 82(13), §3.
+ *
+ * @example
+ *   testsTable(model.fixefNames, satterthwaiteValues(model)).objects()[1]; // {term: "Days", …, p: 3.26e-6}
+ */
+export function testsTable(terms: readonly string[], v: SatterthwaiteValues): ColumnTable {
+  const term = terms.slice();
+  return table({
+    term,
+    estimate: term.map((n) => v.estimate[n]),
+    se: term.map((n) => v.se[n]),
+    df: term.map((n) => v.df[n]),
+    t: term.map((n) => v.t[n]),
+    p: term.map((n) => v.p[n])
+  });
+}
+
+/**
+ * A record without a prototype, so that a term named `__proto__` is an ordinary key.
+ *
+ * @example
+ *   const df = termRecord(); df["__proto__"] = 17;
+ */
+export function termRecord(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
+}
