@@ -124,4 +124,3 @@ export function kenwardRogerJSON(model: KenwardRogerModel): {df: Record<string, 
 export function kenwardRoger(model: KenwardRogerModel): ColumnTable {
   return testsTable(model.fixefNames, kenwardRogerValues(model));
 }
-

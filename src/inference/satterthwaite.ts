@@ -116,4 +116,3 @@ export function satterthwaiteJSON(model: SatterthwaiteModel): {df: Record<string
 export function satterthwaite(model: SatterthwaiteModel): ColumnTable {
   return testsTable(model.fixefNames, satterthwaiteValues(model));
 }
-
