@@ -6,9 +6,10 @@
  * not go to 127.0.0.1 is refused and recorded, and the test fails if there was any: the site must work
  * offline, with no CDN. For each notebook: no page error, no cell error, its charts (SVGs) drawn, and its
  * first slider changes the charts. The voteincome notebook's slider recomputes setx/sim without refitting,
- * and the time from the input event to the redrawn ev/pr/fd panel is measured (goal: one frame); a memo hit
- * takes under a millisecond; the seeded draws equal Node's; the InstEval page's slider answers while the
- * crossed model is fitted in a Web Worker, and no long task blocks the page while the worker optimizes.
+ * and the time from the input event to the redrawn ev/pr/fd panel, and to the end of that frame, is measured
+ * (goal: one frame); a panel drawn once is shown again for a simulation seen before; a memo hit takes under a
+ * millisecond; the seeded draws equal Node's; the InstEval page's slider answers while the crossed model is
+ * fitted in a Web Worker, and no long task blocks the page while the worker optimizes or after it is done.
  *
  * Screenshots go to test/screenshots/tmp/ (ignored by git); with LMM_UPDATE_SCREENSHOTS=1 they replace the
  * committed ones in test/screenshots/. The measured times are printed and written to
@@ -48,6 +49,7 @@ declare const requestAnimationFrame: (f: (t: number) => void) => number;
 declare const MutationObserver: any;
 declare const Event: any;
 declare const PerformanceObserver: any;
+declare const MessageChannel: any;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
@@ -207,12 +209,20 @@ describe("zelig-voteincome.html", () => {
       expect(stats0.hitMs).toBeLessThan(1);
 
       // each move: input event → the ev/pr/fd panel redrawn. Education has four levels, so R's quantile puts
-      // almost every percentile on a level: 0.3, 0.05 and 0.5 are new profiles (sim runs), the rest repeat
-      // one (setx runs, its profiles equal an earlier one, sim answers from the cache)
+      // almost every percentile on a level: 0.3, 0.05 and 0.5 are new profiles (sim runs and the panel is
+      // drawn), the rest repeat one (setx runs, its profiles equal an earlier one, sim answers from the cache
+      // and the panel drawn for that simulation is shown again). The slider is scrolled into view, as a reader
+      // moving it sees it. Per move: `work`, from the start of the frame that runs the cells to the panel in
+      // the page (the figure the note has always reported); `frame`, from the same start to the end of that
+      // frame's main-thread work (every cell that read the slider, then style, layout and paint: a message
+      // posted when the panel appears is handled after them).
       const values = [0.3, 0.05, 0.5, 0.55, 0.6, 0.7, 0.75, 0.85, 0.9, 0.95, 0.35, 0.1, 0.65, 0.9];
       const moves = await page.evaluate(async (vs: number[]) => {
         const input = document.querySelector("main input[type=range]");
+        input.scrollIntoView({block: "start"});
+        await new Promise((r) => setTimeout(r, 200));
         const cell = document.querySelector(".qi-panel").parentElement;
+        window.__firstPanel = cell.querySelector(".qi-panel");
         const out = [];
         for (const v of vs) {
           const simRuns = window.__lmmStats.sim.misses;
@@ -229,8 +239,13 @@ describe("zelig-voteincome.html", () => {
               observer.disconnect();
               tracking = false;
               const frameStart = frames.filter((f) => f <= t1).pop() ?? t0;
-              // the next frame after the redraw puts it on screen
-              requestAnimationFrame(() => resolve({latency: t1 - t0, work: t1 - frameStart, frames: frames.filter((f) => f <= t1).length, painted: performance.now() - t0}));
+              const channel = new MessageChannel();
+              channel.port1.onmessage = () => {
+                const t2 = performance.now();
+                // the next frame after the redraw puts it on screen
+                requestAnimationFrame(() => resolve({latency: t1 - t0, work: t1 - frameStart, frame: t2 - frameStart, frames: frames.filter((f) => f <= t1).length, painted: performance.now() - t0}));
+              };
+              channel.port2.postMessage(null);
             });
             observer.observe(cell, {childList: true, subtree: true});
             requestAnimationFrame(tick);
@@ -250,29 +265,45 @@ describe("zelig-voteincome.html", () => {
       expect(stats1.fits).toBe(1);
       expect(stats1.sim.misses).toBeGreaterThan(stats0.sim.misses);
       expect(stats1.sim.hits).toBeGreaterThan(stats0.sim.hits);
+      // back at the first percentile, the panel drawn for its simulation at the start is shown again, not redrawn
+      const reused = await page.evaluate(async () => {
+        const input = document.querySelector("main input[type=range]");
+        input.value = "0.8";
+        input.dispatchEvent(new Event("input", {bubbles: true}));
+        await new Promise((r) => setTimeout(r, 300));
+        return document.querySelector(".qi-panel") === window.__firstPanel;
+      });
+      expect(reused).toBe(true);
 
       const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
-      const work = moves.map((m: any) => m.work), latency = moves.map((m: any) => m.latency);
+      const of = (ms: any[], key: string) => ms.map((m) => m[key] as number);
       const ran = moves.filter((m: any) => m.simRan), cached = moves.filter((m: any) => !m.simRan);
       expect(ran.length).toBeGreaterThan(0);
       expect(cached.length).toBeGreaterThan(0);
       timings.voteincome = {
         loadAverage: loadavg(),
-        medianWorkWhenSimRanMs: median(ran.map((m: any) => m.work)),
-        medianWorkWhenSimCachedMs: median(cached.map((m: any) => m.work)),
-        moves,
-        medianLatencyMs: median(latency),
-        maxLatencyMs: Math.max(...latency),
-        medianWorkInFrameMs: median(work),
-        maxWorkInFrameMs: Math.max(...work),
+        medianWorkInFrameMs: median(of(moves, "work")),
+        medianWorkWhenSimRanMs: median(of(ran, "work")),
+        medianWorkWhenSimCachedMs: median(of(cached, "work")),
+        medianFrameMs: median(of(moves, "frame")),
+        medianFrameWhenSimRanMs: median(of(ran, "frame")),
+        medianFrameWhenSimCachedMs: median(of(cached, "frame")),
+        maxFrameMs: Math.max(...of(moves, "frame")),
+        medianLatencyMs: median(of(moves, "latency")),
+        maxLatencyMs: Math.max(...of(moves, "latency")),
+        maxWorkInFrameMs: Math.max(...of(moves, "work")),
         memoHitMs: stats1.hitMs,
+        moves,
         stats: stats1
       };
-      // The goal is one 60 Hz frame (16 ms) from the input to the redrawn panel; on a quiet machine the median
-      // is about that (see the timings). The bound asserted here is looser, because npm test runs this file
-      // beside CPU-heavy fits on a small machine: it catches a refit or a blocking step, not a slow frame.
-      expect(median(work)).toBeLessThan(50);
-      expect(median(latency)).toBeLessThan(60);
+      // The goal is one 60 Hz frame (16 ms) from the input to the redrawn panel; on a quiet machine the medians
+      // are under it (see the timings). The bounds asserted here are looser, because npm test runs this file
+      // beside CPU-heavy fits on a small machine: they catch a refit or a blocking step, not a slow frame. A
+      // move answered from the cache shows a panel drawn already, so it costs a fraction of one that draws.
+      expect(median(of(moves, "work"))).toBeLessThan(50);
+      expect(median(of(moves, "frame"))).toBeLessThan(80);
+      expect(median(of(moves, "latency"))).toBeLessThan(60);
+      expect(median(of(cached, "work"))).toBeLessThan(median(of(ran, "work")) / 2);
     } finally {
       await page.close();
     }
@@ -373,13 +404,20 @@ describe("crossed.html", () => {
         secondsOptimizing: (optimizing[1] - optimizing[0]) / 1000,
         secondsFromLastProgressToModel: (done - optimizing[1]) / 1000,
         longTasksWhileOptimizing: during,
-        longTasksBetweenLastProgressAndModel: after
+        longTasksBetweenLastProgressAndModel: after,
+        longestTaskWhileOptimizingMs: Math.max(0, ...during.map((e: any) => e.duration)),
+        longestTaskAfterLastProgressMs: Math.max(0, ...after.map((e: any) => e.duration))
       };
-      // no freeze while the worker optimizes. A long task is one over 50 ms; on a quiet machine there is none in
-      // this window, under npm test's load one of ~250 ms has been seen (the page building the model's
-      // cross-products beside the worker). The model's rebuild on the page after the last evaluation
-      // (about 1 s for InstEval) is recorded in the timings, not asserted.
+      // no freeze while the worker optimizes, nor after: a long task is one over 50 ms. While it optimizes, on a
+      // quiet machine there is none, under npm test's load one of ~250 ms has been seen (the page building the
+      // model's cross-products beside the worker). After the last evaluation the worker sends the model's
+      // results (factor, β̂, ũ, conditional modes, fitted values, residuals) and the page only assembles the
+      // model (~4 ms) and draws the cells that show it: no long task on a quiet machine, where solving and
+      // computing the fitted values here took a task of 116 ms. The bounds leave room for a loaded machine
+      // (tasks there take two to four times as long); test/reactive-worker.test.ts checks that the page uses
+      // the worker's results as they are.
       expect(Math.max(0, ...during.map((e: any) => e.duration))).toBeLessThan(500);
+      expect(Math.max(0, ...after.map((e: any) => e.duration))).toBeLessThan(200);
       await screenshot(page, "crossed.html");
     } finally {
       await page.close();
