@@ -318,6 +318,18 @@ describe("the kit in Chromium under a strict Content-Security-Policy", () => {
     m.theta.forEach((v, i) => expectClose(main.theta[i], v, 1e-9, `theta[${i}]`));
   });
 
+  it("reads the kit's tables with tableRows, as Arquero's objects() gives them in Node", () => {
+    const data = readCSV(readFileSync(join(root, "datasets", "sleepstudy.csv"), "utf8"));
+    const m = lmer(FORMULA, data);
+    const s = sim(m, {x: setx(m, {Days: 8}), x1: setx(m, {Days: 2}), n: 1000, seed: 7});
+    const {tables} = strict.result;
+    expect(tables.variance).toEqual(m.varianceTable().objects());
+    expect(tables.variance).toHaveLength(4);
+    expect(tables.fixed.map((r: {term: string}) => r.term)).toEqual(["(Intercept)", "Days"]);
+    expect(tables.fixed).toEqual(JSON.parse(JSON.stringify(m.fixedEffectsTable().objects())));
+    expect(tables.simulation).toEqual(JSON.parse(JSON.stringify(s.summary().objects())));
+  });
+
   it("fits in a Web Worker (not on the page after a failed start), and the worker's fit equals the page's", () => {
     const {thread, threads, reports, ...worker} = strict.result.worker;
     expect(thread).toBe("worker");

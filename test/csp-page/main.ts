@@ -12,7 +12,7 @@
  * allowUnsafeEvalBlockedByCSP defaults to true), and a probe called that way did run `new Function`.
  */
 import * as Plot from "@observablehq/plot";
-import {lmer, randomSource, readCSV, setx, sim, startFit, type LinearMixedModel} from "../../src/index.js";
+import {lmer, randomSource, readCSV, setx, sim, startFit, tableRows, type LinearMixedModel} from "../../src/index.js";
 import {caterpillar} from "../../src/plot/index.js";
 import {probeEval} from "./probe.js";
 
@@ -59,6 +59,8 @@ async function run() {
 
   return {
     rows: data.numRows(),
+    // the kit's tables read without Arquero's Function-built row accessors
+    tables: {variance: tableRows(m.varianceTable()), fixed: tableRows(m.fixedEffectsTable()), simulation: tableRows(s.summary())},
     main: numbers(m),
     worker: {...numbers(w), thread: job.latest.thread, threads: [...threads], reports},
     seed7: {uniforms, normals, ...draws}
