@@ -39,8 +39,9 @@ export function silvermanBandwidth(sorted: ArrayLike<number>): number {
  * min − 3h to max + 3h, as R's `density(x, bw = h, cut = 3, n = 512)`. As R does, the draws are first
  * binned linearly on the grid (each split between its two neighbouring grid values), so the sum runs over
  * grid values, not draws, with the kernel's weights computed once per offset and cut at 8h (beyond it they
- * are below 1e-14): O(points · h/spacing) work instead of O(points · n) exponentials. The binning moves a
- * value by at most (spacing/h)²/8 of the kernel's curvature, below 1e-3 of the peak for 1 000 draws.
+ * are below 1e-14): O(points · h/spacing) work instead of O(points · n) exponentials. The binning's error
+ * is second order in spacing/h; for the 1 000 first differences of the voteincome example the curve is
+ * within 2e-4 of its peak of the exact sum (test/plot.test.ts).
  *
  * Reference: Silverman (1982), "Kernel density estimation using the fast Fourier transform", Applied
  * Statistics 31(1), 93–99 (linear binning); R's `density.default` (BinDist, then a convolution by FFT; here
