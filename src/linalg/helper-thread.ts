@@ -9,9 +9,10 @@
  * arguments in a shared control array; the caller starts it, does its own share, and waits (Atomics.wait),
  * so every kernel stays synchronous.
  *
- * Where there are no worker threads or no SharedArrayBuffer (browsers without cross-origin isolation, a
- * worker thread itself, or the TypeScript sources under a test runner, where the built helper script is
- * absent) there is no helper: {@link helperThread} returns null and the shared arrays are ordinary ones.
+ * Where there are no worker threads or no SharedArrayBuffer (browsers, or the TypeScript sources under a
+ * test runner, where the built helper script is absent) there is no helper: {@link helperThread} returns
+ * null and the shared arrays are ordinary ones. A Node worker thread (the kit's fit worker) starts its own
+ * helper.
  *
  * @example
  *   const a = sharedFloat64(1128 * 1128);
@@ -43,7 +44,6 @@ export interface HelperThread {
 
 interface WorkerThreads {
   Worker: new (url: URL, options: {workerData: unknown}) => {unref(): void; postMessage(value: unknown): void};
-  isMainThread: boolean;
 }
 
 let helper: HelperThread | null | undefined;
@@ -86,7 +86,7 @@ function startHelper(): HelperThread | null {
   const proc = (globalThis as {process?: {getBuiltinModule?: (id: string) => unknown}}).process;
   const threads = proc?.getBuiltinModule?.("node:worker_threads") as WorkerThreads | undefined;
   const fs = proc?.getBuiltinModule?.("node:fs") as {existsSync(url: URL): boolean} | undefined;
-  if (!threads || !fs || !threads.isMainThread || typeof SharedArrayBuffer !== "function") return null;
+  if (!threads || !fs || typeof SharedArrayBuffer !== "function") return null;
   const script = new URL("./helper-worker.js", import.meta.url);
   if (script.protocol !== "file:" || !fs.existsSync(script)) return null;
   const control = new SharedArrayBuffer(4 * (ARGS + MAX_ARGS));
