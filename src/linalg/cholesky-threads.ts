@@ -23,9 +23,14 @@ export function parallelCholeskyWithRows(a: Float64Array, n: number, m: number):
   const pool = helperThread();
   if (!pool) return null;
   const size = n * (n + m);
-  const fast = BLOCK % 2 === 0 ? wasmScratch(pool, size) : null;
+  // the WebAssembly kernel takes rows four at a time: up to three rows of zeros after the matrix let the
+  // last group be whole (their updates subtract zeros), so no row is left to the JavaScript loop
+  const fast = BLOCK % 2 === 0 ? wasmScratch(pool, size + 3 * n) : null;
   const work = fast ? fast.view : a;
-  if (fast) work.set(a.subarray(0, size));
+  if (fast) {
+    work.set(a.subarray(0, size));
+    work.fill(0, size, size + 3 * n);
+  }
   if (!pool.bind(0, work)) return null;
   let ok = true;
   for (let k0 = 0; k0 < n && ok; k0 += BLOCK) {
@@ -38,9 +43,14 @@ export function parallelCholeskyWithRows(a: Float64Array, n: number, m: number):
     pool.wait();
     if (k1 === n) continue;
     const split = balancedSplit(k1, n, m);
-    pool.run(fast ? HelperOp.TrailingWasm : HelperOp.Trailing, [n, m, k0, k1, split, n + m]);
-    if (fast) trailingRowsWasm(fast.kernel, work, n, k0, k1, k1, split);
-    else updateTrailingRows(work, n, k0, k1, k1, split);
+    if (fast) {
+      const mid = k1 + 4 * Math.round((split - k1) / 4);
+      pool.run(HelperOp.TrailingWasm, [n, m, k0, k1, mid, mid + 4 * Math.ceil((n + m - mid) / 4)]);
+      trailingRowsWasm(fast.kernel, work, n, k0, k1, k1, mid);
+    } else {
+      pool.run(HelperOp.Trailing, [n, m, k0, k1, split, n + m]);
+      updateTrailingRows(work, n, k0, k1, k1, split);
+    }
     pool.wait();
   }
   if (fast) a.set(work.subarray(0, size));
