@@ -49,6 +49,10 @@ export interface ModelFrame {
   xNames: string[];
   /** Names of aliased fixed-effect columns that were dropped. */
   dropped: string[];
+  /** For each column of X, the index of its term in `spec.terms` (−1 for the intercept): R's `assign`, 0-based. */
+  assign: number[];
+  /** The variables of the fixed-effect terms at the model's rows, by label: numbers, or factors with their levels. */
+  fixedVariables: Map<string, FrameVariable>;
   offset: Float64Array | null;
   weights: Float64Array | null;
   /** Random-effects terms in lme4's order: by decreasing number of levels (see `randomTerms`). */
@@ -144,6 +148,8 @@ export function modelFrame(spec: ModelSpec, data: unknown, options: FrameOptions
     X: fixed.columns.filter((_, j) => keepCol[j]),
     xNames: fixed.names.filter((_, j) => keepCol[j]),
     dropped,
+    assign: fixed.assign.filter((_, j) => keepCol[j]),
+    fixedVariables: new Map(spec.terms.flatMap((t) => t.vars).map((v) => [v.label, frameVars.get(v.label)!])),
     offset,
     weights: weights ? pick(weights, keep) : null,
     terms,
