@@ -6,7 +6,9 @@
 # random slope, a model without intercept; REML fits and ML fits, the latter with Satterthwaite only since
 # lmerTest refuses Kenward-Roger there): lme4's θ̂ and σ̂, and for every type and ddf method the table by term
 # (Sum Sq, Mean Sq, NumDF, DenDF, F value, Pr(>F); NA as null), the hypothesis matrices lmerTest tested
-# (attr(., "hypotheses"), one matrix per term, rows as arrays) and the table as R prints it.
+# (attr(., "hypotheses"), one matrix per term, rows as arrays) and the table as R prints it. Vectors that
+# may have one element are written as arrays (I()); θ is a number when it has one element, as in the other
+# fixtures.
 #
 # Run from the project folder: Rscript tools/make-f-tests.R
 # Needs Debian's r-cran-lme4, r-cran-lmertest, r-cran-pbkrtest and r-cran-jsonlite.
@@ -41,12 +43,12 @@ out <- lapply(cases, function(r) {
     hyp <- attr(a, "hypotheses")
     tables[[length(tables) + 1]] <- list(
       type = type, ddf = ddf, seconds = secs,
-      terms = rownames(a),
+      terms = I(rownames(a)),
       sumSq = column(a, "Sum Sq"), meanSq = column(a, "Mean Sq"), numDF = column(a, "NumDF"),
       denDF = column(a, "DenDF"), F = column(a, "F value"), p = column(a, "Pr(>F)"),
-      hypotheses = lapply(hyp, function(L) lapply(seq_len(nrow(L)), function(i) unname(L[i, ]))),
-      hypothesis_columns = colnames(hyp[[1]]),
-      printed = capture.output(print(a))
+      hypotheses = lapply(hyp, function(L) lapply(seq_len(nrow(L)), function(i) I(unname(L[i, ])))),
+      hypothesis_columns = I(colnames(hyp[[1]])),
+      printed = I(capture.output(print(a)))
     )
   }
   list(

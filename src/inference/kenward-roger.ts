@@ -1,7 +1,7 @@
 import type {ColumnTable} from "arquero";
-import {Matrix, inverse} from "ml-matrix";
 import {fail} from "../errors.js";
 import {kenwardRogerCovariance, type KenwardRogerCovariance, type KenwardRogerModel} from "./kenward-roger-covariance.js";
+import {kenwardRogerMoments} from "./kenward-roger-f.js";
 import type {ContrastTest, SatterthwaiteValues} from "./satterthwaite.js";
 import {tTestP} from "./student-t.js";
 import {termRecord, testsTable} from "./tests-table.js";
@@ -12,7 +12,7 @@ import {termRecord, testsTable} from "./tests-table.js";
  * `B = (A₁ + 6A₂)/(2q)`, `g = ((q + 1)A₁ − (q + 4)A₂)/((q + 2)A₂)`, `c₁ = g/(3q + 2(1 − g))`,
  * `c₂ = (q − g)/(3q + 2(1 − g))`, `c₃ = (q + 2 − g)/(3q + 2(1 − g))`, `E* = 1/(1 − A₂/q)`,
  * `V* = (2/q)(1 + c₁B)/((1 − c₂B)²(1 − c₃B))`, `ρ = V* / (2E*²)` and `m = 4 + (q + 2)/(qρ − 1)`. For one row
- * (q = 1) A₁ = A₂ and m reduces to 2/A₂.
+ * (q = 1) A₁ = A₂ and m reduces to 2/A₂. Computed by {@link kenwardRogerMoments}, with pbkrtest's guards.
  *
  * Reference: Kenward & Roger (1997), Biometrics 53(3), 983–997, §4 (eqs. for A₁, A₂, E*, V*, ρ, m);
  * Halekoh & Højsgaard (2014), JSS 59(9), §3 (pbkrtest's `Lb_ddf`).
@@ -21,30 +21,7 @@ import {termRecord, testsTable} from "./tests-table.js";
  *   kenwardRogerDf(kenwardRogerCovariance(model), [[0, 1]]); // 17 for Days in sleepstudy (Days | Subject)
  */
 export function kenwardRogerDf(kr: Pick<KenwardRogerCovariance, "vcov" | "P" | "W">, L: number[][]): number {
-  const phi = kr.vcov;
-  const Lm = new Matrix(L);
-  const q = Lm.rows;
-  const theta = Lm.transpose().mmul(inverse(Lm.mmul(phi).mmul(Lm.transpose()))).mmul(Lm);
-  const u = kr.P.map((P) => theta.mmul(phi).mmul(P).mmul(phi));
-  const traces = u.map((m) => m.trace());
-  let A1 = 0, A2 = 0;
-  for (let r = 0; r < u.length; r++) {
-    for (let s = 0; s < u.length; s++) {
-      const w = kr.W.get(r, s);
-      A1 += w * traces[r] * traces[s];
-      let t = 0;
-      for (let i = 0; i < u[r].rows; i++) for (let j = 0; j < u[r].columns; j++) t += u[r].get(i, j) * u[s].get(j, i);
-      A2 += w * t;
-    }
-  }
-  const B = (A1 + 6 * A2) / (2 * q);
-  const g = ((q + 1) * A1 - (q + 4) * A2) / ((q + 2) * A2);
-  const d = 3 * q + 2 * (1 - g);
-  const [c1, c2, c3] = [g / d, (q - g) / d, (q + 2 - g) / d];
-  const eStar = 1 / (1 - A2 / q);
-  const vStar = (2 / q) * ((1 + c1 * B) / ((1 - c2 * B) ** 2 * (1 - c3 * B)));
-  const rho = vStar / (2 * eStar * eStar);
-  return 4 + (q + 2) / (q * rho - 1);
+  return kenwardRogerMoments(kr, L).ddf;
 }
 
 /**
