@@ -133,9 +133,9 @@ describe("lmm anova", () => {
     expect(lines[5]).toMatch(/^m2\s+4 1802\.1 1814\.8 -897\.04\s+1794\.1\s+$/);
     expect(lines[6]).toMatch(/^m1\s+6 1763\.9 1783\.1 -875\.97\s+1751\.9 42\.139\s+2\s+7\.072e-10 \*\*\*$/);
   });
-  it("usage error with one formula", () => {
-    const r = run("anova", csv, F0);
+  it("usage error without a formula (one formula prints lmerTest's F tests: test/inference-f-tests.test.ts)", () => {
+    const r = run("anova", csv);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^lmm: anova needs a CSV file and at least two formulas; usage: lmm anova/);
+    expect(r.stderr).toMatch(/^lmm: anova needs a CSV file and one formula \(F tests of its terms\) or several \(likelihood-ratio tests\); usage: lmm anova/);
   });
 });

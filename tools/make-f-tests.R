@@ -3,7 +3,8 @@
 # test/fixtures/inference/f-tests.json.
 #
 # For each case (models with multi-df factor terms, factor-by-factor and numeric-by-factor interactions, a
-# random slope, a model without intercept; REML fits and ML fits, the latter with Satterthwaite only since
+# random slope, a model without intercept; printouts without significance stars and with one-character stars;
+# a term whose only column is aliased (type, by schgend: lmerTest's empty row); REML fits and ML fits, the latter with Satterthwaite only since
 # lmerTest refuses Kenward-Roger there): lme4's θ̂ and σ̂, and for every type and ddf method the table by term
 # (Sum Sq, Mean Sq, NumDF, DenDF, F value, Pr(>F); NA as null), the hypothesis matrices lmerTest tested
 # (attr(., "hypotheses"), one matrix per term, rows as arrays) and the table as R prints it. Vectors that
@@ -23,6 +24,9 @@ cases <- list(
   list(id = "cake-no-intercept", dataset = "cake", formula = "angle ~ 0 + recipe + temp + (1 | recipe:replicate)", REML = TRUE),
   list(id = "Exam-factors", dataset = "Exam", formula = "normexam ~ standLRT + sex + schgend + (1 | school)", REML = TRUE),
   list(id = "Exam-interactions", dataset = "Exam", formula = "normexam ~ standLRT * sex + sex * vr + (standLRT | school)", REML = TRUE),
+  list(id = "Exam-schgend", dataset = "Exam", formula = "normexam ~ schgend + (1 | school)", REML = TRUE),
+  list(id = "Exam-type", dataset = "Exam", formula = "normexam ~ type + (1 | school)", REML = TRUE),
+  list(id = "Exam-aliased", dataset = "Exam", formula = "normexam ~ schgend + type + (1 | school)", REML = TRUE),
   list(id = "sleepstudy-slope", dataset = "sleepstudy", formula = "Reaction ~ Days + (Days | Subject)", REML = TRUE),
   list(id = "sleepstudy-slope-ml", dataset = "sleepstudy", formula = "Reaction ~ Days + (Days | Subject)", REML = FALSE)
 )
