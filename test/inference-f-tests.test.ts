@@ -1,8 +1,9 @@
 /**
  * lmerTest's single-model ANOVA table, anova(m) of lmerTest 3.1-3 with pbkrtest 0.5.2
- * (test/fixtures/inference/f-tests.json, made by tools/make-f-tests.R): 11 fits (cake with recipe * factor(temp),
- * recipe * temp by REML and ML and a model without intercept; Exam with factors, with standLRT * sex + sex * vr
- * and a random slope, with an aliased term; sleepstudy by REML and ML), each with types III, II and I, by
+ * (test/fixtures/inference/f-tests.json, made by tools/make-f-tests.R): 12 fits (cake with recipe * factor(temp),
+ * recipe * temp by REML and ML, recipe / temp and a model without intercept; Exam with factors, with
+ * standLRT * sex + sex * vr and a random slope, with an aliased term; sleepstudy by REML and ML), each with
+ * types III, II and I, by
  * Satterthwaite's df and (REML fits) Kenward-Roger's. Every number to relative 1e-3 (p-values too, unless R's is
  * 0), at lme4's θ̂ and at ours; the hypothesis matrices; the printed table; the F distribution; the refusals;
  * the CLI.
@@ -69,7 +70,7 @@ function expectTable(v: FTestsValues, ref: AnovaReference) {
 }
 
 /**
- * At lme4's θ̂ the computation alone differs (measured over all 60 tables: Sum Sq and Mean Sq within 1.2e-11,
+ * At lme4's θ̂ the computation alone differs (measured over all 66 tables: Sum Sq and Mean Sq within 1.2e-11,
  * DenDF 3.9e-8, F 1.2e-11, p 2.2e-7, relative; NumDF exact), and the hypothesis matrices agree with
  * lmerTest's to 5e-15. At our θ̂ (within 1.4e-6 of lme4's for Exam-interactions, 3.5e-5 for sleepstudy-slope-ml,
  * where our criterion is lower by 1.6e-9 and 2.6e-8): Sum Sq and Mean Sq within 1.8e-5, DenDF 8.3e-6, F 1.8e-5,
@@ -78,7 +79,7 @@ function expectTable(v: FTestsValues, ref: AnovaReference) {
 describe("F tests of the fixed-effect terms match lmerTest's anova(m)", () => {
   it("covers types I-III, both ddf methods, ML fits and multi-df factor and interaction terms", () => {
     const tables = cases.flatMap((c) => c.anova.map((a) => ({...a, REML: c.REML, id: c.id})));
-    expect(tables.length).toBe(60);
+    expect(tables.length).toBe(66);
     for (const type of [1, 2, 3]) {
       expect(tables.some((t) => t.type === type && t.ddf === "Kenward-Roger")).toBe(true);
       expect(tables.some((t) => t.type === type && !t.REML)).toBe(true);
@@ -152,6 +153,8 @@ describe("the pieces", () => {
     expect(t.labels).toEqual(["recipe", "temp", "recipe:temp"]);
     expect(t.containers).toEqual([[], [2], []]);
     expect(t.columns).toEqual([[1, 2], [3], [4, 5]]);
+    // in recipe / temp, R codes recipe by indicators in recipe:temp, whose variables are then only temp
+    expect(fixedTerms(fitOf("cake", "angle ~ recipe / temp + (1 | recipe:replicate)").structure.frame).containers).toEqual([[], []]);
     expect(fixedTerms(fitOf("Exam", "normexam ~ standLRT * sex + sex * vr + (standLRT | school)").structure.frame).containers).toEqual([[3], [4], [4], [], []]);
   });
 });

@@ -3,7 +3,8 @@
 # test/fixtures/inference/f-tests.json.
 #
 # For each case (models with multi-df factor terms, factor-by-factor and numeric-by-factor interactions, a
-# random slope, a model without intercept; printouts without significance stars and with one-character stars;
+# random slope, a numeric nested in a factor (recipe / temp: recipe is coded by indicators in recipe:temp, so
+# R's terms give the term only temp and recipe is contained in nothing), a model without intercept; printouts without significance stars and with one-character stars;
 # a term whose only column is aliased (type, by schgend: lmerTest's empty row); REML fits and ML fits, the latter with Satterthwaite only since
 # lmerTest refuses Kenward-Roger there): lme4's θ̂ and σ̂, and for every type and ddf method the table by term
 # (Sum Sq, Mean Sq, NumDF, DenDF, F value, Pr(>F); NA as null), the hypothesis matrices lmerTest tested
@@ -21,6 +22,7 @@ cases <- list(
   list(id = "cake-factor", dataset = "cake", formula = "angle ~ recipe * factor(temp) + (1 | recipe:replicate)", REML = TRUE),
   list(id = "cake-interaction", dataset = "cake", formula = "angle ~ recipe * temp + (1 | recipe:replicate)", REML = TRUE),
   list(id = "cake-interaction-ml", dataset = "cake", formula = "angle ~ recipe * temp + (1 | recipe:replicate)", REML = FALSE),
+  list(id = "cake-nested", dataset = "cake", formula = "angle ~ recipe / temp + (1 | recipe:replicate)", REML = TRUE),
   list(id = "cake-no-intercept", dataset = "cake", formula = "angle ~ 0 + recipe + temp + (1 | recipe:replicate)", REML = TRUE),
   list(id = "Exam-factors", dataset = "Exam", formula = "normexam ~ standLRT + sex + schgend + (1 | school)", REML = TRUE),
   list(id = "Exam-interactions", dataset = "Exam", formula = "normexam ~ standLRT * sex + sex * vr + (standLRT | school)", REML = TRUE),

@@ -71,7 +71,9 @@ export function kenwardRogerMoments(kr: Pick<KenwardRogerCovariance, "vcov" | "P
  * Kuznetsova, Brockhoff & Christensen (2017), JSS 82(13), §3.2.
  *
  * @example
- *   kenwardRogerF(model, [[0, 1, 0, 0, 0], [0, 0, 1, 0, 0]]); // {numDF: 2, denDF: …, F: …, p: …}
+ *   // schgend in normexam ~ standLRT + sex + schgend + (1 | school), Exam
+ *   kenwardRogerF(model, [[0, 0, 0, 1, 0], [0, 0, 0, 0, 1]]);
+ *   // {sumSq: 2.54, meanSq: 1.27, numDF: 2, denDF: 66.5, F: 2.2593, p: 0.1124}
  */
 export function kenwardRogerF(model: KenwardRogerModel, L: readonly (readonly number[])[]): FTest | null {
   if (L.length === 0) return null;
