@@ -4,7 +4,7 @@ import {kenwardRogerCovariance, type KenwardRogerCovariance, type KenwardRogerMo
 import {kenwardRogerMoments} from "./kenward-roger-f.js";
 import type {ContrastTest, SatterthwaiteValues} from "./satterthwaite.js";
 import {tTestP} from "./student-t.js";
-import {termRecord, testsTable} from "./tests-table.js";
+import {coefficientTests, testsTable} from "./tests-table.js";
 
 /**
  * Kenward and Roger's denominator degrees of freedom for the hypothesis `Lβ = 0` (L with q rows):
@@ -62,19 +62,7 @@ export function kenwardRogerContrast(model: KenwardRogerModel, L: ArrayLike<numb
  *   kenwardRogerValues(lmer("Reaction ~ Days + (Days | Subject)", sleepstudy)).df; // {"(Intercept)": 17, Days: 17}
  */
 export function kenwardRogerValues(model: KenwardRogerModel): SatterthwaiteValues {
-  const out: SatterthwaiteValues = {estimate: termRecord(), se: termRecord(), df: termRecord(), t: termRecord(), p: termRecord(), warnings: []};
-  const p = model.beta.length;
-  model.fixefNames.forEach((name, a) => {
-    const L = new Float64Array(p);
-    L[a] = 1;
-    const test = kenwardRogerContrast(model, L);
-    out.estimate[name] = test.estimate;
-    out.se[name] = test.se;
-    out.df[name] = test.df;
-    out.t[name] = test.t;
-    out.p[name] = test.p;
-  });
-  return out;
+  return coefficientTests(model.fixefNames, (L) => kenwardRogerContrast(model, L), []);
 }
 
 /**

@@ -2,7 +2,7 @@ import type {ColumnTable} from "arquero";
 import {fail} from "../errors.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {tTestP} from "./student-t.js";
-import {termRecord, testsTable} from "./tests-table.js";
+import {coefficientTests, testsTable} from "./tests-table.js";
 import {varparCovariance} from "./varpar-covariance.js";
 
 /** The parts of a fitted model a Satterthwaite test reads. */
@@ -78,19 +78,7 @@ export interface SatterthwaiteValues {
  *   // {"(Intercept)": 16.9997, Days: 16.99998}
  */
 export function satterthwaiteValues(model: SatterthwaiteModel): SatterthwaiteValues {
-  const out: SatterthwaiteValues = {estimate: termRecord(), se: termRecord(), df: termRecord(), t: termRecord(), p: termRecord(), warnings: varparCovariance(model).warnings.slice()};
-  const p = model.beta.length;
-  model.fixefNames.forEach((name, a) => {
-    const L = new Float64Array(p);
-    L[a] = 1;
-    const test = satterthwaiteContrast(model, L);
-    out.estimate[name] = test.estimate;
-    out.se[name] = test.se;
-    out.df[name] = test.df;
-    out.t[name] = test.t;
-    out.p[name] = test.p;
-  });
-  return out;
+  return coefficientTests(model.fixefNames, (L) => satterthwaiteContrast(model, L), varparCovariance(model).warnings.slice());
 }
 
 /**

@@ -1,5 +1,5 @@
 import {table, type ColumnTable} from "arquero";
-import type {SatterthwaiteValues} from "./satterthwaite.js";
+import type {ContrastTest, SatterthwaiteValues} from "./satterthwaite.js";
 
 /**
  * The t tests of the fixed effects as an Arquero table, one row per coefficient in `terms`' order:
@@ -31,4 +31,28 @@ export function testsTable(terms: readonly string[], v: SatterthwaiteValues): Co
  */
 export function termRecord(): Record<string, number> {
   return Object.create(null) as Record<string, number>;
+}
+
+/**
+ * The t test of each coefficient in turn (the contrast with a single 1 at its place), by `contrast`
+ * (Satterthwaite's or Kenward–Roger's), gathered by name.
+ *
+ * Reference: Kuznetsova, Brockhoff & Christensen (2017), JSS 82(13), §3.
+ *
+ * @example
+ *   coefficientTests(model.fixefNames, (L) => satterthwaiteContrast(model, L), []).df; // {"(Intercept)": 17.0, Days: 17.0}
+ */
+export function coefficientTests(names: readonly string[], contrast: (L: Float64Array) => ContrastTest, warnings: string[]): SatterthwaiteValues {
+  const out: SatterthwaiteValues = {estimate: termRecord(), se: termRecord(), df: termRecord(), t: termRecord(), p: termRecord(), warnings};
+  names.forEach((name, a) => {
+    const L = new Float64Array(names.length);
+    L[a] = 1;
+    const test = contrast(L);
+    out.estimate[name] = test.estimate;
+    out.se[name] = test.se;
+    out.df[name] = test.df;
+    out.t[name] = test.t;
+    out.p[name] = test.p;
+  });
+  return out;
 }
