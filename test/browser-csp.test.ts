@@ -34,12 +34,12 @@ import {copyFileSync, createReadStream, existsSync, mkdtempSync, readFileSync, r
 import {createServer, type Server} from "node:http";
 import {tmpdir} from "node:os";
 import {extname, join, normalize, sep} from "node:path";
-import {chromium, type BrowserContext, type Page} from "playwright-core";
+import type {BrowserContext, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {launchLocalChromium} from "./helpers/chromium.js";
 import {root} from "../scripts/site.mjs";
 import {lmer, randomSource, readCSV, setx, sim} from "../src/index.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PAGE_DIR = join(root, "test", "csp-page");
 const FORMULA = "Reaction ~ Days + (Days | Subject)";
 
@@ -191,27 +191,12 @@ async function open(search = ""): Promise<Run> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`chromium is missing at ${CHROMIUM}: the browser test needs Debian's package (apt-get install -y chromium; .ci/run installs it) or CHROMIUM_PATH set to a Chromium binary`);
-  }
   const t = Date.now();
   outDir = mkdtempSync(join(tmpdir(), "lmm-csp-page-"));
   await buildPage(outDir);
   seconds.build = (Date.now() - t) / 1000;
   ({server, url: base} = await serve(outDir));
-  profile = mkdtempSync(join(tmpdir(), "lmm-chromium-csp-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: {width: 1000, height: 800},
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-  });
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === "127.0.0.1") return route.continue();
-    offsite.push(url.href);
-    return route.abort("blockedbyclient");
-  });
+  ({context, profile} = await launchLocalChromium("lmm-chromium-csp-", {width: 1000, height: 800}, offsite));
   // the listener is in place before any script of the page runs (init scripts are not subject to the policy)
   await context.addInitScript(() => {
     window.__cspViolations = [];

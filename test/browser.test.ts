@@ -17,16 +17,16 @@
  *
  * Needs /usr/bin/chromium (`apt-get install -y chromium`; .ci/run installs it) or CHROMIUM_PATH.
  */
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import type {Server} from "node:http";
 import {loadavg, tmpdir} from "node:os";
 import {basename, join} from "node:path";
-import {chromium, type BrowserContext, type Page} from "playwright-core";
+import type {BrowserContext, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {launchLocalChromium} from "./helpers/chromium.js";
 import {buildSite, notebookFiles, root, serveSite} from "../scripts/site.mjs";
 import {lmer, quantile, randomSource, readCSV, setx, sim} from "../src/index.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(root, "test", "screenshots", process.env.LMM_UPDATE_SCREENSHOTS === "1" ? "" : "tmp");
 
 /** The notebooks: every .html file in notebooks/. */
@@ -52,24 +52,9 @@ declare const PerformanceObserver: any;
 declare const MessageChannel: any;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`chromium is missing at ${CHROMIUM}: the browser test needs Debian's package (apt-get install -y chromium; .ci/run installs it) or CHROMIUM_PATH set to a Chromium binary`);
-  }
   site = await buildSite({outDir: mkdtempSync(join(tmpdir(), "lmm-notebooks-")), quiet: true});
   ({server, url: base} = await serveSite(site));
-  profile = mkdtempSync(join(tmpdir(), "lmm-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: {width: 1200, height: 900},
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-  });
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === "127.0.0.1") return route.continue();
-    offsite.push(url.href);
-    return route.abort("blockedbyclient");
-  });
+  ({context, profile} = await launchLocalChromium("lmm-chromium-", {width: 1200, height: 900}, offsite));
   // long tasks on the main thread (the crossed page checks that the Worker fit does not block it)
   await context.addInitScript(() => {
     window.__longTasks = [];
