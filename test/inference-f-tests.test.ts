@@ -1,16 +1,19 @@
 /**
  * lmerTest's single-model ANOVA table, anova(m) of lmerTest 3.1-3 with pbkrtest 0.5.2
- * (test/fixtures/inference/f-tests.json, made by tools/make-f-tests.R): 12 fits (cake with recipe * factor(temp),
- * recipe * temp by REML and ML, recipe / temp and a model without intercept; Exam with factors, with
- * standLRT * sex + sex * vr and a random slope, with an aliased term; sleepstudy by REML and ML), each with
- * types III, II and I, by
- * Satterthwaite's df and (REML fits) Kenward-Roger's. Every number to relative 1e-3 (p-values too, unless R's is
- * 0), at lme4's θ̂ and at ours; the hypothesis matrices; the printed table; the F distribution; the refusals;
- * the CLI.
+ * (test/fixtures/inference/f-tests.json, made by tools/make-f-tests.R): 25 fits (cake with recipe * factor(temp),
+ * recipe * temp by REML and ML, recipe / temp and a model without intercept; Exam with factors, and with
+ * standLRT * sex + sex * vr and a random slope, with an aliased term; sleepstudy by REML and ML; rank-deficient
+ * designs: an interaction without its main effects, one with one margin, a factor left with one of two
+ * columns, a three-way interaction without its two-way margins, empty cells in cake's recipe × temperature,
+ * Exam's sex × type and sex × vr × type (rows left out); weighted fits by REML and ML; three-way interactions;
+ * covariates transformed in the formula), each with types III, II and I, by Satterthwaite's df and (REML fits
+ * without weights) Kenward-Roger's. Every number to relative 1e-3 (p-values too, unless R's is 0), at lme4's
+ * θ̂ and at ours; the hypothesis matrices; the printed table; the F distribution; the refusals; the CLI.
  */
 import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
+import {table, type ColumnTable} from "arquero";
 import {describe, expect, it} from "vitest";
 import {main} from "../src/cli/main.js";
 import {doolittleRows} from "../src/inference/doolittle.js";
@@ -21,8 +24,9 @@ import {checkAnovaType, fTests, fTestsValues, type FTestsValues} from "../src/in
 import {fixedTerms} from "../src/inference/fixed-terms.js";
 import {satterthwaiteF} from "../src/inference/satterthwaite-f.js";
 import {satterthwaiteValues} from "../src/inference/satterthwaite.js";
+import {lmer} from "../src/lmm/fit.js";
 import {LinearMixedModel} from "../src/lmm/model.js";
-import {fitOf} from "./helpers/fits.js";
+import {dataset, fitOf} from "./helpers/fits.js";
 import {refusal} from "./helpers/refusal.js";
 
 type Column = "sumSq" | "meanSq" | "numDF" | "denDF" | "F" | "p";
@@ -41,13 +45,34 @@ interface FTestsReference {
   dataset: string;
   formula: string;
   REML: boolean;
+  /** 1-based rows of the data set's CSV left out (an empty cell). */
+  omit?: number[];
+  /** Prior weights, one per row of the CSV: 1 + ((i − 1) mod 5)/4 for row i. */
+  weights?: number[];
   theta: number | number[];
   anova: AnovaReference[];
 }
 
 const cases = JSON.parse(readFileSync(new URL("./fixtures/inference/f-tests.json", import.meta.url), "utf8")) as FTestsReference[];
 const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.abs(b));
-const fitFor = (ref: FTestsReference) => fitOf(ref.dataset, ref.formula, {REML: ref.REML});
+const derivedFits = new Map<string, LinearMixedModel>();
+/** The case's data: the data set without the omitted rows, with the weights as column w. */
+function dataFor(ref: FTestsReference): ColumnTable {
+  const source = dataset(ref.dataset);
+  const omitted = new Set((ref.omit ?? []).map((i) => i - 1));
+  const keep = (_: unknown, i: number) => !omitted.has(i);
+  const columns: Record<string, unknown[]> = Object.fromEntries(source.columnNames().map((name) => [name, Array.from(source.array(name) as ArrayLike<unknown>).filter(keep)]));
+  if (ref.weights) {
+    expect(ref.weights.length).toBe(source.numRows());
+    columns.w = ref.weights.filter(keep);
+  }
+  return table(columns);
+}
+const fitFor = (ref: FTestsReference) => {
+  if (!ref.omit && !ref.weights) return fitOf(ref.dataset, ref.formula, {REML: ref.REML});
+  if (!derivedFits.has(ref.id)) derivedFits.set(ref.id, lmer(ref.formula, dataFor(ref), {REML: ref.REML, ...(ref.weights ? {weights: "w"} : {})}));
+  return derivedFits.get(ref.id)!;
+};
 /** The model rebuilt at lme4's θ̂, so that only the tests' computation differs from lmerTest's. */
 const atLme4 = (ref: FTestsReference) => {
   const fit = fitFor(ref);
@@ -70,16 +95,19 @@ function expectTable(v: FTestsValues, ref: AnovaReference) {
 }
 
 /**
- * At lme4's θ̂ the computation alone differs (measured over all 66 tables: Sum Sq and Mean Sq within 1.2e-11,
- * DenDF 3.9e-8, F 1.2e-11, p 2.2e-7, relative; NumDF exact), and the hypothesis matrices agree with
- * lmerTest's to 5e-15. At our θ̂ (within 1.4e-6 of lme4's for Exam-interactions, 3.5e-5 for sleepstudy-slope-ml,
- * where our criterion is lower by 1.6e-9 and 2.6e-8): Sum Sq and Mean Sq within 1.8e-5, DenDF 8.3e-6, F 1.8e-5,
- * p 2.9e-4 (standLRT's p of 5e-39 in Exam-interactions).
+ * At lme4's θ̂ the computation alone differs (measured over the first 66 tables: Sum Sq and Mean Sq within
+ * 1.2e-11, DenDF 3.9e-8, F 1.2e-11, p 2.2e-7, relative; NumDF exact; hypotheses 5e-15). The rank-deficient,
+ * weighted, three-way and transformed cases: Sum Sq, Mean Sq and F within 1.2e-8, DenDF 6.7e-6 and hypotheses
+ * 6.7e-11, all in cake-transformed, whose X is ill-conditioned (κ 3e4: log(temp) and temp² over six
+ * temperatures), where lmerTest's own DenDF moves by 1e-4 when I(temp^2/1000) is rescaled; p 9.1e-6 (a p of
+ * 1e-300 in Exam-empty-cell). At our θ̂ (within 1.4e-6 of lme4's for Exam-interactions, 3.5e-5 for
+ * sleepstudy-slope-ml, where our criterion is lower by 1.6e-9 and 2.6e-8): Sum Sq and Mean Sq within 1.8e-5,
+ * DenDF 8.3e-6, F 1.8e-5, p 2.9e-4 (standLRT's p of 5e-39 in Exam-interactions).
  */
 describe("F tests of the fixed-effect terms match lmerTest's anova(m)", () => {
   it("covers types I-III, both ddf methods, ML fits and multi-df factor and interaction terms", () => {
     const tables = cases.flatMap((c) => c.anova.map((a) => ({...a, REML: c.REML, id: c.id})));
-    expect(tables.length).toBe(66);
+    expect(tables.length).toBe(138);
     for (const type of [1, 2, 3]) {
       expect(tables.some((t) => t.type === type && t.ddf === "Kenward-Roger")).toBe(true);
       expect(tables.some((t) => t.type === type && !t.REML)).toBe(true);
@@ -88,6 +116,11 @@ describe("F tests of the fixed-effect terms match lmerTest's anova(m)", () => {
     for (const id of ["cake-factor", "cake-interaction", "Exam-factors", "Exam-interactions", "sleepstudy-slope", "sleepstudy-slope-ml"]) {
       expect(cases.map((c) => c.id)).toContain(id);
     }
+    // rank deficiency (aliased columns, empty cells), weights, three-way terms, transformed covariates
+    expect(cases.filter((c) => c.omit).length).toBeGreaterThanOrEqual(3);
+    expect(cases.some((c) => c.weights && c.REML) && cases.some((c) => c.weights && !c.REML)).toBe(true);
+    expect(cases.some((c) => /\w:\w+:\w/.test(c.formula))).toBe(true);
+    expect(cases.some((c) => /log\(/.test(c.formula) && /I\(/.test(c.formula))).toBe(true);
   });
   for (const ref of cases) {
     describe(ref.id, () => {
@@ -180,6 +213,31 @@ describe("fTests: the table, the options and the refusals", () => {
     const a = fitOf("Exam", "normexam ~ schgend + type + (1 | school)");
     const rows = fTests(a).objects() as Record<string, unknown>[];
     expect(rows[1]).toEqual({term: "type", sumSq: null, meanSq: null, numDF: null, denDF: null, F: null, p: null});
+  });
+  it("an empty cell gives lmerTest's missing-cells warning with type III hypotheses only", () => {
+    // lmerTest's message: "Missing cells for: recipeC:factor(temp)175. Interpret type III hypotheses with care."
+    const byId = (id: string) => fitFor(cases.find((c) => c.id === id)!);
+    const cake = byId("cake-empty-cell");
+    expect(cake.structure.frame.warnings).toContain("fixed-effect model matrix is rank deficient so dropping 1 column: recipeC:factor(temp)225");
+    expect(fTestsValues(cake, {type: 3}).warnings).toContain("missing cells for: recipeC:factor(temp)175; interpret type III hypotheses with care");
+    expect(fTestsValues(cake, {type: 3, ddf: "Kenward-Roger"}).warnings).toContain("missing cells for: recipeC:factor(temp)175; interpret type III hypotheses with care");
+    for (const type of [1, 2] as const) expect(fTestsValues(cake, {type}).warnings.some((w) => w.startsWith("missing cells"))).toBe(false);
+    expect(fTestsValues(byId("Exam-three-way-empty-cell")).warnings).toContain("missing cells for: sexM:vrbottom 25%:typeSngl; interpret type III hypotheses with care");
+    // a zero column (no boys in single-sex schools): sex:type has no testable hypothesis, lmerTest's empty row
+    const exam = fTests(byId("Exam-empty-cell")).objects() as Record<string, unknown>[];
+    expect(exam[3]).toEqual({term: "sex:type", sumSq: null, meanSq: null, numDF: null, denDF: null, F: null, p: null});
+  });
+  it("refuses Kenward-Roger for weighted fits, whose F tests lmerTest's pbkrtest computes as if unweighted", () => {
+    // pbkrtest 0.5.2's .get_SigmaG takes the residual covariance as σ²I whatever the weights, so lmerTest's
+    // Kenward-Roger table of cake-weighted (recipe DenDF 541.15) is not that model's (Satterthwaite's: 254.13)
+    for (const id of ["cake-weighted", "Exam-weighted-ml"]) {
+      const ref = cases.find((c) => c.id === id)!;
+      expect(ref.anova.every((a) => a.ddf === "Satterthwaite")).toBe(true);
+      expect(fitFor(ref).structure.frame.weights).not.toBeNull();
+    }
+    const weighted = fitFor(cases.find((c) => c.id === "cake-weighted")!);
+    expect(refusal(() => fTestsValues(weighted, {ddf: "Kenward-Roger"}))).toBe("Kenward-Roger's method does not support prior weights here; fit without weights or use Satterthwaite's df");
+    expect(refusal(() => fTestsValues(fitFor(cases.find((c) => c.id === "Exam-weighted-ml")!), {ddf: "Kenward-Roger"}))).toMatch(/^Kenward-Roger's method is only available for REML fits/);
   });
   it("refuses Kenward-Roger on ML fits, unknown types, ddf methods and options, and what is not a model", () => {
     const ml = fitOf("cake", "angle ~ recipe * temp + (1 | recipe:replicate)", {REML: false});

@@ -12,6 +12,23 @@
 # may have one element are written as arrays (I()); θ is a number when it has one element, as in the other
 # fixtures.
 #
+# Rank-deficient designs beyond one aliased term: an interaction of two factors without their main effects
+# (standLRT + sex:vr: R codes both factors by all their indicators, lme4 drops sexM:vrtop 25%), an
+# interaction with one of its margins (sex + sex:vr), a factor term left with one of its two columns
+# (schgendmixed = 1 - typeSngl, dropped), a three-way interaction without its two-way margins (all 12
+# indicators, 5 of them dropped), and factor interactions with an empty cell made by dropping rows: cake
+# without recipe C at 175 degrees (recipeC:factor(temp)225 depends on the other columns and is dropped), Exam
+# without boys in single-sex schools (the column sexM:typeSngl is zero; sex:type has no testable hypothesis,
+# lmerTest's empty row) and Exam without boys of the bottom 25% in single-sex schools (sex * vr * type: the
+# three-way term keeps one of its two columns). Such a case has `omit`: the 1-based rows of the data set's CSV
+# left out. Weighted fits (lmerTest's hypotheses use the unweighted X): the weights are
+# w = 1 + ((i - 1) %% 5) / 4 for the i-th row of the CSV (1, 1.25, 1.5, 1.75, 2, 1, ...), written as `weights`
+# (one per CSV row), and the fit is lmer(..., weights = w). Weighted fits have Satterthwaite's tables only:
+# pbkrtest's Kenward-Roger takes the residual covariance as sigma^2 I whatever the weights (its .get_SigmaG), so
+# lmerTest's Kenward-Roger numbers of a weighted fit are not the model's (lmm-kit refuses that combination).
+# Three-way interactions (of two factors and a numeric, of three factors) and covariates transformed in the
+# formula (log(temp), I(temp^2/1000); log(Days + 1), I(Days^2)).
+#
 # Run from the project folder: Rscript tools/make-f-tests.R
 # Needs Debian's r-cran-lme4, r-cran-lmertest, r-cran-pbkrtest and r-cran-jsonlite.
 suppressMessages({library(lme4); library(lmerTest); library(pbkrtest); library(jsonlite)})
@@ -30,7 +47,23 @@ cases <- list(
   list(id = "Exam-type", dataset = "Exam", formula = "normexam ~ type + (1 | school)", REML = TRUE),
   list(id = "Exam-aliased", dataset = "Exam", formula = "normexam ~ schgend + type + (1 | school)", REML = TRUE),
   list(id = "sleepstudy-slope", dataset = "sleepstudy", formula = "Reaction ~ Days + (Days | Subject)", REML = TRUE),
-  list(id = "sleepstudy-slope-ml", dataset = "sleepstudy", formula = "Reaction ~ Days + (Days | Subject)", REML = FALSE)
+  list(id = "sleepstudy-slope-ml", dataset = "sleepstudy", formula = "Reaction ~ Days + (Days | Subject)", REML = FALSE),
+  list(id = "Exam-interaction-only", dataset = "Exam", formula = "normexam ~ standLRT + sex:vr + (1 | school)", REML = TRUE),
+  list(id = "Exam-one-margin", dataset = "Exam", formula = "normexam ~ sex + sex:vr + (1 | school)", REML = TRUE),
+  list(id = "Exam-partial-alias", dataset = "Exam", formula = "normexam ~ standLRT + type + schgend + (1 | school)", REML = TRUE),
+  list(id = "Exam-three-way-only", dataset = "Exam", formula = "normexam ~ sex + vr + type + sex:vr:type + (1 | school)", REML = TRUE),
+  list(id = "cake-empty-cell", dataset = "cake", formula = "angle ~ recipe * factor(temp) + (1 | recipe:replicate)", REML = TRUE,
+       omit = quote(recipe == "C" & temp == 175)),
+  list(id = "Exam-empty-cell", dataset = "Exam", formula = "normexam ~ standLRT + sex * type + (1 | school)", REML = TRUE,
+       omit = quote(sex == "M" & type == "Sngl")),
+  list(id = "cake-weighted", dataset = "cake", formula = "angle ~ recipe * temp + (1 | recipe:replicate)", REML = TRUE, weighted = TRUE),
+  list(id = "Exam-weighted-ml", dataset = "Exam", formula = "normexam ~ standLRT * sex + schgend + (1 | school)", REML = FALSE, weighted = TRUE),
+  list(id = "Exam-three-way", dataset = "Exam", formula = "normexam ~ standLRT * sex * type + (1 | school)", REML = TRUE),
+  list(id = "Exam-three-way-factors", dataset = "Exam", formula = "normexam ~ sex * vr * type + (1 | school)", REML = TRUE),
+  list(id = "Exam-three-way-empty-cell", dataset = "Exam", formula = "normexam ~ sex * vr * type + (1 | school)", REML = TRUE,
+       omit = quote(sex == "M" & vr == "bottom 25%" & type == "Sngl")),
+  list(id = "cake-transformed", dataset = "cake", formula = "angle ~ recipe * log(temp) + I(temp^2/1000) + (1 | recipe:replicate)", REML = TRUE),
+  list(id = "sleepstudy-transformed", dataset = "sleepstudy", formula = "Reaction ~ log(Days + 1) + I(Days^2) + (Days | Subject)", REML = TRUE)
 )
 
 column <- function(a, k) {
@@ -41,8 +74,13 @@ column <- function(a, k) {
 out <- lapply(cases, function(r) {
   cat(r$id, "\n")
   d <- read.csv(file.path("datasets", paste0(r$dataset, ".csv")), stringsAsFactors = TRUE)
-  m <- lmer(as.formula(r$formula), d, REML = r$REML)
-  methods <- if (r$REML) c("Satterthwaite", "Kenward-Roger") else "Satterthwaite"
+  weighted <- isTRUE(r$weighted)
+  w <- 1 + ((seq_len(nrow(d)) - 1) %% 5) / 4
+  d$w <- w
+  omit <- if (is.null(r$omit)) integer(0) else which(eval(r$omit, d))
+  if (length(omit)) d <- droplevels(d[-omit, ])
+  m <- if (weighted) lmer(as.formula(r$formula), d, REML = r$REML, weights = w) else lmer(as.formula(r$formula), d, REML = r$REML)
+  methods <- if (r$REML && !weighted) c("Satterthwaite", "Kenward-Roger") else "Satterthwaite"
   tables <- list()
   for (ddf in methods) for (type in 3:1) {
     secs <- system.time(a <- anova(m, type = type, ddf = ddf))[["elapsed"]]
@@ -57,14 +95,16 @@ out <- lapply(cases, function(r) {
       printed = I(capture.output(print(a)))
     )
   }
-  list(
-    id = r$id, dataset = r$dataset, formula = r$formula, REML = r$REML,
+  extra <- c(if (length(omit)) list(omit = I(omit)),
+             if (weighted) list(weights = w))
+  c(list(
+    id = r$id, dataset = r$dataset, formula = r$formula, REML = r$REML), extra, list(
     engine = paste("lme4", packageVersion("lme4"), "lmerTest", packageVersion("lmerTest"), "pbkrtest", packageVersion("pbkrtest")),
     theta = unname(getME(m, "theta")),
     sigma = sigma(m),
     fixef = as.list(fixef(m)),
     anova = tables
-  )
+  ))
 })
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null"),
            file.path("test", "fixtures", "inference", "f-tests.json"))
