@@ -1,12 +1,13 @@
 /**
  * lmerTest's single-model ANOVA table, anova(m) of lmerTest 3.1-3 with pbkrtest 0.5.2
- * (test/fixtures/inference/f-tests.json, made by tools/make-f-tests.R): 25 fits (cake with recipe * factor(temp),
+ * (test/fixtures/inference/f-tests.json, made by tools/make-f-tests.R): 30 fits (cake with recipe * factor(temp),
  * recipe * temp by REML and ML, recipe / temp and a model without intercept; Exam with factors, and with
  * standLRT * sex + sex * vr and a random slope, with an aliased term; sleepstudy by REML and ML; rank-deficient
  * designs: an interaction without its main effects, one with one margin, a factor left with one of two
  * columns, a three-way interaction without its two-way margins, empty cells in cake's recipe × temperature,
  * Exam's sex × type and sex × vr × type (rows left out); weighted fits by REML and ML; three-way interactions;
- * covariates transformed in the formula), each with types III, II and I, by Satterthwaite's df and (REML fits
+ * covariates transformed in the formula; models without intercept with several factors, factors shared by
+ * interactions), each with types III, II and I, by Satterthwaite's df and (REML fits
  * without weights) Kenward-Roger's. Every number to relative 1e-3 (p-values too, unless R's is 0), at lme4's
  * θ̂ and at ours; the hypothesis matrices; the printed table; the F distribution; the refusals; the CLI.
  */
@@ -50,6 +51,7 @@ interface FTestsReference {
   /** Prior weights, one per row of the CSV: 1 + ((i − 1) mod 5)/4 for row i. */
   weights?: number[];
   theta: number | number[];
+  fixef: Record<string, number>;
   anova: AnovaReference[];
 }
 
@@ -95,19 +97,20 @@ function expectTable(v: FTestsValues, ref: AnovaReference) {
 }
 
 /**
- * At lme4's θ̂ the computation alone differs (measured over the first 66 tables: Sum Sq and Mean Sq within
- * 1.2e-11, DenDF 3.9e-8, F 1.2e-11, p 2.2e-7, relative; NumDF exact; hypotheses 5e-15). The rank-deficient,
- * weighted, three-way and transformed cases: Sum Sq, Mean Sq and F within 1.2e-8, DenDF 6.7e-6 and hypotheses
- * 6.7e-11, all in cake-transformed, whose X is ill-conditioned (κ 3e4: log(temp) and temp² over six
- * temperatures), where lmerTest's own DenDF moves by 1e-4 when I(temp^2/1000) is rescaled; p 9.1e-6 (a p of
- * 1e-300 in Exam-empty-cell). At our θ̂ (within 1.4e-6 of lme4's for Exam-interactions, 3.5e-5 for
- * sleepstudy-slope-ml, where our criterion is lower by 1.6e-9 and 2.6e-8): Sum Sq and Mean Sq within 1.8e-5,
- * DenDF 8.3e-6, F 1.8e-5, p 2.9e-4 (standLRT's p of 5e-39 in Exam-interactions).
+ * At lme4's θ̂ the computation alone differs (measured over the tables of the first 12 fits: Sum Sq and Mean
+ * Sq within 1.2e-11, DenDF 3.9e-8, F 1.2e-11, p 2.2e-7, relative; NumDF exact; hypotheses 5e-15). The
+ * rank-deficient, weighted, three-way, transformed and no-intercept cases: Sum Sq, Mean Sq and F within 1.2e-8,
+ * DenDF 6.7e-6 and hypotheses 6.7e-11, all in cake-transformed, whose X is ill-conditioned (κ 3e4: log(temp)
+ * and temp² over six temperatures), where lmerTest's own DenDF moves by 1e-4 when I(temp^2/1000) is rescaled;
+ * p 9.1e-6 (standLRT's p of 1.1e-318 in Exam-empty-cell, a subnormal number good to 5e-6). At our θ̂ (within
+ * 1.4e-6 of lme4's for Exam-interactions, 3.5e-5 for sleepstudy-slope-ml, where our criterion is lower by 1.6e-9
+ * and 2.6e-8): Sum Sq and Mean Sq within 1.8e-5, DenDF 8.3e-6, F 1.8e-5, p 2.9e-4 (standLRT's p of 5e-39 in
+ * Exam-interactions).
  */
 describe("F tests of the fixed-effect terms match lmerTest's anova(m)", () => {
   it("covers types I-III, both ddf methods, ML fits and multi-df factor and interaction terms", () => {
     const tables = cases.flatMap((c) => c.anova.map((a) => ({...a, REML: c.REML, id: c.id})));
-    expect(tables.length).toBe(138);
+    expect(tables.length).toBe(168);
     for (const type of [1, 2, 3]) {
       expect(tables.some((t) => t.type === type && t.ddf === "Kenward-Roger")).toBe(true);
       expect(tables.some((t) => t.type === type && !t.REML)).toBe(true);
@@ -124,6 +127,11 @@ describe("F tests of the fixed-effect terms match lmerTest's anova(m)", () => {
   });
   for (const ref of cases) {
     describe(ref.id, () => {
+      it("X's columns and the fixed effects are lme4's", () => {
+        const fit = fitFor(ref);
+        expect(fit.fixefNames).toEqual(Object.keys(ref.fixef));
+        fit.fixefNames.forEach((name, j) => expect(Math.abs(fit.beta[j] - ref.fixef[name]), name).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref.fixef[name]))));
+      });
       for (const a of ref.anova) {
         it(`${label(a)} at lme4's estimates, with lmerTest's hypotheses`, () => {
           const v = fTestsValues(atLme4(ref), {type: a.type, ddf: a.ddf});

@@ -27,7 +27,12 @@
 # pbkrtest's Kenward-Roger takes the residual covariance as sigma^2 I whatever the weights (its .get_SigmaG), so
 # lmerTest's Kenward-Roger numbers of a weighted fit are not the model's (lmm-kit refuses that combination).
 # Three-way interactions (of two factors and a numeric, of three factors) and covariates transformed in the
-# formula (log(temp), I(temp^2/1000); log(Days + 1), I(Days^2)).
+# formula (log(temp), I(temp^2/1000); log(Days + 1), I(Days^2)). R's coding of factors in terms: without an
+# intercept only the first factor is coded by all its indicators (0 + recipe * factor(temp), here with an
+# empty cell; 0 + sex + vr + standLRT; 0 + standLRT + standLRT:vr, where vr is that first factor), and a
+# factor is coded by contrasts when the rest of its term is contained in an earlier term, not only when it
+# is a term (standLRT + sex:type + sex:vr: vr by contrasts in sex:vr, as sex is in sex:type; the containment
+# of lmerTest reads these codes; vr:type + sex:type + sex:vr:type).
 #
 # Run from the project folder: Rscript tools/make-f-tests.R
 # Needs Debian's r-cran-lme4, r-cran-lmertest, r-cran-pbkrtest and r-cran-jsonlite.
@@ -63,7 +68,13 @@ cases <- list(
   list(id = "Exam-three-way-empty-cell", dataset = "Exam", formula = "normexam ~ sex * vr * type + (1 | school)", REML = TRUE,
        omit = quote(sex == "M" & vr == "bottom 25%" & type == "Sngl")),
   list(id = "cake-transformed", dataset = "cake", formula = "angle ~ recipe * log(temp) + I(temp^2/1000) + (1 | recipe:replicate)", REML = TRUE),
-  list(id = "sleepstudy-transformed", dataset = "sleepstudy", formula = "Reaction ~ log(Days + 1) + I(Days^2) + (Days | Subject)", REML = TRUE)
+  list(id = "sleepstudy-transformed", dataset = "sleepstudy", formula = "Reaction ~ log(Days + 1) + I(Days^2) + (Days | Subject)", REML = TRUE),
+  list(id = "cake-no-intercept-empty-cell", dataset = "cake", formula = "angle ~ 0 + recipe * factor(temp) + (1 | recipe:replicate)", REML = TRUE,
+       omit = quote(recipe == "C" & temp == 175)),
+  list(id = "Exam-no-intercept-factors", dataset = "Exam", formula = "normexam ~ 0 + sex + vr + standLRT + (1 | school)", REML = TRUE),
+  list(id = "Exam-no-intercept-slope", dataset = "Exam", formula = "normexam ~ 0 + standLRT + standLRT:vr + (1 | school)", REML = TRUE),
+  list(id = "Exam-shared-factor", dataset = "Exam", formula = "normexam ~ standLRT + sex:type + sex:vr + (1 | school)", REML = TRUE),
+  list(id = "Exam-shared-factor-three-way", dataset = "Exam", formula = "normexam ~ vr:type + sex:type + sex:vr:type + (1 | school)", REML = TRUE)
 )
 
 column <- function(a, k) {

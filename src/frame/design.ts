@@ -1,5 +1,6 @@
 import type {Term} from "../formula/ast.js";
 import type {Factor} from "./factor.js";
+import {termCodes} from "./term-codes.js";
 
 /** A variable restricted to the model's rows: numbers, or a factor. */
 export type FrameVariable = {kind: "numeric"; values: Float64Array} | {kind: "factor"; factor: Factor};
@@ -12,23 +13,27 @@ export interface DesignColumns {
   assign: number[];
 }
 
-const termKey = (labels: string[]) => [...labels].sort().join("\u0000");
-
 /**
  * The model matrix of an intercept and terms, with R's coding rules (`model.matrix` with treatment
- * contrasts): a factor in a term is coded by contrasts against its first level when the term without that
- * factor is in the model (the intercept standing for the empty term), and by one indicator per level
- * otherwise. Interaction columns vary the first variable fastest and are named like R: `recipeB:temp`.
+ * contrasts): a factor in a term is coded by contrasts against its first level when its code is 1 (the term
+ * without that factor is empty or contained in an earlier term, {@link termCodes}) and by one indicator per
+ * level when it is 2. Without an intercept, the first factor of the first term that has one is coded by
+ * indicators instead (so `0 + a + b` gives every level of a and contrasts of b, `0 + x + x:a` every level of
+ * a in x:a). Interaction columns vary the first variable fastest and are named like R: `recipeB:temp`.
  *
- * Reference: Chambers & Hastie (1992), Statistical Models in S, §2.4.1 (the coding of factors in terms).
+ * Reference: Chambers & Hastie (1992), Statistical Models in S, §2.4.1 (the coding of factors in terms);
+ * R Core Team, src/library/stats/src/model.c (`modelmatrix`: the first factor of a model without intercept).
  *
  * @example
  *   // angle ~ recipe * temp: (Intercept), recipeB, recipeC, temp, recipeB:temp, recipeC:temp
  *   designColumns(true, terms, variables, n).names;
  */
 export function designColumns(intercept: boolean, terms: Term[], variables: Map<string, FrameVariable>, n: number): DesignColumns {
-  const present = new Set(terms.map((t) => termKey(t.vars.map((v) => v.label))));
-  if (intercept) present.add(termKey([]));
+  const codes = termCodes(terms);
+  if (!intercept) {
+    const t = terms.findIndex((term) => term.vars.some((v) => variables.get(v.label)!.kind === "factor"));
+    if (t >= 0) codes[t][terms[t].vars.findIndex((v) => variables.get(v.label)!.kind === "factor")] = 2;
+  }
   const names: string[] = [];
   const columns: Float64Array[] = [];
   const assign: number[] = [];
@@ -40,9 +45,7 @@ export function designColumns(intercept: boolean, terms: Term[], variables: Map<
   terms.forEach((term, t) => {
     let parts: {name: string; values: Float64Array}[] = [{name: "", values: new Float64Array(n).fill(1)}];
     term.vars.forEach((ref, k) => {
-      const variable = variables.get(ref.label)!;
-      const margin = term.vars.filter((_, j) => j !== k).map((v) => v.label);
-      const pieces = variablePieces(ref.label, variable, present.has(termKey(margin)), n);
+      const pieces = variablePieces(ref.label, variables.get(ref.label)!, codes[t][k] === 1, n);
       const next: typeof parts = [];
       for (const piece of pieces) {
         for (const part of parts) {

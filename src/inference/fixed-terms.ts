@@ -1,4 +1,5 @@
 import type {ModelFrame} from "../frame/frame.js";
+import {termCodes} from "../frame/term-codes.js";
 
 /** The fixed-effect terms of a model and how they map to the columns of X. */
 export interface FixedTerms {
@@ -17,10 +18,11 @@ export type TermsFrame = Pick<ModelFrame, "spec" | "assign" | "fixedVariables">;
 
 /**
  * The fixed-effect terms of a model frame, their columns of X and their containment, as lmerTest's
- * `term2colX` and `containment` define them. R's terms object codes variable v of term T by 1 when T has one
- * variable or when T without v is a term of the model, and by 2 otherwise; a term's variables are those coded
- * 1. Term F1 is contained in F2 when F1's variables are a proper subset of F2's and both have the same numeric
- * variables: so `temp` is contained in `recipe:temp`, but `recipe` is not (the numeric `temp` differs).
+ * `term2colX` and `containment` define them. A term's variables are those R's terms object codes by 1
+ * ({@link termCodes}: the term without the variable is empty or contained in an earlier term), not those coded
+ * 2. Term F1 is contained in F2 when F1's variables are a proper subset of F2's and both have the same numeric
+ * variables: so `temp` is contained in `recipe:temp`, but `recipe` is not (the numeric `temp` differs); in
+ * `standLRT + sex:type + sex:vr`, vr (coded 1, as sex is in the earlier sex:type) is sex:vr's only variable.
  *
  * Reference: Chambers & Hastie (1992), Statistical Models in S, §2.4.1 (the `factors` attribute of terms);
  * Kuznetsova, Brockhoff & Christensen (2017), JSS 82(13), §4 (lmerTest's type II and III hypotheses);
@@ -34,11 +36,8 @@ export function fixedTerms(frame: TermsFrame): FixedTerms {
   const terms = frame.spec.terms;
   const labels = terms.map((t) => t.label);
   const columns = terms.map((_, t) => frame.assign.flatMap((a, j) => (a === t ? [j] : [])));
-  const present = new Set(terms.map((t) => setKey(t.vars.map((v) => v.label))));
-  const vars = terms.map((t) => {
-    const all = t.vars.map((v) => v.label);
-    return all.filter((v) => all.length === 1 || present.has(setKey(all.filter((w) => w !== v))));
-  });
+  const codes = termCodes(terms);
+  const vars = terms.map((t, i) => t.vars.filter((_, k) => codes[i][k] === 1).map((v) => v.label));
   const numerics = vars.map((vs) => vs.filter((v) => frame.fixedVariables.get(v)?.kind === "numeric"));
   const contains = (inner: number, outer: number) =>
     vars[inner].every((v) => vars[outer].includes(v)) &&

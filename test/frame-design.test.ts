@@ -1,0 +1,56 @@
+/**
+ * The coding of factors in the fixed-effect model matrix, against R 4.2.2: `attr(terms(f), "factors")` and
+ * `colnames(model.matrix(f, d))` with d = data.frame(a = factor(rep(c("p", "q", "r"), 8)),
+ * b = factor(rep(c("u", "v"), each = 12)), c = factor(rep(c("s", "t"), 12)), x = 1:24 / 7).
+ */
+import {describe, expect, it} from "vitest";
+import {designColumns, type FrameVariable} from "../src/frame/design.js";
+import {termCodes} from "../src/frame/term-codes.js";
+import {formula} from "../src/formula/index.js";
+
+const n = 24;
+const factor = (levels: string[], level: (i: number) => number): FrameVariable => ({
+  kind: "factor",
+  factor: {levels, codes: Int32Array.from({length: n}, (_, i) => level(i))}
+});
+const variables = new Map<string, FrameVariable>([
+  ["a", factor(["p", "q", "r"], (i) => i % 3)],
+  ["b", factor(["u", "v"], (i) => (i < 12 ? 0 : 1))],
+  ["c", factor(["s", "t"], (i) => i % 2)],
+  ["x", {kind: "numeric", values: Float64Array.from({length: n}, (_, i) => (i + 1) / 7)}]
+]);
+const names = (text: string) => {
+  const spec = formula(`y ~ ${text} + (1 | g)`);
+  return designColumns(spec.intercept, spec.terms, variables, n).names;
+};
+const codes = (text: string) => termCodes(formula(`y ~ ${text} + (1 | g)`).terms);
+
+describe("R's coding of factors in terms and model matrices", () => {
+  it("codes a variable by contrasts when the rest of its term is empty or in an earlier term (R's factors attribute)", () => {
+    expect(codes("a * b")).toEqual([[1], [1], [1, 1]]);
+    expect(codes("0 + x + x:a")).toEqual([[1], [2, 1]]);
+    expect(codes("0 + x:a + b")).toEqual([[1], [2, 2]]);
+    // a is in the earlier a:c, so b is coded by contrasts in a:b; b and c are in no earlier term
+    expect(codes("a:c + a:b")).toEqual([[2, 2], [2, 1]]);
+    expect(codes("0 + b:a + a")).toEqual([[1], [1, 2]]);
+    expect(codes("a + b + a:b:c")).toEqual([[1], [1], [2, 2, 2]]);
+    expect(codes("a:b + c + a:b:c")).toEqual([[1], [2, 2], [2, 2, 1]]);
+  });
+  it("names the columns as model.matrix, with the first factor of a model without intercept coded by indicators", () => {
+    expect(names("0 + a + b")).toEqual(["ap", "aq", "ar", "bv"]);
+    expect(names("0 + a * b")).toEqual(["ap", "aq", "ar", "bv", "aq:bv", "ar:bv"]);
+    expect(names("0 + x + x:a")).toEqual(["x", "x:ap", "x:aq", "x:ar"]);
+    expect(names("0 + x:a + b")).toEqual(["bu", "bv", "x:ap", "x:aq", "x:ar"]);
+    expect(names("a:c + a:b")).toEqual(["(Intercept)", "ap:cs", "aq:cs", "ar:cs", "ap:ct", "aq:ct", "ar:ct", "ap:bv", "aq:bv", "ar:bv"]);
+    expect(names("x + a:c + a:b")).toEqual(["(Intercept)", "x", "ap:cs", "aq:cs", "ar:cs", "ap:ct", "aq:ct", "ar:ct", "ap:bv", "aq:bv", "ar:bv"]);
+    expect(names("0 + b:a + a")).toEqual(["ap", "aq", "ar", "bv:ap", "bv:aq", "bv:ar"]);
+    expect(names("a + b + a:b:c")).toEqual([
+      "(Intercept)", "aq", "ar", "bv",
+      "ap:bu:cs", "aq:bu:cs", "ar:bu:cs", "ap:bv:cs", "aq:bv:cs", "ar:bv:cs", "ap:bu:ct", "aq:bu:ct", "ar:bu:ct", "ap:bv:ct", "aq:bv:ct", "ar:bv:ct"
+    ]);
+    expect(names("a:b + c + a:b:c")).toEqual([
+      "(Intercept)", "ct", "ap:bu", "aq:bu", "ar:bu", "ap:bv", "aq:bv", "ar:bv", "ap:bu:ct", "aq:bu:ct", "ar:bu:ct", "ap:bv:ct", "aq:bv:ct", "ar:bv:ct"
+    ]);
+    expect(names("0 + x + a:b")).toEqual(["x", "ap:bu", "aq:bu", "ar:bu", "ap:bv", "aq:bv", "ar:bv"]);
+  });
+});
