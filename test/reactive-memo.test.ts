@@ -8,7 +8,7 @@ import {from, table, type ColumnTable} from "arquero";
 import {describe, expect, it} from "vitest";
 import {readCSV} from "../src/io/csv.js";
 import {lmer} from "../src/lmm/fit.js";
-import {quantile, randomSource, setx} from "../src/qi/index.js";
+import {quantile, randomSource, setx, sim} from "../src/qi/index.js";
 import {createCache} from "../src/reactive/cache.js";
 import {dataFingerprint, usedColumns} from "../src/reactive/fingerprint.js";
 import {hashValues} from "../src/reactive/hash.js";
@@ -80,6 +80,29 @@ describe("memoized lmer", () => {
     t.params({cutoff: 3});
     expect(cache.lmer(SLEEP, t)).toBe(m3);
     expect(m3).toBe(m);
+  });
+
+  it("sees a value edited in place in the table's live column array (issue 9)", () => {
+    const cache = createCache();
+    const F = "Reaction ~ Days + (1 | Subject)";
+    const t = csv("sleepstudy");
+    const m = cache.lmer(F, t);
+    expect(m.fixef["(Intercept)"]).toBeCloseTo(251.405, 3);
+    // Arquero's column() is the table's own array: this edits t
+    (t.column("Reaction") as unknown as number[])[0] = 10000;
+    const edited = cache.lmer(F, t);
+    expect(edited).not.toBe(m);
+    expect(edited.fixef["(Intercept)"]).toBeCloseTo(438.535, 3);
+    expect(edited.fixef["(Intercept)"]).toBe(lmer(F, t).fixef["(Intercept)"]);
+    // a grouping label and a typed column edited in place, and an object of columns
+    (t.column("Subject") as unknown as number[])[1] = 372;
+    expect(cache.lmer(F, t)).not.toBe(edited);
+    const columns = {Reaction: Float64Array.from(sleepstudy.array("Reaction") as number[]), Days: sleepstudy.array("Days"), Subject: sleepstudy.array("Subject")};
+    const c = cache.lmer(F, columns);
+    expect(c).toBe(m); // the unedited values: the first model
+    columns.Reaction[5] += 50;
+    expect(cache.lmer(F, columns)).not.toBe(c);
+    expect(cache.stats().fits).toBe(4);
   });
 
   it("refits for another formula or other options, not for callbacks", () => {
@@ -180,6 +203,33 @@ describe("memoized setx and sim", () => {
     // profiles of another model are refused as sim refuses them
     const other = cache.lmer("income ~ education + (1 | state)", voteincome);
     expect(() => cache.sim(other, {x, n: 10, seed: 1})).toThrow("x was made by setx for another model; call setx with this model");
+  });
+
+  it("profiles edited in place miss setx and sim: the cache keeps copies (issue 9)", () => {
+    const cache = createCache();
+    const m = cache.lmer(VOTE, voteincome);
+    const x = cache.setx(m, {education: 4});
+    const s = cache.sim(m, {x, n: 100, seed: 3});
+    const p = m.fixefNames.length;
+    const j = m.fixefNames.indexOf("education");
+    (x.X as Float64Array)[j] = 1; // profile 1's education, 4 → 1, in place
+    const s1 = cache.sim(m, {x, n: 100, seed: 3});
+    expect(s1).not.toBe(s);
+    expect(s1.qi.ev![0][0]).toBe(sim(m, {x, n: 100, seed: 3}).qi.ev![0][0]);
+    expect(s1.qi.ev![0][0]).not.toBe(s.qi.ev![0][0]);
+    // setx no longer hands back the edited object: it makes the profiles again
+    const again = cache.setx(m, {education: 4});
+    expect(again).not.toBe(x);
+    expect(again.X[j]).toBe(4);
+    expect(again.X.length).toBe(p);
+    expect(cache.stats().setx).toEqual({hits: 0, misses: 2});
+    // and the table handed to setx as data is fingerprinted afresh on each call: an edit misses
+    const data = csv("voteincome");
+    const y = cache.setx(m, {state: "AR"}, {data});
+    expect(cache.setx(m, {state: "AR"}, {data})).toBe(y);
+    (data.column("age") as unknown as number[])[0] += 1;
+    cache.setx(m, {state: "AR"}, {data});
+    expect(cache.stats().setx).toEqual({hits: 1, misses: 4});
   });
 
   it("forgets profiles and simulations with their model", () => {

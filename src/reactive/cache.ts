@@ -10,7 +10,7 @@ import type {Simulation} from "../qi/simulation.js";
 import {dataFingerprint, usedColumns} from "./fingerprint.js";
 import {FitJob, jobProgress, runFit, type AsyncFitOptions, type FitProgress} from "./fit-job.js";
 import {LRU} from "./lru.js";
-import {profilesKey, sameProfiles} from "./profiles-key.js";
+import {profilesKey, sameProfiles, snapshotProfiles} from "./profiles-key.js";
 import {identities, stableKey} from "./stable-key.js";
 
 /** Options of {@link createCache}. */
@@ -54,14 +54,26 @@ export interface AnalysisCache {
   clear(): void;
 }
 
+/** A cached result with copies of the profiles it was made from (or handed out), to check on a hit. */
+interface Held<T> {
+  value: T;
+  x: Profiles | null;
+  x1: Profiles | null;
+}
+
 interface ModelSlot {
   /** The columns the model reads, for fingerprints of a `data` option. */
   columns: string[];
-  setx: LRU<string, Profiles>;
+  /** Profiles by overrides, with a copy of what they held when handed out. */
+  setx: LRU<string, Held<Profiles>>;
   /** Profiles by content, so equal profiles from different overrides are one object. */
   profiles: LRU<string, Profiles>;
-  sim: LRU<string, Simulation>;
+  /** Simulations by the content of their profiles and options, with copies of the profiles. */
+  sim: LRU<string, Held<Simulation>>;
 }
+
+/** Whether profiles given now hold what the copy kept when the entry was made (both absent counts). */
+const unchanged = (kept: Profiles | null, now: Profiles | undefined) => (kept === null ? now === undefined : now !== undefined && sameProfiles(kept, now));
 
 /**
  * A cache of fitted models, covariate profiles and simulations for reactive notebooks: cells call its
@@ -72,14 +84,17 @@ interface ModelSlot {
  * `params()` mutates a table in place, so a model is keyed on the formula text, the options (not
  * `onProgress`, `signal` or `worker`) and a fingerprint of the values of the columns the formula uses (and
  * the weights column): rows and a 53-bit hash per column ({@link dataFingerprint}). Other columns of the
- * table do not matter; a changed value in a used column, a changed formula or option refits.
+ * table do not matter; a changed value in a used column, a changed formula or option refits. The values are
+ * hashed on every call, so a value edited in place (`t.column("Reaction")[0] = 10000`) refits too.
  *
  * `setx` and `sim` are cached per model (a WeakMap: they go when the model goes). `setx` keys on its
  * overrides and options: functions by their string `description` property if they have one, otherwise by
  * identity, so `quantile(0.8)` written in a cell makes a new function and misses; but profiles equal in
  * content are returned as one object, so `sim` on them still hits. `sim` keys on the content of its profiles,
  * `n`, `seed`, `treatment` and a fingerprint of `data`; a call with a `random` source is never cached (drawing
- * consumes the source). A `sim` without a seed is cached too: the same call returns the same draws.
+ * consumes the source). A `sim` without a seed is cached too: the same call returns the same draws. Profiles
+ * are frozen objects over arrays that can still be edited in place, so each entry keeps a copy of its
+ * profiles and a hit is taken only when they are still equal element by element: edited profiles miss.
  *
  * Each map is an LRU of `size` entries (32 by default). Errors are never cached.
  *
@@ -179,9 +194,10 @@ export function createCache(options: CacheOptions = {}): AnalysisCache {
         key = null;
       }
       const held = key === null ? undefined : slot.setx.get(key);
-      if (held) {
+      // profiles handed out earlier and edited in place since (x.X[0] = 2) are not what setx makes
+      if (held && sameProfiles(held.value, held.x!)) {
         counts.setx.hits++;
-        return held;
+        return held.value;
       }
       counts.setx.misses++;
       const fresh = setx(model, overrides, options);
@@ -189,7 +205,7 @@ export function createCache(options: CacheOptions = {}): AnalysisCache {
       const equal = slot.profiles.get(content);
       const profiles = equal && sameProfiles(equal, fresh) ? equal : fresh;
       if (profiles === fresh) slot.profiles.set(content, fresh);
-      if (key !== null) slot.setx.set(key, profiles);
+      if (key !== null) slot.setx.set(key, {value: profiles, x: snapshotProfiles(profiles), x1: null});
       return profiles;
     },
 
@@ -209,13 +225,17 @@ export function createCache(options: CacheOptions = {}): AnalysisCache {
         key = null;
       }
       const held = key === null ? undefined : slot.sim.get(key);
-      if (held) {
+      // the key hashes the profiles' contents; the copies make a hit certain, not only likely
+      if (held && unchanged(held.x, options.x) && unchanged(held.x1, options.x1)) {
         counts.sim.hits++;
-        return held;
+        return held.value;
       }
       counts.sim.misses++;
       const simulation = sim(model, options);
-      if (key !== null) slot.sim.set(key, simulation);
+      if (key !== null) {
+        const copy = (p: Profiles | undefined) => (p === undefined ? null : snapshotProfiles(p));
+        slot.sim.set(key, {value: simulation, x: copy(options.x), x1: copy(options.x1)});
+      }
       return simulation;
     },
 

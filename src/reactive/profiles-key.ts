@@ -1,27 +1,43 @@
-import type {Profiles} from "../qi/profiles.js";
+import {Profiles} from "../qi/profiles.js";
 import {hashValues} from "./hash.js";
-
-const keys = new WeakMap<Profiles, string>();
 
 /**
  * A key for the contents of covariate profiles (their design rows, groups and covariate values), computed
- * once per profiles object (they are immutable). Equal profiles made by separate `setx` calls, say with a new
- * `quantile(0.8)` function each time, get the same key, so `sim` on them hits the cache.
+ * afresh on each call: a Profiles object is frozen but its arrays are not (`x.X[0] = 2` edits it in place),
+ * so a key remembered by object would hand back the simulation of the old values. Profiles are small (a row
+ * per profile), so hashing them costs microseconds. Equal profiles made by separate `setx` calls, say with a
+ * new `quantile(0.8)` function each time, get the same key, so `sim` on them hits the cache.
  *
  * @example
  *   profilesKey(setx(m, {education: quantile(0.8)})) === profilesKey(setx(m, {education: quantile(0.8)})); // true
  */
 export function profilesKey(p: Profiles): string {
-  let key = keys.get(p);
-  if (key === undefined) {
-    const parts = [String(p.length), hashValues(p.X), p.offset ? hashValues(p.offset) : "-"];
-    for (const z of p.Z) parts.push(hashValues(z));
-    for (const l of p.levels) parts.push(hashValues(l));
-    for (const [name, values] of p.values) parts.push(`${JSON.stringify(name)}=${hashValues(values)}`);
-    for (const [name, groups] of p.groups) parts.push(`${JSON.stringify(name)}=${hashValues(groups)}`);
-    keys.set(p, (key = parts.join("|")));
-  }
-  return key;
+  const parts = [String(p.length), hashValues(p.X), p.offset ? hashValues(p.offset) : "-"];
+  for (const z of p.Z) parts.push(hashValues(z));
+  for (const l of p.levels) parts.push(hashValues(l));
+  for (const [name, values] of p.values) parts.push(`${JSON.stringify(name)}=${hashValues(values)}`);
+  for (const [name, groups] of p.groups) parts.push(`${JSON.stringify(name)}=${hashValues(groups)}`);
+  return parts.join("|");
+}
+
+/**
+ * A copy of profiles whose arrays the caller cannot reach, for checking later that the profiles a cache
+ * handed out still hold what setx made ({@link sameProfiles}).
+ *
+ * @example
+ *   const kept = snapshotProfiles(x); sameProfiles(kept, x); // true until x's arrays are edited
+ */
+export function snapshotProfiles(p: Profiles): Profiles {
+  return new Profiles({
+    model: p.model,
+    length: p.length,
+    values: new Map([...p.values].map(([name, v]) => [name, v.slice()])),
+    groups: new Map([...p.groups].map(([name, g]) => [name, g.slice()])),
+    X: p.X.slice(),
+    Z: p.Z.map((z) => z.slice()),
+    levels: p.levels.map((l) => l.slice()),
+    offset: p.offset ? p.offset.slice() : null
+  });
 }
 
 /**
