@@ -8,6 +8,7 @@ import {
   expandFormula,
   formatNumber,
   formula,
+  modelSpec,
   parseExpression,
   parseFormula,
   tokenize,
@@ -113,11 +114,17 @@ describe("parseFormula", () => {
     expect(() => parseFormula("y ~ log(x,)")).toThrow('position 11: unexpected ")"');
   });
 
-  it("accepts | and || only inside parentheses", () => {
-    expect(() => parseFormula("y ~ x | g")).toThrow(
-      'formula syntax error at position 7: "|" outside parentheses in "y ~ x | g": write random-effects terms in parentheses',
+  it("reads a bar outside parentheses as R does: the whole right-hand side is one random-effects term", () => {
+    // R's ?Syntax: | and || bind less tightly than + and more tightly than ~, so y ~ x + 1 | g is y ~ ((x + 1) | g)
+    const rhs = (text: string) => JSON.stringify(shape(parseFormula(text).rhs));
+    expect(rhs("y ~ x | g")).toBe(rhs("y ~ (x | g)"));
+    expect(rhs("y ~ x + 1 | g")).toBe(rhs("y ~ (x + 1 | g)"));
+    expect(rhs("y ~ 1 + Days || Subject")).toBe(rhs("y ~ (1 + Days || Subject)"));
+    expect(deparse(parseFormula("Yield ~ 1 | Batch").rhs)).toBe("1 | Batch");
+    // the response cannot hold a bar
+    expect(() => parseFormula("y | g ~ x")).toThrow(
+      'formula syntax error at position 3: "|" outside parentheses in "y | g ~ x": write random-effects terms in parentheses',
     );
-    expect(() => parseFormula("y ~ 1 + Days || Subject")).toThrow('"||" outside parentheses');
     expect(() => parseFormula("y ~ tag(1 | g)")).not.toThrow();
   });
 
@@ -352,6 +359,123 @@ describe("expandFormula: random-effects terms", () => {
     expect(() => formula("y ~ (1 | log(g))")).toThrow('invalid grouping factor "log(g)" in (1 | log(g))');
     expect(() => formula("y ~ (1 | a/(b/c))")).toThrow('invalid grouping factor "(b/c)"');
     expect(() => formula("y ~ (1 | g) + log(x | g)")).toThrow('operator "|" in "x | g" is not arithmetic');
+  });
+});
+
+describe("a random-effects term as the whole right-hand side (lme4's Yield ~ 1 | Batch)", () => {
+  it("has only the intercept as fixed effect, and the bar's left side as random-effects columns", () => {
+    // lme4: findbars(y ~ x + 1 | g) is list(x + 1 | g) and nobars(y ~ x + 1 | g) is y ~ 1
+    for (const [text, parenthesized] of [
+      ["Yield ~ 1 | Batch", "Yield ~ 1 + (1 | Batch)"],
+      ["y ~ x + 1 | g", "y ~ 1 + (x + 1 | g)"],
+      ["y ~ 0 + x | g", "y ~ 1 + (0 + x | g)"],
+      ["y ~ x || g", "y ~ 1 + (x || g)"],
+      ["y ~ 1 | g1/g2", "y ~ 1 + (1 | g1/g2)"],
+    ]) {
+      const a = formula(text), b = formula(parenthesized);
+      expect(a.intercept).toBe(true);
+      expect(a.terms).toEqual([]);
+      expect(a.random.map(summary)).toEqual(b.random.map(summary));
+    }
+    expect(formula("y ~ x + 1 | g").random[0].text).toBe("x + 1 | g");
+  });
+
+  it("refuses what lme4 cannot read either", () => {
+    expect(() => formula("y ~ (1 | g) + x | h")).toThrow("cannot go inside another random-effects term");
+    expect(() => formula("y ~ 1 | g + x")).toThrow('invalid grouping factor "g + x"');
+    expect(() => formula("y ~ -1 | g")).toThrow("has no intercept and no terms");
+  });
+});
+
+describe("limits", () => {
+  const refused = (text: unknown): string => {
+    try {
+      formula(text as string);
+    } catch (e) {
+      expect(e).toBeInstanceOf(LmmError);
+      expect((e as Error).message.length).toBeLessThan(500);
+      return (e as Error).message;
+    }
+    throw new Error(`accepted ${String(text).slice(0, 50)}`);
+  };
+  const names = (k: number, prefix = "a") => Array.from({length: k}, (_, i) => prefix + i);
+
+  it("refuses formulas over 10 000 characters, naming the limit and quoting the start", () => {
+    const m = refused("y ~ " + names(3000).join(" + "));
+    expect(m).toMatch(/^formula "y ~ a0 \+ a1 .*…" has \d+ characters; the limit is 10000/);
+    expect(() => formula("y ~ " + "x".repeat(9990))).not.toThrow();
+  });
+
+  it("refuses nesting deeper than 200 (was a stack overflow at 2 250 parentheses, 1 800 I( and 8 200 signs)", () => {
+    expect(refused("y ~ " + "(".repeat(2250) + "x" + ")".repeat(2250))).toMatch(
+      /^formula syntax error at position 205: nesting deeper than 200 levels in "…\(\(\(.*the limit is 200 levels/,
+    );
+    expect(refused("y ~ " + "I(".repeat(1800) + "x" + ")".repeat(1800))).toMatch(/nesting deeper than 200/);
+    expect(refused("y ~ x + " + "-".repeat(201) + "x")).toMatch(/nesting deeper than 200/);
+    expect(refused("y ~ x^" + "-".repeat(300) + "1")).toMatch(/nesting deeper than 200/);
+    expect(refused("y ~ x + " + "-".repeat(8200) + "x")).toMatch(/8201 operators; the limit is 1000/);
+    expect(formula("y ~ " + "(".repeat(200) + "x" + ")".repeat(200)).terms.map((t) => t.label)).toEqual(["x"]);
+    expect(formula("y ~ " + "I(".repeat(199) + "x" + ")".repeat(199)).terms).toHaveLength(1);
+    expect(formula("y ~ x - " + "-".repeat(199) + "1").terms.map((t) => t.label)).toEqual(["x"]);
+  });
+
+  it("refuses more than 1 000 operators (was a stack overflow at 3 500 chained terms)", () => {
+    expect(refused("y ~ " + Array(3500).fill("a").join(" + "))).toMatch(/has \d+ characters; the limit is 10000/);
+    expect(refused("y ~ " + Array(3500).fill("a").join(":"))).toMatch(/has 3499 operators; the limit is 1000: write fewer terms/);
+    expect(formula("y ~ " + names(1000).join("+")).terms).toHaveLength(1000);
+    expect(formula("y ~ " + names(1000).join(":")).terms).toHaveLength(1);
+    expect(formula("y ~ I(" + names(999).join("*") + ")").terms).toHaveLength(1);
+    expect(refused("y ~ I(" + names(300).join("^") + ")")).toMatch(/nesting deeper than 200/);
+  });
+
+  it("at the limits every recursive stage works: expand, deparse, evaluate", () => {
+    // 150 parentheses, a call and 48 signs around a chain of 951 subtractions: 200 levels and 999 operators
+    const deep = "y ~ " + "(".repeat(150) + "I(" + "-".repeat(48) + names(952).join("-") + ")" + ")".repeat(150);
+    const spec = formula(deep);
+    expect(spec.terms).toHaveLength(1);
+    const x = evaluate(spec.terms[0].vars[0].expr, () => [1, 2], 2);
+    expect(Array.from(x)).toEqual([1 - 951, 2 - 2 * 951]);
+    expect(deparse(parseFormula(deep).rhs).length).toBeGreaterThan(951 * 3);
+    expect(() => formula(deep.replace("(((", "((((-"))).toThrow(/nesting deeper than 200|operators; the limit/);
+  });
+
+  it("refuses powers above 100 at once (was 17 minutes for ^1e9 and endless for ^1e300)", () => {
+    expect(refused("Reaction ~ (Days + Subject)^1e9")).toBe(
+      'power 1e9 in "(Days + Subject)^1e9" is above the limit of 100 in "Reaction ~ (Days + Subject)^1e9": ' +
+        "(a + b + c)^3 already has every interaction of three variables; for the power of a column write I(x^2)",
+    );
+    expect(refused("y ~ (a + b)^1e300")).toMatch(/^power 1e300 .* above the limit of 100/);
+    expect(refused("y ~ (a + b)^2.5")).toMatch(/needs a positive whole number/);
+    expect(fixed("y ~ (a + b + c)^100")).toEqual(fixed("y ~ (a + b + c)^3"));
+    expect(fixed("y ~ I(x^1e300) + I(x^-1e300)")).toEqual(["I(x^1e+300)", "I(x^-1e+300)"]);
+  });
+
+  it("refuses expansions to more than 1 000 terms", () => {
+    expect(refused("y ~ " + names(11).join("*"))).toMatch(/expands to more than 1000 terms; the limit is 1000/);
+    expect(formula("y ~ " + names(9).join("*")).terms).toHaveLength(511);
+    expect(refused("y ~ (" + names(12).join("+") + ")^6")).toMatch(/more than 1000 terms/);
+    expect(refused("y ~ (" + names(40).join(" + ") + " || " + names(30, "g").join("/") + ")")).toMatch(
+      /^random-effects term \(a0 \+ a1 .*…\) splits into 1230 terms; the limit is 1000/,
+    );
+  });
+
+  it("refuses what is not a formula with an LmmError naming what was given", () => {
+    expect(refused(42)).toBe('invalid formula: the number 42; give a string such as "Reaction ~ Days + (Days | Subject)"');
+    expect(refused(null)).toMatch(/^invalid formula: null; give a string/);
+    expect(refused(undefined)).toMatch(/^invalid formula: undefined/);
+    expect(refused(Symbol("f"))).toMatch(/^invalid formula: a symbol/);
+    expect(refused(10n)).toMatch(/^invalid formula: the bigint 10n/);
+    expect(() => modelSpec({text: "y ~ x"})).toThrow(/^invalid formula: an object; give a string .* or the result of formula\(text\)/);
+    expect(modelSpec(formula("y ~ x + (1 | g)")).terms).toHaveLength(1);
+  });
+
+  it("quotes at most 80 characters of a long formula in any message", () => {
+    const long = "y ~ " + names(400).join(" + ");
+    for (const text of [long + " + (1 | g", long + " + log(a, b)", long + " + foo(a)", long + " + a * (1 | g)", "(" + long]) {
+      const m = refused(text);
+      expect(m).toContain("…");
+      expect(m.length).toBeLessThan(300);
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The interpreter of a variable's expression over data columns; it walks the tree, never compiles text.
  */
-import {fail} from "../errors.js";
+import {clip, fail} from "../errors.js";
 import type {Expr} from "./ast.js";
 import {deparse} from "./deparse.js";
 import {transforms, unsupportedFunction} from "./functions.js";
@@ -21,7 +21,7 @@ export function evaluate(expr: Expr, column: (name: string) => ArrayLike<number>
       return new Float64Array(n).fill(expr.value);
     case "name": {
       const values = column(expr.name);
-      if (values.length !== n) fail(`column ${expr.name} has ${values.length} values, expected ${n}: use columns of one table`);
+      if (values.length !== n) fail(`column ${clip(expr.name, 60)} has ${values.length} values, expected ${n}: use columns of one table`);
       return Float64Array.from(values);
     }
     case "paren":
@@ -32,13 +32,13 @@ export function evaluate(expr: Expr, column: (name: string) => ArrayLike<number>
     }
     case "call": {
       const f = transforms.get(expr.fn);
-      if (!f) fail(unsupportedFunction(expr.fn, `"${deparse(expr)}"`, [...transforms.keys()]));
+      if (!f) fail(unsupportedFunction(expr.fn, `"${clip(deparse(expr), 60)}"`, [...transforms.keys()]));
       if (expr.args.length !== 1) fail(`${expr.fn}() takes one argument, got ${expr.args.length}: write ${expr.fn}(x)`);
       return evaluate(expr.args[0], column, n).map(f);
     }
     case "binary": {
       const op = arithmetic.get(expr.op);
-      if (!op) fail(`operator "${expr.op}" in "${deparse(expr)}" is not arithmetic: use + - * / ^, or I() around them`);
+      if (!op) fail(`operator "${expr.op}" in "${clip(deparse(expr), 60)}" is not arithmetic: use + - * / ^, or I() around them`);
       const left = evaluate(expr.left, column, n);
       const right = evaluate(expr.right, column, n);
       return left.map((x, i) => op(x, right[i]));

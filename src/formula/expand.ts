@@ -1,8 +1,9 @@
 /**
  * A parsed formula to its {@link ModelSpec}: response, fixed terms, offsets and random-effects terms.
  */
-import {fail} from "../errors.js";
+import {clip, fail} from "../errors.js";
 import type {FormulaAST, ModelSpec, RandomSpec, VarRef} from "./ast.js";
+import {MAX_TERMS} from "./limits.js";
 import {randomSpecs} from "./random.js";
 import {expandTerms} from "./terms.js";
 import {quote} from "./syntax-error.js";
@@ -23,11 +24,17 @@ import {toVarRef} from "./variable.js";
 export function expandFormula(ast: FormulaAST): ModelSpec {
   const {text} = ast;
   const response = toVarRef(ast.response, text);
-  if (response.factor) fail(`the response ${response.label} in ${quote(text)} cannot be a factor: use a numeric column`);
+  if (response.factor) fail(`the response ${clip(response.label, 60)} in ${quote(text)} cannot be a factor: use a numeric column`);
   const random: RandomSpec[] = [];
   const offsets: VarRef[] = [];
   const {intercept, terms} = expandTerms(ast.rhs, text, {
-    random: (bar) => random.push(...randomSpecs(bar, text)),
+    random: (bar) => {
+      random.push(...randomSpecs(bar, text));
+      if (random.length > MAX_TERMS) {
+        fail(`${quote(text)} has more than ${MAX_TERMS} random-effects terms (after splitting || and /); ` +
+          `the limit is ${MAX_TERMS}: write fewer random-effects terms`);
+      }
+    },
     offset: (variable) => offsets.push(variable),
   });
   return {text, response, intercept, terms, offsets, random};

@@ -1,3 +1,5 @@
+import {clip} from "../errors.js";
+
 /**
  * The whitelist of functions a formula may call. Nothing outside these lists is ever evaluated.
  */
@@ -26,5 +28,5 @@ export const supportedFunctions: readonly string[] = [...transforms.keys(), ...f
  */
 export function unsupportedFunction(name: string, where: string, supported: readonly string[] = supportedFunctions): string {
   const names = supported.slice(0, -1).join(", ") + " or " + supported[supported.length - 1];
-  return `unsupported function ${name}() in ${where}: use ${names}, or add the transformed column to the data`;
+  return `unsupported function ${clip(name, 40)}() in ${where}: use ${names}, or add the transformed column to the data`;
 }

@@ -4,8 +4,9 @@
  */
 import {fail} from "../errors.js";
 import type {Expr, RandomSpec, Term} from "./ast.js";
+import {MAX_TERMS} from "./limits.js";
 import {expandTerms, type Bar} from "./terms.js";
-import {quote, written} from "./syntax-error.js";
+import {quote, shown as cut, written} from "./syntax-error.js";
 
 interface Columns {
   intercept: boolean;
@@ -29,11 +30,15 @@ export function randomSpecs(bar: Bar, text: string): RandomSpec[] {
   const shown = written(text, bar);
   const columns = expandTerms(bar.left, text);
   if (!columns.intercept && columns.terms.length === 0) {
-    fail(`random-effects term (${shown}) has no intercept and no terms in ${quote(text)}: ` +
+    fail(`random-effects term (${cut(text, bar)}) has no intercept and no terms in ${quote(text)}: ` +
       "write (1 | g) for a random intercept or (0 + x | g) for a random slope");
   }
   const parts: Columns[] = bar.op === "||" ? split(columns) : [columns];
   const groups = groupings(bar.right, bar, text);
+  if (parts.length * groups.length > MAX_TERMS) {
+    fail(`random-effects term (${cut(text, bar)}) splits into ${parts.length * groups.length} terms; the limit is ` +
+      `${MAX_TERMS}: split fewer columns with || or nest fewer factors with /`);
+  }
   return parts.flatMap((part) => groups.map((group) => ({
     intercept: part.intercept,
     terms: part.terms,
@@ -60,14 +65,14 @@ function groupings(expr: Expr, bar: Bar, text: string): string[][] {
     const outer = groupings(expr.left, bar, text);
     return [[...single(expr.right, bar, text), ...outer[0]], ...outer];
   }
-  return fail(`invalid grouping factor "${written(text, expr)}" in (${written(text, bar)}) in ${quote(text)}: ` +
+  return fail(`invalid grouping factor "${cut(text, expr)}" in (${cut(text, bar)}) in ${quote(text)}: ` +
     "use a column name, g1:g2 for an interaction or g1/g2 for nesting");
 }
 
 function single(expr: Expr, bar: Bar, text: string): string[] {
   const groups = groupings(expr, bar, text);
   if (groups.length !== 1) {
-    fail(`invalid grouping factor "${written(text, expr)}" in (${written(text, bar)}) in ${quote(text)}: ` +
+    fail(`invalid grouping factor "${cut(text, expr)}" in (${cut(text, bar)}) in ${quote(text)}: ` +
       "nesting with / goes from the outermost factor to the innermost, as in g1/g2/g3");
   }
   return groups[0];

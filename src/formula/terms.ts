@@ -5,8 +5,9 @@
 import {fail} from "../errors.js";
 import type {Expr, Term, VarRef} from "./ast.js";
 import {deparse} from "./deparse.js";
+import {MAX_POWER, MAX_TERMS} from "./limits.js";
 import {checkArithmetic, columnsOf, onlyArgument, toVarRef} from "./variable.js";
-import {quote, written} from "./syntax-error.js";
+import {quote, shown as cut} from "./syntax-error.js";
 
 /** A random-effects term as parsed: `left | right` or `left || right`. */
 export type Bar = Expr & {type: "binary"; op: "|" | "||"};
@@ -35,7 +36,8 @@ type Bits = number[];
  * `a %in% b` = `a:b`; `- t` removes the term t, `- 1`, `+ 0` and `0 +` the intercept, `1` restores it.
  * Duplicates are dropped (`a:a` = `a`). Terms are sorted by degree, keeping the order of appearance within a
  * degree; the variables of an interaction are ordered by their first appearance in `expr`, so `a + b:a`
- * gives the term `a:b`. Parentheses are transparent.
+ * gives the term `a:b`. Parentheses are transparent. An expansion to more than {@link MAX_TERMS} terms, or a
+ * power above {@link MAX_POWER}, is refused.
  *
  * @example
  *   expandTerms(parseExpression("a*b - a"), "a*b - a").terms.map((t) => t.label); // ["b", "a:b"]
@@ -83,33 +85,73 @@ export function expandTerms(expr: Expr, text: string, hooks: TermHooks = {}): Ex
     }
   };
 
+  /**
+   * A chain `t1 + t2 - t3 + …` (a left-deep tree of `+` and `-`), walked in a loop rather than by recursion
+   * and collected in one list: long sums cost time in proportion to their length and no stack.
+   */
+  const sum = (e: Expr & {type: "binary"}, top: boolean, parity: boolean): Bits[] => {
+    const spine: (Expr & {type: "binary"})[] = [];
+    let node: Expr = e;
+    while (node.type === "binary" && (node.op === "+" || node.op === "-")) {
+      spine.push(node);
+      node = node.left;
+    }
+    let list = encode(node, top, parity);
+    const keys = new Set(list.map(key));
+    for (let k = spine.length - 1; k >= 0; k--) {
+      const {op, right: r} = spine[k];
+      const right = encode(r, top && op === "+", op === "-" ? !parity : parity);
+      if (op === "+") {
+        for (const t of right) {
+          const id = key(t);
+          if (keys.has(id)) continue;
+          keys.add(id);
+          list.push(t);
+        }
+        limit(list);
+      } else if (right.length > 0) {
+        const removed = new Set(right.map(key));
+        list = list.filter((t) => !removed.has(key(t)));
+        removed.forEach((id) => keys.delete(id));
+      }
+    }
+    return list;
+  };
+
   const binary = (e: Expr & {type: "binary"}, top: boolean, parity: boolean): Bits[] => {
     if (e.op === "|" || e.op === "||") return random(e as Bar, top);
-    const left = encode(e.left, top && (e.op === "+" || e.op === "-"), parity);
-    if (e.op === "^") return power(left, exponent(e, text));
-    const right = encode(e.right, top && e.op === "+", e.op === "-" ? !parity : parity);
+    if (e.op === "+" || e.op === "-") return sum(e, top, parity);
+    // a term inside *, :, /, %in% or ^ is not joined by + alone
+    const left = encode(e.left, false, parity);
+    if (e.op === "^") return power(left, exponent(e, text), limit);
+    const right = encode(e.right, false, parity);
     switch (e.op) {
-      case "+":
-        return unique([...left, ...right]);
-      case "-":
-        return left.filter((t) => !right.some((r) => key(r) === key(t)));
       case "*":
-        return unique([...left, ...right, ...cross(left, right)]);
+        return limit(unique([...left, ...right, ...cross(left, right, limit)]));
       case ":":
-        return unique(cross(left, right));
+        return cross(left, right, limit);
       case "%in%": {
-        const all = right.reduce(or, []);
+        const all = union(right);
         return unique(left.map((t) => or(t, all)));
       }
       case "/": {
-        const all = left.reduce(or, []);
-        return unique([...left, ...right.map((t) => or(all, t))]);
+        const all = union(left);
+        return limit(unique([...left, ...right.map((t) => or(all, t))]));
       }
     }
   };
 
+  /** Refuses a list of more than {@link MAX_TERMS} terms. */
+  const limit = (terms: Bits[]): Bits[] => {
+    if (terms.length > MAX_TERMS) {
+      fail(`${quote(text)} expands to more than ${MAX_TERMS} terms; the limit is ${MAX_TERMS}: ` +
+        "cross fewer variables with * or ^, or combine columns in the data");
+    }
+    return terms;
+  };
+
   const random = (bar: Bar, top: boolean): Bits[] => {
-    const shown = written(text, bar);
+    const shown = cut(text, bar);
     if (!hooks.random) {
       fail(`random-effects term (${shown}) cannot go inside another random-effects term in ${quote(text)}: ` +
         "write each one separately, joined with +");
@@ -123,7 +165,7 @@ export function expandTerms(expr: Expr, text: string, hooks: TermHooks = {}): Ex
   };
 
   const offset = (e: Expr & {type: "call"}, top: boolean): Bits[] => {
-    const shown = written(text, e);
+    const shown = cut(text, e);
     if (!hooks.offset) {
       fail(`${shown} cannot go inside a random-effects term in ${quote(text)}: add the offset to the fixed terms`);
     }
@@ -149,35 +191,62 @@ function tagged(e: Expr & {type: "call"}, text: string): Bar {
   let inner = e.args.length === 1 ? e.args[0] : undefined;
   while (inner?.type === "paren") inner = inner.expr;
   if (inner?.type !== "binary" || (inner.op !== "|" && inner.op !== "||")) {
-    fail(`${written(text, e)} in ${quote(text)} is not a random-effects term: write tag(x | g), as in tag(1 | state)`);
+    fail(`${cut(text, e)} in ${quote(text)} is not a random-effects term: write tag(x | g), as in tag(1 | state)`);
   }
   return inner as Bar;
 }
 
-/** The whole number n of `(terms)^n`. */
+/** The whole number n of `(terms)^n`, from 1 to {@link MAX_POWER}. */
 function exponent(e: Expr & {type: "binary"}, text: string): number {
   let right = e.right;
   while (right.type === "paren") right = right.expr;
   if (right.type !== "number" || !Number.isInteger(right.value) || right.value < 1) {
-    fail(`"^" in "${written(text, e)}" needs a positive whole number on its right in ${quote(text)}: ` +
+    fail(`"^" in "${cut(text, e)}" needs a positive whole number on its right in ${quote(text)}: ` +
       "write (a + b + c)^2 for interactions, or I(x^2) for the square of a column");
+  }
+  if (right.value > MAX_POWER) {
+    fail(`power ${right.text} in "${cut(text, e)}" is above the limit of ${MAX_POWER} in ${quote(text)}: ` +
+      "(a + b + c)^3 already has every interaction of three variables; for the power of a column write I(x^2)");
   }
   return right.value;
 }
 
-/** R's PowerTerms: `t^n` crosses the terms with themselves n - 1 times. */
-function power(terms: Bits[], n: number): Bits[] {
+/**
+ * R's PowerTerms: `t^n` crosses the terms with themselves n - 1 times. Each round keeps the terms of the
+ * round before, so once a round changes nothing the rest change nothing either and the loop stops.
+ */
+function power(terms: Bits[], n: number, limit: (terms: Bits[]) => Bits[]): Bits[] {
   let result = terms;
-  for (let i = 1; i < n; i++) result = unique(cross(terms, result));
+  for (let i = 1; i < n; i++) {
+    const next = cross(terms, result, limit);
+    if (next.length === result.length && next.every((t, k) => key(t) === key(result[k]))) break;
+    result = next;
+  }
   return result;
 }
 
-function cross(left: Bits[], right: Bits[]): Bits[] {
-  return left.flatMap((l) => right.map((r) => or(l, r)));
+/** The distinct unions of a term of `left` and one of `right`, in order; `limit` refuses too many. */
+function cross(left: Bits[], right: Bits[], limit: (terms: Bits[]) => Bits[]): Bits[] {
+  const seen = new Map<string, Bits>();
+  for (const l of left) {
+    for (const r of right) {
+      const t = or(l, r);
+      const k = key(t);
+      if (seen.has(k)) continue;
+      seen.set(k, t);
+      if (seen.size > MAX_TERMS) limit([...seen.values()]);
+    }
+  }
+  return [...seen.values()];
 }
 
 function or(a: Bits, b: Bits): Bits {
   return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+
+/** All the variables of `terms`, ascending. */
+function union(terms: Bits[]): Bits {
+  return [...new Set(terms.flat())].sort((x, y) => x - y);
 }
 
 function key(t: Bits): string {

@@ -67,7 +67,7 @@ export function tokenize(text: string): Token[] {
     }
     if (c === "%") {
       const close = text.indexOf("%", i + 1);
-      const shown = close < 0 ? "%" : text.slice(i, close + 1);
+      const shown = close < 0 || close - i > 20 ? "%" : text.slice(i, close + 1);
       syntaxError(text, i, `unsupported operator "${shown}"`, 'the only %-operator in formulas is %in%');
     }
     syntaxError(text, i, `unexpected "${c}"`, "put column names with other characters in backticks, as in `my col`");

@@ -1,11 +1,11 @@
 /**
  * One variable of a term ({@link VarRef}): a column, a transform of columns, or `factor(x)`.
  */
-import {fail} from "../errors.js";
+import {clip, fail} from "../errors.js";
 import type {Expr, VarRef} from "./ast.js";
 import {deparse} from "./deparse.js";
 import {transforms, unsupportedFunction} from "./functions.js";
-import {quote, written} from "./syntax-error.js";
+import {quote, shown} from "./syntax-error.js";
 
 const arithmetic = new Set(["+", "-", "*", "/", "^"]);
 
@@ -35,10 +35,10 @@ export function toVarRef(expr: Expr, text: string): VarRef {
     return {label: deparse(expr), expr, factor: false, columns: columnsOf(expr)};
   }
   if (expr.type === "number") {
-    fail(`invalid term ${written(text, expr)} in ${quote(text)}: a term is a column or a transform of columns; ` +
+    fail(`invalid term ${shown(text, expr)} in ${quote(text)}: a term is a column or a transform of columns; ` +
       "only 1 and 0 (intercept or none) may stand alone");
   }
-  return fail(`"${written(text, expr)}" cannot be a variable in ${quote(text)}: wrap arithmetic in I(), as in I(a + b)`);
+  return fail(`"${shown(text, expr)}" cannot be a variable in ${quote(text)}: wrap arithmetic in I(), as in I(a + b)`);
 }
 
 /**
@@ -72,7 +72,7 @@ export function checkArithmetic(expr: Expr, text: string): void {
       return checkArithmetic(expr.arg, text);
     case "binary":
       if (!arithmetic.has(expr.op)) {
-        fail(`operator "${expr.op}" in "${written(text, expr)}" is not arithmetic, in ${quote(text)}: ` +
+        fail(`operator "${expr.op}" in "${shown(text, expr)}" is not arithmetic, in ${quote(text)}: ` +
           "inside I() and other functions use only + - * / ^");
       }
       checkArithmetic(expr.left, text);
@@ -80,7 +80,7 @@ export function checkArithmetic(expr: Expr, text: string): void {
     case "call":
       if (!transforms.has(expr.fn)) {
         if (expr.fn === "factor" || expr.fn === "offset" || expr.fn === "tag") {
-          fail(`${written(text, expr)} in ${quote(text)} must be a whole term: ` +
+          fail(`${shown(text, expr)} in ${quote(text)} must be a whole term: ` +
             "factor(), offset() and tag() cannot go inside other functions or arithmetic");
         }
         fail(unsupportedFunction(expr.fn, quote(text)));
@@ -92,8 +92,8 @@ export function checkArithmetic(expr: Expr, text: string): void {
 /** The single argument of a call, or an error naming the call. */
 export function onlyArgument(expr: Expr & {type: "call"}, text: string): Expr {
   if (expr.args.length !== 1) {
-    fail(`${expr.fn}() takes one argument, got ${expr.args.length} in "${written(text, expr)}" in ${quote(text)}: ` +
-      `write ${expr.fn}(x)`);
+    fail(`${clip(expr.fn, 40)}() takes one argument, got ${expr.args.length} in "${shown(text, expr)}" in ${quote(text)}: ` +
+      `write ${clip(expr.fn, 40)}(x)`);
   }
   return expr.args[0];
 }
