@@ -105,6 +105,20 @@ describe("memoized lmer", () => {
     expect(cache.stats().fits).toBe(4);
   });
 
+  it("an asynchronous fit on this thread fits the values at the call, not an edit made before it starts", async () => {
+    const cache = createCache();
+    const F = "Reaction ~ Days + (1 | Subject)";
+    const t = csv("sleepstudy");
+    const pending = cache.lmerAsync(F, t, {worker: false});
+    (t.column("Reaction") as unknown as number[])[0] = 10000; // before the fit's first turn
+    const m = await pending;
+    expect(m.fixef["(Intercept)"]).toBe(lmer(F, sleepstudy).fixef["(Intercept)"]);
+    // the edited table is other data: a new fit, lmer's
+    const edited = cache.lmer(F, t);
+    expect(edited).not.toBe(m);
+    expect(edited.fixef["(Intercept)"]).toBe(lmer(F, t).fixef["(Intercept)"]);
+  });
+
   it("refits for another formula or other options, not for callbacks", () => {
     const cache = createCache();
     const m = cache.lmer(SLEEP, sleepstudy);

@@ -239,7 +239,7 @@ export async function runFit(formula: string | ModelSpec, data: unknown, options
   // a missing column: lmer's message names the table's columns, which the worker would not see
   if (names.some((name) => !source.has(name))) return fitHere(formula, data, options, control);
   const worker = options.worker === false ? null : acquireFitWorker();
-  if (!worker) return fitHere(formula, data, options, control);
+  if (!worker) return fitHere(formula, usedCopy(source, names), {...options, start: options.start && Array.from(options.start)}, control);
   control.runsOn("worker");
   try {
     const {request, transfer} = fitRequest(spec.text, source, names, options);
@@ -285,6 +285,16 @@ export async function runFit(formula: string | ModelSpec, data: unknown, options
       fitHere(formula, data, options, control).then(resolve, reject);
     });
   });
+}
+
+/**
+ * Copies of the used columns, read now: a fit on this thread starts a turn later, and the memoizing cache
+ * keys the model by the values at the call, so a table edited in place meanwhile must not be what it fits.
+ */
+function usedCopy(source: ReturnType<typeof dataSource>, names: readonly string[]): Record<string, unknown[]> {
+  const copy: Record<string, unknown[]> = Object.create(null);
+  for (const name of names) copy[name] = Array.from(source.values(name));
+  return copy;
 }
 
 async function fitHere(formula: string | ModelSpec, data: unknown, options: AsyncFitOptions, control: FitControl): Promise<LinearMixedModel> {
