@@ -1,0 +1,68 @@
+/**
+ * The natural logarithm from IEEE-754 operations only, so that it gives the same double in every JavaScript
+ * engine (`Math.log` is "implementation-approximated" in ECMAScript: V8's in Node 20 and Chromium's differ in
+ * the last bit for some arguments, enough to send an optimizer down another path).
+ */
+import {LN2, LN2_HI, LN2_LO} from "./constants.js";
+import {ddAdd, ddDiv, ddMul, ddMulNumber, ddPolynomial, ddReciprocal, twoSum, type DD} from "./double-double.js";
+import {significand} from "./bits.js";
+
+const SQRT2 = 1.4142135623730951;
+/** 2/(2j + 1) for j = 1…10: ln(1 + f) = 2 atanh(s) = 2s + s·(2s²/3 + 2s⁴/5 + …), s = f/(2 + f). */
+const ATANH2 = Array.from({length: 10}, (_, j) => 2 / (2 * j + 3));
+/** 1/(2j + 1) for j = 0…15 as double-doubles, for the logarithm in double-double. */
+const ATANH_DD: DD[] = Array.from({length: 16}, (_, j) => ddReciprocal(2 * j + 1));
+const exponent = [0];
+
+/**
+ * ln(x), within one ulp of the exact value over the whole double range (subnormals included): NaN for
+ * x < 0 or NaN, −Infinity for ±0, Infinity for Infinity; ln(1) = 0.
+ *
+ * x = m · 2^k exactly (m in [1/√2, √2)), f = m − 1 (exact), s = f/(2 + f), and
+ * ln(1 + f) = 2 atanh(s) = f − (f²/2 − s·(f²/2 + R)), R = 2s²/3 + 2s⁴/5 + … + 2s²⁰/21 (the series'
+ * remainder is below 2⁻⁶⁰ relative for |s| ≤ 0.1716): the leading f is exact and the correction small, so
+ * the result is within about 0.6 ulp; ln x = k·ln 2 + ln(1 + f), with ln 2 split so that k·LN2_HI is exact.
+ *
+ * References: Abramowitz & Stegun (1964), Handbook of Mathematical Functions, 4.1.27 (the series of
+ * ln((1 + s)/(1 − s))); Muller (2016), Elementary Functions (3rd ed.), §11.2 (exact range reduction) and
+ * Tang (1990), "Table-driven implementation of the logarithm function in IEEE floating-point arithmetic",
+ * ACM TOMS 16(4) (writing the result as an exact leading term plus a small correction).
+ *
+ * @example
+ *   log(Math.E); // 1
+ *   log(0.5);    // -0.6931471805599453
+ */
+export function log(x: number): number {
+  if (!(x > 0)) return x === 0 ? -Infinity : NaN;
+  if (x === Infinity) return Infinity;
+  let m = significand(x, exponent);
+  let k = exponent[0];
+  if (m > SQRT2) (m *= 0.5), k++;
+  const f = m - 1;
+  const s = f / (2 + f);
+  const z = s * s;
+  let r = ATANH2[ATANH2.length - 1];
+  for (let j = ATANH2.length - 2; j >= 0; j--) r = r * z + ATANH2[j];
+  r *= z;
+  const hfsq = 0.5 * f * f;
+  return k * LN2_HI - (hfsq - (s * (hfsq + r) + k * LN2_LO) - f);
+}
+
+/**
+ * ln(x) as a double-double [hi, lo] for a finite x > 0, to about 2⁻¹⁰⁰ relative: the same reduction as
+ * {@link log}, s = f/(2 + f) and its atanh series (sixteen terms, remainder below 2⁻⁸⁶) in double-double.
+ * For pow, log10 and log2, whose results must be rounded from more than a double's precision.
+ *
+ * @example
+ *   logDD(10); // [2.302585092994046, -2.1707562233822494e-16]
+ */
+export function logDD(x: number): DD {
+  let m = significand(x, exponent);
+  let k = exponent[0];
+  if (m > SQRT2) (m *= 0.5), k++;
+  const f = m - 1;
+  const s = ddDiv([f, 0], twoSum(2, f));
+  const series = ddPolynomial(ATANH_DD, ddMul(s, s));
+  const lnm = ddMul(s, series);
+  return ddAdd(ddMulNumber(LN2, k), [2 * lnm[0], 2 * lnm[1]]);
+}
