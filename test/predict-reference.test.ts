@@ -6,13 +6,18 @@
  * package (lme4 1.1-31 has no se.fit), within 1e-4 relative. Then the refusals.
  */
 import {readFileSync} from "node:fs";
+import type {ColumnTable} from "arquero";
 import {describe, expect, it} from "vitest";
+import {lmer} from "../src/lmm/fit.js";
+import type {LinearMixedModel} from "../src/lmm/model.js";
 import {predict} from "../src/predict/predict.js";
 import {dataset, fitOf} from "./helpers/fits.js";
 
 interface PredictCase {
   id: string;
   dataset: string;
+  /** The data gains the grouping columns g30 = "g" + (row − 1) mod 30 and g3 = "h" + (row − 1) mod 3. */
+  derive?: boolean;
   formula: string;
   sigma: number;
   newdata: Record<string, unknown>[];
@@ -22,11 +27,35 @@ interface PredictCase {
 }
 const cases = JSON.parse(readFileSync(new URL("./fixtures/predict/predict-reference.json", import.meta.url), "utf8")) as PredictCase[];
 
+/** The case's table, with its derived columns (as make-predict-reference.R derives them). */
+function caseData(c: PredictCase): ColumnTable {
+  const data = dataset(c.dataset);
+  return c.derive ? data.derive({g30: "d => 'g' + (op.row_number() - 1) % 30", g3: "d => 'h' + (op.row_number() - 1) % 3"}) : data;
+}
+const derivedFits = new Map<string, LinearMixedModel>();
+function caseFit(c: PredictCase): LinearMixedModel {
+  if (!c.derive) return fitOf(c.dataset, c.formula);
+  if (!derivedFits.has(c.id)) derivedFits.set(c.id, lmer(c.formula, caseData(c)));
+  return derivedFits.get(c.id)!;
+}
+
 describe("predictions for new data match lme4", () => {
+  it("the reordered cases: lme4's term order, and predicting the data gives the fitted values", () => {
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    const m30 = caseFit(byId.get("sleepstudy-reordered-30")!);
+    expect(m30.structure.frame.terms.map((t) => `${t.group}:${t.names.join(",")}`)).toEqual(["g30:(Intercept)", "Subject:Days", "Subject:(Intercept)"]);
+    const m3 = caseFit(byId.get("sleepstudy-reordered-3")!);
+    expect(m3.structure.frame.terms.map((t) => `${t.group}:${t.names.join(",")}`)).toEqual(["Subject:Days", "Subject:(Intercept)", "g3:(Intercept)"]);
+    for (const m of [m30, m3]) {
+      const data = caseData(byId.get(m === m30 ? "sleepstudy-reordered-30" : "sleepstudy-reordered-3")!);
+      const {fit} = predict(m, data);
+      fit.forEach((v, i) => expect(Math.abs(v - m.fitted[i])).toBeLessThan(1e-9 * Math.abs(m.fitted[i])));
+    }
+  });
   for (const c of cases) {
     it(c.id, () => {
-      const m = fitOf(c.dataset, c.formula);
-      const data = dataset(c.dataset);
+      const m = caseFit(c);
+      const data = caseData(c);
       const cond = predict(m, c.newdata, {data, allowNewLevels: true});
       const pop = predict(m, c.newdata, {data, re: "none"});
       const tol = 1e-4 * c.sigma;
@@ -34,8 +63,8 @@ describe("predictions for new data match lme4", () => {
       c.population.forEach((v, i) => expect(Math.abs(pop.fit[i] - v), `population ${i}: ${pop.fit[i]} vs ${v}`).toBeLessThan(tol));
     });
     it(`${c.id}: standard errors`, () => {
-      const m = fitOf(c.dataset, c.formula);
-      const data = dataset(c.dataset);
+      const m = caseFit(c);
+      const data = caseData(c);
       const rows = data.slice(c.se.rows[0] - 1, c.se.rows[c.se.rows.length - 1]);
       const cond = predict(m, rows, {data, seFit: true}).se!;
       const pop = predict(m, rows, {data, seFit: true, re: "none"}).se!;

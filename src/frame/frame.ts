@@ -31,6 +31,11 @@ export interface RandomTerm {
   Z: Float64Array;
   /** The term as written, for messages. */
   text: string;
+  /**
+   * Which of `spec.random` this term is (its index there): the term's identity, as lme4 reorders terms by
+   * their number of levels and `(x || g)` gives two terms with the same text and group.
+   */
+  spec: number;
 }
 
 /** The model's rows and matrices, ready for the cross-products of the engine. */
@@ -198,7 +203,7 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
     if (!factors.has(name)) factors.set(name, makeFactor(keep.map((i) => groups.get(name)![i])));
     return factors.get(name)!;
   };
-  const built = specs.map((spec) => {
+  const built = specs.map((spec, index) => {
     const factor = interaction(spec.group.map(groupFactor));
     const design = designColumns(spec.intercept, spec.terms, vars, n);
     const p = design.names.length;
@@ -215,7 +220,7 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
     if (levels * p >= n) {
       fail(`term (${spec.text}) has ${levels * p} random effects for ${n} observations; the random effects and the residual variance are unidentifiable: simplify the term`);
     }
-    return {group: spec.groupLabel, levels: factor.levels, refs: factor.codes, p, names: design.names, Z, text: spec.text};
+    return {group: spec.groupLabel, levels: factor.levels, refs: factor.codes, p, names: design.names, Z, text: spec.text, spec: index};
   });
   // lme4 reorders only when the number of levels ever increases, and then by rev(order(levels)), which
   // also reverses the order of ties

@@ -149,12 +149,11 @@ function requireColumns(frame: ModelFrame, source: DataSource, random: boolean):
 function randomDesign(frame: ModelFrame, source: DataSource, vars: Map<string, FrameVariable>, allowNewLevels: boolean) {
   const n = source.rows;
   const out: {refs: Int32Array; Z: Float64Array}[] = new Array(frame.terms.length);
-  const used = new Set<number>();
   const refused = new Map<string, Set<string>>();
-  frame.spec.random.forEach((spec: RandomSpec) => {
-    const k = frame.terms.findIndex((t, j) => !used.has(j) && t.text === spec.text && t.group === spec.groupLabel);
+  frame.spec.random.forEach((spec: RandomSpec, s) => {
+    // by identity: the frame reorders terms by number of levels, and (x || g) gives two terms of one text
+    const k = frame.terms.findIndex((t) => t.spec === s);
     if (k < 0) fail(`the model has no random-effects term (${spec.text}); predict with the model fitted to this formula`);
-    used.add(k);
     const term = frame.terms[k];
     const design = designColumns(spec.intercept, spec.terms, vars, n);
     if (design.names.join("\u0000") !== term.names.join("\u0000")) {
