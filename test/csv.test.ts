@@ -1,10 +1,13 @@
-import {readdirSync} from "node:fs";
+import {mkdtempSync, readdirSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import type {ColumnTable} from "arquero";
 import {describe, expect, test} from "vitest";
 import {LmmError} from "../src/errors.js";
 import {readCSV} from "../src/io/index.js";
-import {loadCSV, loadCSVSync} from "../src/io/load.js";
+import {MAX_CELLS} from "../src/io/csv.js";
+import {loadCSV, loadCSVSync, memoryLimits} from "../src/io/load.js";
 import {fitReferences} from "./helpers/reference.js";
 
 const datasets = fileURLToPath(new URL("../datasets/", import.meta.url));
@@ -97,10 +100,33 @@ describe("readCSV", () => {
     expect(columns("a,b\n\n1,2\n\r\n3,4\n\n")).toEqual({a: [1, 3], b: [2, 4]});
   });
 
-  test("a header alone gives a table without rows", () => {
-    const t = readCSV("a,b\n");
-    expect(t.columnNames()).toEqual(["a", "b"]);
-    expect(t.numRows()).toBe(0);
+  test("a header alone is refused: there are no data rows (was: every column missing in every row)", () => {
+    expect(() => readCSV("Reaction,Days,Subject\n")).toThrow(
+      "the csv has no data rows, only the header (Reaction, Days, Subject); add the data below the header line",
+    );
+    expect(() => readCSV("a,b\n\n\r\n")).toThrow("no data rows");
+  });
+
+  test("binary text and more cells than the limit are refused, naming the limit", () => {
+    expect(() => readCSV("a,b\n1,\u0000\n")).toThrow(
+      "the csv text has a NUL character (at character 7): it looks like a binary file, not csv; export the data as a csv text file",
+    );
+    expect(() => readCSV("a,b\n1,2\n3,4\n5,6\n", {maxCells: 6})).toThrow(
+      "the csv has more than 2 rows of 2 columns, over the limit of 6 cells (header included): use fewer rows or columns",
+    );
+    expect(readCSV("a,b\n1,2\n3,4\n", {maxCells: 6}).numRows()).toBe(2);
+    expect(() => readCSV("a,b,c,d\n1,2,3,4\n", {maxCells: 3})).toThrow("csv line 1 has more than 3 fields; the limit is 3 cells");
+    expect(() => readCSV("a\n1\n", {maxCells: 0})).toThrow("invalid maxCells: the number 0; give a positive whole number");
+    expect(MAX_CELLS).toBe(20_000_000);
+  });
+
+  test("messages quote long names and values cut with an ellipsis", () => {
+    const long = "x".repeat(5000);
+    const m1 = (() => { try { readCSV(`${long},${long}\n1,2\n`); } catch (e) { return (e as Error).message; } })();
+    expect(m1).toMatch(/^duplicate column name "x{39}…" in the csv header \(columns 1 and 2\)/);
+    const m2 = (() => { try { readCSV(`${long},b\n1\n`); } catch (e) { return (e as Error).message; } })();
+    expect(m2).toMatch(/^csv line 2 has 1 field but the header names 2 columns \(x{29}…, b\)/);
+    expect(m2!.length).toBeLessThan(300);
   });
 
   test("text values keep their spaces; names are kept as written", () => {
@@ -174,5 +200,42 @@ describe("datasets", () => {
   test("a missing file is an error that names the path", async () => {
     await expect(loadCSV("datasets/no-such.csv")).rejects.toThrow("cannot read csv file datasets/no-such.csv: no such file");
     expect(() => loadCSVSync("datasets")).toThrow("it is a directory");
+  });
+
+  test("devices, binary files, other encodings and files over the limits are refused before they are read whole", async () => {
+    // was: lmm fit /dev/urandom read forever
+    for (const device of ["/dev/urandom", "/dev/zero", "/dev/null"]) {
+      expect(() => loadCSVSync(device)).toThrow(`cannot read csv file ${device}: it is not a regular file (a device, pipe or socket)`);
+      await expect(loadCSV(device)).rejects.toThrow("it is not a regular file");
+    }
+    const dir = mkdtempSync(join(tmpdir(), "lmm-csv-test-"));
+    try {
+      const file = (name: string, bytes: Uint8Array | string) => {
+        writeFileSync(join(dir, name), bytes);
+        return join(dir, name);
+      };
+      const binary = file("binary.csv", Uint8Array.of(0x61, 0x2c, 0x62, 0x0a, 0x31, 0x00, 0xff));
+      expect(() => loadCSVSync(binary)).toThrow(`cannot read csv file ${binary}: it has a NUL byte at byte 6, so it is a binary file`);
+      const latin1 = file("latin1.csv", Uint8Array.of(0x61, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a));
+      expect(() => loadCSVSync(latin1)).toThrow(/it is not UTF-8 text \(an invalid byte near byte \d+\); save it as UTF-8 csv/);
+      await expect(loadCSV(latin1)).rejects.toThrow("it is not UTF-8 text");
+      const rows = file("rows.csv", "a,b\n" + "1,2\n".repeat(100));
+      expect(() => loadCSVSync(rows, {maxBytes: 100})).toThrow(`cannot read csv file ${rows}: it has 404 bytes; the limit is 100 bytes: use a smaller file`);
+      expect(() => loadCSVSync(rows, {maxCells: 100})).toThrow(`${rows}: the csv has more than 49 rows of 2 columns, over the limit of 100 cells`);
+      expect(loadCSVSync(rows).numRows()).toBe(100);
+      expect((await loadCSV(rows)).numRows()).toBe(100);
+      const header = file("header.csv", "Reaction,Days,Subject\n");
+      expect(() => loadCSVSync(header)).toThrow(`${header}: the csv has no data rows, only the header (Reaction, Days, Subject)`);
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+
+  test("the limits follow the JavaScript heap", () => {
+    const {maxBytes, maxCells, heapBytes} = memoryLimits(0);
+    expect(maxBytes).toBeLessThanOrEqual(500 * 2 ** 20);
+    expect(maxBytes).toBeLessThanOrEqual(heapBytes / 4);
+    expect(maxCells).toBeLessThanOrEqual(MAX_CELLS);
+    expect(memoryLimits(heapBytes).maxCells).toBe(1);
   });
 });

@@ -4,7 +4,11 @@
  * oddity (missing values, aliased columns, awkward column names) leaves a fit equal to the clean one.
  */
 import {describe, expect, it} from "vitest";
-import {LmmError} from "../src/errors.js";
+import {LmmError, fail} from "../src/errors.js";
+import {modelSpec} from "../src/formula/index.js";
+import {bootstrap} from "../src/inference/bootstrap.js";
+import {setx, sim} from "../src/qi/index.js";
+import {refusal as refusalOf} from "./helpers/refusal.js";
 import {readCSV} from "../src/io/csv.js";
 import {lmer, type LmerOptions} from "../src/lmm/fit.js";
 import type {LinearMixedModel} from "../src/lmm/model.js";
@@ -305,5 +309,68 @@ describe("columns named like Object.prototype members are columns like any other
     const {message} = refusal("__proto__ ~ constructor + (1 | toString)", t);
     expect(message).toMatch(/^formula syntax error at position 1/);
     expect(message).toMatch(/backticks/);
+  });
+});
+
+describe("lme4's bar outside parentheses: y ~ 1 | g", () => {
+  it("Yield ~ 1 | Batch is Yield ~ 1 + (1 | Batch), as lme4's own tests write it", () => {
+    const a = lmer("Yield ~ 1 | Batch", dataset("Dyestuff"));
+    expectSameFit(a, fitOf("Dyestuff", "Yield ~ 1 + (1 | Batch)"));
+    expect(a.formula).toBe("Yield ~ 1 | Batch");
+    expect(a.summary()).toContain("Formula: Yield ~ 1 | Batch");
+  });
+
+  it("y ~ x + 1 | g is one random-effects term (x + 1 | g) with only the intercept fixed, as lme4's findbars/nobars", () => {
+    expectSameFit(lmer("Reaction ~ Days + 1 | Subject", dataset("sleepstudy")), fitOf("sleepstudy", "Reaction ~ 1 + (Days + 1 | Subject)"));
+  });
+});
+
+describe("limits: every input has one, and hitting it is a clear refusal", () => {
+  const vote = () => fitOf("voteincome", "income ~ education + age + female + tag(1 | state)");
+
+  it("a formula that is not a string or a parsed spec names what was given (modelSpec, for lmer)", () => {
+    expect(refusalOf(() => modelSpec(42))).toBe('invalid formula: the number 42; give a string such as "Reaction ~ Days + (Days | Subject)" or the result of formula(text)');
+    expect(refusalOf(() => modelSpec(null))).toMatch(/^invalid formula: null;/);
+  });
+
+  it("long formulas are quoted cut, and every refusal stays under 500 characters", () => {
+    const names = Array.from({length: 300}, (_, i) => `x${i}`);
+    const {message} = refusal(`Reaction ~ ${names.join(" + ")} + (1 | Subject)`, dataset("sleepstudy"));
+    expect(message).toMatch(/^unknown column: x0/);
+    expect(message.length).toBeLessThan(500);
+    expect(refusalOf(() => fail("x".repeat(20_000))).length).toBeLessThanOrEqual(500);
+  });
+
+  it("sim: at most 1e6 draws, and n × profiles at most 1e7 (was 3.5 GB for n = 1e9)", () => {
+    const m = vote();
+    const x = setx(m);
+    expect(refusalOf(() => sim(m, {x, n: 1e9, seed: 1}))).toBe(
+      "n = 1000000000 draws is over the limit of 1000000; use fewer draws (1000 is usually enough)",
+    );
+    const many = setx(m, {education: [1, 2, 3, 4, 5], age: Array.from({length: 1000}, (_, i) => 18 + (i % 70))});
+    expect(many.length).toBe(5000);
+    expect(refusalOf(() => sim(m, {x: many, n: 10_000, seed: 1}))).toBe(
+      "n × profiles = 10000 × 5000 simulated values is over the limit of 10000000; use fewer draws or profiles",
+    );
+    expect(sim(m, {x, n: 2000, seed: 1}).n).toBe(2000);
+  });
+
+  it("setx: at most 10 000 profiles (was 9 million for two arrays of 3 000)", () => {
+    const m = vote();
+    const a = Array.from({length: 3000}, (_, i) => 20 + (i % 50));
+    expect(refusalOf(() => setx(m, {age: a, education: a.map((v) => v % 5)}))).toBe(
+      "the overrides make 3000 × 3000 = 9000000 profiles or more, over the limit of 10000: give fewer values, or call setx once per group of values",
+    );
+    expect(refusalOf(() => setx(m, {age: () => new Float64Array(20_000)}))).toBe(
+      "the override for age has 20000 values, over the limit of 10000 profiles: give fewer values",
+    );
+    expect(setx(m, {age: Array.from({length: 10_000}, (_, i) => i % 90)}).length).toBe(10_000);
+  });
+
+  it("bootstrap: at most 100 000 refits", () => {
+    const m = fitOf("Dyestuff", "Yield ~ 1 + (1 | Batch)");
+    expect(refusalOf(() => bootstrap(m, {n: 1e6, seed: 1}))).toBe("n = 1000000 refits is over the limit of 100000; use fewer refits (lme4's confint uses 500)");
+    expect(refusalOf(() => bootstrap(m, {n: Number.NaN, seed: 1}))).toBe("invalid n: the number NaN; give a whole number of refits such as 500");
+    expect(refusalOf(() => bootstrap(m, null as never))).toMatch(/^invalid bootstrap options: null/);
   });
 });

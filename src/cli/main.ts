@@ -1,5 +1,5 @@
 import {basename} from "node:path";
-import {LmmError, fail} from "../errors.js";
+import {LmmError, MAX_MESSAGE_LENGTH, clip, fail} from "../errors.js";
 import {loadCSVSync} from "../io/load.js";
 import {satterthwaiteSection} from "../inference/satterthwaite-text.js";
 import {satterthwaiteJSON} from "../inference/satterthwaite.js";
@@ -42,9 +42,19 @@ export function main(argv: string[], out: Output): number {
     if (command === "sim") return simCommand(rest, out);
     fail(`unknown command: ${command}; the commands are fit, sim, anova, confint and predict (lmm help)`);
   } catch (error) {
-    const message = error instanceof LmmError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
-    out.stderr(`lmm: ${message.replace(/\s*\n\s*/g, " ")}\n`);
+    const message = error instanceof LmmError ? error.message : `internal error: ${internal(error)}`;
+    out.stderr(`lmm: ${clip(message.replace(/\s*\n\s*/g, " "), MAX_MESSAGE_LENGTH)}\n`);
     return 2;
+  }
+}
+
+/** What a non-library error says, for the one line on stderr: a stack overflow or out-of-memory is named. */
+function internal(error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return "stack overflow (please report the command that caused it)";
+  try {
+    return (error as Error)?.message ?? String(error);
+  } catch {
+    return "an error that cannot be printed";
   }
 }
 

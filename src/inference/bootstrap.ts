@@ -1,4 +1,4 @@
-import {fail} from "../errors.js";
+import {describeValue, fail} from "../errors.js";
 import {fitStructure} from "../lmm/fit.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {randomSource} from "../qi/random.js";
@@ -17,6 +17,9 @@ export interface BootstrapOptions {
   /** Stops the bootstrap (it throws an AbortError) when aborted. */
   signal?: AbortSignal;
 }
+
+/** The most refits {@link bootstrap} makes. */
+export const MAX_REFITS = 100_000;
 
 /** The replicates of a parametric bootstrap, one column per parameter. */
 export interface BootstrapResult {
@@ -46,8 +49,10 @@ export interface BootstrapResult {
  *   const b = bootstrap(model, {n: 500, seed: 1, onProgress: ({done}) => console.log(done)});
  */
 export function bootstrap(model: LinearMixedModel, options: BootstrapOptions = {}): BootstrapResult {
+  if (options === null || typeof options !== "object") fail(`invalid bootstrap options: ${describeValue(options)}; give an object such as {n: 500, seed: 1}`);
   const n = options.n ?? 500;
-  if (!Number.isInteger(n) || n < 1) fail(`invalid n: ${String(n)}; give a whole number of refits such as 500`);
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail(`invalid n: ${describeValue(n)}; give a whole number of refits such as 500`);
+  if (n > MAX_REFITS) fail(`n = ${n} refits is over the limit of ${MAX_REFITS}; use fewer refits (lme4's confint uses 500)`);
   if (options.seed === undefined) fail("bootstrap needs a seed so that its refits can be reproduced; pass {seed: 1}");
   const random = randomSource(options.seed);
   const frame = model.structure.frame;

@@ -16,11 +16,28 @@
  * - a column whose non-missing values are all numbers becomes numbers (`Inf`, `-Inf` and `NaN` as R
  *   writes them are numbers); any other column stays text, values exactly as written. Nothing else is
  *   converted: `TRUE`, `FALSE` and dates stay text.
+ * - refused: a header without data rows, text with a NUL character (a binary file), and more than
+ *   `maxCells` cells (header included; default {@link MAX_CELLS}), checked as the records are read so
+ *   that no more than the limit is ever held.
  *
  * The module imports nothing from Node, so it works in browsers; `loadCSV` (load.ts) reads files in Node.
  */
 import {ColumnTable} from "arquero";
-import {fail} from "../errors.js";
+import {clip, describeValue, fail, quote} from "../errors.js";
+
+/**
+ * The most cells (rows × columns, header included) {@link readCSV} reads by default: 20 million, such as
+ * 2 million rows of 10 columns. Reading holds each cell as a string before typing its column, about 50
+ * bytes a cell at the peak (measured: 3 million cells of sleepstudy-like data, 105 MB of heap), so the
+ * limit keeps the peak near 1 GB.
+ */
+export const MAX_CELLS = 20_000_000;
+
+/** Options of {@link readCSV}. */
+export interface ReadCSVOptions {
+  /** The most cells (rows × columns, header included) to read; default {@link MAX_CELLS}. */
+  maxCells?: number;
+}
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -49,15 +66,26 @@ export type CSVColumn = (number | null)[] | (string | null)[];
  *   t.array("Reaction");  // [249.56, 258.7047]
  *   t.column("Subject");  // [308, 308]
  */
-export function readCSV(text: string): ColumnTable {
+export function readCSV(text: string, options: ReadCSVOptions = {}): ColumnTable {
   if (typeof text !== "string") {
     fail(`invalid csv text: ${describe(text)}; pass the file's contents as a string (loadCSV reads a file in node)`);
   }
-  const reader = recordReader(text.charCodeAt(0) === BOM ? text.slice(1) : text);
+  const maxCells = cellLimit(options);
+  const nul = text.indexOf("\0");
+  if (nul >= 0) {
+    fail(`the csv text has a NUL character (at character ${nul + 1}): it looks like a binary file, not csv; ` +
+      "export the data as a csv text file");
+  }
+  const reader = recordReader(text.charCodeAt(0) === BOM ? text.slice(1) : text, maxCells);
   const header = reader.next();
   if (header === null) fail("empty csv: there is no header line; the first line must name the columns");
   const names = checkHeader(header);
+  const maxRows = Math.floor(maxCells / names.length) - 1;
+  const tooMany = () =>
+    fail(`the csv has more than ${maxRows} rows of ${names.length} column${names.length === 1 ? "" : "s"}, over the limit ` +
+      `of ${maxCells} cells (header included): use fewer rows or columns`);
   const cells: string[][] = names.map(() => []);
+  let rows = 0;
   for (let record = reader.next(); record !== null; record = reader.next()) {
     if (record.length !== names.length) {
       fail(
@@ -66,9 +94,24 @@ export function readCSV(text: string): ColumnTable {
           `quote fields that contain commas and give every row one value per column`
       );
     }
+    if (++rows > maxRows) tooMany();
     for (let k = 0; k < names.length; k++) cells[k].push(record[k]);
   }
+  if (rows === 0) {
+    fail(`the csv has no data rows, only the header (${preview(names)}); add the data below the header line`);
+  }
   return columnTable(names, cells.map(typeColumn));
+}
+
+function cellLimit(options: ReadCSVOptions): number {
+  if (options === null || typeof options !== "object") {
+    fail(`invalid csv options: ${describeValue(options)}; give an object such as {maxCells: 1e6}`);
+  }
+  const {maxCells = MAX_CELLS} = options;
+  if (typeof maxCells !== "number" || !Number.isInteger(maxCells) || maxCells < 1) {
+    fail(`invalid maxCells: ${describeValue(maxCells)}; give a positive whole number such as ${MAX_CELLS}`);
+  }
+  return maxCells;
 }
 
 /**
@@ -91,7 +134,7 @@ function checkHeader(header: string[]): string[] {
     }
     const first = seen.get(name);
     if (first !== undefined) {
-      fail(`duplicate column name ${JSON.stringify(name)} in the csv header (columns ${first + 1} and ${k + 1}); give every column a distinct name`);
+      fail(`duplicate column name ${quote(name, 40)} in the csv header (columns ${first + 1} and ${k + 1}); give every column a distinct name`);
     }
     seen.set(name, k);
   });
@@ -132,8 +175,11 @@ interface RecordReader {
   recordLine(): number;
 }
 
-/** An RFC 4180 record reader over `text`, one pass, by character codes. */
-function recordReader(text: string): RecordReader {
+/**
+ * An RFC 4180 record reader over `text`, one pass, by character codes. A record of more than `maxFields`
+ * fields is refused as it is read.
+ */
+function recordReader(text: string, maxFields: number): RecordReader {
   const n = text.length;
   let i = 0;
   let line = 1;
@@ -190,6 +236,9 @@ function recordReader(text: string): RecordReader {
       for (;;) {
         const wasQuoted = text.charCodeAt(i) === QUOTE;
         fields.push(wasQuoted ? quoted() : unquoted());
+        if (fields.length > maxFields) {
+          fail(`csv line ${start} has more than ${maxFields} fields; the limit is ${maxFields} cells: use fewer columns`);
+        }
         if (i >= n || lineEnd()) return fields;
         if (text.charCodeAt(i) === COMMA) {
           i++;
@@ -216,7 +265,8 @@ function countLineBreaks(text: string, from: number, to: number): number {
 }
 
 function preview(names: string[]): string {
-  return names.length <= 6 ? names.join(", ") : `${names.slice(0, 6).join(", ")}, …`;
+  const shown = names.slice(0, 6).map((name) => clip(name, 30)).join(", ");
+  return names.length <= 6 ? shown : `${shown}, … (${names.length} columns)`;
 }
 
 function describe(value: unknown): string {

@@ -25,6 +25,9 @@ export interface SetxOptions {
   center?: "mean" | "median";
 }
 
+/** The most profiles one {@link setx} call makes (the product of the lengths of its array overrides). */
+export const MAX_PROFILES = 10_000;
+
 /** The value that stands for a group not in the data. */
 export const NEW_GROUP = "new";
 
@@ -36,7 +39,7 @@ export const NEW_GROUP = "new";
  *
  * - a value: `{education: 4}`, `{state: "SC"}` (a level of the data: conditional on that group), `{state: "new"}`;
  * - an array: one profile per value; several arrays give all their combinations, the first key varying
- *   fastest (R's `expand.grid`);
+ *   fastest (R's `expand.grid`), at most {@link MAX_PROFILES} in all;
  * - a function of the column's values on the model's rows: `{education: quantile(0.8)}`, `{age: (v) => 30}`.
  *
  * Transforms are applied after the columns are set, as R's `model.matrix` does: with `age + I(age^2)`,
@@ -75,8 +78,17 @@ export function setx(model: LinearMixedModel, overrides: Record<string, Override
 
   // each override as its list of values; then all combinations, the first key fastest
   const keys = Object.keys(overrides);
-  const lists = keys.map((key) => overrideValues(key, overrides[key], columns, groupLevels));
-  const length = lists.reduce((k, list) => k * list.length, 1);
+  const lists: unknown[][] = [];
+  let length = 1;
+  for (const key of keys) {
+    const list = overrideValues(key, overrides[key], columns, groupLevels);
+    length *= list.length;
+    if (length > MAX_PROFILES) {
+      fail(`the overrides make ${lists.map((l) => l.length).concat(list.length).join(" × ")} = ${length} profiles or more, ` +
+        `over the limit of ${MAX_PROFILES}: give fewer values, or call setx once per group of values`);
+    }
+    lists.push(list);
+  }
   const pick = (i: number, j: number) => {
     let stride = 1;
     for (let a = 0; a < i; a++) stride *= lists[a].length;
@@ -126,7 +138,12 @@ function overrideValues(key: string, override: unknown, columns: ModelColumns, g
     const column = !isColumn ? groupColumn(layout.frame, key) : own instanceof Float64Array ? own.slice() : Array.from(own!);
     raw = override(column);
   }
-  const list = Array.isArray(raw) ? raw : ArrayBuffer.isView(raw) ? Array.from(raw as unknown as ArrayLike<unknown>) : [raw];
+  const many = Array.isArray(raw) || ArrayBuffer.isView(raw);
+  const count = many ? (raw as ArrayLike<unknown>).length : 1;
+  if (count > MAX_PROFILES) {
+    fail(`the override for ${key} has ${count} values, over the limit of ${MAX_PROFILES} profiles: give fewer values`);
+  }
+  const list = Array.isArray(raw) ? Array.from(raw) : many ? Array.from(raw as unknown as ArrayLike<unknown>) : [raw];
   if (list.length === 0) fail(`empty override for ${key}; give at least one value`);
   return list.map((v) => {
     let value = v;

@@ -30,6 +30,15 @@ export interface SimOptions {
 
 const OPTIONS = ["x", "x1", "n", "seed", "random", "treatment", "data"];
 
+/** The most draws {@link sim} makes. */
+export const MAX_DRAWS = 1_000_000;
+
+/**
+ * The most simulated values of one kind: draws × coefficients (the β draws), draws × profiles (each
+ * quantity of interest), draws × random effects (att.pr). 10 million doubles are 80 MB.
+ */
+export const MAX_SIM_VALUES = 10_000_000;
+
 /**
  * Simulates quantities of interest from a fitted model, as Zelig's `sim` for ls.mixed. It draws n vectors
  * β ~ N(β̂, Var(β̂)) (through the Cholesky factor of `vcov`) and computes per draw:
@@ -59,6 +68,7 @@ export function sim(model: LinearMixedModel, options: SimOptions = {}): Simulati
   const {x, x1, treatment} = options;
   const n = options.n ?? 1000;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail(`invalid n: ${describe(n)}; n is the number of draws, a positive integer such as 1000`);
+  if (n > MAX_DRAWS) fail(`n = ${n} draws is over the limit of ${MAX_DRAWS}; use fewer draws (1000 is usually enough)`);
   if (x1 !== undefined && x === undefined) fail("x1 needs x: first differences compare x1 with x; pass sim(model, {x: setx(model, …), x1})");
   if (x === undefined && treatment === undefined) fail("sim needs profiles or a treatment: pass {x: setx(model)} (and x1 for first differences) or {treatment: \"column\"}");
   for (const [name, profiles] of [["x", x], ["x1", x1]] as const) {
@@ -69,6 +79,14 @@ export function sim(model: LinearMixedModel, options: SimOptions = {}): Simulati
   if (x && x1 && x.length !== x1.length && x.length !== 1 && x1.length !== 1) {
     fail(`x has ${x.length} profiles and x1 has ${x1.length}; give x1 one profile or as many as x`);
   }
+  const bounded = (what: string, k: number) => {
+    if (n * k > MAX_SIM_VALUES) {
+      fail(`n × ${what} = ${n} × ${k} simulated values is over the limit of ${MAX_SIM_VALUES}; use fewer draws or ${what}`);
+    }
+  };
+  bounded("coefficients", model.fixefNames.length);
+  bounded("profiles", Math.max(x?.length ?? 0, x1?.length ?? 0));
+  if (treatment !== undefined) bounded("random effects", model.structure.frame.terms.reduce((q, t) => q + t.levels.length * t.p, 0));
   if (options.random !== undefined && options.seed !== undefined) fail("give seed or random, not both");
   const random = options.random ?? randomSource(options.seed ?? freshSeed());
   if (random === null || typeof random !== "object" || typeof random.normal !== "function") {
