@@ -17,7 +17,8 @@ function atTheta(dataset: string, text: string, REML: boolean, theta: number[], 
   const structure = modelStructure(modelFrame(formula(text), data(dataset)), REML);
   const optimizer: OptimizerRecord = {
     name: "bobyqa", evaluations: 0, seconds: 0, converged: true, message: "at lme4's estimates",
-    initial: Float64Array.from(theta), final: Float64Array.from(theta), criterion: NaN, log: []
+    initial: Float64Array.from(theta), final: Float64Array.from(theta), criterion: NaN, log: [],
+    ending: {verdict: "interior", atBound: [], probes: [], restarts: []}
   };
   return new LinearMixedModel(structure, Float64Array.from(theta), theta.some((t) => t === 0), warnings, optimizer);
 }

@@ -42,15 +42,27 @@ export function derivatives(f: (x: Float64Array) => number, x: Float64Array, fre
  * Cholesky factor (tolerance 2e-3), a Hessian that is not positive definite, and a very large ratio of
  * its eigenvalues. Returns warnings, worded as lme4's, for the result.
  *
+ * Derivatives that are not finite (the criterion overflows or is NaN next to θ̂) give lme4's two warnings
+ * for that case instead ("unable to evaluate scaled gradient", "Problem with Hessian check"). Every
+ * warning that starts "Model failed to converge" means the point is not shown to be a minimum
+ * ({@link failedToConverge}).
+ *
  * Reference: lme4's `checkConv` (lmerControl: check.conv.grad tol 2e-3, check.conv.hess tol 1e-6).
  *
  * @example
  *   convergenceWarnings(Float64Array.of(1e-7), Float64Array.of(2)); // []
+ *   convergenceWarnings(Float64Array.of(NaN), Float64Array.of(2)); // ["Model failed to converge: unable to evaluate scaled gradient …", …]
  */
 export function convergenceWarnings(gradient: Float64Array, hessian: Float64Array): string[] {
   const m = gradient.length;
   if (m === 0) return [];
   const warnings: string[] = [];
+  if (!gradient.every(Number.isFinite) || !hessian.every(Number.isFinite)) {
+    return [
+      "Model failed to converge: unable to evaluate scaled gradient (the criterion is not finite near θ̂: rescale the variables or simplify the random effects)",
+      "Problem with Hessian check (infinite or missing values?)"
+    ];
+  }
   const H = new Matrix(m, m);
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) H.set(i, j, hessian[i * m + j]);
   const eig = new EigenvalueDecomposition(H, {assumeSymmetric: true}).realEigenvalues;
@@ -85,3 +97,6 @@ export function convergenceWarnings(gradient: Float64Array, hessian: Float64Arra
   if (min / max < 1e-6) warnings.push("Model is nearly unidentifiable: very large eigenvalue ratio - Rescale variables?");
   return warnings;
 }
+
+/** Whether a warning from {@link convergenceWarnings} says the fit failed to converge. */
+export const failedToConverge = (warning: string): boolean => warning.startsWith("Model failed to converge");

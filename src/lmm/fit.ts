@@ -3,9 +3,11 @@ import type {ModelSpec} from "../formula/ast.js";
 import {formula as parseModel} from "../formula/formula.js";
 import {modelFrame, type FrameOptions} from "../frame/frame.js";
 import {bobyqa} from "../optimize/bobyqa.js";
-import {convergenceWarnings, derivatives} from "./convergence.js";
+import {resolveOptions} from "../optimize/options.js";
+import {NEAR_BOUND, probeBoundary, type BoundaryProbes} from "./boundary.js";
+import {convergenceWarnings, derivatives, failedToConverge} from "./convergence.js";
 import {thetaLength, thetaLower, thetaStart} from "./lambda.js";
-import {LinearMixedModel, type OptimizerRecord} from "./model.js";
+import {LinearMixedModel, type BoundaryRestart, type OptimizerEnding, type OptimizerRecord} from "./model.js";
 import {criterionFunction, modelStructure, type MixedModelStructure} from "./objective.js";
 
 /** Options of {@link lmer}. */
@@ -24,6 +26,8 @@ export interface LmerOptions extends FrameOptions {
 
 const SINGULAR_TOL = 1e-4;
 const BOUNDARY_TOL = 1e-5;
+/** Restarts from a bound after the first run, at most (each must lower the criterion to be followed by another). */
+const MAX_RESTARTS = 3;
 
 /**
  * Fits a linear mixed-effects model by REML (default) or ML, as lme4's `lmer`: the formula is parsed and
@@ -77,23 +81,26 @@ export function fitStructure(structure: MixedModelStructure, start: ArrayLike<nu
     options.onProgress?.({evaluations, criterion: value, theta: theta.slice()});
     return value;
   };
+  const {rhoend} = resolveOptions(x0, {lower});
   let result = bobyqa(counted, x0, {lower});
   const log: string[] = [];
+  const restarts: BoundaryRestart[] = [];
 
-  // restart from the edge when a parameter on its bound has a one-sided gradient pointing inward
-  const bound = [...lower.keys()].filter((i) => lower[i] === result.x[i]);
-  if (bound.length) {
-    const f0 = criterion(result.x);
-    const inward = bound.some((i) => {
-      const x = result.x.slice();
-      x[i] += BOUNDARY_TOL;
-      return (criterion(x) - f0) / BOUNDARY_TOL < 0;
-    });
-    if (inward) {
-      log.push("restarted from the edge: the gradient points into the parameter space");
-      const again = bobyqa(counted, result.x, {lower});
-      if (again.f <= result.f) result = {...again, initial: result.initial};
-    }
+  // a diagonal θ at its bound: probe inward (both mirror images of its column) and restart from a lower probe
+  let probed: BoundaryProbes | undefined;
+  for (let round = 0; result.converged; round++) {
+    probed = probeBoundary(counted, result.x, NEAR_BOUND, structure.A.sizes, result.f);
+    if (!probed.best || round === MAX_RESTARTS) break;
+    const from = probed.best;
+    const again = bobyqa(counted, from.theta, {lower, rhobeg: from.step, rhoend: Math.min(rhoend, from.step)});
+    restarts.push({atBound: probed.atBound, criterionAtBound: result.f, probe: from.criterion, criterionAfter: again.f});
+    log.push(
+      `restarted from the bound (θ[${probed.atBound.join(", ")}] at 0, criterion ${result.f}): an inward probe was lower ` +
+        `(${from.criterion}); the restart ended at ${again.f}`
+    );
+    if (!(again.f < result.f)) break;
+    result = {...again, initial: result.initial};
+    probed = undefined;
   }
   // snap parameters within the tolerance of their bound onto it when that does not raise the criterion
   const near = [...lower.keys()].filter((i) => lower[i] !== result.x[i] && Math.abs(result.x[i] - lower[i]) < BOUNDARY_TOL);
@@ -114,21 +121,35 @@ export function fitStructure(structure: MixedModelStructure, start: ArrayLike<nu
   if (!result.converged) warnings.push(`optimizer did not converge: ${result.message}`);
   if (isSingular) warnings.push("boundary (singular) fit: see help('isSingular')");
   const check = options.checkConvergence ?? (frame.n < 10000 && theta.length < 10);
+  const checks: string[] = [];
   if (check) {
     const free = [...lower.keys()].filter((i) => !(lower[i] === 0 && theta[i] < SINGULAR_TOL));
     const {gradient, hessian} = derivatives((x) => criterion(x), theta, free);
-    warnings.push(...convergenceWarnings(gradient, hessian));
+    checks.push(...convergenceWarnings(gradient, hessian));
   }
+  warnings.push(...checks);
+  const failed = checks.find(failedToConverge);
+  probed ??= probeBoundary(counted, theta, NEAR_BOUND, structure.A.sizes, result.f);
+  const verdict: OptimizerEnding["verdict"] = !result.converged
+    ? "evaluation-limit"
+    : failed
+      ? "failed-checks"
+      : restarts.length
+        ? "restarted"
+        : probed.atBound.length
+          ? "bound-minimum"
+          : "interior";
   const optimizer: OptimizerRecord = {
     name: "bobyqa",
     evaluations,
     seconds,
-    converged: result.converged,
-    message: result.message,
+    converged: result.converged && !failed,
+    message: failed ?? result.message,
     initial: x0,
     final: Float64Array.from(theta),
     criterion: result.f,
-    log
+    log,
+    ending: {verdict, atBound: probed.atBound, probes: probed.probes, restarts}
   };
   return new LinearMixedModel(structure, theta, isSingular, warnings, optimizer);
 }

@@ -5,6 +5,7 @@ import {factorAt, type MixedModelStructure} from "./objective.js";
 import {conditionalBlocks, plsSolution, unscaledVcov} from "./solution.js";
 import {summaryText, type SummaryOptions} from "./summary.js";
 import {fixedEffectsTable, ranefTable, varianceTable} from "./tables.js";
+import {log} from "../math/index.js";
 
 /** The optimizer's record of a fit (MixedModels.jl's `OptSummary`). */
 export interface OptimizerRecord {
@@ -18,8 +19,39 @@ export interface OptimizerRecord {
   final: Float64Array;
   /** The criterion at `final`. */
   criterion: number;
-  /** What happened after the optimizer stopped (edge restart, boundary snapping). */
+  /** What happened after the optimizer stopped (restarts from a bound, boundary snapping). */
   log: string[];
+  /** How the fit ended, with its evidence: one verdict, which `converged` agrees with. */
+  ending: OptimizerEnding;
+}
+
+/**
+ * How a fit ended:
+ * - `interior`: the optimizer converged with every diagonal θ off its bound;
+ * - `bound-minimum`: it converged with diagonal entries at their bound 0, and no inward probe is lower
+ *   (`probes` holds them, each with its criterion, against `criterion`);
+ * - `restarted`: an inward probe from a bound was lower, so the optimizer was restarted from it
+ *   (`restarts`: the criterion at the bound, at the probe and after the restart); the final point is then
+ *   probed again, and `atBound` and `probes` describe it;
+ * - `evaluation-limit`: the optimizer ran out of evaluations (or was stopped) before converging;
+ * - `failed-checks`: the optimizer converged but the finite-difference checks say the point is not a
+ *   minimum (the warnings say how).
+ */
+export interface OptimizerEnding {
+  verdict: "interior" | "bound-minimum" | "restarted" | "evaluation-limit" | "failed-checks";
+  /** Indices of diagonal θ entries at (or within 1e-4 of) their bound at the end. */
+  atBound: number[];
+  /** The inward probes from the final point (empty when `atBound` is). */
+  probes: {index: number; value: number; flipped: boolean; criterion: number}[];
+  restarts: BoundaryRestart[];
+}
+
+/** A restart from a bound: the criterion there, at the lower inward probe, and where the restart ended. */
+export interface BoundaryRestart {
+  atBound: number[];
+  criterionAtBound: number;
+  probe: number;
+  criterionAfter: number;
 }
 
 /** A row of lme4's `as.data.frame(VarCorr(m))`. */
@@ -184,7 +216,7 @@ export class LinearMixedModel {
     this.logLik = -(REML ? this.REMLcrit! : ml) / 2;
     this.df = p + theta.length + 1;
     this.AIC = -2 * this.logLik + 2 * this.df;
-    this.BIC = -2 * this.logLik + this.df * Math.log(n);
+    this.BIC = -2 * this.logLik + this.df * log(n);
     this.isSingular = isSingular;
     this.warnings = warnings;
     this.optimizer = optimizer;
@@ -252,6 +284,7 @@ export class LinearMixedModel {
         evaluations: this.optimizer.evaluations,
         seconds: this.optimizer.seconds,
         converged: this.optimizer.converged,
+        verdict: this.optimizer.ending.verdict,
         initial: Array.from(this.optimizer.initial),
         final: Array.from(this.optimizer.final)
       }
