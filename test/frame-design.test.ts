@@ -5,6 +5,8 @@
  */
 import {describe, expect, it} from "vitest";
 import {designColumns, type FrameVariable} from "../src/frame/design.js";
+import {lmer} from "../src/lmm/fit.js";
+import {dataset} from "./helpers/fits.js";
 import {termCodes} from "../src/frame/term-codes.js";
 import {formula} from "../src/formula/index.js";
 
@@ -52,5 +54,40 @@ describe("R's coding of factors in terms and model matrices", () => {
       "(Intercept)", "ct", "ap:bu", "aq:bu", "ar:bu", "ap:bv", "aq:bv", "ar:bv", "ap:bu:ct", "aq:bu:ct", "ar:bu:ct", "ap:bv:ct", "aq:bv:ct", "ar:bv:ct"
     ]);
     expect(names("0 + x + a:b")).toEqual(["x", "ap:bu", "aq:bu", "ar:bu", "ap:bv", "aq:bv", "ar:bv"]);
+  });
+});
+
+describe("the response on the right-hand side (issue 9)", () => {
+  // lme4 1.1-31 (R 4.2.2) on datasets/sleepstudy.csv: model.matrix drops a term identical to the response
+  // with two warnings; fixef and sigma printed with 12 digits
+  const sleepstudy = dataset("sleepstudy");
+  const dropped = (term: number) => ["the response appeared on the right-hand side and was dropped", `problem with term ${term} in model.matrix: no columns are assigned`];
+  it("is dropped with R's warnings, naming the term by its position in R's term order", () => {
+    const m = lmer("Reaction ~ Reaction + (1 | Subject)", sleepstudy);
+    expect(m.fixefNames).toEqual(["(Intercept)"]);
+    expect(m.fixef["(Intercept)"]).toBeCloseTo(298.507891667, 6);
+    expect(m.sigma).toBeCloseTo(44.2590688678, 5); // was 5.7e-7: y fitted on itself
+    expect(m.warnings.slice(0, 2)).toEqual(dropped(1));
+    const m2 = lmer("Reaction ~ Days + Reaction + (1 | Subject)", sleepstudy);
+    expect(m2.fixefNames).toEqual(["(Intercept)", "Days"]);
+    expect(m2.fixef.Days).toBeCloseTo(10.4672859596, 6);
+    expect(m2.sigma).toBeCloseTo(30.9912338986, 5);
+    expect(m2.warnings.slice(0, 2)).toEqual(dropped(2));
+    // the same transform on both sides is the same variable
+    const m3 = lmer("log(Reaction) ~ log(Reaction) + Days + (1 | Subject)", sleepstudy);
+    expect(m3.fixefNames).toEqual(["(Intercept)", "Days"]);
+    expect(m3.fixef.Days).toBeCloseTo(0.033668035863, 9);
+    expect(m3.warnings.slice(0, 2)).toEqual(dropped(1));
+  });
+  it("stays when the term is not identical to the response", () => {
+    const m = lmer("Reaction ~ log(Reaction) + (1 | Subject)", sleepstudy);
+    expect(m.fixefNames).toEqual(["(Intercept)", "log(Reaction)"]);
+    expect(m.fixef["log(Reaction)"]).toBeCloseTo(310.703046585, 4);
+    expect(m.sigma).toBeCloseTo(5.01927416707, 5);
+    expect(m.warnings.some((w) => w.includes("response appeared"))).toBe(false);
+    const i = lmer("Reaction ~ Days + Reaction:Days + (1 | Subject)", sleepstudy);
+    // (R names the column Reaction:Days, the response being R's first variable; the formula names it Days:Reaction)
+    expect(i.fixefNames.length).toBe(3);
+    expect(i.warnings.some((w) => w.includes("response appeared"))).toBe(false);
   });
 });

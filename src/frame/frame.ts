@@ -75,7 +75,8 @@ export interface ModelFrame {
  *   const frame = modelFrame(formula("Reaction ~ Days + (Days | Subject)"), sleepstudy);
  *   frame.xNames; // ["(Intercept)", "Days"]
  */
-export function modelFrame(spec: ModelSpec, data: unknown, options: FrameOptions = {}): ModelFrame {
+export function modelFrame(written: ModelSpec, data: unknown, options: FrameOptions = {}): ModelFrame {
+  const {spec, responseTerms} = withoutResponseTerm(written);
   const source = dataSource(data);
   const naAction = options.naAction ?? "omit";
   if (naAction !== "omit" && naAction !== "fail") fail(`invalid naAction: ${String(naAction)}; use "omit" or "fail"`);
@@ -107,6 +108,9 @@ export function modelFrame(spec: ModelSpec, data: unknown, options: FrameOptions
   const warnings: string[] = [];
   const droppedRows = source.rows - n;
   if (droppedRows > 0) warnings.push(`${droppedRows} row${droppedRows > 1 ? "s" : ""} with missing values dropped`);
+  for (const t of responseTerms) {
+    warnings.push("the response appeared on the right-hand side and was dropped", `problem with term ${t + 1} in model.matrix: no columns are assigned`);
+  }
   if (n === 0) {
     const empty = [...variables].filter(([, v]) => v.kind === "numeric" ? v.values.every(Number.isNaN) : v.values.every((x) => x === null)).map(([label]) => label);
     for (const [label, values] of groupColumns) if (values.every((x) => x === null)) empty.push(label);
@@ -160,6 +164,24 @@ export function modelFrame(spec: ModelSpec, data: unknown, options: FrameOptions
     terms,
     warnings
   };
+}
+
+/**
+ * The formula without a fixed-effect term that is the response itself (`Reaction ~ Reaction + Days`), which
+ * R's `model.matrix` drops with two warnings rather than fit y on y: the term's 0-based index in R's term
+ * order is returned for them. Only a term identical to the response goes: `Reaction ~ log(Reaction)`,
+ * `Reaction:Days` and random-effects terms stay, as in R.
+ *
+ * Reference: R Core Team, src/library/stats/src/model.c (`modelmatrix`: "the response appeared on the
+ * right-hand side and was dropped").
+ */
+function withoutResponseTerm(spec: ModelSpec): {spec: ModelSpec; responseTerms: number[]} {
+  const responseTerms: number[] = [];
+  spec.terms.forEach((term, t) => {
+    if (term.vars.length === 1 && term.vars[0].label === spec.response.label) responseTerms.push(t);
+  });
+  if (responseTerms.length === 0) return {spec, responseTerms};
+  return {spec: {...spec, terms: spec.terms.filter((_, t) => !responseTerms.includes(t))}, responseTerms};
 }
 
 function groupValues(source: DataSource, name: string): unknown[] {
