@@ -241,3 +241,58 @@ describe("bin/lmm.js", () => {
     expect(JSON.parse(good.stdout).nobs).toBe(180);
   });
 });
+
+describe("hostile input: every limit is one `lmm: ` line and exit code 2", () => {
+  it("a device such as /dev/urandom is refused before it is read (was: read forever)", () => {
+    const message = expectErrorShape(run("fit", "/dev/urandom", SLOPE));
+    expect(message).toBe("cannot read csv file /dev/urandom: it is not a regular file (a device, pipe or socket); save the data to a .csv file first");
+  });
+
+  it("a binary file, a file in another encoding and a header without rows", () => {
+    const binary = join(dir, "binary.csv");
+    writeFileSync(binary, Buffer.from([0x52, 0x2c, 0x44, 0x0a, 0x00, 0x01, 0x02, 0xff, 0xfe]));
+    expect(expectErrorShape(run("fit", binary, SLOPE))).toMatch(/it has a NUL byte at byte 5, so it is a binary file, not csv text/);
+    const latin1 = join(dir, "latin1.csv");
+    writeFileSync(latin1, Buffer.from("Reaction,Days,Subject\n1,2,caf\xe9\n", "latin1"));
+    expect(expectErrorShape(run("fit", latin1, SLOPE))).toMatch(/it is not UTF-8 text .*; save it as UTF-8 csv$/);
+    const header = join(dir, "header.csv");
+    writeFileSync(header, "Reaction,Days,Subject\n");
+    expect(expectErrorShape(run("fit", header, SLOPE))).toBe(
+      `${header}: the csv has no data rows, only the header (Reaction, Days, Subject); add the data below the header line`,
+    );
+  });
+
+  it("sim --n over 1e6 draws (was 3.5 GB for --n 1000000000), confint --nsim over 1e5 refits", () => {
+    const vote = join(root, "datasets", "voteincome.csv");
+    expect(expectErrorShape(run("sim", vote, "income ~ education + (1 | state)", "--n", "1000000000", "--seed", "1"))).toBe(
+      "n = 1000000000 draws is over the limit of 1000000; use fewer draws (1000 is usually enough)",
+    );
+    const dyes = join(root, "datasets", "Dyestuff.csv");
+    expect(expectErrorShape(run("confint", dyes, "Yield ~ 1 + (1 | Batch)", "--method", "boot", "--nsim", "1000000", "--seed", "1"))).toBe(
+      "n = 1000000 refits is over the limit of 100000; use fewer refits (lme4's confint uses 500)",
+    );
+  });
+
+  it("a formula over the limits is refused with the limit named and quoted cut", () => {
+    const message = expectErrorShape(run("fit", sleepstudy, "Reaction ~ " + "(".repeat(3000) + "Days" + ")".repeat(3000) + " + (1 | Subject)"));
+    expect(message).toMatch(/^formula syntax error at position 212: nesting deeper than 200 levels in "…\(+…": the limit is 200 levels/);
+    expect(message.length).toBeLessThan(500);
+  });
+
+  it("lme4's Yield ~ 1 | Batch fits", () => {
+    const r = run("fit", join(root, "datasets", "Dyestuff.csv"), "Yield ~ 1 | Batch");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Formula: Yield ~ 1 | Batch");
+    expect(r.stdout).toMatch(/\(Intercept\)\s+1527\.5/);
+  });
+
+  it("a file too big for the JavaScript heap is refused with `lmm: `, not a V8 out-of-memory crash (exit 134)", () => {
+    // 1 million rows (16 MB, 3 million cells) under a 100 MB heap: measured to die of out-of-memory before the limits
+    const big = join(dir, "big.csv");
+    const rows = Array.from({length: 1_000_000}, (_, i) => `${250 + (i % 97) / 7},${i % 10},S${i % 1000}`);
+    writeFileSync(big, "Reaction,Days,Subject\n" + rows.join("\n") + "\n");
+    const r = spawnSync(process.execPath, ["--max-old-space-size=100", "bin/lmm.js", "fit", big, "Reaction ~ Days + (1 | Subject)"], {cwd: root, encoding: "utf8"});
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^lmm: \S+big\.csv: the csv has 3000003 cells \(header included\), over the limit of \d+ cells: use fewer rows or columns; the cell limit follows the JavaScript heap \([\d.]+ MB\): node --max-old-space-size raises it\n$/);
+  });
+});
