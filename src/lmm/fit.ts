@@ -114,6 +114,12 @@ export function fitStructure(structure: MixedModelStructure, start: ArrayLike<nu
     }
   }
   const seconds = (performance.now() - t0) / 1000;
+  if (!Number.isFinite(result.f)) {
+    fail(
+      `the criterion is not finite at any θ the optimizer tried (${evaluations} evaluations): the factor of the ` +
+        `cross-products is not positive definite in floating point; rescale the variables (centre them, or divide large ones by a power of ten)`
+    );
+  }
 
   const theta = result.x;
   const isSingular = [...lower.keys()].some((i) => lower[i] === 0 && theta[i] < SINGULAR_TOL);

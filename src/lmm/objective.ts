@@ -3,7 +3,10 @@ import type {Blocked} from "./blocks.js";
 import {crossProducts} from "./crossproducts.js";
 import {factorSummary, profiledCriterion} from "./criterion.js";
 import {factorWorkspace, updateL} from "./factor.js";
+import {checkFinite} from "./finite.js";
+import {fail} from "../errors.js";
 import {templates} from "./lambda.js";
+import {log} from "../math/index.js";
 
 /** What the criterion needs, computed once per model: the cross-products and constants. */
 export interface MixedModelStructure {
@@ -23,8 +26,10 @@ export interface MixedModelStructure {
  */
 export function modelStructure(frame: ModelFrame, REML: boolean): MixedModelStructure {
   let logDetW = 0;
-  if (frame.weights) for (const w of frame.weights) logDetW += Math.log(w);
-  return {frame, A: crossProducts(frame), logDetW, REML};
+  if (frame.weights) for (const w of frame.weights) logDetW += log(w);
+  const A = crossProducts(frame);
+  checkFinite(frame, A);
+  return {frame, A, logDetW, REML};
 }
 
 /**
@@ -52,6 +57,8 @@ export function criterionFunction(m: MixedModelStructure): (theta: ArrayLike<num
  */
 export function factorAt(m: MixedModelStructure, theta: ArrayLike<number>): Blocked {
   const L = factorWorkspace(m.A);
-  if (!updateL(m.A, templates(m.A.sizes, theta), L)) throw new Error("the factor is not positive definite at θ");
+  if (!updateL(m.A, templates(m.A.sizes, theta), L)) {
+    fail(`the factor of the model is not positive definite at θ = [${Array.from(theta, (t) => t.toPrecision(4)).join(", ")}]; rescale the variables (centre them, or divide large ones by a power of ten)`);
+  }
   return L;
 }
