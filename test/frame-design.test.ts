@@ -5,6 +5,7 @@
  */
 import {describe, expect, it} from "vitest";
 import {designColumns, type FrameVariable} from "../src/frame/design.js";
+import {makeFactor} from "../src/frame/factor.js";
 import {lmer} from "../src/lmm/fit.js";
 import {dataset} from "./helpers/fits.js";
 import {termCodes} from "../src/frame/term-codes.js";
@@ -89,5 +90,34 @@ describe("the response on the right-hand side (issue 9)", () => {
     // (R names the column Reaction:Days, the response being R's first variable; the formula names it Days:Reaction)
     expect(i.fixefNames.length).toBe(3);
     expect(i.warnings.some((w) => w.includes("response appeared"))).toBe(false);
+  });
+});
+
+describe("grouping levels are labels (issue 9)", () => {
+  const sleepstudy = dataset("sleepstudy");
+  const F = "Reaction ~ Days + (Days | Subject)";
+  it("308 and \"308\" are one level in rows of objects and in an object of columns, as in R", () => {
+    const reference = lmer(F, sleepstudy);
+    // Subject 308's odd rows as text: R's data.frame would hold the column as character
+    const rows = sleepstudy.objects().map((r, i) => {
+      const row = r as {Subject: number};
+      return row.Subject === 308 && i % 2 ? {...row, Subject: "308"} : row;
+    });
+    const m = lmer(F, rows);
+    expect(m.ngrps).toEqual({Subject: 18});
+    expect(m.structure.frame.terms[0].levels).toEqual(reference.structure.frame.terms[0].levels);
+    expect(m.fixef.Days).toBeCloseTo(reference.fixef.Days, 9);
+    expect(Array.from(m.theta)).toEqual(Array.from(reference.theta));
+    const columns = {Reaction: sleepstudy.array("Reaction"), Days: sleepstudy.array("Days"), Subject: rows.map((r) => r.Subject)};
+    const c = lmer(F, columns);
+    expect(c.ngrps).toEqual({Subject: 18});
+    expect(Array.from(c.theta)).toEqual(Array.from(reference.theta));
+  });
+  it("sorts numbers numerically, and a column with text by label (R's character sort)", () => {
+    expect(makeFactor([10, 9, 10]).levels).toEqual(["9", "10"]);
+    expect(makeFactor([10, "9", 10]).levels).toEqual(["10", "9"]);
+    expect(makeFactor([308, "308", 1000]).levels).toEqual(["1000", "308"]);
+    expect(Array.from(makeFactor([308, "308", 1000]).codes)).toEqual([1, 1, 0]);
+    expect(makeFactor([true, false, "TRUE"]).levels).toEqual(["FALSE", "TRUE"]);
   });
 });

@@ -1,11 +1,15 @@
 /**
  * Factors: a column of category values as integer codes into sorted levels.
  *
- * Levels are sorted as R sorts them in lme4's references (`LC_COLLATE=C`): numbers numerically, everything
- * else by code point; booleans become the levels `FALSE` and `TRUE` as in R.
+ * A level is a label (R's `as.character` of the value): values with the same label are one level, so the
+ * number 308 and the text "308" in rows of objects are one Subject, as in R, where a vector of mixed values
+ * is a character vector before it is a factor. Levels are sorted as R sorts them in lme4's references
+ * (`LC_COLLATE=C`): numerically when every value is a number, otherwise by code point of the label (R's
+ * character sort: "10" before "9"); booleans become the levels `FALSE` and `TRUE` as in R.
  *
  * @example
  *   const f = makeFactor(["b", "a", "b"]); // {levels: ["a", "b"], codes: Int32Array [1, 0, 1]}
+ *   makeFactor([308, "308", 309]).levels; // ["308", "309"]
  */
 export interface Factor {
   levels: string[];
@@ -19,28 +23,39 @@ export function levelLabel(value: unknown): string {
   return String(value);
 }
 
-/** Orders category values: numbers numerically before anything else, the rest by code point of the label. */
+/**
+ * Orders two category values: numbers numerically before anything else, the rest by code point of the
+ * label. (A whole column sorts as {@link makeFactor} sorts it: by label as soon as one value is not a number.)
+ */
 export function compareValues(a: unknown, b: unknown): number {
   const na = typeof a === "number", nb = typeof b === "number";
   if (na && nb) return (a as number) - (b as number);
   if (na !== nb) return na ? -1 : 1;
-  const la = levelLabel(a), lb = levelLabel(b);
-  return la < lb ? -1 : la > lb ? 1 : 0;
+  return compareLabels(levelLabel(a), levelLabel(b));
 }
+
+const compareLabels = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Builds a factor from values (none missing: drop missing rows first). */
 export function makeFactor(values: ArrayLike<unknown>): Factor {
-  const seen = new Map<string, unknown>();
-  for (let i = 0; i < values.length; i++) {
-    const key = keyOf(values[i]);
-    if (!seen.has(key)) seen.set(key, values[i]);
+  const n = values.length;
+  const labels: string[] = new Array(n);
+  const first = new Map<string, unknown>();
+  let numbers = true;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v !== "number") numbers = false;
+    const label = (labels[i] = levelLabel(v));
+    if (!first.has(label)) first.set(label, v);
   }
-  const distinct = [...seen.values()].sort(compareValues);
+  const levels = [...first.keys()];
+  if (numbers) levels.sort((a, b) => (first.get(a) as number) - (first.get(b) as number));
+  else levels.sort(compareLabels);
   const index = new Map<string, number>();
-  distinct.forEach((v, i) => index.set(keyOf(v), i));
-  const codes = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) codes[i] = index.get(keyOf(values[i]))!;
-  return {levels: distinct.map(levelLabel), codes};
+  levels.forEach((l, i) => index.set(l, i));
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) codes[i] = index.get(labels[i])!;
+  return {levels, codes};
 }
 
 /**
@@ -71,8 +86,4 @@ export function interaction(factors: Factor[]): Factor {
   for (let i = 0; i < n; i++) codes[i] = index.get(keys[i])!;
   const levels = sorted.map(([, tuple]) => tuple.map((c, k) => factors[k].levels[c]).join(":"));
   return {levels, codes};
-}
-
-function keyOf(value: unknown): string {
-  return (typeof value === "number" ? "n" : "s") + levelLabel(value);
 }
