@@ -136,13 +136,12 @@ describe("Satterthwaite df and p-values match lmerTest", () => {
       const s = satterthwaiteValues(fit);
       const opt = optima.get(ref.id)!;
       expectClose(s, opt.satterthwaite);
-      if (!lme4StopsShort.has(ref.id)) return expectClose(s, ref.satterthwaite!);
-      for (const [name, df] of Object.entries(ref.satterthwaite!.df)) expect(rel(s.df[name], df)).toBeLessThan(1e-3);
+      // the reference holds lmerTest's values at the optimum (issue 10 remade it), so every case compares with it
+      expectClose(s, ref.satterthwaite!);
+      if (!lme4StopsShort.has(ref.id)) return;
       const star = refTheta(opt.theta);
       expect(distance(refTheta(opt.lme4_theta), star)).toBeGreaterThan(10 * Math.max(distance(fit.theta, star), opt.theta_spread));
       expect(opt.lme4_criterion - opt.criterion).toBeGreaterThan(1e-9);
-      const moved = Object.keys(opt.satterthwaite.p).map((name) => rel(ref.satterthwaite!.p[name], opt.satterthwaite.p[name]));
-      expect(Math.max(...moved)).toBeGreaterThan(1e-3);
     });
   }
   it("a singular fit: the residual degrees of freedom n − p (Dyestuff2)", () => {
@@ -179,7 +178,8 @@ describe("the printed table is lmerTest's at lme4's estimates", () => {
   const at = (id: string) => {
     const ref = cases.find((r) => r.id === id)!;
     const fit = fitOf(ref.dataset, ref.formula, {REML: ref.REML});
-    return new LinearMixedModel(fit.structure, refTheta(ref.theta), fit.isSingular, [], fit.optimizer);
+    // R printed these tables at lme4's default fit, which the reference keeps as lme4_default
+    return new LinearMixedModel(fit.structure, refTheta(ref.lme4_default?.theta ?? ref.theta), fit.isSingular, [], fit.optimizer);
   };
   // printed by summary(m) in R 4 with lmerTest 3.1-3: R's format.pval writes "<2e-16" when every p is below
   // machine epsilon or the others are at most 6 characters wide, else "< 2e-16"

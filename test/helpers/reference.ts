@@ -61,6 +61,8 @@ export interface Lme4Reference {
   residuals: number[];
   lme4_seconds: number;
   lme4_evaluations: number;
+  /** Where lme4's default fit stopped, when the reference was made at the optimum (issue 10). */
+  lme4_default?: {criterion: number; theta: number[]; stopped_short_by: number};
   /** Absent for cases made with `ranef = FALSE` (InstEval-crossed). */
   ranef?: RanefColumns;
   /** lmerTest's Satterthwaite degrees of freedom and p-values; absent for cases made with `lmerTest = FALSE`. */
