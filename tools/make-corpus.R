@@ -4,6 +4,7 @@
 #   Rscript tools/make-corpus.R            # every case
 #   Rscript tools/make-corpus.R ID ID ...  # only these cases (their data sets are rewritten too)
 #   Rscript tools/make-corpus.R --except ID ID ...  # every case but these
+#   --thorough: the search of small cases for large ones too (the large cases were written with it)
 # Needs Debian's r-cran-lme4 r-cran-mlmrev r-cran-nlme r-cran-mass r-cran-hsaur3 r-cran-plm r-cran-aer
 # r-cran-glmmtmb r-cran-cardata r-cran-geepack r-cran-dslabs r-cran-ggplot2 r-cran-jsonlite
 # (lme4 pulls in minqa and nloptr).
@@ -344,7 +345,7 @@ cases <- list(
   C("EmplUK-crossed", "EmplUK", "log(emp) ~ log(wage) + log(capital) + log(output) + (1 | firm) + (1 | year)"),
   C("Cigar-crossed", "Cigar", "log(sales) ~ log(price/cpi) + log(ndi/cpi) + log(pimin/cpi) + (1 | state) + (1 | year)"),
   C("Cigar-slope", "Cigar", "log(sales) ~ log(price/cpi) + log(ndi/cpi) + (log(price/cpi) | state)", REML = FALSE),
-  C("Hedonic-town", "Hedonic", "mv ~ crim + nox + rm + age + log(dis) + log(rad) + tax + ptratio + log(lstat) + chas + (1 | townid)"),
+  C("Hedonic-town", "Hedonic", "mv ~ crim + nox + rm + age + dis + rad + tax + ptratio + lstat + chas + (1 | townid)"),
   C("GasolinePlm-crossed", "GasolinePlm", "lgaspcar ~ lincomep + lrpmg + lcarpcap + (1 | country) + (1 | year)", note = "hard shape: crossed, year has 19 levels"),
   C("GasolinePlm-slope", "GasolinePlm", "lgaspcar ~ lincomep + lrpmg + lcarpcap + (lrpmg | country)", REML = FALSE),
   C("Males-crossed", "Males", "wage ~ exper + I(exper^2) + school + union + married + (1 | nr) + (1 | year)"),
@@ -385,6 +386,27 @@ cases <- list(
   C("SLID-language", "SLID", "log(wages) ~ education + age + I(age^2) + sex + (1 | language)"),
   C("dietox-slope-litter", "dietox", "Weight ~ Time + Evit + Cu + (Time | Pig) + (1 | Litter)"),
   C("dietox-3x3", "dietox", "log(Weight) ~ Time + I(Time^2) + Cu + (Time + I(Time^2) | Pig)", REML = FALSE),
+  # ---- more of the hard shape: a scalar intercept of the occasion crossed with the subject's, on top of
+  # a fixed trend in the same variable (small variance, ~5-20 levels) ----
+  C("sleepstudy-crossed-days", "sleepstudy", "Reaction ~ Days + (1 | Subject) + (1 | Days)", note = "hard shape: crossed scalar intercepts, Days has 10 levels and a small variance"),
+  C("sleepstudy-slope-crossed-days-ml", "sleepstudy", "Reaction ~ Days + (Days | Subject) + (1 | Days)", REML = FALSE),
+  C("Milk-crossed-time", "Milk", "protein ~ Time + Diet + (1 | Cow) + (1 | Time)", note = "hard shape: crossed scalar intercepts, Time has 19 levels"),
+  C("Milk-crossed-time-ml", "Milk", "protein ~ Time + Diet + (1 | Cow) + (1 | Time)", REML = FALSE),
+  C("ChickWeight-crossed-time", "ChickWeight", "log(weight) ~ Time + factor(Diet) + (1 | Chick) + (1 | Time)"),
+  C("BodyWeight-crossed-time", "BodyWeight", "weight ~ Time + factor(Diet) + (1 | Rat) + (1 | Time)"),
+  C("Spruce-crossed-days", "Spruce", "logSize ~ days + plot + (1 | Tree) + (1 | days)"),
+  C("dietox-crossed-time", "dietox", "Weight ~ Time + Cu + (1 | Pig) + (1 | Time)"),
+  C("Oxboys-crossed-occasion", "Oxboys", "height ~ age + (1 | Subject) + (1 | Occasion)"),
+  C("CO2-crossed-conc", "CO2", "uptake ~ log(conc) + Type * Treatment + (1 | Plant) + (1 | conc)"),
+  C("Soybean-crossed-time", "Soybean", "log(weight) ~ Time + Variety + (1 | Plot) + (1 | Time)"),
+  C("egsingle-crossed-year", "egsingle", "math ~ year + lowinc + (1 | childid) + (1 | schoolid) + (1 | year)"),
+  C("Early-crossed-age", "Early", "cog ~ age * trt + (1 | id) + (1 | age)"),
+  C("Produc-crossed", "Produc", "log(gsp) ~ log(pcap) + log(pc) + log(emp) + unemp + (1 | state) + (1 | year)"),
+  C("Cigar-crossed-ml", "Cigar", "log(sales) ~ log(price/cpi) + log(ndi/cpi) + log(pimin/cpi) + (1 | state) + (1 | year)", REML = FALSE),
+  C("USSeatBelts-crossed-ml", "USSeatBelts", "log(fatalities) ~ seatbelt + speed65 + alcohol + log(income) + age + (1 | state) + (1 | year)", REML = FALSE),
+  C("Guns-crossed-ml", "Guns", "log(violent) ~ law + log(prisoners) + income + log(density) + (1 | state) + (1 | year)", REML = FALSE),
+  C("PSID7682-crossed-ml", "PSID7682", "log(wage) ~ experience + I(experience^2) + weeks + education + gender + union + south + (1 | id) + (1 | year)", REML = FALSE),
+  C("Fatalities-crossed-ml", "Fatalities", "frate ~ beertax + unemp + log(income) + drinkage + jail + (1 | state) + (1 | year)", REML = FALSE),
   C("movielens-crossed", "movielens", "rating ~ 1 + (1 | userId) + (1 | movieId)"),
   C("diamonds-crossed", "diamonds", "log(price) ~ log(carat) + (1 | cut) + (1 | color) + (1 | clarity)")
 )
@@ -507,7 +529,7 @@ run_case <- function(cs) {
   devfun <- fit_lmer(f, d, reml, cs$weights, devFunOnly = TRUE)
   check <- devfun(theta0)
   if (abs(check - default_crit) > 1e-8 * max(1, abs(default_crit))) stop("devfun disagrees with lme4's criterion: ", check, " vs ", default_crit)
-  best <- find_optimum(devfun, theta0, lower, nrow(d))
+  best <- find_optimum(devfun, theta0, lower, if (thorough) 0 else nrow(d))
   mo <- suppressMessages(suppressWarnings(fit_lmer(f, d, reml, cs$weights, start = list(theta = best$par), control = lmerControl(optimizer = NULL))))
   crit_opt <- crit(mo)
   thetaOpt <- unname(getME(mo, "theta"))
@@ -583,6 +605,8 @@ write_readme <- function() {
 }
 
 args <- commandArgs(trailingOnly = TRUE)
+thorough <- "--thorough" %in% args
+args <- setdiff(args, "--thorough")
 ids <- vapply(cases, function(cs) cs$id, "")
 if (anyDuplicated(ids)) stop("duplicate case ids: ", paste(ids[duplicated(ids)], collapse = ", "))
 readme_only <- length(args) > 0 && args[1] == "--readme"
