@@ -5,6 +5,7 @@ import {clip, fail} from "../errors.js";
 import type {Expr} from "./ast.js";
 import {deparse} from "./deparse.js";
 import {transforms, unsupportedFunction} from "./functions.js";
+import {pow} from "../math/index.js";
 
 /**
  * Evaluates `expr` for rows 0..n-1: numbers, column names (through `column`, which throws for unknown
@@ -51,5 +52,5 @@ const arithmetic: ReadonlyMap<string, (a: number, b: number) => number> = new Ma
   ["-", (a: number, b: number) => a - b],
   ["*", (a: number, b: number) => a * b],
   ["/", (a: number, b: number) => a / b],
-  ["^", (a: number, b: number) => a ** b],
+  ["^", (a: number, b: number) => pow(a, b)],
 ]);

@@ -1,4 +1,5 @@
 import {clip} from "../errors.js";
+import {exp, log} from "../math/index.js";
 
 /**
  * The whitelist of functions a formula may call. Nothing outside these lists is ever evaluated.
@@ -6,8 +7,8 @@ import {clip} from "../errors.js";
 
 /** Elementwise transforms usable in terms and inside each other: `log(x + 1)`, `I(age^2)`, `sqrt(abs(x))`. */
 export const transforms: ReadonlyMap<string, (x: number) => number> = new Map([
-  ["log", Math.log],
-  ["exp", Math.exp],
+  ["log", log],
+  ["exp", exp],
   ["sqrt", Math.sqrt],
   ["abs", Math.abs],
   ["I", (x: number) => x],

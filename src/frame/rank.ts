@@ -39,6 +39,9 @@ function norm2(v: Float64Array): number {
   for (let i = 0; i < v.length; i++) scale = Math.max(scale, Math.abs(v[i]));
   if (scale === 0) return 0;
   let s = 0;
-  for (let i = 0; i < v.length; i++) s += (v[i] / scale) ** 2;
+  for (let i = 0; i < v.length; i++) {
+    const t = v[i] / scale;
+    s += t * t;
+  }
   return Math.sqrt(s) * scale;
 }

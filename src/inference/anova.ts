@@ -4,6 +4,7 @@ import {LinearMixedModel} from "../lmm/model.js";
 import {chiSquareUpper} from "./chi-square.js";
 import {refit} from "./refit.js";
 import {checkSameData} from "./same-data.js";
+import {log} from "../math/index.js";
 
 /** Likelihood-ratio tests between models, as lme4's `anova(m0, m1, …)` (one entry per model, by rows). */
 export interface AnovaValues {
@@ -69,7 +70,7 @@ export function anovaValues(...models: LinearMixedModel[]): AnovaValues {
     models: rows.map((m) => m.formula),
     npar,
     AIC: rows.map((_, r) => -2 * logLik[r] + 2 * npar[r]),
-    BIC: rows.map((_, r) => -2 * logLik[r] + npar[r] * Math.log(n)),
+    BIC: rows.map((_, r) => -2 * logLik[r] + npar[r] * log(n)),
     logLik,
     deviance: rows.map((m) => m.deviance),
     Chisq,

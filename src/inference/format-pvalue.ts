@@ -1,4 +1,5 @@
 import {formatR} from "../lmm/format.js";
+import {log10} from "../math/index.js";
 
 const EPS = 2.220446049250313e-16;
 
@@ -19,7 +20,7 @@ export function formatPValues(p: number[], digits: number): string[] {
   const tiny = p.map((v) => v < EPS);
   const rest = p.map((v, i) => [v, i] as const).filter(([v], i) => !tiny[i] && !Number.isNaN(v));
   const fixed = (v: number) => {
-    const expo = Math.floor(Math.log10(v > 0 ? v : 1e-50));
+    const expo = Math.floor(log10(v > 0 ? v : 1e-50));
     return expo >= -3 || (expo === -4 && digits > 1);
   };
   for (const group of [rest.filter(([v]) => fixed(v)), rest.filter(([v]) => !fixed(v))]) {

@@ -1,4 +1,5 @@
 import {logBeta} from "./log-gamma.js";
+import {exp, log} from "../math/index.js";
 
 const MAX_TERMS = 100000;
 const EPS = 1e-16;
@@ -41,7 +42,7 @@ export function incompleteBetaComplement(x: number, a: number, b: number, y = 1 
 
 /** x^a y^b / (a B(a, b)) times the continued fraction (valid for x below the switch point). */
 function betaFraction(x: number, y: number, a: number, b: number): number {
-  const front = Math.exp(a * Math.log(x) + b * Math.log(y) - logBeta(a, b)) / a;
+  const front = exp(a * log(x) + b * log(y) - logBeta(a, b)) / a;
   if (front === 0) return 0;
   // modified Lentz: f = 1 + d₁/(1 + d₂/(1 + …)), written as b₀ = 1, aⱼ = dⱼ, bⱼ = 1
   let f = 1, C = 1, D = 0;

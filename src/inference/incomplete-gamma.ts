@@ -1,4 +1,5 @@
 import {logGamma} from "./log-gamma.js";
+import {exp, log} from "../math/index.js";
 
 const MAX_TERMS = 100000;
 const EPS = 1e-16;
@@ -23,7 +24,7 @@ export function upperIncompleteGamma(a: number, x: number): number {
   if (!(a > 0) || !(x >= 0)) return NaN;
   if (x === 0) return 1;
   if (x === Infinity) return 0;
-  const logFront = -x + a * Math.log(x) - logGamma(a);
+  const logFront = -x + a * log(x) - logGamma(a);
   if (x < a + 1) return 1 - lowerSeries(a, x, logFront);
   return upperFraction(a, x, logFront);
 }
@@ -35,7 +36,7 @@ function lowerSeries(a: number, x: number, logFront: number): number {
     sum += term;
     if (Math.abs(term) < Math.abs(sum) * EPS) break;
   }
-  return Math.exp(logFront) * sum;
+  return exp(logFront) * sum;
 }
 
 function upperFraction(a: number, x: number, logFront: number): number {
@@ -54,5 +55,5 @@ function upperFraction(a: number, x: number, logFront: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < EPS) break;
   }
-  return Math.exp(logFront) * f;
+  return exp(logFront) * f;
 }

@@ -1,3 +1,5 @@
+import {log, sin} from "../math/index.js";
+
 /**
  * Coefficients of Lanczos' approximation with g = 7 and nine terms (relative error below 2e-15 for
  * positive arguments), as tabulated by Godfrey for Γ(z + 1) = √(2π) (z + g + ½)^(z+½) e^−(z+g+½) A_g(z).
@@ -7,7 +9,7 @@ const COEFFICIENTS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
   12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7
 ];
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const HALF_LOG_2PI = 0.5 * log(2 * Math.PI);
 
 /**
  * The natural logarithm of the gamma function, log Γ(x), for x > 0.
@@ -25,12 +27,12 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  */
 export function logGamma(x: number): number {
   if (!(x > 0)) return x === 0 ? Infinity : NaN;
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  if (x < 0.5) return log(Math.PI / sin(Math.PI * x)) - logGamma(1 - x);
   const z = x - 1;
   let a = COEFFICIENTS[0];
   for (let k = 1; k < COEFFICIENTS.length; k++) a += COEFFICIENTS[k] / (z + k);
   const t = z + G + 0.5;
-  return HALF_LOG_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
+  return HALF_LOG_2PI + (z + 0.5) * log(t) - t + log(a);
 }
 
 /**

@@ -1,6 +1,7 @@
 import {upperIncompleteGamma} from "./incomplete-gamma.js";
+import {exp, log} from "../math/index.js";
 
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+const LOG_SQRT_2PI = 0.5 * log(2 * Math.PI);
 
 /**
  * The lower tail of the standard normal distribution, Φ(z) = ½ erfc(−z/√2), with
@@ -35,12 +36,12 @@ export function normalQuantile(p: number): number {
   if (p === 1) return Infinity;
   if (p > 0.5) return -normalQuantile(1 - p);
   if (p === 0.5) return 0;
-  const target = Math.log(p);
+  const target = log(p);
   let z = p > 0.3 ? (p - 0.5) * Math.sqrt(2 * Math.PI) : -Math.sqrt(-2 * target);
   for (let k = 0; k < 100; k++) {
     const cdf = normalCdf(z);
     const logDensity = -0.5 * z * z - LOG_SQRT_2PI;
-    const step = (Math.log(cdf) - target) / Math.exp(logDensity - Math.log(cdf));
+    const step = (log(cdf) - target) / exp(logDensity - log(cdf));
     z -= step;
     if (Math.abs(step) <= 1e-15 * Math.max(1, Math.abs(z))) break;
   }

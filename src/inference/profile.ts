@@ -9,6 +9,7 @@ import {bobyqa} from "../optimize/bobyqa.js";
 import {refit} from "./refit.js";
 import {bracketedRoot} from "./root.js";
 import {sdCorFromTheta, sdCorNames, thetaFromSdCor} from "./sd-cor.js";
+import {log} from "../math/index.js";
 
 /** The likelihood profile of one parameter: ζ as a function of its value. */
 export interface ParameterProfile {
@@ -52,11 +53,11 @@ function mlDeviance(structure: MixedModelStructure) {
       solveLower(RXt, p, e);
       let Vjj = 0;
       for (let a = 0; a < p; a++) Vjj += e[a] * e[a];
-      r2 += (fixed.value - beta[fixed.j]) ** 2 / Vjj;
+      r2 += ((fixed.value - beta[fixed.j]) * (fixed.value - beta[fixed.j])) / Vjj;
     }
     const value = sigma === null
-      ? s.logDetL - logDetW + n * (1 + Math.log((2 * Math.PI * r2) / n))
-      : s.logDetL - logDetW + n * Math.log(2 * Math.PI * sigma * sigma) + r2 / (sigma * sigma);
+      ? s.logDetL - logDetW + n * (1 + log((2 * Math.PI * r2) / n))
+      : s.logDetL - logDetW + n * log(2 * Math.PI * sigma * sigma) + r2 / (sigma * sigma);
     return Number.isFinite(value) ? value : Infinity;
   };
 }

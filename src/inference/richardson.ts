@@ -1,4 +1,5 @@
 /** Steps of the Richardson-extrapolated differences (numDeriv's defaults for `hessian`). */
+import {pow} from "../math/index.js";
 export interface RichardsonOptions {
   /** Initial step relative to |xᵢ| (default 0.1). */
   d?: number;
@@ -36,7 +37,7 @@ const defaultZeroTol = Math.sqrt(2.220446049250313e-16 / 7e-7);
 export function extrapolate(levels: Float64Array[]): Float64Array {
   let current = levels;
   for (let m = 1; current.length > 1; m++) {
-    const f = 4 ** m;
+    const f = pow(4, m);
     const previous = current;
     current = previous.slice(1).map((fine, k) => fine.map((v, i) => (f * v - previous[k][i]) / (f - 1)));
   }
@@ -77,7 +78,7 @@ export function richardsonDerivatives(f: (x: Float64Array) => Float64Array, x: A
   const gradLevels: Float64Array[] = [];
   const hessLevels: Float64Array[] = [];
   for (let level = 0; level < r; level++) {
-    const h = h0.map((v) => v / 2 ** level);
+    const h = h0.map((v) => v / pow(2, level));
     const plus = Array.from(h, (hi, i) => at(i, hi));
     const minus = Array.from(h, (hi, i) => at(i, -hi));
     // component-major: gradient[comp * m + i], hessian[comp * m * m + i * m + j]

@@ -2,6 +2,7 @@ import {formatR, matrixLines, roundR} from "../lmm/format.js";
 import {checkDdf, fixedEffectTests, type Ddf} from "./ddf.js";
 import {formatPValues, significanceStars} from "./format-pvalue.js";
 import type {KenwardRogerModel} from "./kenward-roger-covariance.js";
+import {log10} from "../math/index.js";
 
 /**
  * The fixed effects with Satterthwaite's tests (or, with `ddf = "Kenward-Roger"`, Kenward–Roger's, whose
@@ -26,7 +27,7 @@ export function satterthwaiteLines(model: KenwardRogerModel, digits = 4, ddf: Dd
   if (p === 0) return [];
   const cs = [...names.map((n) => s.estimate[n]), ...names.map((n) => s.se[n]), ...names.map((n) => s.df[n])];
   const magnitudes = cs.filter((x) => Number.isFinite(x) && x !== 0).map(Math.abs);
-  const digmin = magnitudes.length ? 1 + Math.floor(Math.log10(Math.min(...magnitudes))) : 1;
+  const digmin = magnitudes.length ? 1 + Math.floor(log10(Math.min(...magnitudes))) : 1;
   const csText = formatR(cs.map((x) => roundR(x, Math.max(1, digits - digmin))), {digits});
   cs.forEach((x, i) => {
     if (Number.isFinite(x) && x !== 0 && Number(csText[i]) === 0) csText[i] = formatR([x], {digits: Math.max(1, digits - 1)})[0];

@@ -49,7 +49,7 @@ export function varianceExplained(model: LinearMixedModel): VarianceExplained {
   for (let i = 0; i < n; i++) mean += eta[i];
   mean /= n;
   let fixed = 0;
-  for (let i = 0; i < n; i++) fixed += (eta[i] - mean) ** 2;
+  for (let i = 0; i < n; i++) fixed += (eta[i] - mean) * (eta[i] - mean);
   fixed = n > 1 ? fixed / (n - 1) : 0;
 
   const T = templates(model.structure.A.sizes, model.theta);

@@ -3,6 +3,7 @@ import {factorWorkspace, updateL} from "../lmm/factor.js";
 import {templates} from "../lmm/lambda.js";
 import type {MixedModelStructure} from "../lmm/objective.js";
 import {unscaledVcov} from "../lmm/solution.js";
+import {log} from "../math/index.js";
 
 /**
  * The deviance of a model as a function of all its variance parameters `varpar = (θ, σ)`, with β at its
@@ -32,7 +33,7 @@ export function varparDeviance(structure: MixedModelStructure, REML: boolean): (
     const sigma2 = varpar[k] * varpar[k];
     if (!updateL(A, templates(A.sizes, Array.prototype.slice.call(varpar, 0, k)), L)) return Infinity;
     const s = factorSummary(L);
-    return s.logDetL + (REML ? s.logDetRX : 0) - logDetW + nu * Math.log(2 * Math.PI * sigma2) + s.r2 / sigma2;
+    return s.logDetL + (REML ? s.logDetRX : 0) - logDetW + nu * log(2 * Math.PI * sigma2) + s.r2 / sigma2;
   };
 }
 

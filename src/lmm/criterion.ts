@@ -1,4 +1,5 @@
 import type {Blocked} from "./blocks.js";
+import {log} from "../math/index.js";
 
 /** The pieces of the profiled criterion read off the factor L_θ. */
 export interface FactorSummary {
@@ -23,14 +24,14 @@ export function factorSummary(L: Blocked): FactorSummary {
   const p0 = sizes[0].p;
   for (let g = 0; g < sizes[0].l; g++) {
     const o = g * p0 * p0;
-    for (let a = 0; a < p0; a++) logDetL += Math.log(L.diag0[o + a * p0 + a]);
+    for (let a = 0; a < p0; a++) logDetL += log(L.diag0[o + a * p0 + a]);
   }
   for (let i = 1; i < sizes.length; i++) {
     const q = sizes[i].q, D = L.diag[i];
-    for (let a = 0; a < q; a++) logDetL += Math.log(D[a * q + a]);
+    for (let a = 0; a < q; a++) logDetL += log(D[a * q + a]);
   }
   let logDetRX = 0;
-  for (let a = 0; a < p; a++) logDetRX += Math.log(L.xx[a * px + a]);
+  for (let a = 0; a < p; a++) logDetRX += log(L.xx[a * px + a]);
   const r = L.xx[p * px + p];
   return {logDetL: 2 * logDetL, logDetRX: 2 * logDetRX, r2: r * r};
 }
@@ -48,6 +49,6 @@ export function factorSummary(L: Blocked): FactorSummary {
  */
 export function profiledCriterion(s: FactorSummary, n: number, p: number, logDetW: number, REML: boolean): number {
   const nu = REML ? n - p : n;
-  const value = s.logDetL + (REML ? s.logDetRX : 0) - logDetW + nu * (1 + Math.log((2 * Math.PI * s.r2) / nu));
+  const value = s.logDetL + (REML ? s.logDetRX : 0) - logDetW + nu * (1 + log((2 * Math.PI * s.r2) / nu));
   return Number.isFinite(value) ? value : Infinity;
 }

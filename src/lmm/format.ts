@@ -7,6 +7,7 @@
  * Rounding works on the exact decimal value of each double with ties to even, as C's `printf` (which R
  * calls) does, so `0.125` to two decimals is `0.12` and `2.5` to none is `2`.
  */
+import {log10} from "../math/index.js";
 
 /** |x| = 0.`digits` × 10^`point`; `digits` has no leading or trailing zeros and is empty for zero. */
 interface Decimal {
@@ -102,7 +103,7 @@ export function roundR(x: number, digits: number): number {
 export function zapsmall(values: ArrayLike<number>, digits = 7): number[] {
   const xs = Array.from(values);
   const mx = Math.max(0, ...xs.filter(Number.isFinite).map(Math.abs));
-  const d = mx > 0 ? Math.max(0, Math.floor(digits - Math.log10(mx) + 0.5)) : digits;
+  const d = mx > 0 ? Math.max(0, Math.floor(digits - log10(mx) + 0.5)) : digits;
   return xs.map((x) => roundR(x, d));
 }
 

@@ -7,6 +7,7 @@ import {parseFormula} from "../formula/parse.js";
 import type {ModelFrame} from "../frame/frame.js";
 import {abbreviate, formatR, matrixLines, namedVectorLines, roundR, zapsmall, LINE_WIDTH} from "./format.js";
 import type {LinearMixedModel, OptimizerRecord} from "./model.js";
+import {log10} from "../math/index.js";
 
 /** The parts of a fitted {@link LinearMixedModel} that its summary reads. */
 export type SummarySource = Pick<
@@ -181,7 +182,7 @@ function fixedEffectLines(m: SummarySource, digits: number): string[] {
   const se = names.map((n) => m.se[n]);
   const cs = [...estimate, ...se];
   const magnitudes = cs.filter((x) => Number.isFinite(x) && x !== 0).map(Math.abs);
-  const digmin = magnitudes.length ? 1 + Math.floor(Math.log10(Math.min(...magnitudes))) : 1;
+  const digmin = magnitudes.length ? 1 + Math.floor(log10(Math.min(...magnitudes))) : 1;
   const csText = formatR(cs.map((x) => roundR(x, Math.max(1, digits - digmin))), {digits});
   const shownAsZero = cs.map((x, i) => Number.isFinite(x) && x !== 0 && Number(csText[i]) === 0);
   if (shownAsZero.some(Boolean)) {

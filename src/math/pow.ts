@@ -8,7 +8,7 @@ import {logDD} from "./log.js";
 import {scale, significand} from "./bits.js";
 
 /** Integer exponents up to this size go by repeated squaring; larger ones by exp(y·ln x). */
-const MAX_SQUARING = 2 ** 31;
+const MAX_SQUARING = 2147483648; // 2³¹
 const exponent = [0];
 
 /**

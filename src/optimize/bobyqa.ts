@@ -38,6 +38,7 @@ import {InterpolationModel} from "./model";
 import {resolveOptions, type OptimizeOptions} from "./options";
 import {shiftStart} from "./start";
 import {trustRegionStep} from "./trust-region";
+import {norm} from "../math/index.js";
 
 export type {OptimizeOptions} from "./options";
 
@@ -131,7 +132,7 @@ export function bobyqa(
     const {lo, hi} = model.relativeBounds();
     const step = trustRegionStep(model.gradient, model.hessian, delta, lo, hi);
     const d = step.d;
-    const dnorm = Math.hypot(...d);
+    const dnorm = norm(d);
     let reachesBound = false;
     for (let i = 0; i < n; i++) {
       if ((d[i] === lo[i] && lo[i] !== 0) || (d[i] === hi[i] && hi[i] !== 0)) reachesBound = true;

@@ -41,7 +41,7 @@ export function geometryStep(
   const hv = new Float64Array(n);
   for (let j = 0; j < m; j++) {
     let norm = 0;
-    for (let i = 0; i < n; i++) norm += u[j * n + i] ** 2;
+    for (let i = 0; i < n; i++) norm += u[j * n + i] * u[j * n + i];
     norm = Math.sqrt(norm);
     if (norm <= 1e-12) continue;
     for (let i = 0; i < n; i++) v[i] = u[j * n + i] / norm;

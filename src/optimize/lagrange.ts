@@ -51,7 +51,7 @@ export function lagrangeBasis(offsets: Float64Array, m: number, n: number): Lagr
   let scale = 0;
   for (let j = 0; j < m; j++) {
     let ss = 0;
-    for (let i = 0; i < n; i++) ss += offsets[j * n + i] ** 2;
+    for (let i = 0; i < n; i++) ss += offsets[j * n + i] * offsets[j * n + i];
     scale = Math.max(scale, Math.sqrt(ss));
   }
   if (!(scale > 0) || !Number.isFinite(scale)) return undefined;
@@ -110,7 +110,10 @@ export function denominators(basis: LagrangeBasis, s: ArrayLike<number>): {sigma
     hw[a] = sum;
   }
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (s[i] / scale) ** 2;
+  for (let i = 0; i < n; i++) {
+    const t = s[i] / scale;
+    ss += t * t;
+  }
   let whw = 0;
   for (let a = 0; a < size; a++) whw += w[a] * hw[a];
   const beta = Math.max(0.5 * ss * ss - whw, 0);

@@ -22,6 +22,7 @@
 
 import {addLagrangeGradient, addLagrangeHessian, denominators, lagrangeBasis, type LagrangeBasis} from "./lagrange";
 import {axisSteps, moveTo} from "./start";
+import {pow} from "../math/index.js";
 
 /** Evaluates the objective at x; `undefined` means the run must stop (budget spent or aborted). */
 export type Evaluate = (x: Float64Array) => number | undefined;
@@ -117,7 +118,10 @@ export class InterpolationModel {
   distance(j: number): number {
     const {n, points, xopt} = this;
     let ss = 0;
-    for (let i = 0; i < n; i++) ss += (points[j * n + i] - xopt[i]) ** 2;
+    for (let i = 0; i < n; i++) {
+      const t = points[j * n + i] - xopt[i];
+      ss += t * t;
+    }
     return Math.sqrt(ss);
   }
 
@@ -146,7 +150,7 @@ export class InterpolationModel {
     let score = -1;
     for (let j = 0; j < this.m; j++) {
       if (j === this.kopt && !improves) continue;
-      const weight = Math.max(1, (this.distance(j) / delta) ** 2) ** 6;
+      const weight = pow(Math.max(1, (this.distance(j) / delta) * (this.distance(j) / delta)), 6);
       const s = weight * Math.abs(sigma[j]);
       if (s > score) {
         score = s;

@@ -82,7 +82,7 @@ export function resolveOptions(x0: ArrayLike<number>, options: OptimizeOptions =
   }
   if (rhoend > rhobeg) fail(`rhoend = ${rhoend} exceeds rhobeg = ${rhobeg} (give rhoend ≤ rhobeg)`);
   const m = 2 * n + 1;
-  const maxEvaluations = options.maxEvaluations ?? 100 * (n + 1) ** 2;
+  const maxEvaluations = options.maxEvaluations ?? 100 * (n + 1) * (n + 1);
   if (!(Number.isInteger(maxEvaluations) && maxEvaluations > m)) {
     fail(`maxEvaluations = ${maxEvaluations} is too small (the first model alone needs 2n + 1 = ${m}; allow at least ${m + 1})`);
   }

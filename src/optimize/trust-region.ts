@@ -25,6 +25,7 @@
  *     Float64Array.of(-9, -9), Float64Array.of(0.2, 9));
  *   // d = [0.2, 0.9797…]: d1 on its bound, d on the sphere
  */
+import {acos, atan2, cos, hypot, sin} from "../math/index.js";
 
 /** The step and what the model said about it. */
 export interface TrustRegionStep {
@@ -236,8 +237,8 @@ function turnOnSphere(work: Work, before: number): number {
       b22 += s[i] * bs[i];
     }
     const change = (theta: number): number => {
-      const c = Math.cos(theta) - 1;
-      const sn = Math.sin(theta);
+      const c = cos(theta) - 1;
+      const sn = sin(theta);
       return c * a1 + sn * a2 + 0.5 * (c * c * b11 + 2 * c * sn * b12 + sn * sn * b22);
     };
     let thetaMax = Math.PI / 2;
@@ -265,8 +266,8 @@ function turnOnSphere(work: Work, before: number): number {
     const theta = minimiseOnArc(change, thetaMax);
     const gain = -change(theta);
     if (!(gain > 0)) break;
-    const c = Math.cos(theta) - 1;
-    const sn = Math.sin(theta);
+    const c = cos(theta) - 1;
+    const sn = sin(theta);
     for (let i = 0; i < n; i++) {
       d[i] += c * dFree[i] + sn * s[i];
       gd[i] += c * bd[i] + sn * bs[i];
@@ -306,10 +307,10 @@ function multiply(b: Float64Array, v: Float64Array, out: Float64Array, n: number
  */
 function firstCrossing(a: number, b: number, limit: number): number {
   if (a >= limit) return b > 0 ? 0 : Infinity;
-  const r = Math.hypot(a, b);
+  const r = hypot(a, b);
   if (!(r > limit)) return Infinity;
-  const phi = Math.atan2(b, a);
-  const half = Math.acos(Math.max(-1, Math.min(1, limit / r)));
+  const phi = atan2(b, a);
+  const half = acos(Math.max(-1, Math.min(1, limit / r)));
   let theta = phi - half;
   while (theta < 0) theta += 2 * Math.PI;
   return theta;

@@ -5,6 +5,7 @@
  */
 import {quantileSorted} from "../qi/quantile.js";
 import {invalid} from "./options.js";
+import {cbrt, log10, log2, pow} from "../math/index.js";
 
 /** One bar of a histogram: the values v with x1 ≤ v < x2. */
 export interface HistogramBin {
@@ -65,10 +66,10 @@ function namedCount(name: string, sorted: ArrayLike<number>, min: number, max: n
     case "scott":
       return scottCount(sorted, min, max);
     case "sturges":
-      return Math.max(1, Math.ceil(Math.log2(n)) + 1);
+      return Math.max(1, Math.ceil(log2(n)) + 1);
     case "freedman-diaconis": {
       const iqr = quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25);
-      return iqr > 0 ? Math.ceil((max - min) / (2 * iqr * n ** (-1 / 3))) : 1;
+      return iqr > 0 ? Math.ceil((max - min) / (2 * iqr * pow(n, -1 / 3))) : 1;
     }
   }
   return invalid("thresholds", name, `use a number of bins, an array of thresholds, a function, or "auto", "scott", "sturges" or "freedman-diaconis"`);
@@ -80,9 +81,9 @@ function scottCount(sorted: ArrayLike<number>, min: number, max: number): number
   let mean = 0;
   for (let i = 0; i < n; i++) mean += (sorted[i] - mean) / (i + 1);
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (sorted[i] - mean) ** 2;
+  for (let i = 0; i < n; i++) ss += (sorted[i] - mean) * (sorted[i] - mean);
   const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-  return sd > 0 ? Math.ceil(((max - min) * Math.cbrt(n)) / (3.49 * sd)) : 1;
+  return sd > 0 ? Math.ceil(((max - min) * cbrt(n)) / (3.49 * sd)) : 1;
 }
 
 /**
@@ -93,11 +94,11 @@ function niceThresholds(min: number, max: number, count: number): number[] {
   if (!(count > 0) || !Number.isFinite(count)) invalid("thresholds", count, "give a positive number of bins, such as 40");
   const raw = (max - min) / count;
   if (!(raw > 0) || !Number.isFinite(raw)) return [min];
-  const power = Math.floor(Math.log10(raw));
-  const error = raw / 10 ** power;
+  const power = Math.floor(log10(raw));
+  const error = raw / pow(10, power);
   const factor = error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1;
-  const inverse = power < 0 ? 10 ** -power / factor : 0;
-  const step = power < 0 ? 0 : 10 ** power * factor;
+  const inverse = power < 0 ? pow(10, -power) / factor : 0;
+  const step = power < 0 ? 0 : pow(10, power) * factor;
   const at = (k: number) => (inverse ? k / inverse : k * step);
   let k0 = Math.round(inverse ? min * inverse : min / step);
   let k1 = Math.round(inverse ? max * inverse : max / step);

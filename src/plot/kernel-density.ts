@@ -3,6 +3,7 @@
  * an equally spaced grid, computed from the draws binned on that grid, as R's `density` computes it.
  */
 import {quantileSorted} from "../qi/quantile.js";
+import {exp, pow} from "../math/index.js";
 
 /** One point of the density curve. */
 export interface DensityPoint {
@@ -27,11 +28,11 @@ export function silvermanBandwidth(sorted: ArrayLike<number>): number {
   for (let i = 0; i < n; i++) mean += sorted[i];
   mean /= n;
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (sorted[i] - mean) ** 2;
+  for (let i = 0; i < n; i++) ss += (sorted[i] - mean) * (sorted[i] - mean);
   const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
   const iqr = quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25);
   const spread = Math.min(sd, iqr / 1.34) || sd || Math.abs(sorted[0]) || 1;
-  return 0.9 * spread * n ** -0.2;
+  return 0.9 * spread * pow(n, -0.2);
 }
 
 /**
@@ -66,7 +67,7 @@ export function kernelDensity(sorted: ArrayLike<number>, h: number, points = 512
   const kernel = new Float64Array(reach + 1);
   for (let d = 0; d <= reach; d++) {
     const u = (d * spacing) / h;
-    kernel[d] = (Math.exp(-0.5 * u * u) * INV_SQRT_2PI) / (n * h);
+    kernel[d] = (exp(-0.5 * u * u) * INV_SQRT_2PI) / (n * h);
   }
   const curve: DensityPoint[] = new Array(points);
   for (let k = 0; k < points; k++) {

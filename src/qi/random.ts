@@ -1,5 +1,5 @@
 import {fail} from "../errors.js";
-import {portableLog} from "./log.js";
+import {log as portableLog} from "../math/log.js";
 import {seedState, xoshiro128ss} from "./xoshiro.js";
 
 /**
