@@ -8,8 +8,8 @@ export class LmmError extends Error {
   override name = "LmmError";
 }
 
-/** The longest message {@link fail} throws; a longer one is cut in the middle (see {@link clip}). */
-export const MAX_MESSAGE_LENGTH = 500;
+/** The longest message {@link fail} throws (messages stay under 500 characters); a longer one is cut in the middle. */
+export const MAX_MESSAGE_LENGTH = 499;
 
 /** How much of a user's text (a formula, a column list, a value) a message quotes by default. */
 export const QUOTE_LENGTH = 80;
@@ -91,6 +91,15 @@ function isLowSurrogate(c: number): boolean {
  *   describeValue(Symbol("s")); // "a symbol"
  */
 export function describeValue(value: unknown): string {
+  try {
+    return describeType(value);
+  } catch {
+    // a proxy or a getter that throws
+    return "an object that cannot be read";
+  }
+}
+
+function describeType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return `an array of ${value.length}`;
   switch (typeof value) {

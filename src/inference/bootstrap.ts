@@ -50,10 +50,11 @@ export interface BootstrapResult {
  */
 export function bootstrap(model: LinearMixedModel, options: BootstrapOptions = {}): BootstrapResult {
   if (options === null || typeof options !== "object") fail(`invalid bootstrap options: ${describeValue(options)}; give an object such as {n: 500, seed: 1}`);
-  const n = options.n ?? 500;
+  const n = options.n === undefined ? 500 : options.n;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail(`invalid n: ${describeValue(n)}; give a whole number of refits such as 500`);
   if (n > MAX_REFITS) fail(`n = ${n} refits is over the limit of ${MAX_REFITS}; use fewer refits (lme4's confint uses 500)`);
   if (options.seed === undefined) fail("bootstrap needs a seed so that its refits can be reproduced; pass {seed: 1}");
+  if (typeof options.seed !== "number") fail(`invalid seed: ${describeValue(options.seed)}; use an integer from 0 to 4294967295`);
   const random = randomSource(options.seed);
   const frame = model.structure.frame;
   const sizes = model.structure.A.sizes;

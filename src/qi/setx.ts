@@ -1,4 +1,4 @@
-import {fail} from "../errors.js";
+import {clip, describeValue, fail} from "../errors.js";
 import {levelLabel} from "../frame/factor.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {covariateDesign} from "./covariate-design.js";
@@ -136,19 +136,20 @@ function overrideValues(key: string, override: unknown, columns: ModelColumns, g
     // a copy: the values may be the model's own X column
     const own = columns.values.get(key);
     const column = !isColumn ? groupColumn(layout.frame, key) : own instanceof Float64Array ? own.slice() : Array.from(own!);
-    raw = override(column);
+    raw = callerCode(key, "the override function", () => override(column));
   }
   const many = Array.isArray(raw) || ArrayBuffer.isView(raw);
-  const count = many ? (raw as ArrayLike<unknown>).length : 1;
-  if (count > MAX_PROFILES) {
+  const count = many ? callerCode(key, "the override's length", () => Number((raw as ArrayLike<unknown>).length)) : 1;
+  if (!(count <= MAX_PROFILES)) {
     fail(`the override for ${key} has ${count} values, over the limit of ${MAX_PROFILES} profiles: give fewer values`);
   }
-  const list = Array.isArray(raw) ? Array.from(raw) : many ? Array.from(raw as unknown as ArrayLike<unknown>) : [raw];
+  const list = many ? callerCode(key, "reading the override's values", () => Array.from(raw as ArrayLike<unknown>)) : [raw];
   if (list.length === 0) fail(`empty override for ${key}; give at least one value`);
   return list.map((v) => {
     let value = v;
     if (isColumn) value = columnValue(key, v, columns);
     if (groupOf) {
+      checkLevel(key, v);
       const label = levelLabel(v);
       if (!(v === NEW_GROUP || groupOf.includes(label))) {
         fail(`level ${JSON.stringify(label)} of ${key} is not in the data; its levels are ${groupOf.join(", ")} (or "${NEW_GROUP}" for a new group)`);
@@ -158,9 +159,33 @@ function overrideValues(key: string, override: unknown, columns: ModelColumns, g
   });
 }
 
+/** Runs the caller's code (an override function, a proxy's traps), turning what it throws into an LmmError. */
+function callerCode<T>(key: string, what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    const message = (() => {
+      try {
+        return String((error as Error)?.message ?? error);
+      } catch {
+        return "an error that cannot be printed";
+      }
+    })();
+    fail(`${what} for ${key} threw: ${clip(message, 120)}; fix the override`);
+  }
+}
+
+/** Refuses values that cannot be a level: objects other than valid dates, symbols, functions, bigints. */
+function checkLevel(key: string, v: unknown): void {
+  const ok = v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean" ||
+    (v instanceof Date && !Number.isNaN(v.getTime()));
+  if (!ok) fail(`invalid level for ${key}: ${describeValue(v)}; give a level of the data or "${NEW_GROUP}"`);
+}
+
 function columnValue(key: string, v: unknown, columns: ModelColumns): unknown {
   const levels = columns.levels.get(key);
   if (levels) {
+    checkLevel(key, v);
     const label = levelLabel(v);
     if (!levels.raw.has(label)) fail(`level ${JSON.stringify(label)} of ${key} is not in the data; its levels are ${levels.labels.join(", ")}`);
     return levels.raw.get(label);

@@ -7,6 +7,7 @@ import {expectedValues, predictedValues} from "./predict.js";
 import {Profiles} from "./profiles.js";
 import {freshSeed, randomSource, type RandomSource} from "./random.js";
 import {describe} from "./describe-value.js";
+import {describeValue} from "../errors.js";
 import {Simulation, type QiName} from "./simulation.js";
 import {treatmentEffects} from "./treatment.js";
 
@@ -67,13 +68,13 @@ export function sim(model: LinearMixedModel, options: SimOptions = {}): Simulati
   for (const key of Object.keys(options)) if (!OPTIONS.includes(key)) fail(`unknown sim option: ${key}; the options are ${OPTIONS.join(", ")}`);
   const {x, x1, treatment} = options;
   const n = options.n ?? 1000;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail(`invalid n: ${describe(n)}; n is the number of draws, a positive integer such as 1000`);
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail(`invalid n: ${typeof n === "number" ? describe(n) : describeValue(n)}; n is the number of draws, a positive integer such as 1000`);
   if (n > MAX_DRAWS) fail(`n = ${n} draws is over the limit of ${MAX_DRAWS}; use fewer draws (1000 is usually enough)`);
   if (x1 !== undefined && x === undefined) fail("x1 needs x: first differences compare x1 with x; pass sim(model, {x: setx(model, …), x1})");
   if (x === undefined && treatment === undefined) fail("sim needs profiles or a treatment: pass {x: setx(model)} (and x1 for first differences) or {treatment: \"column\"}");
   for (const [name, profiles] of [["x", x], ["x1", x1]] as const) {
     if (profiles === undefined) continue;
-    if (!(profiles instanceof Profiles)) fail(`invalid ${name}: ${describe(profiles)}; make it with setx(model, …)`);
+    if (!(profiles instanceof Profiles)) fail(`invalid ${name}: ${describeValue(profiles)}; make it with setx(model, …)`);
     if (profiles.model !== model) fail(`${name} was made by setx for another model; call setx with this model`);
   }
   if (x && x1 && x.length !== x1.length && x.length !== 1 && x1.length !== 1) {
@@ -88,9 +89,11 @@ export function sim(model: LinearMixedModel, options: SimOptions = {}): Simulati
   bounded("profiles", Math.max(x?.length ?? 0, x1?.length ?? 0));
   if (treatment !== undefined) bounded("random effects", model.structure.frame.terms.reduce((q, t) => q + t.levels.length * t.p, 0));
   if (options.random !== undefined && options.seed !== undefined) fail("give seed or random, not both");
+  if (options.seed !== undefined && typeof options.seed !== "number") fail(`invalid seed: ${describeValue(options.seed)}; use an integer from 0 to 4294967295`);
+  if (treatment !== undefined && typeof treatment !== "string") fail(`invalid treatment: ${describeValue(treatment)}; give the name of a 0/1 column, such as "female"`);
   const random = options.random ?? randomSource(options.seed ?? freshSeed());
   if (random === null || typeof random !== "object" || typeof random.normal !== "function") {
-    fail(`invalid random: ${describe(random)}; pass randomSource(seed) or an object with a normal() method`);
+    fail(`invalid random: ${describeValue(random)}; pass randomSource(seed) or an object with a normal() method`);
   }
   const columns = treatment !== undefined ? modelColumns(model, options.data) : null;
 
