@@ -15,10 +15,14 @@
  * {…}`) to every chart, which style-src 'self' refuses. That one is asserted as it is (one style-src-elem
  * violation of "inline", whose hash in Chromium's console message is that of Plot's stylesheet, which is
  * not applied), and the page is opened a second time with that stylesheet's sha256 added to style-src (still
- * no 'unsafe-inline'): there, zero violations and zero console errors. Then: the fit's REMLcrit, fixef and
- * theta equal lmer's in Node to 1e-9 (relative); the worker fit ran in the worker (startFit falls back to the
- * page, silently, when a worker cannot start) and equals the page's fit; the seeded draws equal Node's; the
- * chart's SVG is in the page.
+ * no 'unsafe-inline'): there, zero violations and zero console errors. Then: every number of the fit (θ, β,
+ * standard errors, vcov, σ, the criteria, variance components, fitted values, residuals, modes, the
+ * optimizer's final point and its evaluation count) is the same double as lmer's in Node, bit for bit
+ * (Object.is): the kit computes with IEEE-exact operations and its own elementary functions (src/math), not
+ * the engine's Math.log/exp/pow, which differ in the last bit between engines (issue 9). The worker fit ran
+ * in the worker (startFit falls back to the page, silently, when a worker cannot start) and has the same bits
+ * as the page's fit; every seeded draw of sim (ev, pr, ev1, pr1, fd) and of randomSource(7) has Node's bits;
+ * the chart's SVG is in the page.
  *
  * The negative control, so that a policy that silently failed to apply cannot make the test pass: on the same
  * page, after the kit's work is counted, a bundled module (test/csp-page/probe.ts) tries `new Function`, an
@@ -39,6 +43,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {launchLocalChromium} from "./helpers/chromium.js";
 import {root} from "../scripts/site.mjs";
 import {lmer, randomSource, readCSV, setx, sim} from "../src/index.js";
+import {fitNumbers, fromBits, simNumbers, toBits} from "./csp-page/numbers.js";
 
 const PAGE_DIR = join(root, "test", "csp-page");
 const FORMULA = "Reaction ~ Days + (Days | Subject)";
@@ -215,10 +220,24 @@ afterAll(async () => {
   console.log("browser-csp seconds:", JSON.stringify(seconds));
 }, 30_000);
 
-/** |a − b| ≤ tol·|b| (or ≤ tol when b is 0). */
-function expectClose(a: number, b: number, tol = 1e-9, what = "") {
-  expect(Number.isFinite(a), `${what}: ${a}`).toBe(true);
-  expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(tol * Math.max(Math.abs(b), Number.MIN_VALUE));
+/**
+ * Asserts that every number the page sent (as bits) is Object.is the number Node computed, list by list,
+ * and returns how many were compared. The failure names the list, the index and both values.
+ */
+function expectSameBits(page: Record<string, string[]>, node: Record<string, number[]>, what: string): number {
+  expect(Object.keys(page).sort(), what).toEqual(Object.keys(node).sort());
+  let count = 0;
+  const differ: string[] = [];
+  for (const [name, values] of Object.entries(node)) {
+    expect(page[name], `${what} ${name}`).toHaveLength(values.length);
+    values.forEach((v, i) => {
+      const p = fromBits(page[name][i]);
+      if (!Object.is(p, v)) differ.push(`${name}[${i}]: Chromium ${p} (${page[name][i]}), Node ${v}`);
+      count++;
+    });
+  }
+  expect(differ.slice(0, 20), `${what}: ${differ.length} numbers differ`).toEqual([]);
+  return count;
 }
 
 /** An inline stylesheet refused (Plot's: one per Plot.plot, and the page draws one chart). */
@@ -291,16 +310,17 @@ describe("the kit in Chromium under a strict Content-Security-Policy", () => {
     expect(served.filter((s) => s.status !== 200).map((s) => s.path)).toEqual([]);
   });
 
-  it("fits as lmer does in Node: REMLcrit, fixef and theta to 1e-9", () => {
+  it("fits as lmer does in Node, bit for bit: every number of the fit Object.is Node's", () => {
     const data = readCSV(readFileSync(join(root, "datasets", "sleepstudy.csv"), "utf8"));
     const m = lmer(FORMULA, data);
-    const {main} = strict.result;
     expect(strict.result.rows).toBe(180);
-    expectClose(main.REMLcrit, m.REMLcrit!, 1e-9, "REMLcrit");
-    expect(Object.keys(main.fixef)).toEqual(Object.keys(m.fixef));
-    for (const [name, value] of Object.entries(m.fixef)) expectClose(main.fixef[name], value, 1e-9, `fixef ${name}`);
-    expect(main.theta).toHaveLength(m.theta.length);
-    m.theta.forEach((v, i) => expectClose(main.theta[i], v, 1e-9, `theta[${i}]`));
+    const node = fitNumbers(m);
+    const compared = expectSameBits(strict.result.bits.main, node, "page fit");
+    // θ 3, β 2, fixef 2, se 2, vcov 4, σ 1, criteria 5, varCorr 8, fitted and residuals 360, u and b 72, final θ 3, its criterion 1, evaluations 1
+    expect(compared).toBe(3 + 2 + 2 + 2 + 4 + 1 + 5 + 8 + 360 + 72 + 3 + 1 + 1);
+    // the numbers the page also sent as plain JSON agree with its bits
+    expect(strict.result.main.theta).toEqual(node.theta);
+    expect(strict.result.main.REMLcrit).toBe(m.REMLcrit);
   });
 
   it("reads the kit's tables with tableRows, as Arquero's objects() gives them in Node", () => {
@@ -315,30 +335,30 @@ describe("the kit in Chromium under a strict Content-Security-Policy", () => {
     expect(tables.simulation).toEqual(JSON.parse(JSON.stringify(s.summary().objects())));
   });
 
-  it("fits in a Web Worker (not on the page after a failed start), and the worker's fit equals the page's", () => {
+  it("fits in a Web Worker (not on the page after a failed start), and the worker's fit has the page's bits", () => {
     const {thread, threads, reports, ...worker} = strict.result.worker;
     expect(thread).toBe("worker");
     expect(threads).not.toContain("main");
     expect(reports).toBeGreaterThan(0);
     expect(worker).toEqual(strict.result.main);
+    expect(strict.result.bits.worker).toEqual(strict.result.bits.main);
   });
 
-  it("draws the same seeded numbers as Node: randomSource(7), and sim's ev, pr and fd draws with seed 7", () => {
+  it("draws the same seeded numbers as Node, bit for bit: randomSource(7), and every ev, pr, ev1, pr1 and fd draw of sim with seed 7", () => {
     const r = randomSource(7);
     const uniforms = Array.from({length: 4}, () => r.uniform());
     const r2 = randomSource(7);
     const normals = Array.from({length: 6}, () => r2.normal());
-    const {seed7} = strict.result;
-    expect(seed7.uniforms).toEqual(uniforms);
-    expect(seed7.normals).toEqual(normals);
+    expectSameBits(strict.result.bits.seed7, {uniforms, normals}, "randomSource(7)");
     const data = readCSV(readFileSync(join(root, "datasets", "sleepstudy.csv"), "utf8"));
     const m = lmer(FORMULA, data);
     const s = sim(m, {x: setx(m, {Days: 8}), x1: setx(m, {Days: 2}), n: 1000, seed: 7});
-    for (const q of ["ev", "pr", "fd"] as const) {
-      const node = s.qi[q]![0];
-      expect(seed7[q]).toHaveLength(1000);
-      seed7[q].forEach((v: number, i: number) => expectClose(v, node[i], 1e-9, `${q}[${i}]`));
-    }
+    expect(expectSameBits(strict.result.bits.sim, simNumbers(s.qi), "sim draws")).toBe(5 * 1000);
+    // the plain JSON copies say the same
+    for (const q of ["ev", "pr", "fd"] as const) expect(strict.result.seed7[q]).toEqual(Array.from(s.qi[q]![0]));
+    // and the hashed page computed the same bits again
+    expect(hashed.result.bits).toEqual(strict.result.bits);
+    expect(toBits({x: [-0]}).x).toEqual(["8000000000000000"]);
   });
 
   it("draws the caterpillar plot: Plot's SVG with one dot per subject", async () => {

@@ -1,25 +1,29 @@
 /**
- * The notebooks in a real browser (issue 4, "must show" 3–5; issue 3, "must show" 3).
+ * The notebooks in a real browser (issue 4, "must show" 3–5; issue 3, "must show" 3), asserted by counts and
+ * states, never by the clock (issue 9: a test that compares milliseconds fails on a loaded or slower machine;
+ * the timings are measured by bench/browser.mjs, which prints them).
  *
  * Builds the static site (scripts/site.mjs) into a temporary folder, serves it on an ephemeral port of
  * 127.0.0.1 and opens every notebook in Debian's Chromium through playwright-core. Every request that does
  * not go to 127.0.0.1 is refused and recorded, and the test fails if there was any: the site must work
- * offline, with no CDN. For each notebook: no page error, no cell error, its charts (SVGs) drawn, and its
- * first slider changes the charts. The voteincome notebook's slider recomputes setx/sim without refitting,
- * and the time from the input event to the redrawn ev/pr/fd panel, and to the end of that frame, is measured
- * (goal: one frame); a panel drawn once is shown again for a simulation seen before; a memo hit takes under a
- * millisecond; the seeded draws equal Node's; the InstEval page's slider answers while the crossed model is
- * fitted in a Web Worker, and no long task blocks the page while the worker optimizes or after it is done.
+ * offline, with no CDN. For each notebook: no page error, no cell error, its charts (SVGs) drawn, a
+ * screenshot that is not blank (its share of non-white pixels counted), and its first slider changes the
+ * charts. The voteincome notebook's slider recomputes setx/sim without refitting: every move redraws the
+ * ev/pr/fd panel; a move whose profiles were simulated before runs no sim (the memo's counts) and shows the
+ * panel element drawn for that simulation, a move with new profiles runs sim once and draws a new one; the
+ * seeded draws equal Node's bit for bit. The InstEval page's slider redraws its chart for every move while
+ * the crossed model is fitted in a Web Worker (each move answered before the fit is done, and the page
+ * renders the worker's progress reports as they come: counted, not timed). The long-task observer the
+ * bench relies on is proved to work: it records a deliberate 200 ms task.
  *
  * Screenshots go to test/screenshots/tmp/ (ignored by git); with LMM_UPDATE_SCREENSHOTS=1 they replace the
- * committed ones in test/screenshots/. The measured times are printed and written to
- * test/screenshots/tmp/timings.json.
+ * committed ones in test/screenshots/.
  *
  * Needs /usr/bin/chromium (`apt-get install -y chromium`; .ci/run installs it) or CHROMIUM_PATH.
  */
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {mkdirSync, mkdtempSync, readFileSync, rmSync} from "node:fs";
 import type {Server} from "node:http";
-import {loadavg, tmpdir} from "node:os";
+import {tmpdir} from "node:os";
 import {basename, join} from "node:path";
 import type {BrowserContext, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
@@ -39,7 +43,6 @@ let context: BrowserContext;
 let profile: string;
 /** Requests that tried to leave 127.0.0.1 (refused). */
 const offsite: string[] = [];
-const timings: Record<string, unknown> = {};
 
 // the page's globals, typed loosely: the test's own tsconfig has no DOM library
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -49,21 +52,24 @@ declare const requestAnimationFrame: (f: (t: number) => void) => number;
 declare const MutationObserver: any;
 declare const Event: any;
 declare const PerformanceObserver: any;
-declare const MessageChannel: any;
+declare const performance: {now(): number};
+declare const Image: any;
 
 beforeAll(async () => {
   site = await buildSite({outDir: mkdtempSync(join(tmpdir(), "lmm-notebooks-")), quiet: true});
   ({server, url: base} = await serveSite(site));
   ({context, profile} = await launchLocalChromium("lmm-chromium-", {width: 1200, height: 900}, offsite));
-  // long tasks on the main thread (the crossed page checks that the Worker fit does not block it)
+  // long tasks on the main thread, for the observer check below (the durations themselves are the bench's);
+  // an observer that cannot start says so instead of leaving an empty list
   await context.addInitScript(() => {
     window.__longTasks = [];
+    window.__longTaskObserver = {supported: (PerformanceObserver.supportedEntryTypes ?? []).includes("longtask"), error: null};
     try {
       new PerformanceObserver((list: any) => {
         for (const e of list.getEntries()) window.__longTasks.push({start: e.startTime, duration: e.duration});
       }).observe({type: "longtask", buffered: true});
-    } catch {
-      // no long-task timing in this browser
+    } catch (error: any) {
+      window.__longTaskObserver.error = String(error?.message ?? error);
     }
   });
   mkdirSync(SHOTS, {recursive: true});
@@ -75,10 +81,6 @@ afterAll(async () => {
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   if (site) rmSync(site, {recursive: true, force: true});
   if (profile) rmSync(profile, {recursive: true, force: true});
-  if (Object.keys(timings).length) {
-    writeFileSync(join(root, "test", "screenshots", "tmp", "timings.json"), JSON.stringify(timings, null, 2) + "\n");
-    console.log("browser timings:", JSON.stringify(timings, null, 2));
-  }
 }, 60_000);
 
 interface Opened {
@@ -146,8 +148,26 @@ function moveFirstSlider(page: Page, fraction: number): Promise<{from: string; t
   }, fraction);
 }
 
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({path: join(SHOTS, name.replace(/\.html$/, ".png")), fullPage: true});
+/**
+ * Takes a full-page screenshot, writes it, and returns the share of its pixels that are not (near) white,
+ * counted in the page from the PNG itself: a blank or unrendered page has none.
+ */
+async function screenshot(page: Page, name: string): Promise<{width: number; height: number; ink: number}> {
+  const png = await page.screenshot({path: join(SHOTS, name.replace(/\.html$/, ".png")), fullPage: true});
+  return page.evaluate(async (b64: string) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${b64}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext("2d");
+    context.drawImage(image, 0, 0);
+    const {data} = context.getImageData(0, 0, canvas.width, canvas.height);
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235) ink++;
+    return {width: canvas.width, height: canvas.height, ink: ink / (data.length / 4)};
+  }, png.toString("base64"));
 }
 
 describe("the notebooks in Chromium", () => {
@@ -165,7 +185,12 @@ describe("the notebooks in Chromium", () => {
       expect(await cellErrors(page)).toEqual([]);
       const svgs = await page.locator("main svg").count();
       expect(svgs).toBeGreaterThanOrEqual(name === "index.html" ? 1 : 4);
-      if (!crossed) await screenshot(page, name);
+      if (!crossed) {
+        // the page as drawn is not blank: some of it is ink (text and charts), most of it background
+        const shot = await screenshot(page, name);
+        expect(shot.ink, `${name}: share of non-white pixels`).toBeGreaterThan(0.01);
+        expect(shot.ink, `${name}: share of non-white pixels`).toBeLessThan(0.9);
+      }
       const before = await charts(page);
       const moved = await moveFirstSlider(page, 0.25);
       expect(moved.to).not.toBe(moved.from);
@@ -185,61 +210,51 @@ describe("the notebooks in Chromium", () => {
 });
 
 describe("zelig-voteincome.html", () => {
-  it("recomputes setx and sim without refitting when the slider moves, and redraws quickly; a memo hit takes under 1 ms", async () => {
+  it("recomputes setx and sim without refitting when the slider moves: every move redraws the panel, repeated profiles run no sim and show the panel drawn for them", async () => {
     const {page, errors} = await open("zelig-voteincome.html");
     try {
       const stats0 = await page.evaluate(() => window.__lmmStats);
       expect(stats0.fits).toBe(1);
       expect(stats0.sameModel).toBe(true);
-      expect(stats0.hitMs).toBeLessThan(1);
 
-      // each move: input event → the ev/pr/fd panel redrawn. Education has four levels, so R's quantile puts
-      // almost every percentile on a level: 0.3, 0.05 and 0.5 are new profiles (sim runs and the panel is
-      // drawn), the rest repeat one (setx runs, its profiles equal an earlier one, sim answers from the cache
-      // and the panel drawn for that simulation is shown again). The slider is scrolled into view, as a reader
-      // moving it sees it. Per move: `work`, from the start of the frame that runs the cells to the panel in
-      // the page (the figure the note has always reported); `frame`, from the same start to the end of that
-      // frame's main-thread work (every cell that read the slider, then style, layout and paint: a message
-      // posted when the panel appears is handled after them).
+      // Education has four levels, so R's quantile puts almost every percentile on a level: 0.3, 0.05 and 0.5
+      // are new profiles (sim runs and a panel is drawn), the rest repeat one (setx runs, its profiles equal an
+      // earlier one's, sim answers from its cache and the panel drawn for that simulation is shown again).
+      // Per move, counted in the page: whether sim ran (the memo's miss count), and whether the panel that
+      // appeared is a new element or one seen before.
       const values = [0.3, 0.05, 0.5, 0.55, 0.6, 0.7, 0.75, 0.85, 0.9, 0.95, 0.35, 0.1, 0.65, 0.9];
       const moves = await page.evaluate(async (vs: number[]) => {
         const input = document.querySelector("main input[type=range]");
         input.scrollIntoView({block: "start"});
-        await new Promise((r) => setTimeout(r, 200));
         const cell = document.querySelector(".qi-panel").parentElement;
-        window.__firstPanel = cell.querySelector(".qi-panel");
+        const seen: any[] = [cell.querySelector(".qi-panel")];
+        window.__firstPanel = seen[0];
         const out = [];
         for (const v of vs) {
-          const simRuns = window.__lmmStats.sim.misses;
-          const result = await new Promise<any>((resolve) => {
-            const frames: number[] = [];
-            let tracking = true;
-            const tick = () => {
-              frames.push(performance.now());
-              if (tracking) requestAnimationFrame(tick);
-            };
+          const statsBefore = window.__lmmStats;
+          const simRuns = statsBefore.sim.misses;
+          const panel = await new Promise<any>((resolve) => {
             const observer = new MutationObserver(() => {
-              if (!cell.querySelector(".qi-panel")) return; // cleared, not redrawn yet
-              const t1 = performance.now();
+              const now = cell.querySelector(".qi-panel");
+              if (!now) return; // cleared, not redrawn yet
               observer.disconnect();
-              tracking = false;
-              const frameStart = frames.filter((f) => f <= t1).pop() ?? t0;
-              const channel = new MessageChannel();
-              channel.port1.onmessage = () => {
-                const t2 = performance.now();
-                // the next frame after the redraw puts it on screen
-                requestAnimationFrame(() => resolve({latency: t1 - t0, work: t1 - frameStart, frame: t2 - frameStart, frames: frames.filter((f) => f <= t1).length, painted: performance.now() - t0}));
-              };
-              channel.port2.postMessage(null);
+              resolve(now);
             });
             observer.observe(cell, {childList: true, subtree: true});
-            requestAnimationFrame(tick);
-            const t0 = performance.now();
             input.value = String(v);
             input.dispatchEvent(new Event("input", {bubbles: true}));
           });
-          out.push({value: v, ...result, simRan: window.__lmmStats.sim.misses > simRuns});
-          await new Promise((r) => setTimeout(r, 50));
+          // the stats cell reads the simulation and runs in the same pass of the runtime as the panel's cell
+          // when sim ran (a new simulation); wait for its new record, or a few turns when the cache answered
+          for (let i = 0; i < 20 && window.__lmmStats === statsBefore; i++) await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+          out.push({
+            value: v,
+            simRan: window.__lmmStats.sim.misses > simRuns,
+            simRuns: window.__lmmStats.sim.misses - simRuns,
+            reused: seen.includes(panel),
+            charts: panel.querySelectorAll("svg").length
+          });
+          if (!seen.includes(panel)) seen.push(panel);
         }
         return out;
       }, values);
@@ -248,53 +263,34 @@ describe("zelig-voteincome.html", () => {
       expect(errors).toEqual([]);
       // no refit: still one fit; sim ran for each new percentile pair and hit the cache for the repeated ones
       expect(stats1.fits).toBe(1);
-      expect(stats1.sim.misses).toBeGreaterThan(stats0.sim.misses);
-      expect(stats1.sim.hits).toBeGreaterThan(stats0.sim.hits);
-      // back at the first percentile, the panel drawn for its simulation at the start is shown again, not redrawn
-      const reused = await page.evaluate(async () => {
-        const input = document.querySelector("main input[type=range]");
-        input.value = "0.8";
-        input.dispatchEvent(new Event("input", {bubbles: true}));
-        await new Promise((r) => setTimeout(r, 300));
-        return document.querySelector(".qi-panel") === window.__firstPanel;
-      });
-      expect(reused).toBe(true);
-
-      const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
-      const of = (ms: any[], key: string) => ms.map((m) => m[key] as number);
       const ran = moves.filter((m: any) => m.simRan), cached = moves.filter((m: any) => !m.simRan);
       expect(ran.length).toBeGreaterThan(0);
       expect(cached.length).toBeGreaterThan(0);
-      timings.voteincome = {
-        loadAverage: loadavg(),
-        medianWorkInFrameMs: median(of(moves, "work")),
-        medianWorkWhenSimRanMs: median(of(ran, "work")),
-        medianWorkWhenSimCachedMs: median(of(cached, "work")),
-        medianFrameMs: median(of(moves, "frame")),
-        medianFrameWhenSimRanMs: median(of(ran, "frame")),
-        medianFrameWhenSimCachedMs: median(of(cached, "frame")),
-        maxFrameMs: Math.max(...of(moves, "frame")),
-        medianLatencyMs: median(of(moves, "latency")),
-        maxLatencyMs: Math.max(...of(moves, "latency")),
-        maxWorkInFrameMs: Math.max(...of(moves, "work")),
-        memoHitMs: stats1.hitMs,
-        moves,
-        stats: stats1
-      };
-      // The goal is one 60 Hz frame (16 ms) from the input to the redrawn panel; on a quiet machine the medians
-      // are under it (see the timings). The bounds asserted here are looser, because npm test runs this file
-      // beside CPU-heavy fits on a small machine: they catch a refit or a blocking step, not a slow frame. A
-      // move answered from the cache shows a panel drawn already, so it costs a fraction of one that draws.
-      expect(median(of(moves, "work"))).toBeLessThan(50);
-      expect(median(of(moves, "frame"))).toBeLessThan(80);
-      expect(median(of(moves, "latency"))).toBeLessThan(60);
-      expect(median(of(cached, "work"))).toBeLessThan(median(of(ran, "work")) / 2);
+      expect(stats1.sim.misses - stats0.sim.misses).toBe(ran.length);
+      expect(stats1.sim.hits).toBeGreaterThan(stats0.sim.hits);
+      for (const m of moves) {
+        expect(m.charts, `move to ${m.value}`).toBe(3);
+        // a move that ran sim ran it once and drew a new panel; one answered from the cache ran none and showed
+        // a panel drawn before (qiPanel keeps one per simulation)
+        expect(m.simRuns, `move to ${m.value}`).toBe(m.simRan ? 1 : 0);
+        expect(m.reused, `move to ${m.value}`).toBe(!m.simRan);
+      }
+      // back at the first percentile, the panel drawn for its simulation at the start is shown again, not redrawn
+      const reused = await page.evaluate(async () => {
+        const input = document.querySelector("main input[type=range]");
+        const misses = window.__lmmStats.sim.misses;
+        input.value = "0.8";
+        input.dispatchEvent(new Event("input", {bubbles: true}));
+        for (let i = 0; i < 600 && document.querySelector(".qi-panel") !== window.__firstPanel; i++) await new Promise((r) => setTimeout(r, 50));
+        return {same: document.querySelector(".qi-panel") === window.__firstPanel, simRuns: window.__lmmStats.sim.misses - misses};
+      });
+      expect(reused).toEqual({same: true, simRuns: 0});
     } finally {
       await page.close();
     }
   }, 180_000);
 
-  it("draws the same seeded numbers as Node: randomSource(7) and the seed example's first ev, pr and fd", async () => {
+  it("draws the same seeded numbers as Node, bit for bit: randomSource(7) and the seed example's first ev, pr and fd", async () => {
     const {page} = await open("zelig-voteincome.html");
     try {
       const browser = JSON.parse(await page.locator("#seed-7-draws").getAttribute("data-json") ?? "null");
@@ -309,7 +305,9 @@ describe("zelig-voteincome.html", () => {
       const s = sim(m, {x: setx(m, {education: quantile(0.8)}), x1: setx(m, {education: quantile(0.2)}), n: 1000, seed: 7});
       for (const q of ["ev", "pr", "fd"] as const) {
         const node = Array.from(s.qi[q]![0].slice(0, 3));
-        browser[q].forEach((v: number, i: number) => expect(Math.abs(v - node[i])).toBeLessThanOrEqual(1e-9 * Math.abs(node[i])));
+        // the same doubles (the kit's arithmetic and elementary functions are the same in every engine)
+        expect(browser[q]).toHaveLength(node.length);
+        browser[q].forEach((v: number, i: number) => expect(Object.is(v, node[i]), `${q}[${i}]: ${v} vs ${node[i]}`).toBe(true));
       }
     } finally {
       await page.close();
@@ -318,15 +316,15 @@ describe("zelig-voteincome.html", () => {
 });
 
 describe("crossed.html", () => {
-  it("keeps its slider responsive while the InstEval crossed model is fitted in a Web Worker", async () => {
-    // a timeline of the fit's status, polled every frame: [time, state, evaluations]
+  it("redraws its slider's chart for every move while the InstEval crossed model is fitted in a Web Worker, and shows the worker's progress as it comes", async () => {
+    // a timeline of the fit's status, polled every frame: [state, evaluations] at each change
     const {page, errors, consoleErrors} = await open("crossed.html", false, () => {
       window.__fitTimeline = [];
       const poll = () => {
         const status = document.querySelector(".fit-status");
         const last = window.__fitTimeline[window.__fitTimeline.length - 1];
-        if (status && (!last || last[1] !== status.dataset.state || last[2] !== status.dataset.evaluations)) {
-          window.__fitTimeline.push([performance.now(), status.dataset.state, status.dataset.evaluations]);
+        if (status && (!last || last[0] !== status.dataset.state || last[1] !== status.dataset.evaluations)) {
+          window.__fitTimeline.push([status.dataset.state, status.dataset.evaluations]);
         }
         requestAnimationFrame(poll);
       };
@@ -339,73 +337,86 @@ describe("crossed.html", () => {
       expect(await status.getAttribute("data-state")).toBe("running");
       expect(await status.textContent()).toContain("in the worker");
 
-      // move the slider several times while the worker fits; time input → redrawn department chart
+      // move the slider several times while the worker fits: each move must redraw the department chart, and
+      // the page must answer it before the fit is done (the worker, not the page, is busy)
       const responses = await page.evaluate(async (vs: number[]) => {
         const input = document.querySelector("main input[type=range]");
         const out = [];
         for (const v of vs) {
-          const cell = document.querySelector(".fit-status") && Array.from(document.querySelectorAll("main svg")).map((s: any) => s.closest(".observablehq--cell")).find((c: any) => c && c.textContent.includes("Expected rating at age"));
-          const running = document.querySelector(".fit-status")?.dataset.state === "running";
-          const ms = await new Promise<number>((resolve) => {
+          const cell = Array.from(document.querySelectorAll("main svg")).map((s: any) => s.closest(".observablehq--cell")).find((c: any) => c && c.textContent.includes("Expected rating at age"));
+          const runningBefore = document.querySelector(".fit-status")?.dataset.state === "running";
+          const evaluationsBefore = Number(document.querySelector(".fit-status")?.dataset.evaluations);
+          const before = cell.querySelector("svg");
+          await new Promise<void>((resolve) => {
             const observer = new MutationObserver(() => {
-              if (!cell.querySelector("svg")) return;
+              const now = cell.querySelector("svg");
+              if (!now || now === before) return;
               observer.disconnect();
-              resolve(performance.now() - t0);
+              resolve();
             });
             observer.observe(cell, {childList: true, subtree: true});
-            const t0 = performance.now();
             input.value = String(v);
             input.dispatchEvent(new Event("input", {bubbles: true}));
           });
-          out.push({value: v, ms, fitRunning: running});
+          const runningAfter = document.querySelector(".fit-status")?.dataset.state === "running";
+          out.push({value: v, runningBefore, runningAfter, evaluationsBefore, label: cell.textContent.includes("Expected rating at age")});
           await new Promise((r) => setTimeout(r, 250));
         }
         return out;
       }, [2, 3, 4, 5, 6, 1.5]);
-      const duringFit = responses.filter((r: any) => r.fitRunning);
-      expect(duringFit.length).toBeGreaterThan(0);
-      for (const r of duringFit) expect(r.ms).toBeLessThan(250);
+      expect(responses).toHaveLength(6);
+      for (const r of responses) expect(r.label).toBe(true);
+      // at least one move was made and answered while the worker was still optimizing
+      expect(responses.filter((r: any) => r.runningBefore && r.runningAfter).length).toBeGreaterThan(0);
 
-      // then let the fit finish (within the test's budget) and show its variance components
-      await page.waitForFunction(() => document.querySelector(".fit-status")?.dataset.state === "done", null, {timeout: 200_000});
+      // then let the fit finish and show its variance components
+      await page.waitForFunction(() => document.querySelector(".fit-status")?.dataset.state === "done", null, {timeout: 280_000});
       await settled(page);
-      const {timeline, longTasks} = await page.evaluate(() => ({timeline: window.__fitTimeline, longTasks: window.__longTasks}));
-      // the optimization: from the first progress report to the last one; then the model is rebuilt on the page
-      const running = timeline.filter((t: any) => t[1] === "running" && Number(t[2]) >= 1);
-      const optimizing = [running[0][0], running[running.length - 1][0]];
-      const done = timeline.find((t: any) => t[1] === "done")[0];
-      const during = longTasks.filter((e: any) => e.start >= optimizing[0] && e.start + e.duration <= optimizing[1]);
-      const after = longTasks.filter((e: any) => e.start + e.duration > optimizing[1] && e.start <= done);
+      const timeline: [string, string][] = await page.evaluate(() => window.__fitTimeline);
       expect(errors).toEqual([]);
       expect(consoleErrors).toEqual([]);
       expect(await cellErrors(page)).toEqual([]);
       const text = await page.locator("main").innerText();
-      expect(text).toMatch(/fitted: \d+ evaluations/);
-      timings.crossed = {
-        loadAverage: loadavg(),
-        sliderDuringFitMs: responses,
-        fitText: await status.textContent(),
-        secondsToFirstProgress: running[0][0] / 1000,
-        secondsOptimizing: (optimizing[1] - optimizing[0]) / 1000,
-        secondsFromLastProgressToModel: (done - optimizing[1]) / 1000,
-        longTasksWhileOptimizing: during,
-        longTasksBetweenLastProgressAndModel: after,
-        longestTaskWhileOptimizingMs: Math.max(0, ...during.map((e: any) => e.duration)),
-        longestTaskAfterLastProgressMs: Math.max(0, ...after.map((e: any) => e.duration))
-      };
-      // no freeze while the worker optimizes, nor after: a long task is one over 50 ms. While it optimizes, on a
-      // quiet machine there is none, under npm test's load one of ~250 ms has been seen (the page building the
-      // model's cross-products beside the worker). After the last evaluation the worker sends the model's
-      // results (factor, β̂, ũ, conditional modes, fitted values, residuals) and the page only assembles the
-      // model (~4 ms) and draws the cells that show it: no long task on a quiet machine, where solving and
-      // computing the fitted values here took a task of 116 ms. The bounds leave room for a loaded machine
-      // (tasks there take two to four times as long); test/reactive-worker.test.ts checks that the page uses
-      // the worker's results as they are.
-      expect(Math.max(0, ...during.map((e: any) => e.duration))).toBeLessThan(500);
-      expect(Math.max(0, ...after.map((e: any) => e.duration))).toBeLessThan(200);
-      await screenshot(page, "crossed.html");
+      const fitted = /fitted: (\d+) evaluations/.exec(text);
+      expect(fitted).not.toBeNull();
+      // the page rendered the worker's reports while it optimized: several distinct evaluation counts shown,
+      // in increasing order, before "done" (the main thread was free to handle them)
+      const shown = timeline.filter(([state]) => state === "running").map(([, e]) => Number(e)).filter((e) => e > 0);
+      expect(new Set(shown).size).toBeGreaterThanOrEqual(3);
+      expect(shown).toEqual(shown.slice().sort((a, b) => a - b));
+      expect(Math.max(...shown)).toBeLessThanOrEqual(Number(fitted![1]));
+      expect(timeline[timeline.length - 1][0]).toBe("done");
+      const shot = await screenshot(page, "crossed.html");
+      expect(shot.ink).toBeGreaterThan(0.01);
     } finally {
       await page.close();
     }
-  }, 300_000);
+  }, 400_000);
+
+  it("has a working long-task observer: Chromium supports it and it records a deliberate 200 ms task", async () => {
+    // the bench (bench/browser.mjs) reports long tasks from this observer; an empty list must mean "none",
+    // not "the observer never ran"
+    const {page} = await open("index.html");
+    try {
+      const observer = await page.evaluate(() => window.__longTaskObserver);
+      expect(observer).toEqual({supported: true, error: null});
+      const mark = await page.evaluate(
+        () =>
+          new Promise<number>((resolve) =>
+            setTimeout(() => {
+              const start = performance.now();
+              while (performance.now() - start < 200) {
+                // a task that blocks the main thread on purpose
+              }
+              resolve(start);
+            }, 0)
+          )
+      );
+      await page.waitForFunction((m: number) => window.__longTasks.some((e: any) => e.start + e.duration >= m + 200), mark, {timeout: 30_000});
+      const recorded = await page.evaluate((m: number) => window.__longTasks.filter((e: any) => e.start + e.duration >= m + 200), mark);
+      expect(recorded.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 });

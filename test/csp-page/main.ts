@@ -3,7 +3,9 @@
  * (no 'unsafe-eval', no 'wasm-unsafe-eval', no 'unsafe-inline'). It uses the kit as a page would: reads
  * sleepstudy.csv from its own origin with readCSV, fits `Reaction ~ Days + (Days | Subject)` with lmer, runs
  * setx/sim with a seed, fits the same model again in a module Web Worker (startFit), and draws a
- * caterpillar plot with Observable Plot. The numbers go to `window.__lmmCsp` and, as JSON, to #result.
+ * caterpillar plot with Observable Plot. The numbers go to `window.__lmmCsp` and, as JSON, to #result; every
+ * number of the fits and of the simulation also as the bits of each double (numbers.ts), which the test
+ * compares with Node's with Object.is.
  *
  * The eval probe (probe.ts) runs when the #probe button is clicked: the test clicks it once the numbers are
  * in, so that its deliberate violations come after the count of the kit's own. A click, not a call from the
@@ -14,6 +16,7 @@
 import * as Plot from "@observablehq/plot";
 import {lmer, randomSource, readCSV, setx, sim, startFit, tableRows, type LinearMixedModel} from "../../src/index.js";
 import {caterpillar} from "../../src/plot/index.js";
+import {fitNumbers, simNumbers, toBits} from "./numbers.js";
 import {probeEval} from "./probe.js";
 
 // the page's globals, typed loosely: the project's tsconfig has no DOM library
@@ -63,7 +66,14 @@ async function run() {
     tables: {variance: tableRows(m.varianceTable()), fixed: tableRows(m.fixedEffectsTable()), simulation: tableRows(s.summary())},
     main: numbers(m),
     worker: {...numbers(w), thread: job.latest.thread, threads: [...threads], reports},
-    seed7: {uniforms, normals, ...draws}
+    seed7: {uniforms, normals, ...draws},
+    // every number of both fits and of the simulation, as the bits of each double (compared with Node's)
+    bits: {
+      main: toBits(fitNumbers(m)),
+      worker: toBits(fitNumbers(w)),
+      sim: toBits(simNumbers(s.qi)),
+      seed7: toBits({uniforms, normals})
+    }
   };
 }
 
