@@ -64,9 +64,9 @@ export const NEW_GROUP = "new";
 export function setx(model: LinearMixedModel, overrides: Record<string, Override> = {}, options: SetxOptions = {}): Profiles {
   checkModel(model, "setx");
   if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
-    fail(`invalid overrides: ${describe(overrides)}; give an object such as {education: quantile(0.8)}`);
+    fail(`invalid overrides: ${describeValue(overrides)}; give an object such as {education: quantile(0.8)}`);
   }
-  if (options === null || typeof options !== "object") fail(`invalid setx options: ${describe(options)}; give an object such as {center: "median"}`);
+  if (options === null || typeof options !== "object") fail(`invalid setx options: ${describeValue(options)}; give an object such as {center: "median"}`);
   const center = options.center ?? "mean";
   if (center !== "mean" && center !== "median") fail(`invalid center: ${describe(center)}; use "mean" or "median"`);
 
