@@ -3,7 +3,7 @@
  */
 import {clip, fail} from "../errors.js";
 import type {FormulaAST, ModelSpec, RandomSpec, VarRef} from "./ast.js";
-import {MAX_TERMS} from "./limits.js";
+import {MAX_RANDOM_TERMS} from "./limits.js";
 import {randomSpecs} from "./random.js";
 import {expandTerms} from "./terms.js";
 import {quote} from "./syntax-error.js";
@@ -30,9 +30,9 @@ export function expandFormula(ast: FormulaAST): ModelSpec {
   const {intercept, terms} = expandTerms(ast.rhs, text, {
     random: (bar) => {
       random.push(...randomSpecs(bar, text));
-      if (random.length > MAX_TERMS) {
-        fail(`${quote(text)} has more than ${MAX_TERMS} random-effects terms (after splitting || and /); ` +
-          `the limit is ${MAX_TERMS}: write fewer random-effects terms`);
+      if (random.length > MAX_RANDOM_TERMS) {
+        fail(`${quote(text)} has more than ${MAX_RANDOM_TERMS} random-effects terms (after splitting || and /); ` +
+          `the limit is ${MAX_RANDOM_TERMS}: write fewer random-effects terms`);
       }
     },
     offset: (variable) => offsets.push(variable),

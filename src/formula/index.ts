@@ -10,4 +10,4 @@ export {expandTerms, type Bar, type ExpandedTerms, type TermHooks} from "./terms
 export {randomSpecs} from "./random.js";
 export {tokenize, type Token, type TokenKind} from "./tokenize.js";
 export {columnsOf, toVarRef} from "./variable.js";
-export {MAX_FORMULA_LENGTH, MAX_NESTING, MAX_OPERATORS, MAX_POWER, MAX_TERMS} from "./limits.js";
+export {MAX_FORMULA_LENGTH, MAX_NESTING, MAX_OPERATORS, MAX_POWER, MAX_RANDOM_TERMS, MAX_TERMS} from "./limits.js";

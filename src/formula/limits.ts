@@ -17,8 +17,14 @@ export const MAX_NESTING = 200;
 /** Binary operators (`+ - * / : ^ %in% | ||`) in a formula. */
 export const MAX_OPERATORS = 1_000;
 
-/** Terms after expansion: fixed-effect terms, and random-effects terms after `||` and `/` are split. */
+/** Fixed-effect terms after expansion. */
 export const MAX_TERMS = 1_000;
+
+/**
+ * Random-effects terms after `||` and `/` are split. Each is a block of the model's covariance with its own
+ * θ parameters; a thousand of them took 7.5 s just to frame on sleepstudy, and the optimizer far longer.
+ */
+export const MAX_RANDOM_TERMS = 100;
 
 /** The largest `n` of `(a + b)^n`. Interactions of more variables than that would exceed {@link MAX_TERMS}. */
 export const MAX_POWER = 100;

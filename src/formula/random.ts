@@ -4,7 +4,7 @@
  */
 import {fail} from "../errors.js";
 import type {Expr, RandomSpec, Term} from "./ast.js";
-import {MAX_TERMS} from "./limits.js";
+import {MAX_RANDOM_TERMS} from "./limits.js";
 import {expandTerms, type Bar} from "./terms.js";
 import {quote, shown as cut, written} from "./syntax-error.js";
 
@@ -35,9 +35,9 @@ export function randomSpecs(bar: Bar, text: string): RandomSpec[] {
   }
   const parts: Columns[] = bar.op === "||" ? split(columns) : [columns];
   const groups = groupings(bar.right, bar, text);
-  if (parts.length * groups.length > MAX_TERMS) {
+  if (parts.length * groups.length > MAX_RANDOM_TERMS) {
     fail(`random-effects term (${cut(text, bar)}) splits into ${parts.length * groups.length} terms; the limit is ` +
-      `${MAX_TERMS}: split fewer columns with || or nest fewer factors with /`);
+      `${MAX_RANDOM_TERMS}: split fewer columns with || or nest fewer factors with /`);
   }
   return parts.flatMap((part) => groups.map((group) => ({
     intercept: part.intercept,
