@@ -6,7 +6,9 @@
 import {describe, expect, it} from "vitest";
 import {designColumns, type FrameVariable} from "../src/frame/design.js";
 import {makeFactor} from "../src/frame/factor.js";
+import {LmmError} from "../src/errors.js";
 import {lmer} from "../src/lmm/fit.js";
+import {predict} from "../src/predict/predict.js";
 import {dataset} from "./helpers/fits.js";
 import {termCodes} from "../src/frame/term-codes.js";
 import {formula} from "../src/formula/index.js";
@@ -119,5 +121,73 @@ describe("grouping levels are labels (issue 9)", () => {
     expect(makeFactor([308, "308", 1000]).levels).toEqual(["1000", "308"]);
     expect(Array.from(makeFactor([308, "308", 1000]).codes)).toEqual([1, 1, 0]);
     expect(makeFactor([true, false, "TRUE"]).levels).toEqual(["FALSE", "TRUE"]);
+  });
+});
+
+describe("hostile values in the data give LmmErrors that say where (issue 9)", () => {
+  const sleepstudy = dataset("sleepstudy");
+  const F = "Reaction ~ Days + (1 | Subject)";
+  const rows = () => sleepstudy.objects() as Record<string, unknown>[];
+  const withCell = (column: string, value: unknown) => rows().map((r, i) => (i === 3 ? {...r, [column]: value} : r));
+  const refusal = (data: unknown, formula = F) => {
+    try {
+      lmer(formula, data);
+    } catch (error) {
+      expect(error).toBeInstanceOf(LmmError);
+      return (error as Error).message;
+    }
+    throw new Error("no error");
+  };
+  it("refuses symbols, functions, objects (null-prototype too) and arrays in a cell, naming column and row", () => {
+    for (const [value, shown] of [[Symbol("s"), "a symbol"], [() => 1, "a function"], [Object.create(null), "an object"], [{toString: () => { throw new Error("boom"); }}, "an object"], [[1, 2], "an array of 2"]] as const) {
+      for (const column of ["Reaction", "Days", "Subject"]) {
+        expect(refusal(withCell(column, value))).toBe(`invalid value in row 4 of column ${column}: ${shown}; a cell must be a number, text, a boolean, a date or missing (null)`);
+      }
+    }
+    // an object of columns too, and newdata
+    const columns = {Reaction: sleepstudy.array("Reaction"), Days: sleepstudy.array("Days"), Subject: Array.from(sleepstudy.array("Subject") as number[], (s, i) => (i === 7 ? Symbol("x") : s))};
+    expect(refusal(columns)).toMatch(/^invalid value in row 8 of column Subject: a symbol;/);
+    const m = lmer(F, sleepstudy);
+    expect(() => predict(m, [{Days: 1, Subject: Object.create(null)}])).toThrow(/^invalid value in row 1 of column Subject: an object;/);
+  });
+  it("takes a BigInt as the number it equals when exact, and refuses one beyond 2^53", () => {
+    const m = lmer(F, sleepstudy);
+    const big = withCell("Days", BigInt(sleepstudy.get("Days", 3) as number));
+    expect(Array.from(lmer(F, big).theta)).toEqual(Array.from(m.theta));
+    expect(refusal(withCell("Reaction", 2n ** 60n))).toMatch(/^value 1152921504606846976n in row 4 of column Reaction is beyond 2\^53/);
+    const typed = {Reaction: sleepstudy.array("Reaction"), Days: BigInt64Array.from(sleepstudy.array("Days") as number[], (d) => BigInt(d)), Subject: sleepstudy.array("Subject")};
+    expect(Array.from(lmer(F, typed).theta)).toEqual(Array.from(m.theta));
+    expect(predict(m, [{Days: 2n, Subject: 308n}]).fit[0]).toBe(predict(m, [{Days: 2, Subject: 308}]).fit[0]);
+  });
+  it("an invalid date is missing (R's NA); a date is a level, and refused where numbers are needed", () => {
+    const dropped = lmer(F, withCell("Subject", new Date(NaN)));
+    expect(dropped.nobs).toBe(179);
+    expect(dropped.warnings).toContain("1 row with missing values dropped");
+    expect(lmer(F, withCell("Days", new Date(NaN))).nobs).toBe(179);
+    expect(refusal(withCell("Days", new Date(0)))).toBe("column Days holds dates (1970-01-01T00:00:00.000Z in row 4) but the model needs numbers; convert the dates to numbers (such as days since a start date), or write factor(Days) to use them as levels");
+    expect(refusal(withCell("Reaction", new Date(0)))).toBe("column Reaction holds dates (1970-01-01T00:00:00.000Z in row 4) but the response needs numbers; convert the dates to numbers (such as days since a start date)");
+    // dates as groups: one level per instant, labelled in ISO 8601
+    const days = rows().map((r) => ({...r, Subject: new Date(Date.UTC(2020, 0, (r.Subject as number) - 300))}));
+    const byDate = lmer(F, days);
+    expect(byDate.ngrps).toEqual({Subject: 18});
+    expect(byDate.structure.frame.terms[0].levels[0]).toBe("2020-01-08T00:00:00.000Z");
+  });
+  it("refuses odd tables and throwing getters, proxies and methods", () => {
+    const table = (numRows: () => unknown, array: (name: string) => unknown = (name) => sleepstudy.array(name)) => ({columnNames: () => ["Reaction", "Days", "Subject"], numRows, array});
+    expect(refusal(table(() => -5))).toBe("invalid data: numRows() gave -5; a table's number of rows is a whole number, 0 or more");
+    expect(refusal(table(() => NaN))).toMatch(/^invalid data: numRows\(\) gave NaN;/);
+    expect(refusal(table(() => 1e12))).toBe("invalid data: column Reaction has 180 values but numRows() is 1000000000000; give a table whose columns have one value per row");
+    expect(refusal(table(() => 180, () => null))).toMatch(/^invalid data: array\("Reaction"\) gave null, not an array/);
+    expect(refusal(table(() => { throw new Error("gone"); }))).toBe("invalid data: reading the number of rows failed (gone); give plain values");
+    expect(refusal({columnNames: () => [Symbol("a")], numRows: () => 1, array: () => [1]})).toBe("invalid data: a column name is a symbol; column names must be text");
+    const getter = rows();
+    Object.defineProperty(getter[2], "Days", {get() { throw new Error("boom"); }, enumerable: true});
+    expect(refusal(getter)).toBe("invalid data: reading row 3 of column Days failed (boom); give plain values");
+    expect(refusal(new Proxy(rows(), {get(t, k) { if (k === "length") throw new Error("boom"); return Reflect.get(t, k); }}))).toBe("invalid data: reading the number of rows failed (boom); give plain values");
+    expect(refusal(new Proxy({}, {get() { throw new Error("trap"); }}))).toBe("invalid data: reading the data failed (trap); give plain values");
+    const days = Array.from(sleepstudy.array("Days") as number[]);
+    Object.defineProperty(days, 5, {get() { throw new Error("boom"); }});
+    expect(refusal({Reaction: sleepstudy.array("Reaction"), Days: days, Subject: sleepstudy.array("Subject")})).toBe("invalid data: reading column Days failed (boom); give plain values");
+    expect(refusal({Reaction: 5, Days: [1], Subject: [1]})).toBe("invalid data: column Reaction is the number 5, not an array; an object of columns needs an array for each column");
   });
 });

@@ -120,6 +120,6 @@ describe("predict refuses, naming the problem and the fix", () => {
   it("invalid options", () => {
     expect(() => predict(sleep, [], {re: "some" as "all"})).toThrow(/invalid re: "some"; use "all" \(conditional\) or "none" \(population level\)/);
     expect(() => predict(sleep, [], {allowNewLevels: 1 as unknown as boolean})).toThrow(/invalid allowNewLevels: 1; use true or false/);
-    expect(() => predict(sleep, [], {seFit: "yes" as unknown as boolean})).toThrow(/invalid seFit: yes; use true or false/);
+    expect(() => predict(sleep, [], {seFit: "yes" as unknown as boolean})).toThrow(/invalid seFit: "yes"; use true or false/);
   });
 });

@@ -1,5 +1,6 @@
 import type {ModelSpec, RandomSpec, VarRef} from "../formula/ast.js";
 import {fail} from "../errors.js";
+import {cellText, refuseDates} from "./cells.js";
 import {designColumns, type FrameVariable} from "./design.js";
 import {interaction, makeFactor, type Factor} from "./factor.js";
 import {aliasedColumns} from "./rank.js";
@@ -79,7 +80,10 @@ export function modelFrame(written: ModelSpec, data: unknown, options: FrameOpti
   const {spec, responseTerms} = withoutResponseTerm(written);
   const source = dataSource(data);
   const naAction = options.naAction ?? "omit";
-  if (naAction !== "omit" && naAction !== "fail") fail(`invalid naAction: ${String(naAction)}; use "omit" or "fail"`);
+  if (naAction !== "omit" && naAction !== "fail") fail(`invalid naAction: ${typeof naAction === "string" ? naAction : cellText(naAction)}; use "omit" or "fail"`);
+  if (options.weights != null && typeof options.weights !== "string") {
+    fail(`invalid weights: ${cellText(options.weights)}; give the name of a numeric column of the data`);
+  }
   if (spec.random.length === 0) fail(`no random-effects terms in "${spec.text}"; add one such as (1 | group)`);
 
   const variables = new Map<string, Variable>();
@@ -87,14 +91,16 @@ export function modelFrame(written: ModelSpec, data: unknown, options: FrameOpti
     if (!variables.has(ref.label)) variables.set(ref.label, evaluateVariable(ref, source));
     return variables.get(ref.label)!;
   };
+  for (const c of spec.response.columns) if (source.has(c)) refuseDates(c, source.values(c), "the response", false);
   const response = use(spec.response);
   if (response.kind !== "numeric") {
     const numeric = (v: unknown) => typeof v === "number" || (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)));
     const row = response.values.findIndex((v) => v !== null && !numeric(v));
     if (response.values.some((v) => v !== null && numeric(v))) {
-      fail(`column ${spec.response.label} holds text (${JSON.stringify(response.values[row])} in row ${row + 1}) but the response needs numbers; fix the value or choose a numeric response`);
+      const what = typeof response.values[row] === "string" ? "text" : "a value that is not a number";
+      fail(`column ${spec.response.label} holds ${what} (${cellText(response.values[row])} in row ${row + 1}) but the response needs numbers; fix the value or choose a numeric response`);
     }
-    fail(`the response ${spec.response.label} is not numeric (${JSON.stringify(response.values[row])} in row ${row + 1}); choose a numeric column`);
+    fail(`the response ${spec.response.label} is not numeric (${cellText(response.values[row])} in row ${row + 1}); choose a numeric column`);
   }
   for (const term of spec.terms) term.vars.forEach(use);
   spec.offsets.forEach(use);

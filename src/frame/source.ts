@@ -1,4 +1,5 @@
-import {fail} from "../errors.js";
+import {clip, describeValue, fail, LmmError} from "../errors.js";
+import {cleanColumn, cellText} from "./cells.js";
 
 /**
  * Read access to the columns of the user's table, never mutating it.
@@ -28,46 +29,119 @@ interface TableLike {
 const isTableLike = (x: unknown): x is TableLike =>
   x != null && typeof (x as TableLike).columnNames === "function" && typeof (x as TableLike).array === "function";
 
+/**
+ * Runs `read` on the user's data, turning what their getters, proxies or methods throw into an LmmError
+ * that says where (errors of ours pass through).
+ */
+function reading<T>(what: string | (() => string), read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof LmmError) throw error;
+    let message: string;
+    try {
+      message = error instanceof Error ? String(error.message) : cellText(error);
+    } catch {
+      message = "an error without a message";
+    }
+    return fail(`invalid data: reading ${typeof what === "string" ? what : what()} failed (${clip(message, 120)}); give plain values`);
+  }
+}
+
+/** Column names as strings, refusing other keys. */
+function columnNames(names: unknown): string[] {
+  if (!Array.isArray(names)) fail(`invalid data: columnNames() gave ${describeValue(names)}, not an array of names; give an Arquero table`);
+  for (const name of names) {
+    if (typeof name !== "string") fail(`invalid data: a column name is ${describeValue(name)}; column names must be text`);
+  }
+  return names as string[];
+}
+
+const isColumn = (x: unknown): x is ArrayLike<unknown> => Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
+
+/**
+ * The source's values of a column, read once and checked by {@link cleanColumn}: a cell that is no number,
+ * text, boolean, date or missing value is refused, naming the column and row; a getter or proxy of the
+ * user's that throws while the column is read gives an LmmError too.
+ */
+function cachedValues(read: (name: string) => ArrayLike<unknown>): (name: string) => ArrayLike<unknown> {
+  const cache = new Map<string, ArrayLike<unknown>>();
+  return (name) => {
+    let values = cache.get(name);
+    if (values === undefined) {
+      const raw = read(name);
+      cache.set(name, (values = reading(`column ${name}`, () => cleanColumn(name, raw))));
+    }
+    return values;
+  };
+}
+
 export function dataSource(data: unknown): DataSource {
-  if (isTableLike(data)) {
-    const names = data.columnNames();
+  if (reading("the data", () => isTableLike(data))) {
+    const table = data as TableLike;
+    const names = columnNames(reading("the column names", () => table.columnNames()));
+    const rows = reading("the number of rows", () => table.numRows());
+    if (!Number.isSafeInteger(rows) || rows < 0) fail(`invalid data: numRows() gave ${cellText(rows)}; a table's number of rows is a whole number, 0 or more`);
     const set = new Set(names);
-    const cache = new Map<string, ArrayLike<unknown>>();
     return {
       names,
-      rows: data.numRows(),
+      rows,
       has: (name) => set.has(name),
-      values(name) {
-        if (!cache.has(name)) cache.set(name, data.array(name));
-        return cache.get(name)!;
-      }
+      values: cachedValues((name) => {
+        const values = reading(`column ${name}`, () => table.array(name));
+        if (!isColumn(values)) fail(`invalid data: array("${name}") gave ${describeValue(values)}, not an array; give an Arquero table`);
+        if (values.length !== rows) fail(`invalid data: column ${name} has ${values.length} values but numRows() is ${rows}; give a table whose columns have one value per row`);
+        return values;
+      })
     };
   }
-  if (Array.isArray(data)) {
+  if (reading("the data", () => Array.isArray(data))) {
+    const list = data as Record<string, unknown>[];
     const names: string[] = [];
     const set = new Set<string>();
-    for (const row of data) {
-      if (row == null || typeof row !== "object") fail("invalid data: an array of rows must hold objects, got " + JSON.stringify(row));
-      for (const key of Object.keys(row)) if (!set.has(key)) (set.add(key), names.push(key));
-    }
+    const rows = reading("the number of rows", () => list.length);
+    let i = 0;
+    reading(() => `row ${i + 1}`, () => {
+      for (; i < rows; i++) {
+        const row = list[i];
+        if (row == null || typeof row !== "object") fail(`invalid data: an array of rows must hold objects, got ${cellText(row)} in row ${i + 1}`);
+        for (const key of Object.keys(row)) if (!set.has(key)) (set.add(key), names.push(key));
+      }
+    });
     return {
       names,
-      rows: data.length,
+      rows,
       has: (name) => set.has(name),
-      values: (name) => data.map((row) => (Object.prototype.hasOwnProperty.call(row, name) ? row[name] : null))
+      values: cachedValues((name) => {
+        const out = new Array<unknown>(rows);
+        let i = 0;
+        reading(() => `row ${i + 1} of column ${name}`, () => {
+          for (; i < rows; i++) {
+            const row = list[i];
+            out[i] = Object.prototype.hasOwnProperty.call(row, name) ? row[name] : null;
+          }
+        });
+        return out;
+      })
     };
   }
   if (data != null && typeof data === "object") {
-    const record = data as Record<string, ArrayLike<unknown>>;
-    const names = Object.keys(record);
-    const lengths = new Set(names.map((k) => record[k]?.length));
+    const record = data as Record<string, unknown>;
+    const names = reading("the column names", () => Object.keys(record));
+    const columns = new Map<string, ArrayLike<unknown>>();
+    for (const name of names) {
+      const values = reading(`column ${name}`, () => record[name]);
+      if (!isColumn(values)) fail(`invalid data: column ${name} is ${describeValue(values)}, not an array; an object of columns needs an array for each column`);
+      columns.set(name, values);
+    }
+    const lengths = new Set([...columns.values()].map((c) => c.length));
     if (lengths.size > 1) fail(`invalid data: columns have different lengths (${[...lengths].join(", ")}); give equal-length arrays`);
     return {
       names,
-      rows: names.length ? record[names[0]].length : 0,
-      has: (name) => Object.prototype.hasOwnProperty.call(record, name),
-      values: (name) => record[name]
+      rows: names.length ? columns.get(names[0])!.length : 0,
+      has: (name) => columns.has(name),
+      values: cachedValues((name) => columns.get(name)!)
     };
   }
-  return fail(`invalid data: ${String(data)}; give an Arquero table, an array of row objects or an object of column arrays`);
+  return fail(`invalid data: ${describeValue(data)}; give an Arquero table, an array of row objects or an object of column arrays`);
 }

@@ -1,6 +1,7 @@
 import type {Expr, VarRef} from "../formula/ast.js";
 import {evaluate} from "../formula/evaluate.js";
 import {fail} from "../errors.js";
+import {cellText, refuseDates} from "./cells.js";
 import type {DataSource} from "./source.js";
 
 /**
@@ -11,9 +12,9 @@ export type Variable =
   | {kind: "numeric"; label: string; values: Float64Array}
   | {kind: "category"; label: string; values: unknown[]};
 
-/** Whether a cell counts as missing: null, undefined, NaN or an empty string. */
+/** Whether a cell counts as missing: null, undefined, NaN, an empty string or an invalid date (R's `NA`). */
 export const isMissing = (v: unknown): boolean =>
-  v == null || (typeof v === "number" && Number.isNaN(v)) || v === "";
+  v == null || (typeof v === "number" && Number.isNaN(v)) || v === "" || (v instanceof Date && Number.isNaN(v.getTime()));
 
 /** Whether every present value of a column is a number. */
 export function isNumericColumn(values: ArrayLike<unknown>): boolean {
@@ -34,12 +35,13 @@ function unknownColumn(name: string, source: DataSource): never {
 export function numericColumn(source: DataSource, name: string, usedIn: string): Float64Array {
   if (!source.has(name)) unknownColumn(name, source);
   const values = source.values(name);
+  refuseDates(name, values, usedIn);
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (isMissing(v)) out[i] = NaN;
     else if (typeof v === "number") out[i] = v;
-    else fail(`column ${name} holds text (${JSON.stringify(v)}) but ${usedIn} needs numbers; convert it or use it as a factor`);
+    else fail(`column ${name} holds text (${cellText(v)}) but ${usedIn} needs numbers; convert it or use it as a factor`);
   }
   return out;
 }
@@ -56,6 +58,7 @@ export function evaluateVariable(ref: VarRef, source: DataSource): Variable {
   if (expr.type === "name") {
     if (!source.has(expr.name)) unknownColumn(expr.name, source);
     const values = source.values(expr.name);
+    if (!ref.factor) refuseDates(expr.name, values, "the model");
     if (ref.factor || !isNumericColumn(values)) {
       const out = new Array<unknown>(n);
       for (let i = 0; i < n; i++) out[i] = isMissing(values[i]) ? null : values[i];

@@ -1,5 +1,6 @@
 import {fail} from "../errors.js";
 import type {RandomSpec} from "../formula/ast.js";
+import {cellText} from "../frame/cells.js";
 import {designColumns, type FrameVariable} from "../frame/design.js";
 import {levelLabel} from "../frame/factor.js";
 import type {ModelFrame} from "../frame/frame.js";
@@ -78,7 +79,7 @@ export function newdataDesign(frame: ModelFrame, newdata: unknown, options: Desi
     if (!levels) {
       if (v.kind === "category" && !ref.factor && (options.levels || numericInFit(frame, ref.label))) {
         const example = v.values.find((x) => x !== null);
-        fail(`column ${ref.label} of newdata holds text (${JSON.stringify(example)}) but the model uses ${ref.label} as numbers; give numbers`);
+        fail(`column ${ref.label} of newdata holds ${typeof example === "string" ? "text" : "a value that is not a number"} (${cellText(example)}) but the model uses ${ref.label} as numbers; give numbers`);
       }
       if (v.kind === "category" || ref.factor) {
         fail(`${ref.label} is a factor: pass the table the model was fitted to as data (predict(model, newdata, {data})) so that its levels are coded as the fit coded them`);

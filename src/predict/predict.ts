@@ -1,6 +1,7 @@
-import {fail} from "../errors.js";
+import {clip, describeValue, fail} from "../errors.js";
+import {cellText} from "../frame/cells.js";
 import {templates} from "../lmm/lambda.js";
-import type {LinearMixedModel} from "../lmm/model.js";
+import {LinearMixedModel} from "../lmm/model.js";
 import {frameDesign, newdataDesign, type PredictionDesign} from "./design.js";
 import {factorRXt, linearPredictorVariance} from "./joint-covariance.js";
 import {trainingLevels} from "./levels.js";
@@ -46,19 +47,33 @@ export interface Prediction {
  *   predict(model, [{Days: 3, Subject: 999}], {allowNewLevels: true, seFit: true}); // {fit: [282.807…], se: […]}
  */
 export function predict(model: LinearMixedModel, newdata?: unknown, options: PredictOptions = {}): Prediction {
-  const re = options.re ?? "all";
-  if (re !== "all" && re !== "none") fail(`invalid re: ${JSON.stringify(re)}; use "all" (conditional) or "none" (population level)`);
-  const allowNewLevels = options.allowNewLevels ?? false;
-  if (typeof allowNewLevels !== "boolean") fail(`invalid allowNewLevels: ${String(allowNewLevels)}; use true or false`);
-  const seFit = options.seFit ?? false;
-  if (typeof seFit !== "boolean") fail(`invalid seFit: ${String(seFit)}; use true or false`);
+  if (!(model instanceof LinearMixedModel)) fail(`invalid model: ${describeValue(model)}; pass a model from lmer()`);
+  const given = readOptions(options);
+  const re = given.re ?? "all";
+  if (re !== "all" && re !== "none") fail(`invalid re: ${cellText(re)}; use "all" (conditional) or "none" (population level)`);
+  const allowNewLevels = given.allowNewLevels ?? false;
+  if (typeof allowNewLevels !== "boolean") fail(`invalid allowNewLevels: ${cellText(allowNewLevels)}; use true or false`);
+  const seFit = given.seFit ?? false;
+  if (typeof seFit !== "boolean") fail(`invalid seFit: ${cellText(seFit)}; use true or false`);
   const frame = model.structure.frame;
   const random = re === "all";
   const design = newdata === undefined
     ? frameDesign(frame, random)
-    : newdataDesign(frame, newdata, {random, allowNewLevels, levels: options.data === undefined ? undefined : trainingLevels(frame, options.data)});
+    : newdataDesign(frame, newdata, {random, allowNewLevels, levels: given.data === undefined ? undefined : trainingLevels(frame, given.data)});
   const fit = fitted(model, design);
   return seFit ? {fit, se: standardErrors(model, design)} : {fit};
+}
+
+/** The options' values, read once: an options object that is not one, or whose getter throws, is refused. */
+function readOptions(options: unknown): PredictOptions {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object") fail(`invalid options: ${describeValue(options)}; give an object such as {re: "none"}`);
+  try {
+    const o = options as PredictOptions;
+    return {re: o.re, allowNewLevels: o.allowNewLevels, seFit: o.seFit, data: o.data};
+  } catch (error) {
+    return fail(`invalid options: reading them failed (${error instanceof Error ? clip(String(error.message), 120) : "no message"}); give a plain object`);
+  }
 }
 
 /** `offset + Xβ̂ (+ Zb̃)` per row. */

@@ -6,7 +6,8 @@
  * Numbers are hashed by value: a 32-bit integer as one word, any other number by its IEEE-754 bits (so 0
  * and −0 hash alike); a Float64Array and a plain array holding the same numbers hash alike (a rebuilt table
  * need not keep its column types). Other values mix a type tag first: strings
- * their UTF-16 code units, booleans, null, undefined, dates their time, and anything else its `String(…)`.
+ * their UTF-16 code units, booleans, null, undefined, dates their time, and anything else its `String(…)`
+ * (or, when that throws, `Object.prototype.toString`'s tag).
  * Not a cryptographic hash: equal columns always hash alike; different columns collide with probability
  * about 2⁻⁵³ per pair.
  *
@@ -53,7 +54,7 @@ export function hashValues(values: ArrayLike<unknown>, seed = 0): number {
     else if (v === true) tag = TAG_TRUE;
     else if (v === false) tag = TAG_FALSE;
     else if (v instanceof Date) tag = TAG_DATE;
-    else text = String(v);
+    else text = otherText(v);
     h1 = Math.imul(h1 ^ tag, K5);
     h2 = Math.imul(h2 ^ tag, K6);
     if (tag === TAG_DATE) {
@@ -100,6 +101,19 @@ function hashNumbers(values: ArrayLike<number>, seed: number): number {
   h1 = Math.imul(h1 ^ n, K5);
   h2 = Math.imul(h2 ^ n, K6);
   return finish(h1, h2);
+}
+
+/**
+ * The text of any other value, never throwing: `String(…)` fails on a null-prototype object or one whose
+ * `toString` throws; those hash by their type's tag text (the model frame refuses such cells anyway).
+ */
+function otherText(v: unknown): string {
+  if (typeof v === "bigint" || typeof v === "symbol") return String(v);
+  try {
+    return String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
 }
 
 function finish(a: number, b: number): number {
