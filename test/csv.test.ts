@@ -221,7 +221,9 @@ describe("datasets", () => {
       await expect(loadCSV(latin1)).rejects.toThrow("it is not UTF-8 text");
       const rows = file("rows.csv", "a,b\n" + "1,2\n".repeat(100));
       expect(() => loadCSVSync(rows, {maxBytes: 100})).toThrow(`cannot read csv file ${rows}: it has 404 bytes; the limit is 100 bytes: use a smaller file`);
-      expect(() => loadCSVSync(rows, {maxCells: 100})).toThrow(`${rows}: the csv has more than 49 rows of 2 columns, over the limit of 100 cells`);
+      // counted on the bytes before the text is split
+      expect(() => loadCSVSync(rows, {maxCells: 100})).toThrow(`${rows}: the csv has 202 cells (header included), over the limit of 100 cells: use fewer rows or columns`);
+      expect(loadCSVSync(rows, {maxCells: 202}).numRows()).toBe(100);
       expect(loadCSVSync(rows).numRows()).toBe(100);
       expect((await loadCSV(rows)).numRows()).toBe(100);
       const header = file("header.csv", "Reaction,Days,Subject\n");
