@@ -7,6 +7,7 @@ import {resolveOptions} from "../optimize/options.js";
 import {NEAR_BOUND, probeBoundary, type BoundaryProbes} from "./boundary.js";
 import {convergenceWarnings, derivatives, failedToConverge} from "./convergence.js";
 import {thetaLength, thetaLower, thetaStart} from "./lambda.js";
+import {thetaScales} from "./theta-scale.js";
 import {LinearMixedModel, type BoundaryRestart, type OptimizerEnding, type OptimizerRecord} from "./model.js";
 import {criterionFunction, modelStructure, type MixedModelStructure} from "./objective.js";
 
@@ -14,7 +15,11 @@ import {criterionFunction, modelStructure, type MixedModelStructure} from "./obj
 export interface LmerOptions extends FrameOptions {
   /** Fit by REML (default) or, with false, by maximum likelihood. */
   REML?: boolean;
-  /** Start values of θ (default 1 on the diagonal, 0 elsewhere). */
+  /**
+   * Start values of θ. By default each template is the identity in the optimizer's scaled coordinates
+   * (theta-scale.ts): 1/s_r on the diagonal, 0 elsewhere, which is lme4's start (1 and 0) for intercepts and
+   * indicator columns; pass `thetaStart`'s 1 and 0 for lme4's start everywhere.
+   */
   start?: ArrayLike<number>;
   /** Called after every criterion evaluation of the optimizer. */
   onProgress?: (progress: {evaluations: number; criterion: number; theta: Float64Array}) => void;
@@ -32,7 +37,7 @@ const MAX_RESTARTS = 3;
 /**
  * Fits a linear mixed-effects model by REML (default) or ML, as lme4's `lmer`: the formula is parsed and
  * expanded, the model frame built from the table, the profiled criterion minimised over θ by BOBYQA, then
- * edge restarts, boundary snapping and convergence checks as lme4 does them.
+ * boundary probes and restarts, boundary snapping and convergence checks ({@link fitStructure}).
  *
  * Reference: Bates et al. (2015), JSS 67(1); lme4's `lmer` and `optimizeLmer`.
  *
@@ -47,7 +52,8 @@ export function lmer(formula: string | ModelSpec, data: unknown, options: LmerOp
   const frame = modelFrame(spec, data, options);
   const structure = modelStructure(frame, REML);
   const sizes = structure.A.sizes;
-  const start = Float64Array.from(options.start ?? thetaStart(sizes));
+  const scales = thetaScales(structure.frame);
+  const start = Float64Array.from(options.start ?? thetaStart(sizes).map((v, i) => v / scales[i]));
   if (start.length !== thetaLength(sizes)) fail(`invalid start: ${start.length} values for ${thetaLength(sizes)} θ parameters`);
   return fitStructure(structure, start, options);
 }
@@ -56,11 +62,16 @@ export function lmer(formula: string | ModelSpec, data: unknown, options: LmerOp
 export type FitOptions = Pick<LmerOptions, "onProgress" | "signal" | "checkConvergence">;
 
 /**
- * Minimises the profiled criterion of a model structure over θ from `start` and builds the fitted model:
- * BOBYQA, then lme4's aftermath: a restart when a parameter on its bound has a one-sided gradient pointing
- * inward, snapping values within 1e-5 of a bound onto it when that does not raise the criterion, a singular
- * fit when a bounded θ is below 1e-4, and finite-difference convergence checks for small models. Used by
- * {@link lmer} and by refits that reuse a structure (ML refits, bootstrap).
+ * Minimises the profiled criterion of a model structure over θ from `start` and builds the fitted model.
+ * BOBYQA works on θ' = D θ, each template row scaled by the size of its random-effects column
+ * (theta-scale.ts), so that slopes on covariates of any unit are optimized on the intercept's scale. Then:
+ * diagonal entries that end within 1e-4 of their bound 0 are probed inward (boundary.ts: the criterion is
+ * even in a scalar term's θ, so a gradient test cannot see a descent from 0), and BOBYQA restarts from a
+ * lower probe; values within 1e-5 of a bound are snapped onto it when that does not raise the criterion;
+ * the fit is singular when a bounded θ is below 1e-4 (lme4's rule); and for small models finite-difference
+ * checks of the gradient and Hessian (in the scaled coordinates) give lme4's warnings. The record says how
+ * the fit ended, with one verdict. Used by {@link lmer} and by refits that reuse a structure (ML refits,
+ * bootstrap).
  *
  * Reference: lme4's `optimizeLmer` and `checkConv`; Bates et al. (2015), JSS 67(1), §3; Powell (2009).
  *
@@ -71,14 +82,19 @@ export function fitStructure(structure: MixedModelStructure, start: ArrayLike<nu
   const {frame} = structure;
   const criterion = criterionFunction(structure);
   const lower = thetaLower(structure.A.sizes);
-  const x0 = Float64Array.from(start, (v, i) => Math.max(v, lower[i]));
+  // the optimizer's coordinates: θ' = D θ, each template row scaled by its column's size (theta-scale.ts)
+  const scale = thetaScales(frame);
+  const toTheta = (u: Float64Array) => u.map((v, i) => v / scale[i]);
+  const x0 = Float64Array.from(start, (v, i) => Math.max(v, lower[i]) * scale[i]);
   const t0 = performance.now();
   let evaluations = 0;
-  const counted = (theta: Float64Array) => {
+  const scaled = (u: Float64Array) => criterion(toTheta(u));
+  const counted = (u: Float64Array) => {
     options.signal?.throwIfAborted();
+    const theta = toTheta(u);
     const value = criterion(theta);
     evaluations++;
-    options.onProgress?.({evaluations, criterion: value, theta: theta.slice()});
+    options.onProgress?.({evaluations, criterion: value, theta});
     return value;
   };
   const {rhoend} = resolveOptions(x0, {lower});
@@ -107,7 +123,7 @@ export function fitStructure(structure: MixedModelStructure, start: ArrayLike<nu
   if (near.length) {
     const x = result.x.slice();
     for (const i of near) x[i] = lower[i];
-    const f = criterion(x);
+    const f = scaled(x);
     if (f <= result.f) {
       result = {...result, x, f};
       log.push(`snapped θ[${near.join(", ")}] onto the boundary`);
@@ -121,7 +137,7 @@ export function fitStructure(structure: MixedModelStructure, start: ArrayLike<nu
     );
   }
 
-  const theta = result.x;
+  const theta = toTheta(result.x);
   const isSingular = [...lower.keys()].some((i) => lower[i] === 0 && theta[i] < SINGULAR_TOL);
   const warnings = [...frame.warnings];
   if (!result.converged) warnings.push(`optimizer did not converge: ${result.message}`);
@@ -130,12 +146,13 @@ export function fitStructure(structure: MixedModelStructure, start: ArrayLike<nu
   const checks: string[] = [];
   if (check) {
     const free = [...lower.keys()].filter((i) => !(lower[i] === 0 && theta[i] < SINGULAR_TOL));
-    const {gradient, hessian} = derivatives((x) => criterion(x), theta, free);
+    // in the optimizer's coordinates, where a step of 1e-4 means the same for every θ (lme4 steps θ itself)
+    const {gradient, hessian} = derivatives(scaled, result.x, free);
     checks.push(...convergenceWarnings(gradient, hessian));
   }
   warnings.push(...checks);
   const failed = checks.find(failedToConverge);
-  probed ??= probeBoundary(counted, theta, NEAR_BOUND, structure.A.sizes, result.f);
+  probed ??= probeBoundary(counted, result.x, NEAR_BOUND, structure.A.sizes, result.f);
   const verdict: OptimizerEnding["verdict"] = !result.converged
     ? "evaluation-limit"
     : failed
@@ -151,7 +168,7 @@ export function fitStructure(structure: MixedModelStructure, start: ArrayLike<nu
     seconds,
     converged: result.converged && !failed,
     message: failed ?? result.message,
-    initial: x0,
+    initial: toTheta(x0),
     final: Float64Array.from(theta),
     criterion: result.f,
     log,
