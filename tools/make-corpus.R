@@ -544,6 +544,7 @@ run_case <- function(cs) {
     sigma = sigma(mo),
     isSingular = any(thetaOpt[lower == 0] < 1e-4),
     optimum_by = best$by,
+    search = if (thorough || nrow(d) <= 20000) "full" else if (nrow(d) <= 50000) "no Nelder-Mead, one interior start" else "two BOBYQAs from lme4's theta",
     lme4_default = list(criterion = default_crit, theta = I(theta0), evaluations = m@optinfo$feval,
                         stopped_short_by = default_crit - crit_opt,
                         isSingular = any(theta0[lower == 0] < 1e-4),
@@ -558,14 +559,14 @@ write_readme <- function() {
   files <- sort(list.files(case_dir, pattern = "[.]json$", full.names = TRUE))
   rs <- lapply(files, function(f) fromJSON(f, simplifyVector = TRUE))
   rs <- rs[order(vapply(rs, function(r) r$id, ""))]
-  fmt <- function(x) if (x == 0) "0" else formatC(x, format = "g", digits = 2)
+  fmt <- function(x) if (x == 0) "0" else trimws(formatC(x, format = "g", digits = 2))
   short <- vapply(rs, function(r) r$lme4_default$stopped_short_by, 0)
   sing <- vapply(rs, function(r) isTRUE(r$isSingular), TRUE)
   large <- vapply(rs, function(r) isTRUE(r$large), TRUE)
   ids <- vapply(rs, function(r) r$id, "")
   datas <- unique(vapply(rs, function(r) r$dataset, ""))
   esc <- function(x) gsub("|", "\\|", x, fixed = TRUE)
-  rows <- vapply(rs, function(r) sprintf("| %s | %d | `%s` | %s%s | %s | %s |", r$id, r$rows, esc(r$formula),
+  rows <- vapply(rs, function(r) sprintf("| %s | %d%s | `%s` | %s%s | %s | %s |", r$id, r$rows, if (isTRUE(r$large)) " (large)" else "", esc(r$formula),
     if (r$REML) "REML" else "ML", if (is.null(r$weights)) "" else paste0(", weights ", r$weights),
     if (isTRUE(r$isSingular)) "yes" else "no", fmt(r$lme4_default$stopped_short_by)), "")
   mb <- sum(file.size(list.files(out_dir, recursive = TRUE, full.names = TRUE))) / 1e6
@@ -581,15 +582,18 @@ write_readme <- function() {
     "",
     "- `data/<dataset>.csv`: the columns the data set's models use, rows with a missing value in any of them dropped, factors written as their labels and numbers as numbers (`write.csv`), rows sorted by all columns from left to right. Shared by the cases on that data set. Derived columns are made in the script and said there (e.g. sleepstudy's `g2`: Subject's index among its sorted levels, `odd` or `even`; `w = 1 + (Days mod 3)/2`; Ovary's `s1 = sin(2 pi Time)`, `c1 = cos(2 pi Time)`; long forms of the wide HSAUR3 tables).",
     "- The CSV is read back with `read.csv(stringsAsFactors = TRUE)` and fitted by `lmer(formula, data, REML =)` (with `weights =` the named column where there is one): where that default fit stopped is `lme4_default` (`criterion`, `theta`, `evaluations`, `isSingular`, `warnings`, and `stopped_short_by`, its criterion minus the optimum's). `lme4_seconds` is that fit's time (median of 3 under 5 000 rows).",
-    "- The optimum: lme4's profiled criterion (`lmer(..., devFunOnly = TRUE)`: the REML criterion for REML fits, the deviance for ML fits) minimized again by NLopt's BOBYQA (`xtol_abs` 1e-12, `ftol_abs` 1e-15), minqa's BOBYQA (`rhoend` 1e-12) and lme4's Nelder-Mead (`FtolAbs` 1e-15), from lme4's theta and, when lme4 left bounded theta components below 1e-4, from interior points (all of them at 0.05, 0.2 and 1, and each alone at 0.2); then a polishing round from the best point; bounded components within 1e-7 of 0 are tried at 0. The lowest criterion wins (`optimum_by` says which search found it). Between 20 000 and 50 000 rows, no Nelder-Mead and one interior start (0.2); above 50 000 rows, the two BOBYQAs from lme4's theta only.",
+    "- The optimum: lme4's profiled criterion (`lmer(..., devFunOnly = TRUE)`: the REML criterion for REML fits, the deviance for ML fits) minimized again by NLopt's BOBYQA (`xtol_abs` 1e-12, `ftol_abs` 1e-15), minqa's BOBYQA (`rhoend` 1e-12) and lme4's Nelder-Mead (`FtolAbs` 1e-15), from lme4's theta and, when lme4 left bounded theta components below 1e-4, from interior points (all of them at 0.05, 0.2 and 1, and each alone at 0.2); then a polishing round from the best point; bounded components within 1e-7 of 0 are tried at 0. The lowest criterion wins (`optimum_by` says which search found it). Without `--thorough`, the script searches less on large data: between 20 000 and 50 000 rows no Nelder-Mead and one interior start (0.2), above 50 000 rows the two BOBYQAs from lme4's theta only.",
     "- At the optimum (the model evaluated there with `lmerControl(optimizer = NULL)`): `criterion`, `theta`, `theta_names`, `theta_lower` (null is -Inf), `fixef`, `se`, `sigma`, `nobs`, `ngrps`, `rows` (the CSV's rows), and `isSingular`: some bounded theta below 1e-4.",
-    "- `large`: more than 20 000 rows; those run in the bench only.",
+    "- `large`: more than 20 000 rows; those run in the bench only. `search` says how the optimum was searched: `full` for every case here but those listed under Summary.",
     "",
     "## Summary",
     "",
     sprintf("- Singular at the optimum (%d): %s.", sum(sing), paste(ids[sing], collapse = ", ")),
     sprintf("- lme4's default fit stops more than 1e-6 short of the optimum (%d): %s.", sum(short > 1e-6),
             paste(sprintf("%s (%s)", ids[short > 1e-6], vapply(short[short > 1e-6], fmt, "")), collapse = ", ")),
+    if (all(vapply(rs, function(r) identical(r$search, "full"), TRUE))) "- Every case had the full search (`search: \"full\"`; the large ones were made with `--thorough`)." else
+    sprintf("- Searched less than fully (%d): %s.", sum(vapply(rs, function(r) !identical(r$search, "full"), TRUE)),
+            paste(sprintf("%s (%s)", ids, vapply(rs, function(r) if (is.null(r$search)) "?" else r$search, ""))[vapply(rs, function(r) !identical(r$search, "full"), TRUE)], collapse = ", ")),
     sprintf("- lme4's default and the optimum disagree on singularity (%d): %s.",
             sum(vapply(rs, function(r) !identical(isTRUE(r$isSingular), isTRUE(r$lme4_default$isSingular)), TRUE)),
             paste(ids[vapply(rs, function(r) !identical(isTRUE(r$isSingular), isTRUE(r$lme4_default$isSingular)), TRUE)], collapse = ", ")),
