@@ -2,7 +2,7 @@
  * The exponential from IEEE-754 operations only, so that it gives the same double in every JavaScript engine
  * (`Math.exp` is "implementation-approximated" in ECMAScript).
  */
-import {INV_LN2, LN2} from "./constants.js";
+import {INV_LN2, LN2, LN2_HI, LN2_LO} from "./constants.js";
 import {ddAdd, ddMul, ddMulNumber, ddPolynomial, ddReciprocal, ddSub, type DD} from "./double-double.js";
 import {scale} from "./bits.js";
 
@@ -16,6 +16,13 @@ const FACTORIAL_DD: DD[] = (() => {
   }
   return c;
 })();
+/** 1/j! for j = 2…14 (e^r − 1 − r = r²·Σ rʲ⁻²/j!), in double, for exp's double-precision path. */
+const FACTORIAL: number[] = (() => {
+  const c: number[] = [];
+  let f = 1;
+  for (let j = 2; j <= 14; j++) c.push(1 / (f *= j));
+  return c;
+})();
 /** Halvings of the reduced argument before the series (undone by squaring). */
 const HALVINGS = 8;
 /** Above this, e^x overflows; below the other, it rounds to zero (with margins: scale decides the edge). */
@@ -23,9 +30,18 @@ const OVERFLOW = 709.8;
 const UNDERFLOW = -745.2;
 
 /**
- * e^x, within one ulp of the exact value over the whole double range (in practice the correctly rounded
- * value but for rare hard cases; results in the subnormal range are rounded twice): 1 for ±0, Infinity for
- * Infinity, 0 for −Infinity, NaN for NaN.
+ * e^x, within one ulp of the exact value over the whole double range (results in the subnormal range are
+ * rounded twice): 1 for ±0, Infinity for Infinity, 0 for −Infinity, NaN for NaN.
+ *
+ * Cody & Waite's reduction: k = round(x / ln 2), r = x − k·LN2_HI exactly (LN2_HI has 32 significant bits and
+ * |k| ≤ 1075, and the subtraction is exact by Sterbenz's lemma), less k·LN2_LO; e^r − 1 − r = r²·P(r) with P
+ * the Taylor series to r¹⁴/14! (remainder below 2⁻⁵⁸ relative for |r| ≤ 0.35); then
+ * e^r = 1 + (r_hi + (r²P − k·LN2_LO)), so only the small terms and the last two additions round (about
+ * 0.6 ulp), and the result is scaled by 2^k exactly.
+ *
+ * References: Cody & Waite (1980), Software Manual for the Elementary Functions, ch. 6; Muller (2016),
+ * Elementary Functions (3rd ed.), §11.3; Tang (1989), "Table-driven implementation of the exponential
+ * function in IEEE floating-point arithmetic", ACM TOMS 15(2) (the exact leading term and small correction).
  *
  * @example
  *   exp(1);  // 2.718281828459045
@@ -34,7 +50,15 @@ const UNDERFLOW = -745.2;
 export function exp(x: number): number {
   if (x === 0) return 1;
   if (!(x === x)) return NaN;
-  return expDD([x, 0]);
+  if (x > OVERFLOW) return Infinity;
+  if (x < UNDERFLOW) return 0;
+  const k = Math.round(x * INV_LN2[0]);
+  const hi = x - k * LN2_HI;
+  const lo = k * LN2_LO;
+  const r = hi - lo;
+  let p = FACTORIAL[FACTORIAL.length - 1];
+  for (let j = FACTORIAL.length - 2; j >= 0; j--) p = p * r + FACTORIAL[j];
+  return scale(1 + (hi + (r * r * p - lo)), k);
 }
 
 /**

@@ -19,7 +19,8 @@ const exponent = [0];
  * An integer y with |y| ≤ 2³¹ goes by binary powering (right-to-left repeated squaring, a fixed sequence of
  * operations) in double-double on x's significand, with the binary exponent kept apart as an integer, then
  * one division for a negative y and one rounding: pow(x, 2) === x * x, pow(x, 3) is the correctly rounded
- * cube (x * x * x need not be), and powers of two are exact. Any other y goes by e^(y · ln x) with ln x and
+ * cube (x * x * x need not be), and powers of two are exact; y = 2, 1, −1 and ½ take the correctly rounded
+ * x·x, x, 1/x and √x directly. Any other y goes by e^(y · ln x) with ln x and
  * the product in double-double ({@link logDD}, {@link expDD}). Both are within one ulp of the exact value
  * (in practice correctly rounded but for rare hard cases and subnormal results).
  *
@@ -51,6 +52,11 @@ export function pow(x: number, y: number): number {
     return (a > 1) === (y > 0) ? Infinity : 0;
   }
   if (x < 0 && !integer) return NaN;
+  // exact shortcuts, each the correctly rounded value (IEEE ×, ÷ and √ round correctly)
+  if (y === 2) return x * x;
+  if (y === 1) return x;
+  if (y === -1) return 1 / x;
+  if (y === 0.5) return Math.sqrt(x);
   const sign = x < 0 && odd ? -1 : 1;
   const a = Math.abs(x);
   if (a === 1) return sign;
