@@ -15,7 +15,8 @@
 # (lmer(..., devFunOnly = TRUE), the function lme4's optimizer minimizes: the REML criterion for REML
 # fits, the deviance for ML fits) is minimized again, from lme4's theta and from interior points for
 # every bounded theta component lme4 left below 1e-4 (all such components set to 0.05, 0.2 and 1, and
-# each one alone set to 0.2), by NLopt's BOBYQA, minqa's BOBYQA and lme4's Nelder-Mead at tight
+# each one alone set to 0.2; each of these also with the rest of those components' template columns
+# negated, since a zero diagonal leaves their sign free), by NLopt's BOBYQA, minqa's BOBYQA and lme4's Nelder-Mead at tight
 # tolerances; the best point is polished once more by the three and bounded components within 1e-7 of 0
 # are tried at exactly 0. The lowest criterion found is "the optimum": the model is evaluated there
 # (lmerControl(optimizer = NULL)) and its fixef, se, sigma, ... are written. stopped_short_by is lme4's
@@ -475,7 +476,20 @@ searches <- function(devfun, start, lower, upper, nelder_mead = TRUE) {
   out
 }
 
-find_optimum <- function(devfun, theta0, lower, nrows) {
+# For each diagonal entry of theta (by index), the indices of the entries below it in its template column:
+# lme4 fills each term's lower-triangular template column by column.
+column_below <- function(cnms) {
+  below <- list()
+  pos <- 0
+  for (nc in lengths(cnms)) for (j in seq_len(nc)) {
+    len <- nc - j + 1
+    below[[pos + 1]] <- if (len > 1) pos + 2:len else integer()
+    pos <- pos + len
+  }
+  below
+}
+
+find_optimum <- function(devfun, theta0, lower, nrows, below) {
   upper <- rep(Inf, length(lower))
   best <- list(par = theta0, value = devfun(theta0), by = "lme4 default")
   consider <- function(r, label) {
@@ -487,8 +501,16 @@ find_optimum <- function(devfun, theta0, lower, nrows) {
   starts <- list(`lme4 theta` = theta0)
   zero <- which(lower == 0 & theta0 < 1e-4)
   if (nrows <= 50000 && length(zero) > 0) {
-    for (v in if (nm) c(0.05, 0.2, 1) else 0.2) { s <- theta0; s[zero] <- v; starts[[sprintf("zero theta at %g", v)]] <- s }
-    if (nm && length(zero) > 1) for (k in zero) { s <- theta0; s[k] <- 0.2; starts[[sprintf("theta[%d] at 0.2", k)]] <- s }
+    # a diagonal entry at 0 leaves the sign of the rest of its column free: start from both signs
+    flip <- unlist(below[zero])
+    for (v in if (nm) c(0.05, 0.2, 1) else 0.2) {
+      s <- theta0; s[zero] <- v; starts[[sprintf("zero theta at %g", v)]] <- s
+      if (length(flip)) { s[flip] <- -s[flip]; starts[[sprintf("zero theta at %g, their columns negated", v)]] <- s }
+    }
+    if (nm && length(zero) > 1) for (k in zero) {
+      s <- theta0; s[k] <- 0.2; starts[[sprintf("theta[%d] at 0.2", k)]] <- s
+      if (length(below[[k]])) { s[below[[k]]] <- -s[below[[k]]]; starts[[sprintf("theta[%d] at 0.2, its column negated", k)]] <- s }
+    }
   }
   for (label in names(starts)) {
     rs <- searches(devfun, starts[[label]], lower, upper, nelder_mead = nm)
@@ -529,7 +551,7 @@ run_case <- function(cs) {
   devfun <- fit_lmer(f, d, reml, cs$weights, devFunOnly = TRUE)
   check <- devfun(theta0)
   if (abs(check - default_crit) > 1e-8 * max(1, abs(default_crit))) stop("devfun disagrees with lme4's criterion: ", check, " vs ", default_crit)
-  best <- find_optimum(devfun, theta0, lower, if (thorough) 0 else nrow(d))
+  best <- find_optimum(devfun, theta0, lower, if (thorough) 0 else nrow(d), column_below(getME(m, "cnms")))
   mo <- suppressMessages(suppressWarnings(fit_lmer(f, d, reml, cs$weights, start = list(theta = best$par), control = lmerControl(optimizer = NULL))))
   crit_opt <- crit(mo)
   thetaOpt <- unname(getME(mo, "theta"))
@@ -582,7 +604,7 @@ write_readme <- function() {
     "",
     "- `data/<dataset>.csv`: the columns the data set's models use, rows with a missing value in any of them dropped, factors written as their labels and numbers as numbers (`write.csv`), rows sorted by all columns from left to right. Shared by the cases on that data set. Derived columns are made in the script and said there (e.g. sleepstudy's `g2`: Subject's index among its sorted levels, `odd` or `even`; `w = 1 + (Days mod 3)/2`; Ovary's `s1 = sin(2 pi Time)`, `c1 = cos(2 pi Time)`; long forms of the wide HSAUR3 tables).",
     "- The CSV is read back with `read.csv(stringsAsFactors = TRUE)` and fitted by `lmer(formula, data, REML =)` (with `weights =` the named column where there is one): where that default fit stopped is `lme4_default` (`criterion`, `theta`, `evaluations`, `isSingular`, `warnings`, and `stopped_short_by`, its criterion minus the optimum's). `lme4_seconds` is that fit's time (median of 3 under 5 000 rows).",
-    "- The optimum: lme4's profiled criterion (`lmer(..., devFunOnly = TRUE)`: the REML criterion for REML fits, the deviance for ML fits) minimized again by NLopt's BOBYQA (`xtol_abs` 1e-12, `ftol_abs` 1e-15), minqa's BOBYQA (`rhoend` 1e-12) and lme4's Nelder-Mead (`FtolAbs` 1e-15), from lme4's theta and, when lme4 left bounded theta components below 1e-4, from interior points (all of them at 0.05, 0.2 and 1, and each alone at 0.2); then a polishing round from the best point; bounded components within 1e-7 of 0 are tried at 0. The lowest criterion wins (`optimum_by` says which search found it). Without `--thorough`, the script searches less on large data: between 20 000 and 50 000 rows no Nelder-Mead and one interior start (0.2), above 50 000 rows the two BOBYQAs from lme4's theta only.",
+    "- The optimum: lme4's profiled criterion (`lmer(..., devFunOnly = TRUE)`: the REML criterion for REML fits, the deviance for ML fits) minimized again by NLopt's BOBYQA (`xtol_abs` 1e-12, `ftol_abs` 1e-15), minqa's BOBYQA (`rhoend` 1e-12) and lme4's Nelder-Mead (`FtolAbs` 1e-15), from lme4's theta and, when lme4 left bounded theta components below 1e-4, from interior points (all of them at 0.05, 0.2 and 1, and each alone at 0.2; each also with the rest of those components' template columns negated, since a zero diagonal leaves their sign free: Fatigue-slope's optimum is 8.4 lower on the other sign); then a polishing round from the best point; bounded components within 1e-7 of 0 are tried at 0. The lowest criterion wins (`optimum_by` says which search found it). Without `--thorough`, the script searches less on large data: between 20 000 and 50 000 rows no Nelder-Mead and one interior start (0.2), above 50 000 rows the two BOBYQAs from lme4's theta only.",
     "- At the optimum (the model evaluated there with `lmerControl(optimizer = NULL)`): `criterion`, `theta`, `theta_names`, `theta_lower` (null is -Inf), `fixef`, `se`, `sigma`, `nobs`, `ngrps`, `rows` (the CSV's rows), and `isSingular`: some bounded theta below 1e-4.",
     "- `large`: more than 20 000 rows; those run in the bench only. `search` says how the optimum was searched: `full` for every case here but those listed under Summary.",
     "",
