@@ -26,9 +26,25 @@ import type {WasmMemory} from "./wasm-api.js";
 export const HelperOp = {Panel: 1, Trailing: 2, SparseGram: 3, TrailingWasm: 4, Bind: 8} as const;
 export type HelperOp = (typeof HelperOp)[keyof typeof HelperOp];
 
-/** Control words: job number, finished job number, operation, then the arguments. */
-const ARGS = 3;
+/**
+ * Control words: job number, finished job number, operation, then the arguments, then what the helper has
+ * done ({@link HelperWork}, which the helper adds to after each job).
+ */
+export const ARGS = 3;
 const MAX_ARGS = 8;
+/** Where the helper's counts start: jobs, panel rows, trailing rows (JavaScript), trailing rows (WebAssembly), Gram rows. */
+export const COUNTS = ARGS + MAX_ARGS;
+export const Count = {Jobs: 0, PanelRows: 1, TrailingRows: 2, TrailingRowsWasm: 3, GramRows: 4} as const;
+const CONTROL_WORDS = COUNTS + 5;
+
+/** What the helper thread has done since it started: jobs run, and rows of each kind it computed. */
+export interface HelperWork {
+  jobs: number;
+  panelRows: number;
+  trailingRows: number;
+  trailingRowsWasm: number;
+  gramRows: number;
+}
 
 export interface HelperThread {
   /**
@@ -47,6 +63,28 @@ interface WorkerThreads {
 }
 
 let helper: HelperThread | null | undefined;
+let control: Int32Array | null = null;
+
+/**
+ * What the helper thread has done (its own count, kept in shared memory), or null where there is none: for
+ * tests and diagnostics, to show that the second thread ran. Also reachable without importing this module,
+ * as `globalThis[Symbol.for("lmm-kit.helperWork")]()`, once the helper has started (the built library
+ * exports no internals).
+ *
+ * @example
+ *   helperWork(); // {jobs: 3131, panelRows: 96 400, trailingRows: 0, trailingRowsWasm: 95 800, gramRows: 1680}
+ */
+export function helperWork(): HelperWork | null {
+  if (!control) return null;
+  const at = (k: number) => Atomics.load(control!, COUNTS + k);
+  return {
+    jobs: at(Count.Jobs),
+    panelRows: at(Count.PanelRows),
+    trailingRows: at(Count.TrailingRows),
+    trailingRowsWasm: at(Count.TrailingRowsWasm),
+    gramRows: at(Count.GramRows)
+  };
+}
 
 /**
  * The helper thread, started on first use, or null where there can be none.
@@ -89,10 +127,11 @@ function startHelper(): HelperThread | null {
   if (!threads || !fs || typeof SharedArrayBuffer !== "function") return null;
   const script = new URL("./helper-worker.js", import.meta.url);
   if (script.protocol !== "file:" || !fs.existsSync(script)) return null;
-  const control = new SharedArrayBuffer(4 * (ARGS + MAX_ARGS));
-  const ctl = new Int32Array(control);
-  const worker = new threads.Worker(script, {workerData: {control}});
+  const shared = new SharedArrayBuffer(4 * CONTROL_WORDS);
+  const ctl = (control = new Int32Array(shared));
+  const worker = new threads.Worker(script, {workerData: {control: shared}});
   worker.unref();
+  (globalThis as Record<symbol, unknown>)[Symbol.for("lmm-kit.helperWork")] = helperWork;
   const bound: (Float64Array | Int32Array | WasmMemory)[] = [];
   let job = 0;
   const self: HelperThread = {
