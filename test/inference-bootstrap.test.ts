@@ -89,6 +89,7 @@ describe("the parametric bootstrap", () => {
   it("stops when aborted", () => {
     const m = fitOf("sleepstudy", SLOPE);
     const controller = new AbortController();
-    expect(() => bootstrap(m, {n: 50, seed: 1, signal: controller.signal, onProgress: ({done}) => done === 3 && controller.abort()})).toThrow();
+    const run = () => bootstrap(m, {n: 50, seed: 1, signal: controller.signal, onProgress: ({done}) => done === 3 && controller.abort()});
+    expect(run).toThrow(expect.objectContaining({name: "AbortError", message: expect.stringMatching(/aborted/)}));
   });
 });

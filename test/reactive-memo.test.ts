@@ -149,7 +149,7 @@ describe("memoized lmer", () => {
     const cache = createCache();
     expect(() => cache.lmer("Reaction ~ Dayz + (1 | Subject)", sleepstudy)).toThrow(/Dayz/);
     expect(() => cache.lmer("Reaction ~ Dayz + (1 | Subject)", sleepstudy)).toThrow(/Dayz/);
-    expect(() => cache.lmer("Reaction ~ (Days | ", sleepstudy)).toThrow();
+    expect(() => cache.lmer("Reaction ~ (Days | ", sleepstudy)).toThrow('formula syntax error at position 20: unexpected end of formula in "Reaction ~ (Days | ": add a term at the end');
     expect(cache.stats()).toMatchObject({hits: 0, size: 0});
   });
 

@@ -303,5 +303,8 @@ async function fitHere(formula: string | ModelSpec, data: unknown, options: Asyn
   await new Promise((resolve) => setTimeout(resolve, 0));
   const {signal} = control;
   if (signal.aborted) throw abortError("the fit was aborted", signal);
-  return lmer(formula, data, {...options, signal, onProgress: (p) => control.report(p)});
+  // lmer's options only: it refuses any other key (worker is this module's)
+  const {worker, ...fitOptions} = options;
+  void worker;
+  return lmer(formula, data, {...fitOptions, signal, onProgress: (p) => control.report(p)});
 }
