@@ -1,4 +1,4 @@
-import {fail} from "../errors.js";
+import {describeValue, fail} from "../errors.js";
 import type {ModelSpec} from "../formula/ast.js";
 import {formula as parseModel} from "../formula/formula.js";
 import {modelFrame, type FrameOptions} from "../frame/frame.js";
@@ -8,6 +8,7 @@ import {NEAR_BOUND, probeBoundary, type BoundaryProbes} from "./boundary.js";
 import {convergenceWarnings, derivatives, failedToConverge} from "./convergence.js";
 import {thetaLength, thetaLower, thetaStart} from "./lambda.js";
 import {thetaScales} from "./theta-scale.js";
+import {readLmerOptions} from "./lmer-options.js";
 import {LinearMixedModel, type BoundaryRestart, type OptimizerEnding, type OptimizerRecord} from "./model.js";
 import {criterionFunction, modelStructure, type MixedModelStructure} from "./objective.js";
 
@@ -45,10 +46,10 @@ const MAX_RESTARTS = 3;
  *   const m = lmer("Reaction ~ Days + (Days | Subject)", sleepstudy);
  *   m.fixef; // {"(Intercept)": 251.405…, Days: 10.467…}
  */
-export function lmer(formula: string | ModelSpec, data: unknown, options: LmerOptions = {}): LinearMixedModel {
+export function lmer(formula: string | ModelSpec, data: unknown, given?: LmerOptions): LinearMixedModel {
+  const options = readLmerOptions(given);
   const REML = options.REML ?? true;
-  if (typeof REML !== "boolean") fail(`invalid REML: ${String(REML)}; use true or false`);
-  const spec = typeof formula === "string" ? parseModel(formula) : formula;
+  const spec = typeof formula === "string" ? parseModel(formula) : parsedSpec(formula);
   const frame = modelFrame(spec, data, options);
   const structure = modelStructure(frame, REML);
   const sizes = structure.A.sizes;
@@ -175,4 +176,17 @@ export function fitStructure(structure: MixedModelStructure, start: ArrayLike<nu
     ending: {verdict, atBound: probed.atBound, probes: probed.probes, restarts}
   };
   return new LinearMixedModel(structure, theta, isSingular, warnings, optimizer);
+}
+
+/** A formula given already parsed: checked for the shape `formula()` returns, so other values are refused by name. */
+function parsedSpec(formula: unknown): ModelSpec {
+  const f = formula as Partial<ModelSpec> | null;
+  let ok = false;
+  try {
+    ok = f !== null && typeof f === "object" && typeof f.text === "string" && Array.isArray(f.terms) && Array.isArray(f.random) && Array.isArray(f.offsets);
+  } catch {
+    ok = false;
+  }
+  if (!ok) fail(`invalid formula: ${describeValue(formula)}; pass the formula as text, such as "Reaction ~ Days + (Days | Subject)"`);
+  return f as ModelSpec;
 }

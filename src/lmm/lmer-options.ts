@@ -1,0 +1,95 @@
+import {describeValue, fail} from "../errors.js";
+import type {LmerOptions} from "./fit.js";
+
+const KNOWN = ["REML", "weights", "naAction", "start", "onProgress", "signal", "checkConvergence"] as const;
+
+/**
+ * The options of `lmer`, read once each (a getter is not called twice) and checked: an object or nothing;
+ * no unknown names; `REML` and `checkConvergence` booleans; `start` an array of finite numbers; `onProgress`
+ * a function; `signal` an AbortSignal (anything with `aborted` and `throwIfAborted`); `weights` and
+ * `naAction` are checked by the model frame. Every refusal is an LmmError naming the option and the fix.
+ *
+ * Reference: lme4's `lmer` arguments (REML, weights, na.action, start).
+ *
+ * @example
+ *   readLmerOptions({REML: false});    // {REML: false}
+ *   readLmerOptions({reml: false});    // throws "unknown option reml; the options are REML, weights, …"
+ */
+export function readLmerOptions(options: unknown): LmerOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    fail(`invalid options: ${describeValue(options)}; pass an object such as {REML: false}`);
+  }
+  let names: string[];
+  try {
+    names = Object.keys(options);
+  } catch (e) {
+    fail(`the options cannot be listed (${errorText(e)}); pass a plain object`);
+  }
+  for (const name of names) {
+    if (!(KNOWN as readonly string[]).includes(name)) fail(`unknown option ${describeKey(name)}; the options are ${KNOWN.join(", ")}`);
+  }
+  const read: Record<string, unknown> = {};
+  for (const name of names) {
+    try {
+      read[name] = (options as Record<string, unknown>)[name];
+    } catch (e) {
+      fail(`reading the option ${name} failed (${errorText(e)}); pass a plain value`);
+    }
+  }
+  const out: LmerOptions = {};
+  if (read.REML !== undefined) {
+    if (typeof read.REML !== "boolean") fail(`invalid REML: ${describeValue(read.REML)}; use true or false`);
+    out.REML = read.REML;
+  }
+  if (read.checkConvergence !== undefined) {
+    if (typeof read.checkConvergence !== "boolean") fail(`invalid checkConvergence: ${describeValue(read.checkConvergence)}; use true or false`);
+    out.checkConvergence = read.checkConvergence;
+  }
+  if (read.start !== undefined) out.start = startValues(read.start);
+  if (read.onProgress !== undefined) {
+    if (typeof read.onProgress !== "function") fail(`invalid onProgress: ${describeValue(read.onProgress)}; pass a function of {evaluations, criterion, theta}`);
+    out.onProgress = read.onProgress as LmerOptions["onProgress"];
+  }
+  if (read.signal !== undefined) {
+    const s = read.signal as {aborted?: unknown; throwIfAborted?: unknown} | null;
+    let ok = false;
+    try {
+      ok = s !== null && typeof s === "object" && typeof s.aborted === "boolean" && typeof s.throwIfAborted === "function";
+    } catch {
+      ok = false;
+    }
+    if (!ok) fail(`invalid signal: ${describeValue(read.signal)}; pass an AbortSignal, such as new AbortController().signal`);
+    out.signal = read.signal as AbortSignal;
+  }
+  if (read.weights !== undefined) out.weights = read.weights as string;
+  if (read.naAction !== undefined) out.naAction = read.naAction as LmerOptions["naAction"];
+  return out;
+}
+
+function startValues(start: unknown): Float64Array {
+  const isArrayLike = Array.isArray(start) || ArrayBuffer.isView(start);
+  if (!isArrayLike || start instanceof DataView) fail(`invalid start: ${describeValue(start)}; pass an array of θ values`);
+  const values = start as ArrayLike<unknown>;
+  if (values.length > 100_000) fail(`invalid start: ${values.length} values; a model has at most 100 000 θ parameters`);
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== "number" || !Number.isFinite(v)) fail(`invalid start[${i}]: ${describeValue(v)}; θ values are finite numbers`);
+    out[i] = v;
+  }
+  return out;
+}
+
+function describeKey(name: string): string {
+  return name.length > 40 ? `${JSON.stringify(name.slice(0, 40))}…` : JSON.stringify(name);
+}
+
+function errorText(e: unknown): string {
+  try {
+    const text = e instanceof Error ? e.message : String(e);
+    return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  } catch {
+    return "an error that cannot be shown";
+  }
+}
