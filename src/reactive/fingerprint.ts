@@ -33,7 +33,7 @@ export function usedColumns(spec: ModelSpec, weights?: unknown): string[] {
  * The values are hashed on every call, never remembered by array: Arquero's `column(name)` hands out the
  * table's live array, so `t.column("Reaction")[0] = 10000` edits the table in place, and only a pass over
  * the values sees it. That pass is cheap next to a fit: the four used columns of InstEval's 73 421 rows
- * (`y ~ lectage + service + (1 | dept)`) hash in 0.56 ms (median of 50 in Node 20), where the fit takes 0.8 s.
+ * (`y ~ lectage + service + (1 | dept)`) hash in about 0.6 ms (median of 50 in Node 20), where the fit takes 0.8-1.2 s.
  *
  * Reads an Arquero table's column arrays directly when the table is neither filtered nor ordered (no copy),
  * and otherwise the values as the model frame reads them (`table.array(name)`), rows of objects, or an object
