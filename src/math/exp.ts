@@ -36,8 +36,8 @@ const UNDERFLOW = -745.2;
  * Cody & Waite's reduction: k = round(x / ln 2), r = x − k·LN2_HI exactly (LN2_HI has 32 significant bits and
  * |k| ≤ 1075, and the subtraction is exact by Sterbenz's lemma), less k·LN2_LO; e^r − 1 − r = r²·P(r) with P
  * the Taylor series to r¹⁴/14! (remainder below 2⁻⁵⁸ relative for |r| ≤ 0.35); then
- * e^r = 1 + (r_hi + (r²P − k·LN2_LO)), so only the small terms and the last two additions round (about
- * 0.6 ulp), and the result is scaled by 2^k exactly.
+ * e^r = (1 + r_hi) + (r²P − k·LN2_LO) with 1 + r_hi split exactly into a sum and its error, so only the
+ * small terms round before the last addition (about 0.5 ulp), and the result is scaled by 2^k exactly.
  *
  * References: Cody & Waite (1980), Software Manual for the Elementary Functions, ch. 6; Muller (2016),
  * Elementary Functions (3rd ed.), §11.3; Tang (1989), "Table-driven implementation of the exponential
@@ -58,7 +58,10 @@ export function exp(x: number): number {
   const r = hi - lo;
   let p = FACTORIAL[FACTORIAL.length - 1];
   for (let j = FACTORIAL.length - 2; j >= 0; j--) p = p * r + FACTORIAL[j];
-  return scale(1 + (hi + (r * r * p - lo)), k);
+  // 1 + hi exactly as t + e (fast two-sum, |hi| < 1), so that only the small terms round before the last sum
+  const t = 1 + hi;
+  const e = 1 - t + hi;
+  return scale(t + (e + (r * r * p - lo)), k);
 }
 
 /**

@@ -21,7 +21,8 @@ const exponent = [0];
  * x = m · 2^k exactly (m in [1/√2, √2)), f = m − 1 (exact), s = f/(2 + f), and
  * ln(1 + f) = 2 atanh(s) = f − (f²/2 − s·(f²/2 + R)), R = 2s²/3 + 2s⁴/5 + … + 2s²⁰/21 (the series'
  * remainder is below 2⁻⁶⁰ relative for |s| ≤ 0.1716): the leading f is exact and the correction small, so
- * the result is within about 0.6 ulp; ln x = k·ln 2 + ln(1 + f), with ln 2 split so that k·LN2_HI is exact.
+ * the result is within about 0.6 ulp; ln x = k·ln 2 + ln(1 + f), with ln 2 split so that k·LN2_HI is exact and
+ * k·LN2_HI + f summed exactly (two-sum) before the small terms are added.
  *
  * References: Abramowitz & Stegun (1964), Handbook of Mathematical Functions, 4.1.27 (the series of
  * ln((1 + s)/(1 − s))); Muller (2016), Elementary Functions (3rd ed.), §11.2 (exact range reduction) and
@@ -45,7 +46,12 @@ export function log(x: number): number {
   for (let j = ATANH2.length - 2; j >= 0; j--) r = r * z + ATANH2[j];
   r *= z;
   const hfsq = 0.5 * f * f;
-  return k * LN2_HI - (hfsq - (s * (hfsq + r) + k * LN2_LO) - f);
+  // k·LN2_HI + f exactly as t + e (two-sum), then the small correction: one rounding of consequence
+  const a = k * LN2_HI;
+  const t = a + f;
+  const v = t - a;
+  const e = a - (t - v) + (f - v);
+  return t + (e + (s * (hfsq + r) + k * LN2_LO - hfsq));
 }
 
 /**
