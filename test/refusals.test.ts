@@ -199,7 +199,7 @@ describe("refusals name the bad value and the fix", () => {
   it("invalid options and data", () => {
     const t = dataset("sleepstudy");
     const f = "Reaction ~ Days + (1 | Subject)";
-    expect(refusal(f, t, {REML: "yes" as unknown as boolean}).message).toMatch(/invalid REML: yes; use true or false/);
+    expect(refusal(f, t, {REML: "yes" as unknown as boolean}).message).toMatch(/invalid REML: the string "yes"; use true or false/);
     expect(refusal(f, t, {naAction: "exclude" as "omit"}).message).toMatch(/invalid naAction: exclude; use "omit" or "fail"/);
     expect(refusal(f, null).message).toMatch(/invalid data: null; give an Arquero table/);
     const neg = sleep().map((r, i) => ({...r, w: i === 2 ? -1 : 1}));
