@@ -120,6 +120,11 @@ describe("readCSV", () => {
     expect(MAX_CELLS).toBe(20_000_000);
   });
 
+  test("a 50 000-digit cell ending in a letter is text, read in linear time (was 3.4 s of regular-expression backtracking)", () => {
+    const cell = "7".repeat(50_000) + "x";
+    expect(readCSV(`a,b\n${cell},1\n2,3\n`).column("a")![0]).toBe(cell);
+  });
+
   test("messages quote long names and values cut with an ellipsis", () => {
     const long = "x".repeat(5000);
     const m1 = (() => { try { readCSV(`${long},${long}\n1,2\n`); } catch (e) { return (e as Error).message; } })();

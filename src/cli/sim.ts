@@ -10,7 +10,7 @@ import type {Output} from "./main.js";
 export const SIM_USAGE =
   `usage: lmm sim DATA.csv "FORMULA" [--x NAME=VALUE]… [--x1 NAME=VALUE]… [--n 1000] [--seed 7] [--treatment COLUMN] [--ml] [--json]`;
 
-const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 const PERCENTILE = /^p(\d+(?:\.\d*)?|\.\d+)$/;
 
 /**

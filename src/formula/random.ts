@@ -34,11 +34,13 @@ export function randomSpecs(bar: Bar, text: string): RandomSpec[] {
       "write (1 | g) for a random intercept or (0 + x | g) for a random slope");
   }
   const parts: Columns[] = bar.op === "||" ? split(columns) : [columns];
-  const groups = groupings(bar.right, bar, text);
-  if (parts.length * groups.length > MAX_RANDOM_TERMS) {
-    fail(`random-effects term (${cut(text, bar)}) splits into ${parts.length * groups.length} terms; the limit is ` +
+  // counted before the groupings are built: nesting k factors builds k lists of up to k names
+  const count = parts.length * nestings(bar.right);
+  if (count > MAX_RANDOM_TERMS) {
+    fail(`random-effects term (${cut(text, bar)}) splits into ${count} terms; the limit is ` +
       `${MAX_RANDOM_TERMS}: split fewer columns with || or nest fewer factors with /`);
   }
+  const groups = groupings(bar.right, bar, text);
   return parts.flatMap((part) => groups.map((group) => ({
     intercept: part.intercept,
     terms: part.terms,
@@ -52,6 +54,18 @@ export function randomSpecs(bar: Bar, text: string): RandomSpec[] {
 function split(columns: Columns): Columns[] {
   const slopes = columns.terms.map((term) => ({intercept: false, terms: [term]}));
   return columns.intercept ? [{intercept: true, terms: []}, ...slopes] : slopes;
+}
+
+/** How many groupings the right side of a bar makes: one per level of nesting with `/` (at least one). */
+function nestings(expr: Expr): number {
+  let k = 1;
+  for (let e = expr; ; ) {
+    if (e.type === "paren") e = e.expr;
+    else if (e.type === "binary" && e.op === "/") {
+      k++;
+      e = e.left;
+    } else return k;
+  }
 }
 
 /** The groupings of the right side of a bar, each a list of column names, most nested first. */

@@ -45,8 +45,11 @@ const LF = 10;
 const CR = 13;
 const BOM = 0xfeff;
 
-/** A decimal number as R's `write.csv` and JavaScript write it: `-1`, `2.5`, `.5`, `1e-8`, `3.`. */
-const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+/**
+ * A decimal number as R's `write.csv` and JavaScript write it: `-1`, `2.5`, `.5`, `1e-8`, `3.`. Written so
+ * that a failed match backtracks in linear time (`\d+\.?\d*` took 3.4 s on a 50 000-digit cell ending in a letter).
+ */
+const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 const SPECIAL: ReadonlyMap<string, number> = new Map([
   ["Inf", Infinity],
   ["+Inf", Infinity],

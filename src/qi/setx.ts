@@ -68,7 +68,7 @@ export function setx(model: LinearMixedModel, overrides: Record<string, Override
   }
   if (options === null || typeof options !== "object") fail(`invalid setx options: ${describeValue(options)}; give an object such as {center: "median"}`);
   const center = options.center ?? "mean";
-  if (center !== "mean" && center !== "median") fail(`invalid center: ${describe(center)}; use "mean" or "median"`);
+  if (center !== "mean" && center !== "median") fail(`invalid center: ${describeValue(center)}; use "mean" or "median"`);
 
   const columns = modelColumns(model, options.data);
   const {layout} = columns;
