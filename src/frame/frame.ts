@@ -1,5 +1,5 @@
 import type {ModelSpec, RandomSpec, VarRef} from "../formula/ast.js";
-import {fail} from "../errors.js";
+import {clip, fail, quote, quoteList} from "../errors.js";
 import {cellText, refuseDates} from "./cells.js";
 import {designColumns, type FrameVariable} from "./design.js";
 import {interaction, makeFactor, type Factor} from "./factor.js";
@@ -84,7 +84,7 @@ export function modelFrame(written: ModelSpec, data: unknown, options: FrameOpti
   if (options.weights != null && typeof options.weights !== "string") {
     fail(`invalid weights: ${cellText(options.weights)}; give the name of a numeric column of the data`);
   }
-  if (spec.random.length === 0) fail(`no random-effects terms in "${spec.text}"; add one such as (1 | group)`);
+  if (spec.random.length === 0) fail(`no random-effects terms in ${quote(spec.text)}; add one such as (1 | group)`);
 
   const variables = new Map<string, Variable>();
   const use = (ref: VarRef) => {
@@ -122,7 +122,7 @@ export function modelFrame(written: ModelSpec, data: unknown, options: FrameOpti
     for (const [label, values] of groupColumns) if (values.every((x) => x === null)) empty.push(label);
     fail(empty.length
       ? `no complete rows: column ${empty.join(", ")} is missing in every row; remove it from the formula or fill it in`
-      : `no complete rows: every row has a missing value in a column of "${spec.text}"; fill in the values or use fewer columns`);
+      : `no complete rows: every row has a missing value in a column of ${quote(spec.text)}; fill in the values or use fewer columns`);
   }
 
   const frameVars = new Map<string, FrameVariable>();
@@ -192,7 +192,7 @@ function withoutResponseTerm(spec: ModelSpec): {spec: ModelSpec; responseTerms: 
 
 function groupValues(source: DataSource, name: string): unknown[] {
   if (!source.has(name)) {
-    fail(`unknown grouping column: ${name} (the data has ${source.names.slice(0, 20).join(", ")}); check the spelling`);
+    fail(`unknown grouping column: ${clip(name)} (the data has ${quoteList(source.names)}); check the spelling`);
   }
   return Array.from(source.values(name), (v) => (isMissing(v) ? null : v));
 }
@@ -235,7 +235,7 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
     const factor = interaction(spec.group.map(groupFactor));
     const design = designColumns(spec.intercept, spec.terms, vars, n);
     const p = design.names.length;
-    if (p === 0) fail(`random-effects term (${spec.text}) has no columns; keep its intercept or add a variable`);
+    if (p === 0) fail(`random-effects term (${clip(spec.text)}) has no columns; keep its intercept or add a variable`);
     const Z = new Float64Array(n * p);
     design.columns.forEach((col, j) => {
       for (let i = 0; i < n; i++) Z[i * p + j] = col[i];
@@ -246,7 +246,7 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
       fail(`grouping factor ${spec.groupLabel} has ${levels} levels for ${n} observations; the number of levels must be less than the number of observations`);
     }
     if (levels * p >= n) {
-      fail(`term (${spec.text}) has ${levels * p} random effects for ${n} observations; the random effects and the residual variance are unidentifiable: simplify the term`);
+      fail(`term (${clip(spec.text)}) has ${levels * p} random effects for ${n} observations; the random effects and the residual variance are unidentifiable: simplify the term`);
     }
     return {group: spec.groupLabel, levels: factor.levels, refs: factor.codes, p, names: design.names, Z, text: spec.text, spec: index};
   });

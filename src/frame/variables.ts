@@ -1,6 +1,6 @@
 import type {Expr, VarRef} from "../formula/ast.js";
 import {evaluate} from "../formula/evaluate.js";
-import {fail} from "../errors.js";
+import {clip, fail} from "../errors.js";
 import {cellText, refuseDates} from "./cells.js";
 import type {DataSource} from "./source.js";
 
@@ -28,7 +28,7 @@ export function isNumericColumn(values: ArrayLike<unknown>): boolean {
 /** Names the columns of the source for an "unknown column" message. */
 function unknownColumn(name: string, source: DataSource): never {
   const shown = source.names.slice(0, 20).join(", ") + (source.names.length > 20 ? ", …" : "");
-  return fail(`unknown column: ${name} (the data has ${shown}); check the spelling or add the column`);
+  return fail(`unknown column: ${clip(name)} (the data has ${shown}); check the spelling or add the column`);
 }
 
 /** A source column as numbers, refusing text. */

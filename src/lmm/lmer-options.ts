@@ -71,10 +71,21 @@ function startValues(start: unknown): Float64Array {
   const isArrayLike = Array.isArray(start) || ArrayBuffer.isView(start);
   if (!isArrayLike || start instanceof DataView) fail(`invalid start: ${describeValue(start)}; pass an array of θ values`);
   const values = start as ArrayLike<unknown>;
-  if (values.length > 100_000) fail(`invalid start: ${values.length} values; a model has at most 100 000 θ parameters`);
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
+  let length = 0;
+  try {
+    length = values.length;
+  } catch (e) {
+    fail(`reading the option start failed (${errorText(e)}); pass a plain array of θ values`);
+  }
+  if (length > 100_000) fail(`invalid start: ${length} values; a model has at most 100 000 θ parameters`);
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) {
+    let v: unknown;
+    try {
+      v = values[i];
+    } catch (e) {
+      fail(`reading start[${i}] failed (${errorText(e)}); pass a plain array of θ values`);
+    }
     if (typeof v !== "number" || !Number.isFinite(v)) fail(`invalid start[${i}]: ${describeValue(v)}; θ values are finite numbers`);
     out[i] = v;
   }

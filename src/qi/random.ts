@@ -1,4 +1,4 @@
-import {fail} from "../errors.js";
+import {describeValue, fail} from "../errors.js";
 import {log as portableLog} from "../math/log.js";
 import {seedState, xoshiro128ss} from "./xoshiro.js";
 
@@ -42,7 +42,7 @@ const TWO53 = 9007199254740992;
  */
 export function randomSource(seed: number): RandomSource {
   if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    fail(`invalid seed: ${typeof seed === "string" ? JSON.stringify(seed) : String(seed)}; use an integer from 0 to 4294967295`);
+    fail(`invalid seed: ${describeValue(seed)}; use an integer from 0 to 4294967295`);
   }
   const state = seedState(seed);
   let spare = 0;
