@@ -1,4 +1,4 @@
-import {fail} from "../errors.js";
+import {describeValue, fail} from "../errors.js";
 import {compareValues, levelLabel, makeFactor} from "../frame/factor.js";
 import {dataSource} from "../frame/source.js";
 import {evaluateVariable, isNumericColumn} from "../frame/variables.js";
@@ -18,7 +18,6 @@ export interface ModelColumns {
 }
 
 const fromModel = new WeakMap<LinearMixedModel, ModelColumns>();
-const fromData = new WeakMap<LinearMixedModel, WeakMap<object, ModelColumns>>();
 
 /**
  * The model's covariate columns on its rows, read from the model itself when possible and otherwise from
@@ -29,7 +28,8 @@ const fromData = new WeakMap<LinearMixedModel, WeakMap<object, ModelColumns>>();
  * main effect `age` gives X's column `age`; a random slope gives Z's). That covers models whose covariates
  * are numeric columns entering as main effects, such as `income ~ education + age + female + (1 | state)`.
  * Factors, and columns used only in transforms or interactions, cannot be read back: then `data` is
- * required and the message says so. Results are cached per model (and per data table).
+ * required and the message says so. Results are cached per model; columns from `data` are read on every
+ * call, since a table can be edited in place.
  *
  * @example
  *   modelColumns(m).values.get("education"); // Float64Array of education on the model's rows
@@ -40,12 +40,10 @@ export function modelColumns(model: LinearMixedModel, data?: unknown): ModelColu
     if (!cached) fromModel.set(model, (cached = readFromModel(model)));
     return cached;
   }
-  if (typeof data !== "object") fail(`invalid data: ${String(data)}; pass the table the model was fit on`);
-  let byData = fromData.get(model);
-  if (!byData) fromData.set(model, (byData = new WeakMap()));
-  let cached = byData.get(data);
-  if (!cached) byData.set(data, (cached = readFromData(model, data)));
-  return cached;
+  if (typeof data !== "object") fail(`invalid data: ${describeValue(data)}; pass the table the model was fit on`);
+  // read again on every call: a table's columns can be edited in place (Arquero's column() hands out the
+  // live array), and the check against the model's matrices must see the values as they are now
+  return readFromData(model, data);
 }
 
 function readFromModel(model: LinearMixedModel): ModelColumns {
