@@ -242,8 +242,9 @@ describe("memoized setx and sim", () => {
     const y = cache.setx(m, {state: "AR"}, {data});
     expect(cache.setx(m, {state: "AR"}, {data})).toBe(y);
     (data.column("age") as unknown as number[])[0] += 1;
-    cache.setx(m, {state: "AR"}, {data});
-    expect(cache.stats().setx).toEqual({hits: 1, misses: 4});
+    // and setx reads the edited table again, which no longer gives the model's design: refused, not stale
+    expect(() => cache.setx(m, {state: "AR"}, {data})).toThrow(/^the data does not give the model's design/);
+    expect(cache.stats().setx.hits).toBe(1);
   });
 
   it("forgets profiles and simulations with their model", () => {
