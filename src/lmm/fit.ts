@@ -53,9 +53,8 @@ export function lmer(formula: string | ModelSpec, data: unknown, given?: LmerOpt
   const frame = modelFrame(spec, data, options);
   const structure = modelStructure(frame, REML);
   const sizes = structure.A.sizes;
-  const scales = thetaScales(structure.frame);
-  const start = Float64Array.from(options.start ?? thetaStart(sizes).map((v, i) => v / scales[i]));
-  if (start.length !== thetaLength(sizes)) fail(`invalid start: ${start.length} values for ${thetaLength(sizes)} θ parameters`);
+  const {start} = options;
+  if (start && start.length !== thetaLength(sizes)) fail(`invalid start: ${start.length} values for ${thetaLength(sizes)} θ parameters`);
   return fitStructure(structure, start, options);
 }
 
@@ -63,7 +62,8 @@ export function lmer(formula: string | ModelSpec, data: unknown, given?: LmerOpt
 export type FitOptions = Pick<LmerOptions, "onProgress" | "signal" | "checkConvergence">;
 
 /**
- * Minimises the profiled criterion of a model structure over θ from `start` and builds the fitted model.
+ * Minimises the profiled criterion of a model structure over θ from `start` (by default the identity in
+ * the scaled coordinates below) and builds the fitted model.
  * BOBYQA works on θ' = D θ, each template row scaled by the size of its random-effects column
  * (theta-scale.ts), so that slopes on covariates of any unit are optimized on the intercept's scale. Then:
  * diagonal entries that end within 1e-4 of their bound 0 are probed inward (boundary.ts: the criterion is
@@ -79,14 +79,15 @@ export type FitOptions = Pick<LmerOptions, "onProgress" | "signal" | "checkConve
  * @example
  *   const ml = fitStructure({...model.structure, REML: false}, model.theta);
  */
-export function fitStructure(structure: MixedModelStructure, start: ArrayLike<number>, options: FitOptions = {}): LinearMixedModel {
+export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<number>, options: FitOptions = {}): LinearMixedModel {
   const {frame} = structure;
   const criterion = criterionFunction(structure);
   const lower = thetaLower(structure.A.sizes);
   // the optimizer's coordinates: θ' = D θ, each template row scaled by its column's size (theta-scale.ts)
   const scale = thetaScales(frame);
   const toTheta = (u: Float64Array) => u.map((v, i) => v / scale[i]);
-  const x0 = Float64Array.from(start, (v, i) => Math.max(v, lower[i]) * scale[i]);
+  // without a start, each template is the identity in these coordinates (lme4's 1 and 0 for intercepts)
+  const x0 = start ? Float64Array.from(start, (v, i) => Math.max(v, lower[i]) * scale[i]) : thetaStart(structure.A.sizes);
   const t0 = performance.now();
   let evaluations = 0;
   const scaled = (u: Float64Array) => criterion(toTheta(u));

@@ -1,4 +1,4 @@
-import {describeValue, fail} from "../errors.js";
+import {clip, describeValue, fail, quote} from "../errors.js";
 import type {LmerOptions} from "./fit.js";
 
 const KNOWN = ["REML", "weights", "naAction", "start", "onProgress", "signal", "checkConvergence"] as const;
@@ -27,7 +27,7 @@ export function readLmerOptions(options: unknown): LmerOptions {
     fail(`the options cannot be listed (${errorText(e)}); pass a plain object`);
   }
   for (const name of names) {
-    if (!(KNOWN as readonly string[]).includes(name)) fail(`unknown option ${describeKey(name)}; the options are ${KNOWN.join(", ")}`);
+    if (!(KNOWN as readonly string[]).includes(name)) fail(`unknown option ${quote(name, 40)}; the options are ${KNOWN.join(", ")}`);
   }
   const read: Record<string, unknown> = {};
   for (const name of names) {
@@ -92,14 +92,9 @@ function startValues(start: unknown): Float64Array {
   return out;
 }
 
-function describeKey(name: string): string {
-  return name.length > 40 ? `${JSON.stringify(name.slice(0, 40))}…` : JSON.stringify(name);
-}
-
 function errorText(e: unknown): string {
   try {
-    const text = e instanceof Error ? e.message : String(e);
-    return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    return clip(e instanceof Error ? String(e.message) : String(e));
   } catch {
     return "an error that cannot be shown";
   }
