@@ -97,7 +97,7 @@ for (const call of fc.sample(apiCall, {seed: SEEDS.api, numRuns: Number(option("
       case "sim options": return sim(model, {x: setx(model), seed: 1, ...(call.key === "whole" ? {} : opts(call.key)), ...(call.key === "n" ? {} : {n: 100})});
       case "predict": return call.key === "newdata" ? predict(model, value) : predict(model, undefined, opts(call.key));
       // an undefined n is the default, 500 refits: real work, not a hostile value
-      case "bootstrap": return bootstrap(model, call.key === "whole" ? value : {n: 2, seed: 1, ...(value === undefined ? {} : opts(call.key))});
+      case "bootstrap": return bootstrap(model, call.key === "whole" ? value : {nsim: 2, seed: 1, ...(value === undefined ? {} : opts(call.key))});
       case "readCSV": return call.key === "text" ? readCSV(value) : readCSV("a,b\n1,2\n", value);
       case "formula": return formula(value);
     }

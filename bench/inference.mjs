@@ -41,7 +41,7 @@ const [, profileS] = time(() => confintValues(m1, {method: "profile"}));
 const [, waldS] = time(() => confintValues(m1, {method: "Wald"}));
 for (let i = 0; i < 5; i++) lmer(SLOPE, sleep);
 const fresh = median(Array.from({length: 21}, () => time(() => lmer(SLOPE, sleep))[1]));
-const [boot, bootS] = time(() => bootstrap(m1, {n: nBoot, seed: 1}));
+const [boot, bootS] = time(() => bootstrap(m1, {nsim: nBoot, seed: 1}));
 console.table([
   {task: "anova(m0, m1) with ML refits", seconds: anovaS.toFixed(3)},
   {task: "confint profile (6 parameters)", seconds: profileS.toFixed(3)},

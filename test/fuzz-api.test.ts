@@ -32,7 +32,7 @@ function call(c: ApiCall, value: unknown): unknown {
     case "setx options": return setx(model, {}, opts(c.key) as never);
     case "sim options": return sim(model, {x: setx(model), seed: 1, ...(c.key === "whole" ? {} : (opts(c.key) as object)), ...(c.key === "n" ? {} : {n: 100})});
     case "predict": return c.key === "newdata" ? predict(model, value as never) : predict(model, undefined, opts(c.key) as never);
-    case "bootstrap": return bootstrap(model, (c.key === "whole" ? value : {n: 2, seed: 1, ...(opts(c.key) as object)}) as never);
+    case "bootstrap": return bootstrap(model, (c.key === "whole" ? value : {nsim: 2, seed: 1, ...(opts(c.key) as object)}) as never);
     case "readCSV": return c.key === "text" ? readCSV(value as string) : readCSV("a,b\n1,2\n", value as never);
     case "formula": return formula(value as string);
   }

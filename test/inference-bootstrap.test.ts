@@ -17,14 +17,14 @@ const SLOPE = "Reaction ~ Days + (Days | Subject)";
 describe("simulate", () => {
   const m = fitOf("sleepstudy", SLOPE);
   it("the same seed gives the same responses; another seed others", () => {
-    const a = simulate(m, {n: 2, seed: 11}), b = simulate(m, {n: 2, seed: 11}), c = simulate(m, {n: 1, seed: 12});
+    const a = simulate(m, {nsim: 2, seed: 11}), b = simulate(m, {nsim: 2, seed: 11}), c = simulate(m, {nsim: 1, seed: 12});
     expect(a).toHaveLength(2);
     expect(a[0]).toHaveLength(180);
     expect(Array.from(a[1])).toEqual(Array.from(b[1]));
     expect(a[0][0]).not.toBe(c[0][0]);
   });
   it("responses with the model's marginal mean and variance", () => {
-    const draws = simulate(m, {n: 2000, seed: 5});
+    const draws = simulate(m, {nsim: 2000, seed: 5});
     // row 0: Days 0, Var = σ²_intercept + σ²; row 9: Days 9
     for (const [row, days] of [[0, 0], [9, 9]]) {
       const xs = draws.map((y) => y[row]);
@@ -38,7 +38,7 @@ describe("simulate", () => {
   });
   it("refuses a missing seed and a bad n", () => {
     expect(() => simulate(m)).toThrow(/simulate needs a seed \(or a random source\)/);
-    expect(() => simulate(m, {n: 1.5, seed: 1})).toThrow(/invalid n: 1.5/);
+    expect(() => simulate(m, {nsim: 1.5, seed: 1})).toThrow(/invalid nsim: the number 1.5/);
   });
 });
 
@@ -67,7 +67,7 @@ describe("the parametric bootstrap", () => {
   it("500 refits of sleepstudy: percentile intervals for β within 15% of the profile intervals' width", () => {
     const m = fitOf("sleepstudy", SLOPE);
     let calls = 0;
-    const b = bootstrap(m, {n: 500, seed: 20261122, onProgress: ({done, total}) => (calls++, expect(total).toBe(500), expect(done).toBe(calls))});
+    const b = bootstrap(m, {nsim: 500, seed: 20261122, onProgress: ({done, total}) => (calls++, expect(total).toBe(500), expect(done).toBe(calls))});
     expect(calls).toBe(500);
     const ref = loadReference("sleepstudy-confint-profile") as unknown as {parameters: string[]; lower: number[]; upper: number[]};
     expect(b.names).toEqual(ref.parameters);
@@ -81,15 +81,15 @@ describe("the parametric bootstrap", () => {
   });
   it("confint(method: 'boot') is reproducible from its seed", () => {
     const m = fitOf("sleepstudy", SLOPE);
-    const a = confintValues(m, {method: "boot", n: 30, seed: 9});
-    const b = confintValues(m, {method: "boot", n: 30, seed: 9});
+    const a = confintValues(m, {method: "boot", nsim: 30, seed: 9});
+    const b = confintValues(m, {method: "boot", nsim: 30, seed: 9});
     expect(a).toEqual(b);
     expect(a.method).toBe("boot");
   });
   it("stops when aborted", () => {
     const m = fitOf("sleepstudy", SLOPE);
     const controller = new AbortController();
-    const run = () => bootstrap(m, {n: 50, seed: 1, signal: controller.signal, onProgress: ({done}) => done === 3 && controller.abort()});
+    const run = () => bootstrap(m, {nsim: 50, seed: 1, signal: controller.signal, onProgress: ({done}) => done === 3 && controller.abort()});
     expect(run).toThrow(expect.objectContaining({name: "AbortError", message: expect.stringMatching(/aborted/)}));
   });
 });

@@ -59,7 +59,8 @@ describe("Wald intervals", () => {
     const m = fitOf("sleepstudy", ref.formula);
     expect(() => confintValues(m, {level: 95})).toThrow(/invalid level: 95; give a number between 0 and 1, such as 0.95/);
     expect(() => confintValues(m, {method: "exact" as "Wald"})).toThrow(/invalid method: "exact"; use "profile", "Wald" or "boot"/);
-    expect(() => confintValues(m, {method: "boot"})).toThrow(/bootstrap needs a seed so that its refits can be reproduced; pass \{seed: 1\}/);
+    expect(() => confintValues(m, {method: "boot"})).toThrow(/confint.s method "boot" needs a seed so that its intervals can be reproduced; pass \{method: "boot", seed: 1\}/);
+    expect(() => confintValues(m, {method: "boot", n: 10, seed: 1} as never)).toThrow(/unknown option "n" of confint; did you mean "nsim"\?/);
   });
 });
 

@@ -369,8 +369,9 @@ describe("limits: every input has one, and hitting it is a clear refusal", () =>
 
   it("bootstrap: at most 100 000 refits", () => {
     const m = fitOf("Dyestuff", "Yield ~ 1 + (1 | Batch)");
-    expect(refusalOf(() => bootstrap(m, {n: 1e6, seed: 1}))).toBe("n = 1000000 refits is over the limit of 100000; use fewer refits (lme4's confint uses 500)");
-    expect(refusalOf(() => bootstrap(m, {n: Number.NaN, seed: 1}))).toBe("invalid n: the number NaN; give a whole number of refits such as 500");
-    expect(refusalOf(() => bootstrap(m, null as never))).toMatch(/^invalid bootstrap options: null/);
+    expect(refusalOf(() => bootstrap(m, {nsim: 1e6, seed: 1}))).toBe("nsim = 1000000 refits is over the limit of 100000; use fewer refits (lme4's confint uses 500)");
+    expect(refusalOf(() => bootstrap(m, {nsim: Number.NaN, seed: 1}))).toBe("invalid nsim: the number NaN; give a whole number of refits such as 500");
+    expect(refusalOf(() => bootstrap(m, null as never))).toMatch(/^invalid options of bootstrap: null/);
+    expect(refusalOf(() => bootstrap(m, {n: 10, seed: 1} as never))).toMatch(/^unknown option "n" of bootstrap; did you mean "nsim"\?/);
   });
 });

@@ -36,7 +36,7 @@ export function confintCommand(argv: string[], out: Output): number {
   const level = levelText === undefined ? 0.95 : Number(levelText);
   if (!(level > 0 && level < 1)) fail(`invalid --level ${levelText}; give a number between 0 and 1, such as 0.95`);
   const model = lmer(formulaText, loadCSVSync(path), {REML: !args.flags.has("ml")});
-  const c = confintValues(model, {method, level, n: nsim, seed});
+  const c = confintValues(model, {method, level, nsim, seed});
   if (args.flags.has("json")) {
     out.stdout(JSON.stringify(c) + "\n");
     return 0;

@@ -1,5 +1,6 @@
 import type {ModelSpec, RandomSpec, VarRef} from "../formula/ast.js";
 import {clip, fail, quote, quoteList} from "../errors.js";
+import {optionNames, readOptions} from "../options.js";
 import {cellText, refuseDates} from "./cells.js";
 import {designColumns, type FrameVariable} from "./design.js";
 import {interaction, makeFactor, type Factor} from "./factor.js";
@@ -14,6 +15,9 @@ export interface FrameOptions {
   /** `"omit"` (default) drops rows with a missing value in a used column, with a warning; `"fail"` refuses. */
   naAction?: "omit" | "fail";
 }
+
+/** The options {@link modelFrame} knows. */
+export const FRAME_OPTIONS = optionNames<FrameOptions>({weights: true, naAction: true});
 
 /** One random-effects term: its grouping factor and its model-matrix columns. */
 export interface RandomTerm {
@@ -76,7 +80,8 @@ export interface ModelFrame {
  *   const frame = modelFrame(formula("Reaction ~ Days + (Days | Subject)"), sleepstudy);
  *   frame.xNames; // ["(Intercept)", "Days"]
  */
-export function modelFrame(written: ModelSpec, data: unknown, options: FrameOptions = {}): ModelFrame {
+export function modelFrame(written: ModelSpec, data: unknown, given: FrameOptions = {}): ModelFrame {
+  const options = readOptions(given, FRAME_OPTIONS, "modelFrame", {renamed: {"na.action": "naAction"}});
   const {spec, responseTerms} = withoutResponseTerm(written);
   const source = dataSource(data);
   const naAction = options.naAction ?? "omit";

@@ -1,4 +1,5 @@
 import {describeValue, fail} from "../errors.js";
+import {optionNames, readOptions} from "../options.js";
 import {fitStructure} from "../lmm/fit.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {randomSource} from "../qi/random.js";
@@ -8,15 +9,18 @@ import {withResponse} from "./with-response.js";
 
 /** Options of {@link bootstrap}. */
 export interface BootstrapOptions {
-  /** Number of bootstrap refits (default 500). */
-  n?: number;
-  /** Seed of the random source (required: the draws must be reproducible). */
+  /** Number of bootstrap refits (default 500), lme4's `nsim`. */
+  nsim?: number;
+  /** Seed of the random source, an integer from 0 to 2³² − 1 (required: the refits must be reproducible). */
   seed?: number;
   /** Called after each refit with the number done and the total. */
   onProgress?: (progress: {done: number; total: number}) => void;
   /** Stops the bootstrap (it throws an AbortError) when aborted. */
   signal?: AbortSignal;
 }
+
+/** The options {@link bootstrap} knows. */
+export const BOOTSTRAP_OPTIONS = optionNames<BootstrapOptions>({nsim: true, seed: true, onProgress: true, signal: true});
 
 /** The most refits {@link bootstrap} makes. */
 export const MAX_REFITS = 100_000;
@@ -37,7 +41,7 @@ export interface BootstrapResult {
 
 /**
  * A parametric bootstrap of a fitted model, as lme4's `bootMer(m, FUN, nsim, seed)` with
- * `use.u = FALSE`: n responses simulated from the fit (new random effects and residuals, {@link simulate}),
+ * `use.u = FALSE`: nsim responses simulated from the fit (new random effects and residuals, {@link simulate}),
  * each refitted by the same criterion from θ̂ on the shared structure (only the y cross-products are
  * recomputed, {@link withResponse}; no formula, frame or full cross-products), collecting the standard
  * deviations and correlations of the random effects, σ and β.
@@ -46,14 +50,14 @@ export interface BootstrapResult {
  * bootstrap, percentile intervals); Bates et al. (2015), JSS 67(1), §5.3; lme4's `bootMer`.
  *
  * @example
- *   const b = bootstrap(model, {n: 500, seed: 1, onProgress: ({done}) => console.log(done)});
+ *   const b = bootstrap(model, {nsim: 500, seed: 1, onProgress: ({done}) => console.log(done)});
  */
-export function bootstrap(model: LinearMixedModel, options: BootstrapOptions = {}): BootstrapResult {
-  if (options === null || typeof options !== "object") fail(`invalid bootstrap options: ${describeValue(options)}; give an object such as {n: 500, seed: 1}`);
-  const n = options.n === undefined ? 500 : options.n;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail(`invalid n: ${describeValue(n)}; give a whole number of refits such as 500`);
-  if (n > MAX_REFITS) fail(`n = ${n} refits is over the limit of ${MAX_REFITS}; use fewer refits (lme4's confint uses 500)`);
-  if (options.seed === undefined) fail("bootstrap needs a seed so that its refits can be reproduced; pass {seed: 1}");
+export function bootstrap(model: LinearMixedModel, given: BootstrapOptions = {}): BootstrapResult {
+  const options = readOptions(given, BOOTSTRAP_OPTIONS, "bootstrap", {renamed: {n: "nsim"}});
+  const n = options.nsim === undefined ? 500 : options.nsim;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail(`invalid nsim: ${describeValue(n)}; give a whole number of refits such as 500`);
+  if (n > MAX_REFITS) fail(`nsim = ${n} refits is over the limit of ${MAX_REFITS}; use fewer refits (lme4's confint uses 500)`);
+  if (options.seed === undefined) fail("bootstrap needs a seed so that its refits can be reproduced; pass {seed: 1} (any integer from 0 to 4294967295)");
   if (typeof options.seed !== "number") fail(`invalid seed: ${describeValue(options.seed)}; use an integer from 0 to 4294967295`);
   const random = randomSource(options.seed);
   const frame = model.structure.frame;
@@ -70,7 +74,7 @@ export function bootstrap(model: LinearMixedModel, options: BootstrapOptions = {
     values(refitted).forEach((v, i) => (replicates[i][k] = v));
     options.onProgress?.({done: k + 1, total: n});
   }
-  return {names, estimates, replicates, seed: options.seed, secondsPerRefit: (performance.now() - t0) / 1000 / n};
+  return {names, estimates, replicates, seed: options.seed as number, secondsPerRefit: (performance.now() - t0) / 1000 / n};
 }
 
 /**

@@ -1,6 +1,7 @@
 import {table, type ColumnTable} from "arquero";
 import {fail} from "../errors.js";
 import type {LinearMixedModel} from "../lmm/model.js";
+import {optionNames, readOptions} from "../options.js";
 import {bootstrap, percentileIntervals} from "./bootstrap.js";
 import {normalQuantile} from "./normal-quantile.js";
 import {profileLimits, profiles} from "./profile.js";
@@ -14,15 +15,21 @@ export interface ConfintOptions {
   method?: "Wald" | "profile" | "boot";
   /** Confidence level, default 0.95. */
   level?: number;
-  /** Bootstrap: number of refits (default 500). */
-  n?: number;
-  /** Bootstrap: the seed of the random source (required for "boot"). */
+  /** Bootstrap: number of refits (default 500), lme4's `nsim`. */
+  nsim?: number;
+  /**
+   * Bootstrap: the seed of the random source, an integer from 0 to 2³² − 1. Required for "boot", so that the
+   * intervals can be reproduced: a table of intervals has nowhere to report a seed drawn for it.
+   */
   seed?: number;
   /** Bootstrap: called after each refit. */
   onProgress?: (progress: {done: number; total: number}) => void;
   /** Bootstrap: stops it when aborted. */
   signal?: AbortSignal;
 }
+
+/** The options {@link confint} and {@link confintValues} know. */
+export const CONFINT_OPTIONS = optionNames<ConfintOptions>({method: true, level: true, nsim: true, seed: true, onProgress: true, signal: true});
 
 /** Confidence intervals, one entry per parameter (the shape of sleepstudy-confint-profile.json). */
 export interface ConfintValues {
@@ -50,9 +57,11 @@ export interface ConfintValues {
  * Davison & Hinkley (1997), §5.3.1 (bootstrap percentile intervals).
  *
  * @example
+ *   confintValues(model, {method: "boot", nsim: 500, seed: 1}); // percentile intervals, the same on every run
  *   confintValues(model, {method: "Wald"}); // {parameters: ["(Intercept)", "Days"], lower: [238.03, 7.44], upper: [264.78, 13.50], …}
  */
-export function confintValues(model: LinearMixedModel, options: ConfintOptions = {}): ConfintValues {
+export function confintValues(model: LinearMixedModel, given: ConfintOptions = {}): ConfintValues {
+  const options = readOptions(given, CONFINT_OPTIONS, "confint", {renamed: {n: "nsim", parm: "method", "boot.type": "method"}});
   const method = options.method ?? "profile";
   const level = options.level ?? 0.95;
   if (!(typeof level === "number" && level > 0 && level < 1)) fail(`invalid level: ${String(level)}; give a number between 0 and 1, such as 0.95`);
@@ -83,7 +92,10 @@ export function confintValues(model: LinearMixedModel, options: ConfintOptions =
     return {method, level, parameters: list.map((p) => p.name), lower: limits.map((l) => l[0]), upper: limits.map((l) => l[1])};
   }
   if (method === "boot") {
-    const b = bootstrap(model, {n: options.n, seed: options.seed, onProgress: options.onProgress, signal: options.signal});
+    if (options.seed === undefined) {
+      fail("confint's method \"boot\" needs a seed so that its intervals can be reproduced; pass {method: \"boot\", seed: 1} (any integer from 0 to 4294967295)");
+    }
+    const b = bootstrap(model, {nsim: options.nsim, seed: options.seed, onProgress: options.onProgress, signal: options.signal});
     const {lower, upper} = percentileIntervals(b, level);
     return {method, level, parameters: b.names, lower, upper};
   }

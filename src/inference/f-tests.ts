@@ -1,5 +1,6 @@
 import {table, type ColumnTable} from "arquero";
 import {fail} from "../errors.js";
+import {optionNames, readOptions} from "../options.js";
 import {LinearMixedModel} from "../lmm/model.js";
 import {checkDdf, type Ddf} from "./ddf.js";
 import type {FTest} from "./f-test.js";
@@ -20,6 +21,9 @@ export interface FTestsOptions {
   /** Denominator degrees of freedom: `"Satterthwaite"` (default) or `"Kenward-Roger"` (REML fits only). */
   ddf?: Ddf;
 }
+
+/** The options {@link fTests} and {@link fTestsValues} know. */
+export const F_TESTS_OPTIONS = optionNames<FTestsOptions>({type: true, ddf: true});
 
 /**
  * lmerTest's ANOVA table of the fixed-effect terms, column by column, one entry per term. Terms with no
@@ -83,10 +87,9 @@ export function checkAnovaType(value: unknown): AnovaType {
  *   a.terms; // ["recipe", "temp", "recipe:temp"]
  *   a.denDF; // [254.02, 222, 222]
  */
-export function fTestsValues(model: LinearMixedModel, options: FTestsOptions = {}): FTestsValues {
+export function fTestsValues(model: LinearMixedModel, given: FTestsOptions = {}): FTestsValues {
   if (!(model instanceof LinearMixedModel)) fail(`invalid model: ${typeof model === "object" ? "not a fitted model" : String(model)}; pass a model from lmer()`);
-  if (options === null || typeof options !== "object") fail(`invalid options: ${String(options)}; pass an object such as {type: 3, ddf: "Satterthwaite"}`);
-  for (const key of Object.keys(options)) if (key !== "type" && key !== "ddf") fail(`unknown option ${key}; the options are type and ddf`);
+  const options = readOptions(given, F_TESTS_OPTIONS, "fTests");
   const type = checkAnovaType(options.type ?? 3);
   const ddf = checkDdf(options.ddf ?? "Satterthwaite");
   if (ddf === "Kenward-Roger" && !model.REML) fail("Kenward-Roger's method is only available for REML fits; refit with REML: true (the default) or use ddf: \"Satterthwaite\"");

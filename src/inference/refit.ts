@@ -1,4 +1,5 @@
 import {fail} from "../errors.js";
+import {optionNames, readOptions} from "../options.js";
 import {fitStructure, type FitOptions} from "../lmm/fit.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import type {MixedModelStructure} from "../lmm/objective.js";
@@ -10,6 +11,9 @@ export interface RefitOptions extends FitOptions {
   /** Start values of θ; default the model's θ̂. */
   start?: ArrayLike<number>;
 }
+
+/** The options {@link refit} knows. */
+export const REFIT_OPTIONS = optionNames<RefitOptions>({REML: true, start: true, onProgress: true, signal: true, checkConvergence: true});
 
 /**
  * Refits a model by REML or ML without its data: the model frame and the cross-products of `[Z X y]` are
@@ -23,7 +27,8 @@ export interface RefitOptions extends FitOptions {
  *   const ml = refit(lmer("Reaction ~ Days + (Days | Subject)", sleepstudy), {REML: false});
  *   ml.deviance; // 1751.939
  */
-export function refit(model: LinearMixedModel, options: RefitOptions = {}): LinearMixedModel {
+export function refit(model: LinearMixedModel, given: RefitOptions = {}): LinearMixedModel {
+  const options = readOptions(given, REFIT_OPTIONS, "refit", {renamed: {reml: "REML"}});
   const REML = options.REML ?? model.REML;
   if (typeof REML !== "boolean") fail(`invalid REML: ${String(REML)}; use true or false`);
   const structure: MixedModelStructure = {...model.structure, REML};

@@ -1,17 +1,21 @@
-import {fail} from "../errors.js";
+import {describeValue, fail} from "../errors.js";
+import {optionNames, readOptions} from "../options.js";
 import {templates} from "../lmm/lambda.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {randomSource, type RandomSource} from "../qi/random.js";
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
-  /** Number of simulated responses (default 1). */
-  n?: number;
+  /** Number of simulated responses (default 1), lme4's `nsim`. */
+  nsim?: number;
   /** Seed of the random source (an integer from 0 to 2³² − 1); or give `random`. */
   seed?: number;
   /** A random source, instead of `seed`. */
   random?: RandomSource;
 }
+
+/** The options {@link simulate} knows. */
+export const SIMULATE_OPTIONS = optionNames<SimulateOptions>({nsim: true, seed: true, random: true});
 
 /**
  * New responses from a fitted model, as lme4's `simulate(m, nsim, seed)` (unconditional: new random
@@ -22,11 +26,14 @@ export interface SimulateOptions {
  *
  * @example
  *   const [ystar] = simulate(model, {seed: 1}); // 180 new reaction times
+ *   simulate(model, {nsim: 100, seed: 1}).length; // 100
  */
-export function simulate(model: LinearMixedModel, options: SimulateOptions = {}): Float64Array[] {
-  const n = options.n ?? 1;
-  if (!Number.isInteger(n) || n < 0) fail(`invalid n: ${String(n)}; give a whole number of simulations such as 100`);
-  if (options.random === undefined && options.seed === undefined) fail("simulate needs a seed (or a random source) so that its draws can be reproduced; pass {seed: 1}");
+export function simulate(model: LinearMixedModel, given: SimulateOptions = {}): Float64Array[] {
+  const options = readOptions(given, SIMULATE_OPTIONS, "simulate", {renamed: {n: "nsim"}});
+  const n = options.nsim ?? 1;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0) fail(`invalid nsim: ${describeValue(n)}; give a whole number of simulations such as 100`);
+  if (options.random === undefined && options.seed === undefined) fail("simulate needs a seed (or a random source) so that its draws can be reproduced; pass {seed: 1} (any integer from 0 to 4294967295)");
+  if (options.random !== undefined && options.seed !== undefined) fail("give seed or random, not both");
   const random = options.random ?? randomSource(options.seed!);
   const frame = model.structure.frame;
   const rows = frame.n;

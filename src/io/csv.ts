@@ -24,6 +24,7 @@
  */
 import {ColumnTable} from "arquero";
 import {clip, describeValue, fail, quote} from "../errors.js";
+import {optionNames, readOptions} from "../options.js";
 
 /**
  * The most cells (rows × columns, header included) {@link readCSV} reads by default: 20 million, such as
@@ -38,6 +39,9 @@ export interface ReadCSVOptions {
   /** The most cells (rows × columns, header included) to read; default {@link MAX_CELLS}. */
   maxCells?: number;
 }
+
+/** The options {@link readCSV} knows. */
+export const CSV_OPTIONS = optionNames<ReadCSVOptions>({maxCells: true});
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -107,10 +111,7 @@ export function readCSV(text: string, options: ReadCSVOptions = {}): ColumnTable
 }
 
 function cellLimit(options: ReadCSVOptions): number {
-  if (options === null || typeof options !== "object") {
-    fail(`invalid csv options: ${describeValue(options)}; give an object such as {maxCells: 1e6}`);
-  }
-  const {maxCells = MAX_CELLS} = options;
+  const {maxCells = MAX_CELLS} = readOptions(options, CSV_OPTIONS, "readCSV");
   if (typeof maxCells !== "number" || !Number.isInteger(maxCells) || maxCells < 1) {
     fail(`invalid maxCells: ${describeValue(maxCells)}; give a positive whole number such as ${MAX_CELLS}`);
   }

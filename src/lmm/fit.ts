@@ -1,7 +1,7 @@
 import {describeValue, fail} from "../errors.js";
 import type {ModelSpec} from "../formula/ast.js";
 import {formula as parseModel} from "../formula/formula.js";
-import {modelFrame, type FrameOptions} from "../frame/frame.js";
+import {FRAME_OPTIONS, modelFrame, type FrameOptions} from "../frame/frame.js";
 import {bobyqa} from "../optimize/bobyqa.js";
 import {resolveOptions} from "../optimize/options.js";
 import {NEAR_BOUND, probeBoundary, type BoundaryProbes} from "./boundary.js";
@@ -50,7 +50,7 @@ export function lmer(formula: string | ModelSpec, data: unknown, given?: LmerOpt
   const options = readLmerOptions(given);
   const REML = options.REML ?? true;
   const spec = typeof formula === "string" ? parseModel(formula) : parsedSpec(formula);
-  const frame = modelFrame(spec, data, options);
+  const frame = modelFrame(spec, data, Object.fromEntries(FRAME_OPTIONS.map((name) => [name, options[name as keyof LmerOptions]])));
   const structure = modelStructure(frame, REML);
   const sizes = structure.A.sizes;
   const {start} = options;

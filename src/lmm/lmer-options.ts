@@ -1,42 +1,44 @@
-import {clip, describeValue, fail, quote} from "../errors.js";
+import {clip, describeValue, fail} from "../errors.js";
+import {optionNames, readOptions, type OptionHints} from "../options.js";
 import type {LmerOptions} from "./fit.js";
 
-const KNOWN = ["REML", "weights", "naAction", "start", "onProgress", "signal", "checkConvergence"] as const;
+/** The options of `lmer` (and of its memoized and asynchronous forms, with their own additions). */
+export const LMER_OPTIONS = optionNames<LmerOptions>({
+  REML: true, weights: true, naAction: true, start: true, onProgress: true, signal: true, checkConvergence: true
+});
+
+const GENERALIZED = "lmm-kit fits linear mixed models only so far; generalized (glmer) models are not yet available. " +
+  "Do not fit a Gaussian model to 0/1 or count data: fit it with lme4's glmer in R for now, or leave the option out " +
+  "for a linear model of a continuous response";
+
+/**
+ * What `lmer` says about names that are not its options: glmer's `family`, `link`, `nAGQ`, `mustart` and
+ * `etastart` are refused by name (a Gaussian fit of 0/1 data would be silently wrong); R's spellings of
+ * renamed options point to ours.
+ */
+export const LMER_HINTS: OptionHints = {
+  refused: Object.fromEntries(["family", "link", "nAGQ", "mustart", "etastart"].map((name) => [
+    name, `option ${JSON.stringify(name)} is glmer's: ${GENERALIZED}`
+  ])),
+  renamed: {"na.action": "naAction", verbose: "onProgress"}
+};
 
 /**
  * The options of `lmer`, read once each (a getter is not called twice) and checked: an object or nothing;
- * no unknown names; `REML` and `checkConvergence` booleans; `start` an array of finite numbers; `onProgress`
- * a function; `signal` an AbortSignal (anything with `aborted` and `throwIfAborted`); `weights` and
- * `naAction` are checked by the model frame. Every refusal is an LmmError naming the option and the fix.
+ * no unknown names (the nearest valid name is suggested, glmer's `family` is refused by name); `REML` and
+ * `checkConvergence` booleans; `start` an array of finite numbers; `onProgress` a function; `signal` an
+ * AbortSignal (anything with `aborted` and `throwIfAborted`); `weights` and `naAction` are checked by the
+ * model frame. Every refusal is an LmmError naming the option and the fix.
  *
  * Reference: lme4's `lmer` arguments (REML, weights, na.action, start).
  *
  * @example
  *   readLmerOptions({REML: false});    // {REML: false}
- *   readLmerOptions({reml: false});    // throws "unknown option reml; the options are REML, weights, …"
+ *   readLmerOptions({reml: false});    // throws 'unknown option "reml" of lmer; did you mean "REML"? The options are …'
+ *   readLmerOptions({family: "binomial"}); // throws 'option "family" is glmer's: lmm-kit fits linear mixed models only so far; …'
  */
-export function readLmerOptions(options: unknown): LmerOptions {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    fail(`invalid options: ${describeValue(options)}; pass an object such as {REML: false}`);
-  }
-  let names: string[];
-  try {
-    names = Object.keys(options);
-  } catch (e) {
-    fail(`the options cannot be listed (${errorText(e)}); pass a plain object`);
-  }
-  for (const name of names) {
-    if (!(KNOWN as readonly string[]).includes(name)) fail(`unknown option ${quote(name, 40)}; the options are ${KNOWN.join(", ")}`);
-  }
-  const read: Record<string, unknown> = {};
-  for (const name of names) {
-    try {
-      read[name] = (options as Record<string, unknown>)[name];
-    } catch (e) {
-      fail(`reading the option ${name} failed (${errorText(e)}); pass a plain value`);
-    }
-  }
+export function readLmerOptions(options: unknown, where = "lmer", known: readonly string[] = LMER_OPTIONS): LmerOptions {
+  const read = readOptions(options as Record<string, unknown> | undefined, known, where, LMER_HINTS);
   const out: LmerOptions = {};
   if (read.REML !== undefined) {
     if (typeof read.REML !== "boolean") fail(`invalid REML: ${describeValue(read.REML)}; use true or false`);

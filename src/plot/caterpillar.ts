@@ -1,6 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import type {LinearMixedModel} from "../lmm/model.js";
-import {checkOptions, invalid, isModel, labelled, levelQuantile, percent, tableColumns} from "./options.js";
+import {invalid, isModel, labelled, levelQuantile, percent, tableColumns} from "./options.js";
+import {readMarkOptions, readRowOptions} from "./mark-options.js";
 
 /** Options of {@link caterpillar}; other options (`fx`, `fy`, `clip`, …) go to every mark. */
 export interface CaterpillarOptions extends Omit<Plot.MarkOptions, "fill" | "stroke"> {
@@ -47,7 +48,7 @@ const MAX_LABELS = 60;
  *   Plot.plot({height: 400, marks: [caterpillar(m, {group: "Subject", term: "Days"})]});
  */
 export function caterpillar(model: LinearMixedModel | unknown, options: CaterpillarOptions = {}): Plot.CompoundMark {
-  checkOptions(options, "caterpillar");
+  readMarkOptions(options, "caterpillar");
   const {group, term, level, labels, zero, stroke, r, ...rest} = {...defaults, ...options};
   const {rows, term: name, group: grp} = caterpillarRows(model, {group, term, level});
   if (labels !== undefined && typeof labels !== "boolean") invalid("labels", labels, "use true or false");
@@ -74,7 +75,8 @@ export function caterpillar(model: LinearMixedModel | unknown, options: Caterpil
  * @example
  *   caterpillarRows(m, {group: "Subject", term: "Days"}).rows[0]; // {grp: "308", rank: 17, condval: 9.199, condsd: 2.305, lower: 4.682, upper: 13.716}
  */
-export function caterpillarRows(model: unknown, {group, term, level = 0.95}: {group?: string; term?: string; level?: number} = {}) {
+export function caterpillarRows(model: unknown, options: {group?: string; term?: string; level?: number} = {}) {
+  const {group, term, level = 0.95} = readRowOptions(options, ["group", "term", "level"], "caterpillarRows");
   const z = levelQuantile(level);
   const c = isModel(model) ? model.ranef : tableColumns(model, "caterpillar", ["grpvar", "term", "grp", "condval", "condsd"]);
   const grpvar = Array.from(c.grpvar, String);

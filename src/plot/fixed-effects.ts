@@ -1,6 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import type {LinearMixedModel} from "../lmm/model.js";
-import {checkOptions, invalid, isModel, labelled, levelQuantile, percent, tableColumns} from "./options.js";
+import {invalid, isModel, labelled, levelQuantile, percent, tableColumns} from "./options.js";
+import {readMarkOptions} from "./mark-options.js";
 
 /** Options of {@link fixedEffects}; other options (`fx`, `fy`, `clip`, …) go to every mark. */
 export interface FixedEffectsOptions extends Omit<Plot.MarkOptions, "fill" | "stroke"> {
@@ -40,7 +41,7 @@ const defaults = {level: 0.95, intercept: true, zero: true, stroke: "currentColo
  *   Plot.plot({marginLeft: 80, marks: [fixedEffects(m, {intercept: false})]});
  */
 export function fixedEffects(model: LinearMixedModel | unknown, options: FixedEffectsOptions = {}): Plot.CompoundMark {
-  checkOptions(options, "fixedEffects");
+  readMarkOptions(options, "fixedEffects");
   const {level, intercept, terms, zero, stroke, r, ...rest} = {...defaults, ...options};
   const rows = fixedEffectRows(model, level, intercept, terms);
   const x = `Estimate ± ${percent(level)} Wald interval`;

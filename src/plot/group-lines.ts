@@ -1,6 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import type {LinearMixedModel} from "../lmm/model.js";
-import {checkModel, checkOptions, defaultX, groupOf, invalid, labelled, modelColumn} from "./options.js";
+import {checkModel, defaultX, groupOf, invalid, labelled, modelColumn} from "./options.js";
+import {readMarkOptions, readRowOptions} from "./mark-options.js";
 
 /** Options of {@link groupLines}; other options (`fx`, `fy`, `clip`, …) go to every mark. */
 export interface GroupLinesOptions extends Omit<Plot.MarkOptions, "stroke"> {
@@ -43,7 +44,7 @@ const defaults = {dots: true, stroke: "steelblue", strokeOpacity: 0.7};
  */
 export function groupLines(model: LinearMixedModel, data: unknown, options: GroupLinesOptions = {}): Plot.CompoundMark {
   checkModel(model, "groupLines");
-  checkOptions(options, "groupLines");
+  readMarkOptions(options, "groupLines");
   const {x, group, dots, stroke, strokeOpacity, ...rest} = {...defaults, ...options};
   if (typeof dots !== "boolean") invalid("dots", dots, "use true or false");
   const xName = x ?? defaultX(model, data, "groupLines");
@@ -63,7 +64,8 @@ export function groupLines(model: LinearMixedModel, data: unknown, options: Grou
  * @example
  *   groupLineRows(m, sleepstudy, {x: "Days"})[0]; // {x: 0, y: 249.56, fitted: 253.66, population: 251.41, group: "308"}
  */
-export function groupLineRows(model: LinearMixedModel, data: unknown, {x, group}: {x?: string; group?: string} = {}): GroupLinesRow[] {
+export function groupLineRows(model: LinearMixedModel, data: unknown, options: {x?: string; group?: string} = {}): GroupLinesRow[] {
+  const {x, group} = readRowOptions(options, ["x", "group"], "groupLineRows");
   checkModel(model, "groupLines");
   const xs = modelColumn(model, data, x ?? defaultX(model, data, "groupLines"), "x", "groupLines");
   const {levels, refs} = groupOf(model, group);

@@ -32,13 +32,6 @@ export function checkModel(value: unknown, mark: string): asserts value is Linea
   if (!isModel(value)) fail(`${mark} needs a model fitted by lmer, got ${describe(value)}; call ${mark}(lmer(formula, data), …)`);
 }
 
-/** Fails unless `options` is an object (or undefined) whose keys are all known to the mark. */
-export function checkOptions(options: unknown, mark: string): void {
-  if (options !== undefined && (options === null || typeof options !== "object" || Array.isArray(options))) {
-    fail(`invalid ${mark} options: ${describe(options)}; give an object such as {}`);
-  }
-}
-
 /**
  * The two-sided normal quantile of a confidence level: z such that P(|Z| ≤ z) = level (1.96 for 0.95).
  * Fails unless 0 < level < 1.

@@ -5,7 +5,8 @@ import {describe} from "../qi/describe-value.js";
 import {fail} from "../errors.js";
 import {histogramBins, type HistogramBin, type Thresholds} from "./histogram-bins.js";
 import {densityAt, kernelDensity, silvermanBandwidth, type DensityPoint} from "./kernel-density.js";
-import {checkOptions, invalid, labelled, percent} from "./options.js";
+import {invalid, labelled, percent} from "./options.js";
+import {readMarkOptions} from "./mark-options.js";
 
 /** Options of {@link qiDistribution}; other options (`fx`, `fy`, `clip`, …) go to every mark. */
 export interface QiDistributionOptions extends Omit<Plot.MarkOptions, "fill"> {
@@ -61,7 +62,7 @@ const NAMES: Record<QiName, string> = {
  *   Plot.plot({marks: [qiDistribution(s, {qi: "fd"})]});
  */
 export function qiDistribution(simulation: Simulation, options: QiDistributionOptions = {}): Plot.CompoundMark {
-  checkOptions(options, "qiDistribution");
+  readMarkOptions(options, "qiDistribution");
   const {qi, profile, type, level, bandwidth, thresholds, fill, ...rest} = {...defaults, ...options};
   const {name, draws} = qiDraws(simulation, qi, profile);
   if (type !== "density" && type !== "histogram") invalid("type", type, `use "density" or "histogram"`);

@@ -1,7 +1,8 @@
 import * as Plot from "@observablehq/plot";
 import {normalQuantile} from "../inference/normal-quantile.js";
 import type {LinearMixedModel} from "../lmm/model.js";
-import {checkModel, checkOptions, invalid, labelled} from "./options.js";
+import {checkModel, invalid, labelled} from "./options.js";
+import {readMarkOptions} from "./mark-options.js";
 import {residualRows} from "./residuals-fitted.js";
 
 /** Options of {@link qqNormal}; other options (`fx`, `fy`, `clip`, `tip`, …) go to every mark. */
@@ -41,7 +42,7 @@ const defaults = {line: true, stroke: "currentColor", r: 2};
  */
 export function qqNormal(model: LinearMixedModel, options: QqNormalOptions = {}): Plot.CompoundMark {
   checkModel(model, "qqNormal");
-  checkOptions(options, "qqNormal");
+  readMarkOptions(options, "qqNormal");
   const {line, stroke, r, ...rest} = {...defaults, ...options};
   if (typeof line !== "boolean") invalid("line", line, "use true or false");
   const rows = qqRows(model);

@@ -1,6 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import type {LinearMixedModel} from "../lmm/model.js";
-import {checkModel, checkOptions, invalid, labelled} from "./options.js";
+import {checkModel, invalid, labelled} from "./options.js";
+import {readMarkOptions} from "./mark-options.js";
 
 /** Options of {@link residualsFitted}; other options (`fx`, `fy`, `clip`, `tip`, …) go to every mark. */
 export interface ResidualsFittedOptions extends Omit<Plot.MarkOptions, "stroke"> {
@@ -31,7 +32,7 @@ const defaults = {scaled: false, stroke: "currentColor", r: 2};
  */
 export function residualsFitted(model: LinearMixedModel, options: ResidualsFittedOptions = {}): Plot.CompoundMark {
   checkModel(model, "residualsFitted");
-  checkOptions(options, "residualsFitted");
+  readMarkOptions(options, "residualsFitted");
   const {scaled, stroke, r, ...rest} = {...defaults, ...options};
   if (typeof scaled !== "boolean") invalid("scaled", scaled, "use true or false");
   const rows = residualRows(model, scaled);

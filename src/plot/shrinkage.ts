@@ -1,6 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import type {LinearMixedModel} from "../lmm/model.js";
-import {checkModel, checkOptions, defaultX, groupOf, invalid, labelled, modelColumn, numericColumn} from "./options.js";
+import {checkModel, defaultX, groupOf, invalid, labelled, modelColumn, numericColumn} from "./options.js";
+import {readMarkOptions, readRowOptions} from "./mark-options.js";
 
 /** Options of {@link shrinkage}; other options (`fx`, `fy`, `clip`, …) go to every mark. */
 export interface ShrinkageOptions extends Omit<Plot.MarkOptions, "stroke" | "fill"> {
@@ -57,7 +58,7 @@ const KEYS = ["top-left", "top-right", "bottom-left", "bottom-right"];
  */
 export function shrinkage(model: LinearMixedModel, data: unknown, options: ShrinkageOptions = {}): Plot.CompoundMark {
   checkModel(model, "shrinkage");
-  checkOptions(options, "shrinkage");
+  readMarkOptions(options, "shrinkage");
   const {group, x, r, key, ...rest} = {...defaults, ...options};
   if (key !== false && key !== "auto" && !KEYS.includes(key)) invalid("key", key, `use "auto", ${KEYS.map((k) => `"${k}"`).join(", ")} or false`);
   const {points, arrows, x: xName} = shrinkageRows(model, data, {group, x});
@@ -123,7 +124,8 @@ function shrinkageKey(anchor: string, r: number, options: Plot.MarkOptions): Plo
  *   shrinkageRows(m, sleepstudy, {x: "Days"}).arrows[0];
  *   // {group: "308", intercept1: 244.19, slope1: 21.76, intercept2: 253.66, slope2: 19.67}
  */
-export function shrinkageRows(model: LinearMixedModel, data: unknown, {group, x}: {group?: string; x?: string} = {}) {
+export function shrinkageRows(model: LinearMixedModel, data: unknown, options: {group?: string; x?: string} = {}) {
+  const {group, x} = readRowOptions(options, ["group", "x"], "shrinkageRows");
   checkModel(model, "shrinkage");
   const xName = x ?? defaultX(model, data, "shrinkage");
   const xs = numericColumn(modelColumn(model, data, xName, "x", "shrinkage"), xName, "x");

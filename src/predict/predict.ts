@@ -1,4 +1,5 @@
-import {clip, describeValue, fail} from "../errors.js";
+import {describeValue, fail} from "../errors.js";
+import {optionNames, readOptions} from "../options.js";
 import {cellText} from "../frame/cells.js";
 import {templates} from "../lmm/lambda.js";
 import {LinearMixedModel} from "../lmm/model.js";
@@ -20,6 +21,9 @@ export interface PredictOptions {
    */
   data?: unknown;
 }
+
+/** The options {@link predict} knows. */
+export const PREDICT_OPTIONS = optionNames<PredictOptions>({re: true, allowNewLevels: true, seFit: true, data: true});
 
 /** Predictions: one value per row of newdata (NaN where a used variable is missing). */
 export interface Prediction {
@@ -48,7 +52,7 @@ export interface Prediction {
  */
 export function predict(model: LinearMixedModel, newdata?: unknown, options: PredictOptions = {}): Prediction {
   if (!(model instanceof LinearMixedModel)) fail(`invalid model: ${describeValue(model)}; pass a model from lmer()`);
-  const given = readOptions(options);
+  const given = readOptions(options, PREDICT_OPTIONS, "predict", {renamed: {"re.form": "re", "allow.new.levels": "allowNewLevels", "se.fit": "seFit"}});
   const re = given.re ?? "all";
   if (re !== "all" && re !== "none") fail(`invalid re: ${cellText(re)}; use "all" (conditional) or "none" (population level)`);
   const allowNewLevels = given.allowNewLevels ?? false;
@@ -64,17 +68,6 @@ export function predict(model: LinearMixedModel, newdata?: unknown, options: Pre
   return seFit ? {fit, se: standardErrors(model, design)} : {fit};
 }
 
-/** The options' values, read once: an options object that is not one, or whose getter throws, is refused. */
-function readOptions(options: unknown): PredictOptions {
-  if (options === undefined || options === null) return {};
-  if (typeof options !== "object") fail(`invalid options: ${describeValue(options)}; give an object such as {re: "none"}`);
-  try {
-    const o = options as PredictOptions;
-    return {re: o.re, allowNewLevels: o.allowNewLevels, seFit: o.seFit, data: o.data};
-  } catch (error) {
-    return fail(`invalid options: reading them failed (${error instanceof Error ? clip(String(error.message), 120) : "no message"}); give a plain object`);
-  }
-}
 
 /** `offset + Xβ̂ (+ Zb̃)` per row. */
 function fitted(model: LinearMixedModel, d: PredictionDesign): number[] {

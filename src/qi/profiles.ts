@@ -16,7 +16,7 @@ export interface ProfilesInit {
 
 /**
  * Covariate profiles of a fitted model, made by {@link setx}: one row of covariate values per profile, the
- * group of each grouping factor ("new" or a level of the data), and the design rows `x` (fixed effects, in
+ * group of each grouping factor ("new" for a new group, or a level of the data), and the design rows `x` (fixed effects, in
  * the model's `fixefNames` order) and `z` (per random-effects term) that {@link sim} uses. Immutable.
  *
  * @example
@@ -31,7 +31,10 @@ export class Profiles {
   readonly length: number;
   /** Each covariate column's value in each profile. */
   readonly values: ReadonlyMap<string, readonly unknown[]>;
-  /** Each grouping factor's group in each profile: a level label, or "new". */
+  /**
+   * Each grouping factor's group in each profile: a level label, or for a new group "new" ("(new group)"
+   * when the factor has a level "new": see `newGroupLabel`); `levels` tells them apart by index.
+   */
   readonly groups: ReadonlyMap<string, readonly string[]>;
   /** Fixed-effect design rows, `length × p` row-major, in the order of `model.fixefNames`. */
   readonly X: Float64Array;

@@ -1,6 +1,7 @@
-import {clip, describeValue, fail} from "../errors.js";
+import {clip, describeValue, fail, quoteList} from "../errors.js";
 import {levelLabel} from "../frame/factor.js";
 import type {LinearMixedModel} from "../lmm/model.js";
+import {nearestNames, optionNames, readOptions} from "../options.js";
 import {covariateDesign} from "./covariate-design.js";
 import {describe} from "./describe-value.js";
 import {checkModel} from "./check-model.js";
@@ -28,8 +29,19 @@ export interface SetxOptions {
 /** The most profiles one {@link setx} call makes (the product of the lengths of its array overrides). */
 export const MAX_PROFILES = 10_000;
 
-/** The value that stands for a group not in the data. */
-export const NEW_GROUP = "new";
+/** The options {@link setx} knows. */
+export const SETX_OPTIONS = optionNames<SetxOptions>({data: true, center: true});
+
+/**
+ * The override that stands for a group not in the data (a new group: its random effects drawn from their
+ * distribution, as lme4's `allow.new.levels`), distinct from every level: `setx(m, {state: NEW_GROUP})`.
+ * The string `"new"` means the same as a shorthand only for a grouping factor with no level "new"; where
+ * the data has a level "new", the string is that level, as any other level string.
+ */
+export const NEW_GROUP: unique symbol = Symbol.for("lmm-kit.newGroup");
+
+/** The shorthand string for {@link NEW_GROUP}, and how profiles show a new group (see {@link newGroupLabel}). */
+const NEW = "new";
 
 /**
  * Covariate profiles for {@link sim}, as Zelig's `setx`: every covariate column of the model (the columns its
@@ -37,7 +49,8 @@ export const NEW_GROUP = "new";
  * (or its median, with `center: "median"`), a categorical column to its most frequent level, and each
  * grouping factor to a new group, except where `overrides` say otherwise:
  *
- * - a value: `{education: 4}`, `{state: "SC"}` (a level of the data: conditional on that group), `{state: "new"}`;
+ * - a value: `{education: 4}`, `{state: "SC"}` (a level of the data: conditional on that group),
+ *   `{state: NEW_GROUP}` (a new group; the string "new" too, unless "new" is a level of the data);
  * - an array: one profile per value; several arrays give all their combinations, the first key varying
  *   fastest (R's `expand.grid`), at most {@link MAX_PROFILES} in all;
  * - a function of the column's values on the model's rows: `{education: quantile(0.8)}`, `{age: (v) => 30}`.
@@ -66,11 +79,11 @@ export function setx(model: LinearMixedModel, overrides: Record<string, Override
   if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
     fail(`invalid overrides: ${describeValue(overrides)}; give an object such as {education: quantile(0.8)}`);
   }
-  if (options === null || typeof options !== "object") fail(`invalid setx options: ${describeValue(options)}; give an object such as {center: "median"}`);
-  const center = options.center ?? "mean";
+  const given = readOptions(options, SETX_OPTIONS, "setx");
+  const center = given.center ?? "mean";
   if (center !== "mean" && center !== "median") fail(`invalid center: ${describeValue(center)}; use "mean" or "median"`);
 
-  const columns = modelColumns(model, options.data);
+  const columns = modelColumns(model, given.data);
   const {layout} = columns;
   const terms = layout.frame.terms;
   const groupLevels = new Map<string, string[]>();
@@ -101,10 +114,14 @@ export function setx(model: LinearMixedModel, overrides: Record<string, Override
     if (i >= 0) values.set(c, Array.from({length}, (_, j) => pick(i, j)));
     else values.set(c, new Array(length).fill(centerOf(c, columns, center)));
   }
+  // each grouping factor's group per profile: NEW_GROUP or a value whose label is a level
+  const groupValues = new Map<string, unknown[]>();
   const groups = new Map<string, string[]>();
-  for (const g of groupLevels.keys()) {
+  for (const [g, levels] of groupLevels) {
     const i = keys.indexOf(g);
-    groups.set(g, Array.from({length}, (_, j) => (i >= 0 ? levelLabel(pick(i, j)) : NEW_GROUP)));
+    const list = Array.from({length}, (_, j) => (i >= 0 ? pick(i, j) : NEW_GROUP));
+    groupValues.set(g, list);
+    groups.set(g, list.map((v) => (v === NEW_GROUP ? newGroupLabel(levels) : levelLabel(v))));
   }
 
   const design = covariateDesign(layout, values, length);
@@ -117,7 +134,7 @@ export function setx(model: LinearMixedModel, overrides: Record<string, Override
     cols.forEach((col, c) => col.forEach((v, j) => (out[j * q + c] = v)));
     return out;
   });
-  const levels = terms.map((t) => Int32Array.from(groups.get(t.group)!, (g) => (g === NEW_GROUP ? -1 : t.levels.indexOf(g))));
+  const levels = terms.map((t) => Int32Array.from(groupValues.get(t.group)!, (v) => (v === NEW_GROUP ? -1 : t.levels.indexOf(levelLabel(v)))));
   return new Profiles({model, length, values, groups, X, Z, levels, offset: design.offset});
 }
 
@@ -128,7 +145,8 @@ function overrideValues(key: string, override: unknown, columns: ModelColumns, g
   const groupOf = groupLevels.get(key);
   if (!isColumn && !groupOf) {
     const groups = [...groupLevels.keys()];
-    fail(`unknown variable in setx: ${key}; the model's variables are ${layout.columns.join(", ") || "(none)"}` +
+    const nearest = nearestNames(key, [...layout.columns, ...groups]);
+    fail(`unknown variable in setx: ${key}${nearest.length ? ` (did you mean ${nearest.join(" or ")}?)` : ""}; the model's variables are ${layout.columns.join(", ") || "(none)"}` +
       (groups.length ? ` and its grouping factors ${groups.join(", ")}` : ""));
   }
   let raw = override;
@@ -148,12 +166,18 @@ function overrideValues(key: string, override: unknown, columns: ModelColumns, g
   return list.map((v) => {
     let value = v;
     if (isColumn) value = columnValue(key, v, columns);
-    if (groupOf) {
+    if (groupOf && !isColumn) {
+      if (v === NEW_GROUP) return NEW_GROUP;
       checkLevel(key, v);
       const label = levelLabel(v);
-      if (!(v === NEW_GROUP || groupOf.includes(label))) {
-        fail(`level ${JSON.stringify(label)} of ${key} is not in the data; its levels are ${groupOf.join(", ")} (or "${NEW_GROUP}" for a new group)`);
-      }
+      if (groupOf.includes(label)) return value;
+      if (v === NEW) return NEW_GROUP;
+      fail(`level ${JSON.stringify(clip(label, 40))} of ${key} is not in the data; its levels are ${quoteList(groupOf)}; for a new group give NEW_GROUP` +
+        (groupOf.includes(NEW) ? "" : ` (or "${NEW}")`));
+    }
+    if (groupOf) {
+      const label = levelLabel(value);
+      if (!groupOf.includes(label)) fail(`level ${JSON.stringify(clip(label, 40))} of ${key} is not in the data; its levels are ${quoteList(groupOf)}`);
     }
     return value;
   });
@@ -179,7 +203,7 @@ function callerCode<T>(key: string, what: string, f: () => T): T {
 function checkLevel(key: string, v: unknown): void {
   const ok = v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean" ||
     (v instanceof Date && !Number.isNaN(v.getTime()));
-  if (!ok) fail(`invalid level for ${key}: ${describeValue(v)}; give a level of the data or "${NEW_GROUP}"`);
+  if (!ok) fail(`invalid level for ${key}: ${describeValue(v)}; give a level of the data, or NEW_GROUP for a new group`);
 }
 
 function columnValue(key: string, v: unknown, columns: ModelColumns): unknown {
@@ -210,4 +234,19 @@ function centerOf(c: string, columns: ModelColumns, center: "mean" | "median"): 
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i];
   return s / v.length;
+}
+
+/**
+ * How profiles show a new group of a factor with `levels`: "new", or "(new group)" when "new" is one of the
+ * levels (then "((new group))" if that is one too, and so on), so a new group never reads as a level.
+ *
+ * @example
+ *   newGroupLabel(["AR", "SC"]);  // "new"
+ *   newGroupLabel(["new", "old"]); // "(new group)"
+ */
+export function newGroupLabel(levels: readonly string[]): string {
+  if (!levels.includes(NEW)) return NEW;
+  let label = "(new group)";
+  while (levels.includes(label)) label = `(${label})`;
+  return label;
 }

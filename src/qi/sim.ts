@@ -8,6 +8,7 @@ import {Profiles} from "./profiles.js";
 import {freshSeed, randomSource, type RandomSource} from "./random.js";
 import {describe} from "./describe-value.js";
 import {describeValue} from "../errors.js";
+import {optionNames, readOptions} from "../options.js";
 import {Simulation, type QiName} from "./simulation.js";
 import {treatmentEffects} from "./treatment.js";
 
@@ -29,7 +30,11 @@ export interface SimOptions {
   data?: unknown;
 }
 
-const OPTIONS = ["x", "x1", "n", "seed", "random", "treatment", "data"];
+/** The options {@link sim} knows. */
+export const SIM_OPTIONS = optionNames<SimOptions>({x: true, x1: true, n: true, seed: true, random: true, treatment: true, data: true});
+
+/** lme4's and Zelig's names for sim's number of draws. */
+export const SIM_HINTS = {renamed: {nsim: "n", num: "n"}};
 
 /** The most draws {@link sim} makes. */
 export const MAX_DRAWS = 1_000_000;
@@ -62,10 +67,9 @@ export const MAX_SIM_VALUES = 10_000_000;
  *   const s = sim(m, {x: setx(m, {education: quantile(0.8)}), x1: setx(m, {education: quantile(0.2)}), n: 1000, seed: 7});
  *   s.summaryOf("fd"); // {mean: -3.85…, sd: 0.33…, …}
  */
-export function sim(model: LinearMixedModel, options: SimOptions = {}): Simulation {
+export function sim(model: LinearMixedModel, given: SimOptions = {}): Simulation {
   checkModel(model, "sim");
-  if (options === null || typeof options !== "object") fail(`invalid sim options: ${describe(options)}; give an object such as {x, n: 1000, seed: 7}`);
-  for (const key of Object.keys(options)) if (!OPTIONS.includes(key)) fail(`unknown sim option: ${key}; the options are ${OPTIONS.join(", ")}`);
+  const options = readOptions(given, SIM_OPTIONS, "sim", SIM_HINTS);
   const {x, x1, treatment} = options;
   const n = options.n ?? 1000;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail(`invalid n: ${typeof n === "number" ? describe(n) : describeValue(n)}; n is the number of draws, a positive integer such as 1000`);

@@ -1,4 +1,5 @@
 import {fail} from "../errors.js";
+import {optionNames, readOptions} from "../options.js";
 import type {LmerOptions} from "../lmm/fit.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import type {Profiles} from "../qi/profiles.js";
@@ -85,6 +86,12 @@ export interface AnalysisOptions {
   observer?: (name: string) => unknown;
 }
 
+/** The options {@link defineAnalysis} knows. */
+export const ANALYSIS_OPTIONS = optionNames<AnalysisOptions>({names: true, n: true, seed: true, center: true, chart: true, async: true, cache: true, observer: true});
+
+/** The inputs {@link defineAnalysis} knows. */
+export const ANALYSIS_INPUTS = optionNames<AnalysisInputs>({data: true, formula: true, x: true, x1: true, options: true});
+
 const NAMES: AnalysisNames = {
   model: "model",
   profiles: "profiles",
@@ -116,7 +123,9 @@ const NAMES: AnalysisNames = {
  *   module.define("x", ["education"], (education) => ({education}));
  *   defineAnalysis(module, {data: "data", formula: "formula", x: "x"}, {seed: 7, chart: ({simulation}) => Plot.plot(…), observer: (name) => new Inspector(el[name])});
  */
-export function defineAnalysis(module: RuntimeModule, inputs: AnalysisInputs, options: AnalysisOptions = {}): Record<keyof AnalysisNames, RuntimeVariable | null> {
+export function defineAnalysis(module: RuntimeModule, given: AnalysisInputs, givenOptions: AnalysisOptions = {}): Record<keyof AnalysisNames, RuntimeVariable | null> {
+  const options = readOptions(givenOptions, ANALYSIS_OPTIONS, "defineAnalysis", {renamed: {nsim: "n"}});
+  const inputs = readOptions(given, ANALYSIS_INPUTS, "defineAnalysis's inputs") as AnalysisInputs;
   if (module === null || typeof module !== "object" || typeof module.variable !== "function") {
     fail(`invalid module: ${String(module)}; pass a module of @observablehq/runtime (new Runtime().module())`);
   }
@@ -127,7 +136,7 @@ export function defineAnalysis(module: RuntimeModule, inputs: AnalysisInputs, op
     if (inputs[key] !== undefined && typeof inputs[key] !== "string") fail(`invalid input ${key}: ${String(inputs[key])}; give the name of a variable`);
   }
   if (options.chart !== undefined && typeof options.chart !== "function") fail(`invalid chart: ${String(options.chart)}; give a function of {model, profiles, simulation, summary}`);
-  const names = {...NAMES, ...options.names};
+  const names = {...NAMES, ...readOptions(options.names, Object.keys(NAMES), "defineAnalysis's names")};
   const cache = options.cache ?? memo;
   const n = options.n ?? 1000;
   const {seed, center} = options;

@@ -1,14 +1,16 @@
 import {fail} from "../errors.js";
+import {optionNames, readOptions} from "../options.js";
 import type {ModelSpec} from "../formula/ast.js";
 import {formula as parseModel} from "../formula/formula.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
 import {LinearMixedModel} from "../lmm/model.js";
 import {Profiles} from "../qi/profiles.js";
-import {setx, type Override, type SetxOptions} from "../qi/setx.js";
-import {sim, type SimOptions} from "../qi/sim.js";
+import {SETX_OPTIONS, setx, type Override, type SetxOptions} from "../qi/setx.js";
+import {SIM_HINTS, SIM_OPTIONS, sim, type SimOptions} from "../qi/sim.js";
+import {LMER_HINTS, LMER_OPTIONS} from "../lmm/lmer-options.js";
 import type {Simulation} from "../qi/simulation.js";
 import {dataFingerprint, usedColumns} from "./fingerprint.js";
-import {FitJob, jobProgress, runFit, type AsyncFitOptions, type FitProgress} from "./fit-job.js";
+import {checkAsyncFitOptions, FitJob, jobProgress, runFit, type AsyncFitOptions, type FitProgress} from "./fit-job.js";
 import {LRU} from "./lru.js";
 import {profilesKey, sameProfiles, snapshotProfiles} from "./profiles-key.js";
 import {identities, stableKey} from "./stable-key.js";
@@ -18,6 +20,9 @@ export interface CacheOptions {
   /** How many models the cache keeps, and how many profiles and simulations per model (default 32). */
   size?: number;
 }
+
+/** The options {@link createCache} knows. */
+export const CACHE_OPTIONS = optionNames<CacheOptions>({size: true});
 
 /** Hits and misses of one memoized function. */
 export interface CacheCounts {
@@ -104,8 +109,8 @@ const unchanged = (kept: Profiles | null, now: Profiles | undefined) => (kept ==
  *   cache.lmer("Reaction ~ Days + (Days | Subject)", aq.table(sleepstudy.data())) === m; // true: equal columns
  *   cache.stats(); // {hits: 1, misses: 1, fits: 1, size: 1, setx: {…}, sim: {…}}
  */
-export function createCache(options: CacheOptions = {}): AnalysisCache {
-  const size = options.size ?? 32;
+export function createCache(given: CacheOptions = {}): AnalysisCache {
+  const size = readOptions(given, CACHE_OPTIONS, "createCache").size ?? 32;
   if (typeof size !== "number" || !Number.isInteger(size) || size < 1) fail(`invalid size: ${String(size)}; give a positive integer such as 32`);
   const identity = identities();
   const specs = new LRU<string, ModelSpec>(64);
@@ -152,6 +157,8 @@ export function createCache(options: CacheOptions = {}): AnalysisCache {
 
   const cache: AnalysisCache = {
     lmer(formula, data, options = {}) {
+      // names first: a misspelt option set to undefined keys as no option, and must not hit
+      readOptions(options, LMER_OPTIONS, "lmer", LMER_HINTS);
       const key = modelKey(formula, data, options);
       const held = key === null ? undefined : models.get(key);
       if (held) {
@@ -164,6 +171,7 @@ export function createCache(options: CacheOptions = {}): AnalysisCache {
     },
 
     startFit(formula, data, options = {}) {
+      checkAsyncFitOptions(options, "startFit");
       const key = modelKey(formula, data, options);
       const held = key === null ? undefined : models.get(key);
       if (held) {
@@ -179,11 +187,12 @@ export function createCache(options: CacheOptions = {}): AnalysisCache {
       return new FitJob(async (control) => keep(key, await runFit(formula, data, options, control)), options);
     },
 
-    lmerAsync: (formula, data, options) => cache.startFit(formula, data, options).model,
+    lmerAsync: (formula, data, options) => (checkAsyncFitOptions(options, "lmerAsync"), cache.startFit(formula, data, options).model),
 
-    lmerProgress: (formula, data, options) => jobProgress(cache.startFit(formula, data, options)),
+    lmerProgress: (formula, data, options) => (checkAsyncFitOptions(options, "lmerProgress"), jobProgress(cache.startFit(formula, data, options))),
 
     setx(model, overrides = {}, options = {}) {
+      readOptions(options, SETX_OPTIONS, "setx");
       if (!(model instanceof LinearMixedModel)) return setx(model, overrides, options);
       const slot = slotOf(model);
       let key: string | null = null;
@@ -210,6 +219,7 @@ export function createCache(options: CacheOptions = {}): AnalysisCache {
     },
 
     sim(model, options = {}) {
+      readOptions(options, SIM_OPTIONS, "sim", SIM_HINTS);
       const plain = model instanceof LinearMixedModel && options !== null && typeof options === "object" && options.random === undefined;
       const own = (p: unknown) => p === undefined || (p instanceof Profiles && p.model === model);
       if (!plain || !own(options.x) || !own(options.x1)) {

@@ -2,6 +2,8 @@ import type {ModelSpec} from "../formula/ast.js";
 import {formula as parseModel} from "../formula/formula.js";
 import {dataSource} from "../frame/source.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
+import {LMER_HINTS} from "../lmm/lmer-options.js";
+import {optionNames, readOptions} from "../options.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {abortError} from "./abort.js";
 import {usedColumns} from "./fingerprint.js";
@@ -17,6 +19,23 @@ export interface AsyncFitOptions extends LmerOptions {
    * still reported, but the thread is busy until the fit ends.
    */
   worker?: boolean;
+}
+
+/** The options {@link startFit}, {@link lmerAsync} and {@link lmerProgress} know: lmer's and `worker`. */
+export const ASYNC_FIT_OPTIONS = optionNames<AsyncFitOptions>({
+  REML: true, weights: true, naAction: true, start: true, onProgress: true, signal: true, checkConvergence: true, worker: true
+});
+
+/**
+ * Refuses unknown names among the options of an asynchronous fit at the call, before a fit starts, as
+ * `lmer` does (glmer's `family` by name); their values are checked by `lmer` where the fit runs.
+ *
+ * @example
+ *   checkAsyncFitOptions({worker: false}, "lmerAsync"); // passes
+ *   checkAsyncFitOptions({REMl: false}, "lmerAsync");   // throws 'unknown option "REMl" of lmerAsync; did you mean "REML"? …'
+ */
+export function checkAsyncFitOptions(options: AsyncFitOptions | undefined, where: string): void {
+  readOptions(options, ASYNC_FIT_OPTIONS, where, LMER_HINTS);
 }
 
 /** Where a fit runs: a worker, the calling thread, or nowhere (the answer came from a cache). */
@@ -179,6 +198,7 @@ export class FitJob {
  *   (await job.model).theta;
  */
 export function startFit(formula: string | ModelSpec, data: unknown, options: AsyncFitOptions = {}): FitJob {
+  checkAsyncFitOptions(options, "startFit");
   return new FitJob((control) => runFit(formula, data, options, control), options);
 }
 
@@ -191,6 +211,7 @@ export function startFit(formula: string | ModelSpec, data: unknown, options: As
  *   const model = await lmerAsync(formula, data, {signal: invalidationSignal(invalidation), onProgress: (p) => (bar.value = p.evaluations)});
  */
 export function lmerAsync(formula: string | ModelSpec, data: unknown, options: AsyncFitOptions = {}): Promise<LinearMixedModel> {
+  checkAsyncFitOptions(options, "lmerAsync");
   return startFit(formula, data, options).model;
 }
 
@@ -208,6 +229,7 @@ export function lmerAsync(formula: string | ModelSpec, data: unknown, options: A
  *   }
  */
 export function lmerProgress(formula: string | ModelSpec, data: unknown, options: AsyncFitOptions = {}): AsyncGenerator<FitProgress | LinearMixedModel, LinearMixedModel, unknown> {
+  checkAsyncFitOptions(options, "lmerProgress");
   return jobProgress(startFit(formula, data, options));
 }
 

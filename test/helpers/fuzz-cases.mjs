@@ -183,7 +183,7 @@ export const apiCall = fc.oneof(
   fc.record({fn: fc.constant("setx options"), key: fc.constantFrom("data", "center", "whole"), value: hostileValue}),
   fc.record({fn: fc.constant("sim options"), key: fc.constantFrom("n", "seed", "x", "x1", "random", "treatment", "data", "whole"), value: hostileValue}),
   fc.record({fn: fc.constant("predict"), key: fc.constantFrom("newdata", "re", "allowNewLevels", "seFit", "whole"), value: hostileData}),
-  fc.record({fn: fc.constant("bootstrap"), key: fc.constantFrom("n", "seed", "whole"), value: hostileValue}),
+  fc.record({fn: fc.constant("bootstrap"), key: fc.constantFrom("nsim", "seed", "whole"), value: hostileValue}),
   fc.record({fn: fc.constant("readCSV"), key: fc.constantFrom("text", "options"), value: hostileValue}),
   fc.record({fn: fc.constant("formula"), value: hostileValue})
 );
