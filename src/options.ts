@@ -94,7 +94,7 @@ export function nearestNames(name: string, known: readonly string[]): string[] {
   let best = limit + 1;
   let out: string[] = [];
   for (const k of known) {
-    const d = editDistance(lower, k.toLowerCase(), best);
+    const d = editDistance(lower, k.toLowerCase(), best + 1);
     if (d < best) {
       best = d;
       out = [k];

@@ -253,7 +253,7 @@ describe("fTests: the table, the options and the refusals", () => {
     expect(refusal(() => fTestsValues(m, {type: 4 as 3}))).toBe(`invalid type: 4; use 1, 2 or 3 (or "I", "II", "III")`);
     expect(refusal(() => fTestsValues(m, {type: "IV" as "III"}))).toBe(`invalid type: "IV"; use 1, 2 or 3 (or "I", "II", "III")`);
     expect(refusal(() => fTestsValues(m, {ddf: "KR" as "Kenward-Roger"}))).toBe(`invalid ddf: "KR"; use "Satterthwaite" or "Kenward-Roger"`);
-    expect(refusal(() => fTestsValues(m, {typ: 2} as object))).toBe("unknown option typ; the options are type and ddf");
+    expect(refusal(() => fTestsValues(m, {typ: 2} as object))).toBe('unknown option "typ" of fTests; did you mean "type"? The options are type, ddf');
     expect(refusal(() => fTestsValues({} as LinearMixedModel))).toBe("invalid model: not a fitted model; pass a model from lmer()");
   });
   it("an intercept-only model has no terms to test", () => {

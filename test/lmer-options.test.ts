@@ -24,9 +24,18 @@ describe("lmer's options", () => {
     expect(refusal(() => lmer(null as never, sleepstudy))).toMatch(/null/);
   });
   it("refuses options that are not an object, and unknown options", () => {
-    expect(refusal(() => lmer(F, sleepstudy, null as never))).toMatch(/^invalid options: null; pass an object/);
-    expect(refusal(() => lmer(F, sleepstudy, 5 as never))).toMatch(/^invalid options: the number 5/);
-    expect(refusal(() => lmer(F, sleepstudy, {reml: false} as never))).toMatch(/^unknown option "reml"; the options are REML, weights/);
+    expect(refusal(() => lmer(F, sleepstudy, null as never))).toMatch(/^invalid options of lmer: null; pass an object/);
+    expect(refusal(() => lmer(F, sleepstudy, 5 as never))).toMatch(/^invalid options of lmer: the number 5/);
+    expect(refusal(() => lmer(F, sleepstudy, {reml: false} as never))).toBe(
+      'unknown option "reml" of lmer; did you mean "REML"? The options are REML, weights, naAction, start, onProgress, signal, checkConvergence'
+    );
+    expect(refusal(() => lmer(F, sleepstudy, {family: "binomial"} as never))).toMatch(
+      /^option "family" is glmer's: lmm-kit fits linear mixed models only so far; generalized \(glmer\) models are not yet available\. Do not fit a Gaussian model to 0\/1/
+    );
+    expect(refusal(() => lmer(F, sleepstudy, {nAGQ: 1} as never))).toMatch(/^option "nAGQ" is glmer's/);
+    expect(refusal(() => lmer(F, sleepstudy, {"na.action": "omit"} as never))).toMatch(/^unknown option "na.action" of lmer; did you mean "naAction"\?/);
+    expect(refusal(() => lmer(F, sleepstudy, {checkConvergance: false} as never))).toMatch(/^unknown option "checkConvergance" of lmer; did you mean "checkConvergence"\?/);
+    expect(refusal(() => lmer(F, sleepstudy, {colour: "red"} as never))).toMatch(/^unknown option "colour" of lmer; the options are REML, /);
   });
   it("refuses options of the wrong type, naming them", () => {
     expect(refusal(() => lmer(F, sleepstudy, {REML: "no" as never}))).toMatch(/^invalid REML: the string "no"; use true or false/);
@@ -52,7 +61,7 @@ describe("lmer's options", () => {
         throw new Error("boom");
       }
     };
-    expect(refusal(() => lmer(F, sleepstudy, bad))).toMatch(/^reading the option REML failed \(boom\)/);
+    expect(refusal(() => lmer(F, sleepstudy, bad))).toMatch(/^reading the option REML of lmer failed \(boom\)/);
   });
   it("fits with a real AbortSignal and a progress callback", () => {
     let calls = 0;

@@ -380,7 +380,7 @@ describe("option validation", () => {
     expect(refusal(() => shrinkage(m, {...data.objects().map((d) => d)}, {x: "Days"}))).toMatch(/^invalid data: /);
     expect(refusal(() => residualsFitted(m, {scaled: 1 as never}))).toBe("invalid scaled: 1; use true or false");
     expect(refusal(() => qqNormal(m, {line: "no" as never}))).toBe('invalid line: "no"; use true or false');
-    expect(refusal(() => residualsFitted(m, null as never))).toBe("invalid residualsFitted options: null; give an object such as {}");
+    expect(refusal(() => residualsFitted(m, null as never))).toBe("invalid options of residualsFitted: null; pass an object such as {scaled: …}, or nothing");
   });
 
   it("qiDistribution names the quantities and profiles there are", () => {
