@@ -46,7 +46,7 @@ describe("a grouping factor with a level named \"new\"", () => {
     expect(Array.from(fresh.levels[0])).toEqual([-1]);
     expect(fresh.groups.get("state")).toEqual(["(new group)"]);
     expect(setx(m2).groups.get("state")).toEqual(["(new group)"]);
-    expect(fresh.table().objects()[0].state).toBe("(new group)");
+    expect((fresh.table().objects()[0] as {state: string}).state).toBe("(new group)");
     const both = setx(m2, {state: ["new", NEW_GROUP]});
     expect(both.groups.get("state")).toEqual(["new", "(new group)"]);
     expect(Array.from(both.levels[0])).toEqual([1, -1]);

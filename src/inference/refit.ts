@@ -28,7 +28,7 @@ export const REFIT_OPTIONS = optionNames<RefitOptions>({REML: true, start: true,
  *   ml.deviance; // 1751.939
  */
 export function refit(model: LinearMixedModel, given: RefitOptions = {}): LinearMixedModel {
-  const options = readOptions(given, REFIT_OPTIONS, "refit", {renamed: {reml: "REML"}});
+  const options = readOptions(given, REFIT_OPTIONS, "refit");
   const REML = options.REML ?? model.REML;
   if (typeof REML !== "boolean") fail(`invalid REML: ${String(REML)}; use true or false`);
   const structure: MixedModelStructure = {...model.structure, REML};

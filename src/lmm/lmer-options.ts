@@ -37,8 +37,8 @@ export const LMER_HINTS: OptionHints = {
  *   readLmerOptions({reml: false});    // throws 'unknown option "reml" of lmer; did you mean "REML"? The options are …'
  *   readLmerOptions({family: "binomial"}); // throws 'option "family" is glmer's: lmm-kit fits linear mixed models only so far; …'
  */
-export function readLmerOptions(options: unknown, where = "lmer", known: readonly string[] = LMER_OPTIONS): LmerOptions {
-  const read = readOptions(options as Record<string, unknown> | undefined, known, where, LMER_HINTS);
+export function readLmerOptions(options: unknown): LmerOptions {
+  const read = readOptions(options as Record<string, unknown> | undefined, LMER_OPTIONS, "lmer", LMER_HINTS);
   const out: LmerOptions = {};
   if (read.REML !== undefined) {
     if (typeof read.REML !== "boolean") fail(`invalid REML: ${describeValue(read.REML)}; use true or false`);
