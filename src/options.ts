@@ -29,7 +29,7 @@ export function optionNames<T>(names: {[K in keyof Required<T>]: true}): readonl
  * The options of a public function, checked and read once each (a getter is not called twice): `undefined`
  * is no options; anything but a plain object (an array, a string, null, …) is refused with
  * {@link describeValue}; an own key that is not in `known` is refused, naming it and the nearest known name
- * (see {@link nearestName}) or the option it was renamed to, and listing the options; a name of `refused`
+ * (see {@link nearestNames}) or the option it was renamed to, and listing the options; a name of `refused`
  * gets its own message. Keys are listed and values read inside guards, so a proxy whose traps throw is
  * refused with an LmmError rather than its own error. Returns a plain object holding the known options
  * that are not undefined.
@@ -43,7 +43,13 @@ export function optionNames<T>(names: {[K in keyof Required<T>]: true}): readonl
  */
 export function readOptions<T extends object>(options: T | undefined, known: readonly string[], where: string, hints: OptionHints = {}): Partial<T> {
   if (options === undefined) return {};
-  if (options === null || typeof options !== "object" || Array.isArray(options) || ArrayBuffer.isView(options)) {
+  let plain = false;
+  try {
+    plain = options !== null && typeof options === "object" && !Array.isArray(options) && !ArrayBuffer.isView(options);
+  } catch {
+    // a revoked proxy: Array.isArray throws
+  }
+  if (!plain) {
     fail(`invalid options of ${where}: ${describeValue(options)}; pass an object such as {${known[0] ?? ""}: …}, or nothing`);
   }
   let names: string[];

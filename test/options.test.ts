@@ -276,6 +276,9 @@ describe("readOptions", () => {
   it("refuses proxies whose traps throw with an LmmError", () => {
     const keys = new Proxy({}, {ownKeys: () => { throw new Error("no keys"); }});
     expect(() => readOptions(keys, known, "f")).toThrow(/^the options of f cannot be listed \(no keys\); pass a plain object$/);
+    const {proxy: revoked, revoke} = Proxy.revocable([], {});
+    revoke();
+    expect(() => readOptions(revoked, known, "f")).toThrow(/^invalid options of f: an object that cannot be read;/);
     const getter = new Proxy({}, {get: () => { throw new Error("no values"); }});
     expect(() => readOptions(getter, known, "f")).toThrow(api.LmmError);
     expect(() => readOptions(getter, known, "f")).toThrow(/^reading the option center of f failed \(no values\)/);
