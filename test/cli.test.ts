@@ -269,7 +269,7 @@ describe("hostile input: every limit is one `lmm: ` line and exit code 2", () =>
     );
     const dyes = join(root, "datasets", "Dyestuff.csv");
     expect(expectErrorShape(run("confint", dyes, "Yield ~ 1 + (1 | Batch)", "--method", "boot", "--nsim", "1000000", "--seed", "1"))).toBe(
-      "n = 1000000 refits is over the limit of 100000; use fewer refits (lme4's confint uses 500)",
+      "nsim = 1000000 refits is over the limit of 100000; use fewer refits (lme4's confint uses 500)",
     );
   });
 
