@@ -61,7 +61,7 @@ export interface ConfintValues {
  *   confintValues(model, {method: "Wald"}); // {parameters: ["(Intercept)", "Days"], lower: [238.03, 7.44], upper: [264.78, 13.50], …}
  */
 export function confintValues(model: LinearMixedModel, given: ConfintOptions = {}): ConfintValues {
-  const options = readOptions(given, CONFINT_OPTIONS, "confint", {renamed: {n: "nsim", parm: "method", "boot.type": "method"}});
+  const options = readOptions(given, CONFINT_OPTIONS, "confint", {renamed: {n: "nsim"}});
   const method = options.method ?? "profile";
   const level = options.level ?? 0.95;
   if (!(typeof level === "number" && level > 0 && level < 1)) fail(`invalid level: ${String(level)}; give a number between 0 and 1, such as 0.95`);
