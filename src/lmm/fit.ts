@@ -2,6 +2,7 @@ import {describeValue, fail} from "../errors.js";
 import type {ModelSpec} from "../formula/ast.js";
 import {formula as parseModel} from "../formula/formula.js";
 import {modelFrame, type FrameOptions} from "../frame/frame.js";
+import type {TableInput} from "../frame/table-input.js";
 import {bobyqa} from "../optimize/bobyqa.js";
 import {resolveOptions} from "../optimize/options.js";
 import {NEAR_BOUND, probeBoundary, type BoundaryProbes} from "./boundary.js";
@@ -46,7 +47,7 @@ const MAX_RESTARTS = 3;
  *   const m = lmer("Reaction ~ Days + (Days | Subject)", sleepstudy);
  *   m.fixef; // {"(Intercept)": 251.405…, Days: 10.467…}
  */
-export function lmer(formula: string | ModelSpec, data: unknown, given?: LmerOptions): LinearMixedModel {
+export function lmer(formula: string | ModelSpec, data: TableInput, given?: LmerOptions): LinearMixedModel {
   const options = readLmerOptions(given);
   const REML = options.REML ?? true;
   const spec = typeof formula === "string" ? parseModel(formula) : parsedSpec(formula);

@@ -1,6 +1,7 @@
 import {fail} from "../errors.js";
 import type {ModelSpec} from "../formula/ast.js";
 import {formula as parseModel} from "../formula/formula.js";
+import type {TableInput} from "../frame/table-input.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
 import {LinearMixedModel} from "../lmm/model.js";
 import {Profiles} from "../qi/profiles.js";
@@ -160,7 +161,7 @@ export function createCache(options: CacheOptions = {}): AnalysisCache {
       }
       counts.misses++;
       counts.fits++;
-      return keep(key, lmer(formula, data, options));
+      return keep(key, lmer(formula, data as TableInput, options));
     },
 
     startFit(formula, data, options = {}) {
