@@ -3,6 +3,9 @@ import {augment, glance, tidy} from "../src/broom/index.js";
 import {LmmError} from "../src/errors.js";
 import {lmer} from "../src/lmm/fit.js";
 import {predict} from "../src/predict/predict.js";
+import {dataSource} from "../src/frame/source.js";
+import {fitRequest, serveFitRequest, type FitMessage} from "../src/reactive/fit-request.js";
+import {modelAtTheta, type FitOutcome} from "../src/reactive/rebuild.js";
 import {dataset} from "./helpers/fits.js";
 
 // naAction "exclude" (lme4's na.exclude): the rows with a missing value are dropped from the fit exactly as
@@ -86,5 +89,18 @@ describe('naAction "exclude"', () => {
     expect(() => lmer(F, data, {naAction: "exlude" as "exclude"})).toThrow(LmmError);
     expect(() => lmer(F, data, {naAction: "exlude" as "exclude"})).toThrow(/use "omit", "exclude" or "fail"/);
     expect(() => lmer(F, data, {naAction: "fail"})).toThrow(/missing value in row 4 of Reaction/);
+  });
+
+  it("a worker's fit, rebuilt on the page, pads as lmer does", () => {
+    const {request} = fitRequest(F, dataSource(data), ["Reaction", "Days", "Subject"], {naAction: "exclude"});
+    let done: FitMessage | null = null;
+    serveFitRequest(request, (message) => {
+      if (message.type !== "progress") done = message;
+    });
+    expect(done!.type).toBe("done");
+    const rebuilt = modelAtTheta(done as unknown as FitOutcome);
+    expect(Array.from(rebuilt.fitted)).toEqual(Array.from(exclude.fitted));
+    expect(Array.from(rebuilt.residuals)).toEqual(Array.from(exclude.residuals));
+    expect(rebuilt.summary()).toBe(exclude.summary());
   });
 });

@@ -40,6 +40,8 @@ const MAX_RESTARTS = 3;
  * Fits a linear mixed-effects model by REML (default) or ML, as lme4's `lmer`: the formula is parsed and
  * expanded, the model frame built from the table, the profiled criterion minimised over θ by BOBYQA, then
  * boundary probes and restarts, boundary snapping and convergence checks ({@link fitStructure}).
+ * `data` is an Arquero table, an array of row objects or an object of column arrays ({@link TableInput});
+ * its values are checked as they are read, whatever the static type says.
  *
  * Reference: Bates et al. (2015), JSS 67(1); lme4's `lmer` and `optimizeLmer`.
  *

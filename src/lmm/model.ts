@@ -95,6 +95,10 @@ export interface PrecomputedResults {
  * A fitted linear mixed-effects model. Every field lme4 reports, with ASCII names beside the Greek ones:
  * `beta` (β̂, as an array) and `fixef` (by name), `theta` (θ̂), `sigma` (σ̂).
  *
+ * The fields keep lme4's shapes (`fixef` a by-name object, `varCorr` rows, `ranef` columns; `predict` gives
+ * `{fit, se}`); for one uniform shape, `tidy(m)`, `glance(m)` and `augment(m, data)` (src/broom) give the
+ * same numbers as Arquero tables with broom.mixed's column names.
+ *
  * @example
  *   const m = lmer("Reaction ~ Days + (Days | Subject)", sleepstudy);
  *   m.sigma; // 25.5918
