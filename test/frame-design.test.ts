@@ -131,7 +131,7 @@ describe("hostile values in the data give LmmErrors that say where (issue 9)", (
   const withCell = (column: string, value: unknown) => rows().map((r, i) => (i === 3 ? {...r, [column]: value} : r));
   const refusal = (data: unknown, formula = F) => {
     try {
-      lmer(formula, data);
+      lmer(formula, data as never);
     } catch (error) {
       expect(error).toBeInstanceOf(LmmError);
       return (error as Error).message;

@@ -26,7 +26,7 @@ function call(c: ApiCall, value: unknown): unknown {
   const opts = (key?: string) => (key === "whole" ? value : {[key!]: value});
   switch (c.fn) {
     case "lmer formula": return lmer(value as string, data);
-    case "lmer data": return lmer("Reaction ~ Days + (1 | Subject)", value);
+    case "lmer data": return lmer("Reaction ~ Days + (1 | Subject)", value as never);
     case "lmer options": return lmer("Reaction ~ Days + (1 | Subject)", data, opts(c.key) as never);
     case "setx overrides": return setx(model, opts(c.key) as never);
     case "setx options": return setx(model, {}, opts(c.key) as never);

@@ -69,6 +69,7 @@ const OPTION_CALLS: Record<string, OptionCall> = {
     known: ["model", "profiles", "profiles1", "simulation", "summary", "chart", "fit", "progress"]
   },
   "LinearMixedModel#summary": {call: (o) => m.summary(o), known: ["digits", "dataName", "correlation"]},
+  tidy: {call: (o) => api.tidy(m, o), known: ["effects", "conf.int", "confInt", "conf.level", "confLevel", "ddf", "ddf.method"]},
   "memo.lmer": {call: (o) => api.memo.lmer(F, sleepstudy, o), known: LMER},
   "memo.startFit": {call: (o) => api.memo.startFit(F, sleepstudy, {worker: false, ...o}).model, known: ASYNC},
   "memo.lmerAsync": {call: (o) => api.memo.lmerAsync(F, sleepstudy, {worker: false, ...o}), known: ASYNC},
@@ -116,6 +117,10 @@ const NO_OPTIONS: Record<string, string> = {
   kenwardRogerF: "(model, L)",
   varianceExplained: "(model)",
   iccTable: "(model)",
+  glance: "(model)",
+  augment: "(model, data)",
+  hatValues: "(model)",
+  cooksDistance: "(model, hat)",
   quantile: "(p)",
   quantileSorted: "(sorted, p)",
   randomSource: "(seed)",

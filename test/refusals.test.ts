@@ -21,7 +21,7 @@ const sleep = (): Row[] => dataset("sleepstudy").objects() as Row[];
 function refusal(formula: string, data: unknown, options?: LmerOptions): LmmError {
   let error: unknown = null;
   try {
-    lmer(formula, data, options);
+    lmer(formula, data as never, options);
   } catch (e) {
     error = e;
   }
@@ -200,7 +200,7 @@ describe("refusals name the bad value and the fix", () => {
     const t = dataset("sleepstudy");
     const f = "Reaction ~ Days + (1 | Subject)";
     expect(refusal(f, t, {REML: "yes" as unknown as boolean}).message).toMatch(/invalid REML: the string "yes"; use true or false/);
-    expect(refusal(f, t, {naAction: "exclude" as "omit"}).message).toMatch(/invalid naAction: exclude; use "omit" or "fail"/);
+    expect(refusal(f, t, {naAction: "pass" as "omit"}).message).toMatch(/invalid naAction: pass; use "omit", "exclude" or "fail"/);
     expect(refusal(f, null).message).toMatch(/invalid data: null; give an Arquero table/);
     const neg = sleep().map((r, i) => ({...r, w: i === 2 ? -1 : 1}));
     expect(refusal(f, neg, {weights: "w"}).message).toMatch(/invalid weight -1 in row 3 of column w; weights must be positive/);

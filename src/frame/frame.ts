@@ -12,9 +12,21 @@ import {evaluateVariable, isMissing, numericColumn, type Variable} from "./varia
 export interface FrameOptions {
   /** A numeric column of prior weights. */
   weights?: string;
-  /** `"omit"` (default) drops rows with a missing value in a used column, with a warning; `"fail"` refuses. */
-  naAction?: "omit" | "fail";
+  /** What to do with rows that have a missing value in a used column (see {@link NaAction}); default `"omit"`. */
+  naAction?: NaAction;
 }
+
+/**
+ * What the model does with a row that has a missing value in a column it uses (lme4's `na.action`):
+ * - `"omit"` (default, `na.omit`): the row is dropped from the fit, with a warning; per-row results (fitted
+ *   values, residuals, augment) have one entry per used row;
+ * - `"exclude"` (`na.exclude`): the row is dropped from the fit in the same way, but per-row results are
+ *   padded with NaN at the dropped rows, so that they join back to the input rows one to one;
+ * - `"fail"` (`na.fail`): the row is refused, naming it and its column.
+ *
+ * Reference: R's `?na.omit` (stats: na.omit, na.exclude, na.fail, naresid).
+ */
+export type NaAction = "omit" | "exclude" | "fail";
 
 /** The options {@link modelFrame} knows. */
 export const FRAME_OPTIONS = optionNames<FrameOptions>({weights: true, naAction: true});
@@ -48,10 +60,15 @@ export interface ModelFrame {
   spec: ModelSpec;
   /** Number of rows used. */
   n: number;
-  /** For each model row, its row in the source table. */
+  /**
+   * For each model row, its row in the source table (0-based, increasing): the input rows the fit used.
+   * Rows missing from it were dropped for a missing value.
+   */
   rows: Int32Array;
   /** Rows of the source table. */
   sourceRows: number;
+  /** The frame's missing-value rule: with `"exclude"`, per-row results are padded back to `sourceRows` rows. */
+  naAction: NaAction;
   responseName: string;
   y: Float64Array;
   /** Fixed-effect columns (aliased ones already dropped). */
@@ -85,7 +102,9 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   const {spec, responseTerms} = withoutResponseTerm(written);
   const source = dataSource(data);
   const naAction = options.naAction ?? "omit";
-  if (naAction !== "omit" && naAction !== "fail") fail(`invalid naAction: ${typeof naAction === "string" ? naAction : cellText(naAction)}; use "omit" or "fail"`);
+  if (naAction !== "omit" && naAction !== "exclude" && naAction !== "fail") {
+    fail(`invalid naAction: ${typeof naAction === "string" ? clip(naAction) : cellText(naAction)}; use "omit", "exclude" or "fail"`);
+  }
   if (options.weights != null && typeof options.weights !== "string") {
     fail(`invalid weights: ${cellText(options.weights)}; give the name of a numeric column of the data`);
   }
@@ -163,6 +182,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
     n,
     rows: Int32Array.from(keep),
     sourceRows: source.rows,
+    naAction,
     responseName: spec.response.label,
     y,
     X: fixed.columns.filter((_, j) => keepCol[j]),
@@ -205,7 +225,7 @@ function groupValues(source: DataSource, name: string): unknown[] {
 function completeRows(rows: number, variables: Map<string, Variable>, groups: Map<string, unknown[]>, weights: Float64Array | null, naAction: string): number[] {
   const missing = new Uint8Array(rows);
   const mark = (label: string, i: number) => {
-    if (naAction === "fail") fail(`missing value in row ${i + 1} of ${label}; remove the row or use naAction: "omit"`);
+    if (naAction === "fail") fail(`missing value in row ${i + 1} of ${label}; remove the row or use naAction: "omit" (or "exclude" to keep per-row results aligned with the input)`);
     missing[i] = 1;
   };
   for (const [label, v] of variables) {

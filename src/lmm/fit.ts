@@ -2,6 +2,7 @@ import {describeValue, fail} from "../errors.js";
 import type {ModelSpec} from "../formula/ast.js";
 import {formula as parseModel} from "../formula/formula.js";
 import {FRAME_OPTIONS, modelFrame, type FrameOptions} from "../frame/frame.js";
+import type {TableInput} from "../frame/table-input.js";
 import {bobyqa} from "../optimize/bobyqa.js";
 import {resolveOptions} from "../optimize/options.js";
 import {NEAR_BOUND, probeBoundary, type BoundaryProbes} from "./boundary.js";
@@ -39,6 +40,8 @@ const MAX_RESTARTS = 3;
  * Fits a linear mixed-effects model by REML (default) or ML, as lme4's `lmer`: the formula is parsed and
  * expanded, the model frame built from the table, the profiled criterion minimised over θ by BOBYQA, then
  * boundary probes and restarts, boundary snapping and convergence checks ({@link fitStructure}).
+ * `data` is an Arquero table, an array of row objects or an object of column arrays ({@link TableInput});
+ * its values are checked as they are read, whatever the static type says.
  *
  * Reference: Bates et al. (2015), JSS 67(1); lme4's `lmer` and `optimizeLmer`.
  *
@@ -46,7 +49,7 @@ const MAX_RESTARTS = 3;
  *   const m = lmer("Reaction ~ Days + (Days | Subject)", sleepstudy);
  *   m.fixef; // {"(Intercept)": 251.405…, Days: 10.467…}
  */
-export function lmer(formula: string | ModelSpec, data: unknown, given?: LmerOptions): LinearMixedModel {
+export function lmer(formula: string | ModelSpec, data: TableInput, given?: LmerOptions): LinearMixedModel {
   const options = readLmerOptions(given);
   const REML = options.REML ?? true;
   const spec = typeof formula === "string" ? parseModel(formula) : parsedSpec(formula);

@@ -97,6 +97,10 @@ export interface PrecomputedResults {
  * A fitted linear mixed-effects model. Every field lme4 reports, with ASCII names beside the Greek ones:
  * `beta` (β̂, as an array) and `fixef` (by name), `theta` (θ̂), `sigma` (σ̂).
  *
+ * The fields keep lme4's shapes (`fixef` a by-name object, `varCorr` rows, `ranef` columns; `predict` gives
+ * `{fit, se}`); for one uniform shape, `tidy(m)`, `glance(m)` and `augment(m, data)` (src/broom) give the
+ * same numbers as Arquero tables with broom.mixed's column names.
+ *
  * @example
  *   const m = lmer("Reaction ~ Days + (Days | Subject)", sleepstudy);
  *   m.sigma; // 25.5918
@@ -128,10 +132,23 @@ export class LinearMixedModel {
   readonly sigma: number;
   /** Variance components as `as.data.frame(VarCorr(m))`. */
   readonly varCorr: VarCorrRow[];
-  /** Fitted values `Xβ̂ + Zb̃ + offset` for the rows used. */
+  /**
+   * Fitted values `Xβ̂ + Zb̃ + offset`, as lme4's `fitted(m)`: one per row used, or, with `naAction: "exclude"`,
+   * one per input row with NaN at the rows dropped for a missing value (R's `naresid`), so that they join
+   * back to the input rows one to one.
+   */
   readonly fitted: Float64Array;
-  /** Response minus fitted values. */
+  /** Response minus fitted values, as lme4's `residuals(m)`: aligned as {@link fitted} (NaN-padded with "exclude"). */
   readonly residuals: Float64Array;
+  /** The fitted values at the rows used, whatever the `naAction` (lme4's `m@resp$mu`). */
+  readonly usedFitted: Float64Array;
+  /** The residuals at the rows used, whatever the `naAction`. */
+  readonly usedResiduals: Float64Array;
+  /**
+   * For each row used, its row in the input table (0-based, increasing); input rows absent from it were
+   * dropped for a missing value. `rows.length === nobs`.
+   */
+  readonly rows: Int32Array;
   /** The REML criterion at the estimates (REML fits), else null. */
   readonly REMLcrit: number | null;
   /** −2 log L at the estimates on the ML scale (for a REML fit, lme4's `deviance(m, REML = FALSE)`). */
@@ -210,8 +227,11 @@ export class LinearMixedModel {
     });
     this.varCorr = varCorrRows(frame.terms, T, sigma);
     const fitted = precomputed.fitted ?? fittedValues(frame, beta, this.b);
-    this.fitted = fitted;
-    this.residuals = precomputed.residuals ?? frame.y.map((y, r) => y - fitted[r]);
+    this.usedFitted = fitted;
+    this.usedResiduals = precomputed.residuals ?? frame.y.map((y, r) => y - fitted[r]);
+    this.rows = frame.rows;
+    this.fitted = padExcluded(frame, this.usedFitted);
+    this.residuals = padExcluded(frame, this.usedResiduals);
     const ml = profiledCriterion(pieces, n, p, structure.logDetW, false);
     this.REMLcrit = REML ? profiledCriterion(pieces, n, p, structure.logDetW, true) : null;
     this.deviance = ml;
@@ -292,6 +312,22 @@ export class LinearMixedModel {
       }
     };
   }
+}
+
+/**
+ * Per-row values of the rows used, as the model's `naAction` returns them: unchanged, or with "exclude" one
+ * per input row, NaN at the rows dropped for a missing value.
+ *
+ * Reference: R's `naresid.exclude` (stats).
+ *
+ * @example
+ *   padExcluded({naAction: "exclude", rows: Int32Array.of(0, 2), sourceRows: 3}, Float64Array.of(1, 2)); // [1, NaN, 2]
+ */
+export function padExcluded(frame: Pick<MixedModelStructure["frame"], "naAction" | "rows" | "sourceRows">, values: Float64Array): Float64Array {
+  if (frame.naAction !== "exclude") return values;
+  const out = new Float64Array(frame.sourceRows).fill(NaN);
+  frame.rows.forEach((row, r) => (out[row] = values[r]));
+  return out;
 }
 
 /** Fitted values `Xβ + Zb + offset` for the rows of the frame. */

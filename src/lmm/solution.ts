@@ -166,8 +166,14 @@ export function conditionalBlocks(L: Blocked): Float64Array[] {
 /**
  * The columns of R⁻¹, where R is the dense lower-triangular factor of the terms after the first (assembled
  * from `L.diag` and `L.dense`): row c of the result holds column c of R⁻¹ (zero before position c).
+ * `offsets[i]` is term i's first position among those Q random effects (i ≥ 1).
+ *
+ * Reference: Golub & Van Loan (2013), §3.1 (inverse of a triangular matrix by forward substitution).
+ *
+ * @example
+ *   const Rinv = restInverseColumns(L, [0, 0], L.sizes[1].q); // two terms: R is term 1's diagonal block
  */
-function restInverseColumns(L: Blocked, offsets: number[], Q: number): Float64Array {
+export function restInverseColumns(L: Blocked, offsets: number[], Q: number): Float64Array {
   const {sizes} = L;
   const R = new Float64Array(Q * Q);
   for (let i = 1; i < sizes.length; i++) {

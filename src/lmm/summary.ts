@@ -17,6 +17,8 @@ export type SummarySource = Pick<
 > & {
   optimizer: Pick<OptimizerRecord, "name" | "converged" | "message">;
   structure: {frame: Pick<ModelFrame, "weights">};
+  /** The residuals of the rows used (aligned with the weights; `residuals` is NaN-padded with naAction "exclude"). */
+  usedResiduals?: Float64Array;
 };
 
 /** Options of {@link summaryText}. */
@@ -100,7 +102,7 @@ function criterionLines(m: SummarySource): string[] {
 /** Quantiles (R's type 7) of the Pearson residuals divided by σ̂. */
 function scaledResidualQuantiles(m: SummarySource): number[] {
   const w = m.structure.frame.weights;
-  const r = Array.from(m.residuals, (e, i) => (e * (w ? Math.sqrt(w[i]) : 1)) / m.sigma)
+  const r = Array.from(m.usedResiduals ?? m.residuals, (e, i) => (e * (w ? Math.sqrt(w[i]) : 1)) / m.sigma)
     .filter((x) => !Number.isNaN(x))
     .sort((a, b) => a - b);
   return [0, 0.25, 0.5, 0.75, 1].map((prob) => {

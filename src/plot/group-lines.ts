@@ -74,7 +74,7 @@ export function groupLineRows(model: LinearMixedModel, data: unknown, options: {
   for (let r = 0; r < n; r++) {
     let population = offset ? offset[r] : 0;
     for (let a = 0; a < X.length; a++) population += X[a][r] * model.beta[a];
-    rows.push({x: xs[r], y: y[r], fitted: model.fitted[r], population, group: levels[refs[r]]});
+    rows.push({x: xs[r], y: y[r], fitted: model.usedFitted[r], population, group: levels[refs[r]]});
   }
   const order = (a: GroupLinesRow, b: GroupLinesRow) => (a.x as number) < (b.x as number) ? -1 : (a.x as number) > (b.x as number) ? 1 : 0;
   const rank = new Map(levels.map((l, i) => [l, i]));

@@ -59,8 +59,8 @@ export function residualsFitted(model: LinearMixedModel, options: ResidualsFitte
  */
 export function residualRows(model: LinearMixedModel, scaled = false): ResidualRow[] {
   const {weights} = model.structure.frame;
-  return Array.from(model.residuals, (e, r) => ({
-    fitted: model.fitted[r],
+  return Array.from(model.usedResiduals, (e, r) => ({
+    fitted: model.usedFitted[r],
     residual: scaled ? (e * (weights ? Math.sqrt(weights[r]) : 1)) / model.sigma : e
   }));
 }

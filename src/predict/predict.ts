@@ -2,7 +2,7 @@ import {describeValue, fail} from "../errors.js";
 import {optionNames, readOptions} from "../options.js";
 import {cellText} from "../frame/cells.js";
 import {templates} from "../lmm/lambda.js";
-import {LinearMixedModel} from "../lmm/model.js";
+import {LinearMixedModel, padExcluded} from "../lmm/model.js";
 import {frameDesign, newdataDesign, type PredictionDesign} from "./design.js";
 import {factorRXt, linearPredictorVariance} from "./joint-covariance.js";
 import {trainingLevels} from "./levels.js";
@@ -36,7 +36,8 @@ export interface Prediction {
  * Predictions of a fitted model for new data, as lme4's `predict(m, newdata, re.form, allow.new.levels)`:
  * `Xβ̂ + offset` at the population level (`re: "none"`), plus `Zb̃` for the rows' groups (`re: "all"`); a new
  * level of a grouping factor contributes nothing when `allowNewLevels` is set and is refused, named, otherwise.
- * Without newdata the fit's own rows are predicted. Factor variables are coded by the fit's levels (give the
+ * Without newdata the fit's own rows are predicted (with `naAction: "exclude"`, one value per input row, NaN
+ * at the rows dropped for a missing value). Factor variables are coded by the fit's levels (give the
  * training table as `data`), numeric transforms and offsets evaluated as in the fit.
  *
  * `seFit` adds standard errors conditional on θ̂ from the joint conditional covariance of (b, β):
@@ -65,7 +66,11 @@ export function predict(model: LinearMixedModel, newdata?: unknown, options: Pre
     ? frameDesign(frame, random)
     : newdataDesign(frame, newdata, {random, allowNewLevels, levels: given.data === undefined ? undefined : trainingLevels(frame, given.data)});
   const fit = fitted(model, design);
-  return seFit ? {fit, se: standardErrors(model, design)} : {fit};
+  const result: Prediction = seFit ? {fit, se: standardErrors(model, design)} : {fit};
+  if (newdata !== undefined) return result;
+  // the fit's own rows: with naAction "exclude", one value per input row (NaN at the dropped rows), as fitted
+  const pad = (values: number[]) => Array.from(padExcluded(frame, Float64Array.from(values)));
+  return result.se ? {fit: pad(result.fit), se: pad(result.se)} : {fit: pad(result.fit)};
 }
 
 

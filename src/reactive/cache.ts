@@ -2,6 +2,7 @@ import {fail} from "../errors.js";
 import {optionNames, readOptions} from "../options.js";
 import type {ModelSpec} from "../formula/ast.js";
 import {formula as parseModel} from "../formula/formula.js";
+import type {TableInput} from "../frame/table-input.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
 import {LinearMixedModel} from "../lmm/model.js";
 import {Profiles} from "../qi/profiles.js";
@@ -167,7 +168,7 @@ export function createCache(given: CacheOptions = {}): AnalysisCache {
       }
       counts.misses++;
       counts.fits++;
-      return keep(key, lmer(formula, data, options));
+      return keep(key, lmer(formula, data as TableInput, options));
     },
 
     startFit(formula, data, options = {}) {

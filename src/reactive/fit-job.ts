@@ -1,6 +1,7 @@
 import type {ModelSpec} from "../formula/ast.js";
 import {formula as parseModel} from "../formula/formula.js";
 import {dataSource} from "../frame/source.js";
+import type {TableInput} from "../frame/table-input.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
 import {LMER_HINTS} from "../lmm/lmer-options.js";
 import {optionNames, readOptions} from "../options.js";
@@ -328,5 +329,5 @@ async function fitHere(formula: string | ModelSpec, data: unknown, options: Asyn
   // lmer's options only: it refuses any other key (worker is this module's)
   const {worker, ...fitOptions} = options;
   void worker;
-  return lmer(formula, data, {...fitOptions, signal, onProgress: (p) => control.report(p)});
+  return lmer(formula, data as TableInput, {...fitOptions, signal, onProgress: (p) => control.report(p)});
 }
