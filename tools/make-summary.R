@@ -7,7 +7,8 @@
 # datasets/<name>.csv into a variable of that name, so the `Data:` line names it as R users see it; the
 # `Control:` line that the rebuilding call would add is removed from the call, and the optimizer is named
 # "bobyqa" (ours; lme4's own is "nloptwrap"), which the warnings' "optimizer (...) convergence code" line
-# names (without a name that line is left out). Messages that print()
+# names (without a name that line is left out), with code 0 (the rebuilt fit's own code is 1000, "no
+# optimization"). Messages that print()
 # writes to stderr (lme4's "Correlation matrix not shown by default ...") are kept in their place.
 #
 # Run from the project folder: Rscript tools/make-summary.R
@@ -41,6 +42,7 @@ for (id in ids) {
   m <- eval(call, env)
   m@call$control <- NULL
   m@optinfo$optimizer <- "bobyqa"
+  m@optinfo$conv$opt <- 0
   m <- as(m, "lmerModLmerTest")
   writeLines(printed(summary(m)), file.path(folder, paste0(id, ".txt")))
   if (id %in% kenward_roger) writeLines(printed(summary(m, ddf = "Kenward-Roger")), file.path(folder, paste0(id, "-kenward-roger.txt")))
