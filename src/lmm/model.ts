@@ -3,7 +3,6 @@ import {factorSummary, profiledCriterion} from "./criterion.js";
 import {templates, thetaNames} from "./lambda.js";
 import {factorAt, type MixedModelStructure} from "./objective.js";
 import {conditionalBlocks, plsSolution, unscaledVcov} from "./solution.js";
-import {summaryText, type SummaryOptions} from "./summary.js";
 import {fixedEffectsTable, ranefTable, varianceTable} from "./tables.js";
 import {log} from "../math/index.js";
 
@@ -231,11 +230,6 @@ export class LinearMixedModel {
   get ranef(): RanefColumns {
     if (!this.#ranef) this.#ranef = ranefColumns(this);
     return this.#ranef;
-  }
-
-  /** lme4's printed `summary(m)` as text (see {@link summaryText}); `{dataName: "sleepstudy"}` adds the Data line. */
-  summary(options?: SummaryOptions): string {
-    return summaryText(this, options);
   }
 
   /** The fixed effects as an Arquero table: term, estimate, se, t. */

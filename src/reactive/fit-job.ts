@@ -203,7 +203,7 @@ export function lmerAsync(formula: string | ModelSpec, data: unknown, options: A
  * @example
  *   // a cell: a progress bar until the model arrives
  *   for await (const step of lmerProgress(formula, data)) {
- *     if (step instanceof LinearMixedModel) display(step.summary());
+ *     if (step instanceof LinearMixedModel) display(summary(step));
  *     else bar.value = step.evaluations;
  *   }
  */
