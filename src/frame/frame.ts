@@ -5,6 +5,7 @@ import {designColumns, type FrameVariable} from "./design.js";
 import {interaction, makeFactor, type Factor} from "./factor.js";
 import {aliasedColumns} from "./rank.js";
 import {dataSource, type DataSource} from "./source.js";
+import {convertedWarning, numberFromText} from "./numeric-text.js";
 import {evaluateVariable, isMissing, numericColumn, type Variable} from "./variables.js";
 
 /** Options of the model frame. */
@@ -79,6 +80,7 @@ export interface ModelFrame {
 export function modelFrame(written: ModelSpec, data: unknown, options: FrameOptions = {}): ModelFrame {
   const {spec, responseTerms} = withoutResponseTerm(written);
   const source = dataSource(data);
+  if (source.rows === 0) fail("invalid data: the data has no rows; give a table with the model's columns and at least one row");
   const naAction = options.naAction ?? "omit";
   if (naAction !== "omit" && naAction !== "fail") fail(`invalid naAction: ${typeof naAction === "string" ? naAction : cellText(naAction)}; use "omit" or "fail"`);
   if (options.weights != null && typeof options.weights !== "string") {
@@ -94,7 +96,7 @@ export function modelFrame(written: ModelSpec, data: unknown, options: FrameOpti
   for (const c of spec.response.columns) if (source.has(c)) refuseDates(c, source.values(c), "the response", false);
   const response = use(spec.response);
   if (response.kind !== "numeric") {
-    const numeric = (v: unknown) => typeof v === "number" || (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)));
+    const numeric = (v: unknown) => typeof v === "number" || (typeof v === "string" && typeof numberFromText(v) === "number");
     const row = response.values.findIndex((v) => v !== null && !numeric(v));
     if (response.values.some((v) => v !== null && numeric(v))) {
       const what = typeof response.values[row] === "string" ? "text" : "a value that is not a number";
@@ -111,7 +113,7 @@ export function modelFrame(written: ModelSpec, data: unknown, options: FrameOpti
 
   const keep = completeRows(source.rows, variables, groupColumns, weights, naAction);
   const n = keep.length;
-  const warnings: string[] = [];
+  const warnings: string[] = [...convertedWarning(source.converted())];
   const droppedRows = source.rows - n;
   if (droppedRows > 0) warnings.push(`${droppedRows} row${droppedRows > 1 ? "s" : ""} with missing values dropped`);
   for (const t of responseTerms) {

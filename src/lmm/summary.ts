@@ -9,6 +9,7 @@ import type {ModelFrame} from "../frame/frame.js";
 import {abbreviate, formatR, matrixLines, namedVectorLines, roundR, zapsmall, LINE_WIDTH} from "./format.js";
 import type {LinearMixedModel, OptimizerRecord} from "./model.js";
 import {SCALE_WARNING} from "./scale-check.js";
+import {isConvertedWarning} from "../frame/numeric-text.js";
 
 /** The parts of a fitted {@link LinearMixedModel} that its summary reads. */
 export type SummarySource = Pick<
@@ -215,8 +216,9 @@ function correlationLines(m: SummarySource): string[] {
 
 /**
  * lme4's closing lines: the model matrix's scale message under `fit warnings:`, then, when the fit has other
- * warnings, the optimizer's convergence code (0 when it converged) and each warning, rows dropped for
- * missing values excepted (lme4 drops them silently).
+ * warnings, the optimizer's convergence code (0 when it converged) and each warning, except those about
+ * reading the data (rows dropped for missing values, which lme4 drops silently, and numbers written as
+ * text, which R's read.csv converts silently).
  *
  * @example
  *   warningLines(lmer("Yield ~ 1 + (1 | Batch)", Dyestuff2));
@@ -225,7 +227,7 @@ function correlationLines(m: SummarySource): string[] {
  */
 export function warningLines(m: SummarySource): string[] {
   const fit = m.warnings.filter((w) => w === SCALE_WARNING);
-  const warnings = m.warnings.filter((w) => w !== SCALE_WARNING && !/missing values dropped/.test(w));
+  const warnings = m.warnings.filter((w) => w !== SCALE_WARNING && !/missing values dropped/.test(w) && !isConvertedWarning(w));
   const code = m.optimizer.converged ? "0 (OK)" : `1 (${m.optimizer.message})`;
   return [
     ...(fit.length ? ["fit warnings:", ...fit] : []),
