@@ -115,10 +115,12 @@ describe("summary: lmerTest's print(summary(m)), line by line against R", () => 
   }
 
   it("differs from R in few lines, and only as the rule allows (last digits, df to 1e-5)", () => {
-    // 20 files: today 14 lines differ (11 by their df, 3 by a last digit: 565.51 for R's 565.52 and two df)
+    // 20 files: today 15 lines differ, 13 only in df digits and 2 by one unit at a rounding boundary where
+    // both θ̂ are optimal (criteria within 4e-11): sleepstudy ML's variance 565.51399 against R's 565.51516
+    // (565.51 | 565.52) and Grunfeld ML's intercept -58.2725051 against -58.2725036 (-58.27251 | -58.27250)
     expect(differing.length).toBeGreaterThan(0);
     expect(differing.length).toBeLessThanOrEqual(16);
-    expect(differing.filter((d) => d.includes("last digit")).length).toBeLessThanOrEqual(3);
+    expect(differing.filter((d) => d.includes("last digit")).length).toBeLessThanOrEqual(2);
   });
 
   it("prints lme4's default stopping point as R's default fit does: 612.10 where the optimum gives 612.09", () => {
