@@ -184,6 +184,15 @@ describe("the scale check and the fit warnings", () => {
     expect(fitOf("sleepstudy", "Reaction ~ Days + (Days | Subject)").warnings).toEqual([]);
   });
 
+  it("prints code 0 after failed convergence checks, as lme4, and 1 with the message when the optimizer ran out", () => {
+    const failed = "Model failed to converge with max|grad| = 0.0201930 (tol = 0.002, component 1)";
+    const checks = plain({warnings: [failed], optimizer: {name: "bobyqa", converged: false, message: failed, ending: {verdict: "failed-checks"}}});
+    expect(warningLines(checks)).toEqual(["optimizer (bobyqa) convergence code: 0 (OK)", failed]);
+    const limit = "optimizer did not converge: maximum number of evaluations reached";
+    const ran = plain({warnings: [limit], optimizer: {name: "bobyqa", converged: false, message: "maximum number of evaluations reached", ending: {verdict: "evaluation-limit"}}});
+    expect(warningLines(ran)).toEqual(["optimizer (bobyqa) convergence code: 1 (maximum number of evaluations reached)", limit]);
+  });
+
   it("prints the scale message under fit warnings: and the others after the optimizer's code", () => {
     expect(warningLines(plain({warnings: [SCALE_WARNING]}))).toEqual(["fit warnings:", SCALE_WARNING]);
     expect(warningLines(plain({warnings: [SCALE_WARNING, "boundary (singular) fit: see help('isSingular')"]}))).toEqual([

@@ -17,7 +17,7 @@ export type SummarySource = Pick<
   "formula" | "REML" | "nobs" | "ngrps" | "fixefNames" | "beta" | "se" | "vcov" | "sigma" | "varCorr" | "residuals" |
   "REMLcrit" | "deviance" | "logLik" | "df" | "AIC" | "BIC" | "warnings"
 > & {
-  optimizer: Pick<OptimizerRecord, "name" | "converged" | "message">;
+  optimizer: Pick<OptimizerRecord, "name" | "converged" | "message"> & {ending?: Pick<OptimizerRecord["ending"], "verdict">};
   structure: {frame: Pick<ModelFrame, "weights">};
 };
 
@@ -216,7 +216,8 @@ function correlationLines(m: SummarySource): string[] {
 
 /**
  * lme4's closing lines: the model matrix's scale message under `fit warnings:`, then, when the fit has other
- * warnings, the optimizer's convergence code (0 when it converged) and each warning, except those about
+ * warnings, the optimizer's convergence code (0 when it stopped normally, as lme4's, even when the gradient
+ * and Hessian checks after it failed; 1 with its message when it ran out of evaluations) and each warning, except those about
  * reading the data (rows dropped for missing values, which lme4 drops silently, and numbers written as
  * text, which R's read.csv converts silently).
  *
@@ -228,7 +229,9 @@ function correlationLines(m: SummarySource): string[] {
 export function warningLines(m: SummarySource): string[] {
   const fit = m.warnings.filter((w) => w === SCALE_WARNING);
   const warnings = m.warnings.filter((w) => w !== SCALE_WARNING && !/missing values dropped/.test(w) && !isConvertedWarning(w));
-  const code = m.optimizer.converged ? "0 (OK)" : `1 (${m.optimizer.message})`;
+  // lme4's code is the optimizer's own: 0 when it stopped normally, even when the checks after it failed
+  const stopped = m.optimizer.converged || m.optimizer.ending?.verdict === "failed-checks";
+  const code = stopped ? "0 (OK)" : `1 (${m.optimizer.message})`;
   return [
     ...(fit.length ? ["fit warnings:", ...fit] : []),
     ...(warnings.length ? [`optimizer (${m.optimizer.name}) convergence code: ${code}`, ...warnings] : [])
