@@ -11,6 +11,7 @@ import {convertedWarning, isConvertedWarning, numberFromText, numericTextColumn}
 import {lmer} from "../src/lmm/fit.js";
 import type {LinearMixedModel} from "../src/lmm/model.js";
 import {predict} from "../src/predict/index.js";
+import {lmerAsync} from "../src/reactive/fit-job.js";
 import {dataset, fitOf} from "./helpers/fits.js";
 import {refusal} from "./helpers/refusal.js";
 
@@ -85,6 +86,21 @@ describe("numbers written as text", () => {
     const flags = textRows().map((r, i) => ({...r, Reaction: i === 0 ? (true as unknown as string) : r.Reaction}));
     expect(refusal(() => lmer(SLOPE, flags))).toBe("column Reaction holds a value that is not a number (true in row 1) but the response needs numbers; fix the value or choose a numeric response");
   });
+
+  it("gives the same warning from a fit off the main path (lmerAsync fits copies of the columns)", async () => {
+    const m = await lmerAsync(SLOPE, textRows(), {worker: false});
+    const direct = lmer(SLOPE, textRows());
+    expect(m.warnings).toEqual(direct.warnings);
+    expect(fitBits(m)).toEqual(fitBits(direct));
+    expect((await lmerAsync(SLOPE, sleep(), {worker: false})).warnings).toEqual([]);
+    // in a worker thread (the built library, as notebooks run it)
+    const kit = (await import(new URL("../dist/index.js", import.meta.url).href)) as typeof import("../src/index.js");
+    const job = kit.startFit(SLOPE, textRows());
+    const w = await job.model;
+    expect(job.latest.thread).toBe("worker");
+    expect(w.warnings).toEqual(direct.warnings);
+    expect(fitBits(w)).toEqual(fitBits(direct));
+  }, 120_000);
 
   it("reads numbers written as text in newdata too", () => {
     const m = fitOf("sleepstudy", SLOPE);

@@ -21,7 +21,7 @@ export interface DataSource {
   rows: number;
   has(name: string): boolean;
   values(name: string): ArrayLike<unknown>;
-  /** The columns read so far that held numbers written as text and were read as numbers (see numeric-text.ts). */
+  /** The columns read so far that held numbers written as text and were read as numbers, in the data's order (see numeric-text.ts). */
   converted(): string[];
 }
 
@@ -68,11 +68,12 @@ const isColumn = (x: unknown): x is ArrayLike<unknown> => Array.isArray(x) || (A
  * The source's values of a column, read once and checked by {@link cleanColumn}: a cell that is no number,
  * text, boolean, date or missing value is refused, naming the column and row; a getter or proxy of the
  * user's that throws while the column is read gives an LmmError too. A column of numbers written as text
- * is read as numbers ({@link numericTextColumn}), and its name kept for {@link DataSource.converted}.
+ * is read as numbers ({@link numericTextColumn}), and its name kept for {@link DataSource.converted}, which
+ * lists such columns in the data's order, however they were read.
  */
-function cachedValues(read: (name: string) => ArrayLike<unknown>): Pick<DataSource, "values" | "converted"> {
+function cachedValues(names: readonly string[], read: (name: string) => ArrayLike<unknown>): Pick<DataSource, "values" | "converted"> {
   const cache = new Map<string, ArrayLike<unknown>>();
-  const converted: string[] = [];
+  const converted = new Set<string>();
   return {
     values: (name) => {
       let values = cache.get(name);
@@ -80,12 +81,12 @@ function cachedValues(read: (name: string) => ArrayLike<unknown>): Pick<DataSour
         const raw = read(name);
         values = reading(`column ${name}`, () => cleanColumn(name, raw));
         const numbers = numericTextColumn(values);
-        if (numbers) (values = numbers), converted.push(name);
+        if (numbers) (values = numbers), converted.add(name);
         cache.set(name, values);
       }
       return values;
     },
-    converted: () => converted.slice()
+    converted: () => names.filter((name) => converted.has(name))
   };
 }
 
@@ -100,7 +101,7 @@ export function dataSource(data: unknown): DataSource {
       names,
       rows,
       has: (name) => set.has(name),
-      ...cachedValues((name) => {
+      ...cachedValues(names, (name) => {
         const values = reading(`column ${name}`, () => table.array(name));
         if (!isColumn(values)) fail(`invalid data: array("${name}") gave ${describeValue(values)}, not an array; give an Arquero table`);
         if (values.length !== rows) fail(`invalid data: column ${name} has ${values.length} values but numRows() is ${rows}; give a table whose columns have one value per row`);
@@ -125,7 +126,7 @@ export function dataSource(data: unknown): DataSource {
       names,
       rows,
       has: (name) => set.has(name),
-      ...cachedValues((name) => {
+      ...cachedValues(names, (name) => {
         const out = new Array<unknown>(rows);
         let i = 0;
         reading(() => `row ${i + 1} of column ${name}`, () => {
@@ -153,7 +154,7 @@ export function dataSource(data: unknown): DataSource {
       names,
       rows: names.length ? columns.get(names[0])!.length : 0,
       has: (name) => columns.has(name),
-      ...cachedValues((name) => columns.get(name)!)
+      ...cachedValues(names, (name) => columns.get(name)!)
     };
   }
   if (typeof data === "string") {

@@ -1,6 +1,7 @@
 import type {ModelSpec} from "../formula/ast.js";
 import {formula as parseModel} from "../formula/formula.js";
 import {dataSource} from "../frame/source.js";
+import {convertedWarning} from "../frame/numeric-text.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {abortError} from "./abort.js";
@@ -239,7 +240,10 @@ export async function runFit(formula: string | ModelSpec, data: unknown, options
   // a missing column: lmer's message names the table's columns, which the worker would not see
   if (names.some((name) => !source.has(name))) return fitHere(formula, data, options, control);
   const worker = options.worker === false ? null : acquireFitWorker();
-  if (!worker) return fitHere(formula, usedCopy(source, names), {...options, start: options.start && Array.from(options.start)}, control);
+  if (!worker) {
+    const copy = usedCopy(source, names);
+    return withConverted(await fitHere(formula, copy, {...options, start: options.start && Array.from(options.start)}, control), source);
+  }
   control.runsOn("worker");
   try {
     const {request, transfer} = fitRequest(spec.text, source, names, options);
@@ -248,6 +252,8 @@ export async function runFit(formula: string | ModelSpec, data: unknown, options
     await worker.terminate();
     throw error;
   }
+  // the copies sent hold the numbers read from text already: the warning lmer gives is added here
+  const converted = convertedWarning(source.converted());
 
   return new Promise<LinearMixedModel>((resolve, reject) => {
     let answered = false;
@@ -270,7 +276,7 @@ export async function runFit(formula: string | ModelSpec, data: unknown, options
       else {
         let model: LinearMixedModel;
         try {
-          model = modelAtTheta(message);
+          model = modelAtTheta({...message, warnings: [...converted, ...message.warnings]});
         } catch (error) {
           return end("release", error);
         }
@@ -285,6 +291,17 @@ export async function runFit(formula: string | ModelSpec, data: unknown, options
       fitHere(formula, data, options, control).then(resolve, reject);
     });
   });
+}
+
+/**
+ * The model with the warning lmer gives when columns held numbers written as text, which a fit of the copies
+ * (numbers already) cannot give; rebuilt at its θ̂ with everything it computed, so nothing is refitted.
+ */
+function withConverted(model: LinearMixedModel, source: ReturnType<typeof dataSource>): LinearMixedModel {
+  const warnings = convertedWarning(source.converted());
+  if (warnings.length === 0) return model;
+  const {structure, theta, isSingular, optimizer, L, beta, u, fitted, residuals} = model;
+  return modelAtTheta({structure, theta, isSingular, optimizer, L, beta, u, fitted, residuals, warnings: [...warnings, ...model.warnings]});
 }
 
 /**
