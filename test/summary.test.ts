@@ -151,6 +151,17 @@ describe("summary: lmerTest's print(summary(m)), line by line against R", () => 
     expect(() => summary(m, {ddf: "KR" as never})).toThrow('invalid ddf: "KR"; use "Satterthwaite" or "Kenward-Roger"');
     const ml = fitOf("sleepstudy", "Reaction ~ Days + (Days | Subject)", {REML: false});
     expect(() => summary(ml, {ddf: "Kenward-Roger"})).toThrow("only available for REML fits");
+    expect(() => summary(m, {digits: 0})).toThrow("invalid digits: the number 0; use a whole number from 1 to 15");
+    expect(() => summary(m, {digits: "4" as never})).toThrow('invalid digits: the string "4"');
+    expect(() => summary(m, {dataName: 7 as never})).toThrow("invalid dataName: the number 7");
+    expect(() => summary(m, "sleepstudy" as never)).toThrow('invalid summary options: the string "sleepstudy"');
+    // R's layout of print(summary(m), digits = 6): correlations to max(2, digits - 2) decimals (R at the
+    // reference optimum prints 612.0899 and 35.0717: one unit in the 7th digit, where our θ̂ differs by 1e-6)
+    expect(summary(m, {digits: 6}).split("\n").slice(11, 14)).toEqual([
+      " Groups   Name        Variance Std.Dev. Corr  ",
+      " Subject  (Intercept) 612.0901 24.74045       ",
+      "          Days         35.0716  5.92213 0.0656"
+    ]);
   });
 
   it("leaves out the correlation with correlation: false", () => {

@@ -1,4 +1,4 @@
-import {fail} from "../errors.js";
+import {describeValue, fail} from "../errors.js";
 import {LinearMixedModel} from "../lmm/model.js";
 import {summaryHeadLines, summaryTailLines, titleLines, type SummaryOptions as ModelSummaryOptions} from "../lmm/summary.js";
 import {checkDdf, type Ddf} from "./ddf.js";
@@ -40,8 +40,11 @@ export interface SummaryOptions extends ModelSummaryOptions {
  */
 export function summary(model: LinearMixedModel, options: SummaryOptions = {}): string {
   if (!(model instanceof LinearMixedModel)) fail(`invalid model in summary: ${model === null || typeof model !== "object" ? String(model) : "not a fitted model"}; pass a model from lmer()`);
+  if (options === null || typeof options !== "object") fail(`invalid summary options: ${describeValue(options)}; give an object such as {ddf: "Kenward-Roger", dataName: "sleepstudy"}`);
   const ddf = checkDdf(options.ddf ?? "Satterthwaite");
   const digits = options.digits ?? 4;
+  if (!Number.isInteger(digits) || digits < 1 || digits > 15) fail(`invalid digits: ${describeValue(digits)}; use a whole number from 1 to 15 (R's default for summaries is 4)`);
+  if (options.dataName != null && typeof options.dataName !== "string") fail(`invalid dataName: ${describeValue(options.dataName)}; give the data's name as text, such as "sleepstudy"`);
   const fit = model.REML ? "REML" : "maximum likelihood ";
   const p = model.fixefNames.length;
   return [

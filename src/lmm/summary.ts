@@ -172,7 +172,8 @@ function componentGroups(m: SummarySource): {groups: ComponentGroup[]; residual:
 
 /**
  * lme4's random-effects table: Groups, Name, Variance and Std.Dev. (each column one `format()` vector), and
- * for groups with several terms the lower triangle of their correlations to two decimals; left-justified.
+ * for groups with several terms the lower triangle of their correlations to `max(2, digits − 2)` decimals
+ * (two by default); left-justified.
  */
 function randomEffectLines(m: SummarySource, digits: number): string[] {
   const {groups, residual} = componentGroups(m);
@@ -181,7 +182,8 @@ function randomEffectLines(m: SummarySource, digits: number): string[] {
   for (const g of groups) {
     const k = g.terms.length;
     const full = g.terms.flatMap((a, i) => g.terms.map((b, j) => (i === j ? 1 : g.corr.get(`${i > j ? a : b}\u0000${i > j ? b : a}`) ?? NaN)));
-    const text = formatR(full.map((x) => roundR(x, 2)), {nsmall: 2});
+    const dig = Math.max(2, digits - 2);
+    const text = formatR(full.map((x) => roundR(x, dig)), {nsmall: dig});
     g.terms.forEach((term, i) => {
       const corr = Array.from({length: width - 1}, (_, j) => (j < i ? text[i * k + j] : ""));
       rows.push({group: i === 0 ? g.name : "", name: term, sd: g.sd[i], corr});
