@@ -28,7 +28,7 @@ export function scaleWarnings(X: readonly ArrayLike<number>[]): string[] {
     if (binary) continue;
     mean /= column.length;
     let ss = 0;
-    for (let i = 0; i < column.length; i++) ss += (column[i] - mean) ** 2;
+    for (let i = 0; i < column.length; i++) ss += (column[i] - mean) * (column[i] - mean);
     logSd.push(log(Math.sqrt(ss / (column.length - 1))));
   }
   if (logSd.length === 0) return [];
