@@ -61,8 +61,8 @@ const NUMBER = /-?\d+(?:\.\d+)?(?:e[-+]\d+)?/g;
  * Why one of our lines may differ from R's, or null when it may not. The rule: every line is equal except
  * that (a) a number may differ by one unit in its last printed digit (our θ̂ and the reference optimum
  * agree to about 1e-6, which can move a rounding), and (b) in the fixed-effects table's df column the
- * Satterthwaite and Kenward–Roger df, printed to 7–9 significant digits, may differ by relative 1e-5 (both
- * are numerical derivatives; docs/satterthwaite.md gives 6.3e-6 as the largest difference from lmerTest).
+ * Satterthwaite and Kenward–Roger df, printed to 7–9 significant digits, may differ by relative 2e-6 (both
+ * are numerical derivatives of the criterion; the largest difference here is 9.3e-7, Grunfeld's capital).
  * Everything else (words, spacing, widths, the number of decimals, the count of numbers) must be equal.
  */
 function allowedDifference(ours: string, theirs: string, dfColumn: [number, number] | null): string | null {
@@ -79,7 +79,7 @@ function allowedDifference(ours: string, theirs: string, dfColumn: [number, numb
     const unit = 10 ** -decimals(y) * 10 ** Number(exponent(y) || 0);
     const inDf = dfColumn !== null && b[k].index! >= dfColumn[0] && b[k].index! < dfColumn[1];
     if (decimals(x) === decimals(y) && exponent(x) === exponent(y) && Math.abs(Number(x) - Number(y)) <= unit * 1.0000001) reasons.push("last digit");
-    else if (inDf && Math.abs(Number(x) / Number(y) - 1) <= 1e-5) reasons.push("df");
+    else if (inDf && Math.abs(Number(x) / Number(y) - 1) <= 2e-6) reasons.push("df");
     else return null;
   }
   return reasons.join(",");
@@ -114,7 +114,7 @@ describe("summary: lmerTest's print(summary(m)), line by line against R", () => 
     });
   }
 
-  it("differs from R in few lines, and only as the rule allows (last digits, df to 1e-5)", () => {
+  it("differs from R in few lines, and only as the rule allows (last digits, df to 2e-6)", () => {
     // 20 files: today 15 lines differ, 13 only in df digits and 2 by one unit at a rounding boundary where
     // both θ̂ are optimal (criteria within 4e-11): sleepstudy ML's variance 565.51399 against R's 565.51516
     // (565.51 | 565.52) and Grunfeld ML's intercept -58.2725051 against -58.2725036 (-58.27251 | -58.27250)
