@@ -42,7 +42,24 @@ afterAll(() => {
   rmSync(dir, {recursive: true, force: true});
 });
 
+/** lmerTest's `print(summary(m))` in R (tools/make-summary.R), as it prints it. */
+const rSummary = (name: string) => readFileSync(join(root, "test", "fixtures", "summary", `${name}.txt`), "utf8").replace(/\n+$/, "\n");
+
 describe("lmm fit prints a summary", () => {
+  it("prints the one summary, lmerTest's, exactly as R prints print(summary(m)) of sleepstudy", () => {
+    const r = run("fit", sleepstudy, SLOPE);
+    expect(r.stdout).toBe(rSummary("sleepstudy-slope"));
+    expect(r.stdout.split("Fixed effects:").length).toBe(2);
+    expect(r.stdout).not.toContain("['lmerMod']");
+    expect(run("fit", sleepstudy, SLOPE, "--ddf", "Kenward-Roger").stdout).toBe(rSummary("sleepstudy-slope-kenward-roger"));
+    expect(run("fit", join(root, "datasets", "Penicillin.csv"), "diameter ~ 1 + (1 | plate) + (1 | sample)", "--ddf=Kenward-Roger").stdout)
+      .toBe(rSummary("Penicillin-crossed-kenward-roger"));
+    const ml = run("fit", sleepstudy, SLOPE, "--ml").stdout.split("\n");
+    const rMl = rSummary("sleepstudy-slope-ml").split("\n");
+    // 565.51399 against R's 565.51516 at a rounding boundary, both optimal (see test/summary.test.ts)
+    expect(ml.filter((line, i) => line !== rMl[i])).toEqual([" Subject  (Intercept) 565.51   23.781       "]);
+  });
+
   it("REML by default, lme4's layout", () => {
     const r = run("fit", sleepstudy, SLOPE);
     expect(r.code).toBe(0);

@@ -68,7 +68,7 @@ const OPTION_CALLS: Record<string, OptionCall> = {
     call: (o) => api.defineAnalysis(fakeModule, {data: "data", formula: "formula"}, {names: o}),
     known: ["model", "profiles", "profiles1", "simulation", "summary", "chart", "fit", "progress"]
   },
-  "LinearMixedModel#summary": {call: (o) => m.summary(o), known: ["digits", "dataName", "correlation"]},
+  summary: {call: (o) => api.summary(m, o), known: ["ddf", "digits", "dataName", "correlation"]},
   tidy: {call: (o) => api.tidy(m, o), known: ["effects", "conf.int", "confInt", "conf.level", "confLevel", "ddf", "ddf.method"]},
   "memo.lmer": {call: (o) => api.memo.lmer(F, sleepstudy, o), known: LMER},
   "memo.startFit": {call: (o) => api.memo.startFit(F, sleepstudy, {worker: false, ...o}).model, known: ASYNC},

@@ -7,6 +7,7 @@ import {describe, expect, it} from "vitest";
 import {LmmError, fail} from "../src/errors.js";
 import {modelSpec} from "../src/formula/index.js";
 import {bootstrap} from "../src/inference/bootstrap.js";
+import {summary} from "../src/inference/summary.js";
 import {setx, sim} from "../src/qi/index.js";
 import {refusal as refusalOf} from "./helpers/refusal.js";
 import {readCSV} from "../src/io/csv.js";
@@ -317,7 +318,7 @@ describe("lme4's bar outside parentheses: y ~ 1 | g", () => {
     const a = lmer("Yield ~ 1 | Batch", dataset("Dyestuff"));
     expectSameFit(a, fitOf("Dyestuff", "Yield ~ 1 + (1 | Batch)"));
     expect(a.formula).toBe("Yield ~ 1 | Batch");
-    expect(a.summary()).toContain("Formula: Yield ~ 1 | Batch");
+    expect(summary(a)).toContain("Formula: Yield ~ 1 | Batch");
   });
 
   it("y ~ x + 1 | g is one random-effects term (x + 1 | g) with only the intercept fixed, as lme4's findbars/nobars", () => {

@@ -19,5 +19,6 @@ it("tableRows keeps a column named __proto__ as an ordinary key", () => {
 });
 
 it("tableRows refuses what is not a table, naming the fix", () => {
-  expect(() => tableRows([{a: 1}] as never)).toThrow(/invalid table: object; pass an Arquero table/);
+  expect(() => tableRows([{a: 1}] as never)).toThrow("invalid table: an array of 1; pass an Arquero table (for example m.varianceTable())");
+  expect(() => tableRows("a,b\n1,2" as never)).toThrow('invalid table: the string "a,b\\n1,2"; pass an Arquero table');
 });

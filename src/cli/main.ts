@@ -1,10 +1,10 @@
 import {basename} from "node:path";
 import {LmmError, MAX_MESSAGE_LENGTH, clip, fail} from "../errors.js";
 import {loadCSVSync} from "../io/load.js";
-import {satterthwaiteSection} from "../inference/satterthwaite-text.js";
 import {satterthwaiteJSON} from "../inference/satterthwaite.js";
 import {checkDdf} from "../inference/ddf.js";
 import {kenwardRogerJSON} from "../inference/kenward-roger.js";
+import {summary} from "../inference/summary.js";
 import {lmer} from "../lmm/fit.js";
 import {ANOVA_USAGE, anovaCommand} from "./anova.js";
 import {parseArgs} from "./args.js";
@@ -73,6 +73,6 @@ function fitCommand(argv: string[], out: Output): number {
   if (args.flags.has("json")) {
     const kr = ddf === "Kenward-Roger" ? {kenwardRoger: kenwardRogerJSON(model)} : {};
     out.stdout(JSON.stringify({...model.toJSON(), satterthwaite: satterthwaiteJSON(model), ...kr}) + "\n");
-  } else out.stdout(model.summary({dataName: basename(path).replace(/\.csv$/i, "")}) + "\n\n" + satterthwaiteSection(model, ddf) + "\n");
+  } else out.stdout(summary(model, {dataName: basename(path).replace(/\.csv$/i, ""), ddf}) + "\n");
   return 0;
 }

@@ -6,6 +6,7 @@ import {designColumns, type FrameVariable} from "./design.js";
 import {interaction, makeFactor, type Factor} from "./factor.js";
 import {aliasedColumns} from "./rank.js";
 import {dataSource, type DataSource} from "./source.js";
+import {convertedWarning, numberFromText} from "./numeric-text.js";
 import {evaluateVariable, isMissing, numericColumn, type Variable} from "./variables.js";
 
 /** Options of the model frame. */
@@ -101,6 +102,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   const options = readOptions(given, FRAME_OPTIONS, "modelFrame", {renamed: {"na.action": "naAction"}});
   const {spec, responseTerms} = withoutResponseTerm(written);
   const source = dataSource(data);
+  if (source.rows === 0) fail("invalid data: the data has no rows; give a table with the model's columns and at least one row");
   const naAction = options.naAction ?? "omit";
   if (naAction !== "omit" && naAction !== "exclude" && naAction !== "fail") {
     fail(`invalid naAction: ${typeof naAction === "string" ? clip(naAction) : cellText(naAction)}; use "omit", "exclude" or "fail"`);
@@ -118,7 +120,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   for (const c of spec.response.columns) if (source.has(c)) refuseDates(c, source.values(c), "the response", false);
   const response = use(spec.response);
   if (response.kind !== "numeric") {
-    const numeric = (v: unknown) => typeof v === "number" || (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)));
+    const numeric = (v: unknown) => typeof v === "number" || (typeof v === "string" && typeof numberFromText(v) === "number");
     const row = response.values.findIndex((v) => v !== null && !numeric(v));
     if (response.values.some((v) => v !== null && numeric(v))) {
       const what = typeof response.values[row] === "string" ? "text" : "a value that is not a number";
@@ -135,7 +137,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
 
   const keep = completeRows(source.rows, variables, groupColumns, weights, naAction);
   const n = keep.length;
-  const warnings: string[] = [];
+  const warnings: string[] = [...convertedWarning(source.converted())];
   const droppedRows = source.rows - n;
   if (droppedRows > 0) warnings.push(`${droppedRows} row${droppedRows > 1 ? "s" : ""} with missing values dropped`);
   for (const t of responseTerms) {

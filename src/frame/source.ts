@@ -1,11 +1,14 @@
 import {clip, describeValue, fail, LmmError} from "../errors.js";
 import {cleanColumn, cellText} from "./cells.js";
+import {numericTextColumn} from "./numeric-text.js";
 
 /**
  * Read access to the columns of the user's table, never mutating it.
  *
  * Accepts an Arquero table (anything with `columnNames()`, `numRows()` and `array(name)`), an array of row
- * objects, or an object of equal-length column arrays. Column names are looked up as own keys only, so
+ * objects, or an object of equal-length column arrays. A column of numbers written as text (a CSV parsed
+ * without types) is read as numbers, as R's `read.csv` reads it, and listed by `converted()`; a string
+ * given as the data is refused by its length, never echoed. Column names are looked up as own keys only, so
  * columns named `__proto__`, `constructor` or `toString` are columns like any other.
  *
  * @example
@@ -18,6 +21,8 @@ export interface DataSource {
   rows: number;
   has(name: string): boolean;
   values(name: string): ArrayLike<unknown>;
+  /** The columns read so far that held numbers written as text and were read as numbers, in the data's order (see numeric-text.ts). */
+  converted(): string[];
 }
 
 interface TableLike {
@@ -62,17 +67,26 @@ const isColumn = (x: unknown): x is ArrayLike<unknown> => Array.isArray(x) || (A
 /**
  * The source's values of a column, read once and checked by {@link cleanColumn}: a cell that is no number,
  * text, boolean, date or missing value is refused, naming the column and row; a getter or proxy of the
- * user's that throws while the column is read gives an LmmError too.
+ * user's that throws while the column is read gives an LmmError too. A column of numbers written as text
+ * is read as numbers ({@link numericTextColumn}), and its name kept for {@link DataSource.converted}, which
+ * lists such columns in the data's order, however they were read.
  */
-function cachedValues(read: (name: string) => ArrayLike<unknown>): (name: string) => ArrayLike<unknown> {
+function cachedValues(names: readonly string[], read: (name: string) => ArrayLike<unknown>): Pick<DataSource, "values" | "converted"> {
   const cache = new Map<string, ArrayLike<unknown>>();
-  return (name) => {
-    let values = cache.get(name);
-    if (values === undefined) {
-      const raw = read(name);
-      cache.set(name, (values = reading(`column ${name}`, () => cleanColumn(name, raw))));
-    }
-    return values;
+  const converted = new Set<string>();
+  return {
+    values: (name) => {
+      let values = cache.get(name);
+      if (values === undefined) {
+        const raw = read(name);
+        values = reading(`column ${name}`, () => cleanColumn(name, raw));
+        const numbers = numericTextColumn(values);
+        if (numbers) (values = numbers), converted.add(name);
+        cache.set(name, values);
+      }
+      return values;
+    },
+    converted: () => names.filter((name) => converted.has(name))
   };
 }
 
@@ -87,7 +101,7 @@ export function dataSource(data: unknown): DataSource {
       names,
       rows,
       has: (name) => set.has(name),
-      values: cachedValues((name) => {
+      ...cachedValues(names, (name) => {
         const values = reading(`column ${name}`, () => table.array(name));
         if (!isColumn(values)) fail(`invalid data: array("${name}") gave ${describeValue(values)}, not an array; give an Arquero table`);
         if (values.length !== rows) fail(`invalid data: column ${name} has ${values.length} values but numRows() is ${rows}; give a table whose columns have one value per row`);
@@ -112,7 +126,7 @@ export function dataSource(data: unknown): DataSource {
       names,
       rows,
       has: (name) => set.has(name),
-      values: cachedValues((name) => {
+      ...cachedValues(names, (name) => {
         const out = new Array<unknown>(rows);
         let i = 0;
         reading(() => `row ${i + 1} of column ${name}`, () => {
@@ -140,8 +154,11 @@ export function dataSource(data: unknown): DataSource {
       names,
       rows: names.length ? columns.get(names[0])!.length : 0,
       has: (name) => columns.has(name),
-      values: cachedValues((name) => columns.get(name)!)
+      ...cachedValues(names, (name) => columns.get(name)!)
     };
+  }
+  if (typeof data === "string") {
+    fail(`invalid data: a string of ${data.length} characters, not a table; if it is CSV text, parse it with readCSV(text) first, or give an Arquero table, an array of row objects or an object of column arrays`);
   }
   return fail(`invalid data: ${describeValue(data)}; give an Arquero table, an array of row objects or an object of column arrays`);
 }

@@ -27,6 +27,7 @@ export function isNumericColumn(values: ArrayLike<unknown>): boolean {
 
 /** Names the columns of the source for an "unknown column" message. */
 function unknownColumn(name: string, source: DataSource): never {
+  if (source.rows === 0 && source.names.length === 0) fail(`unknown column: ${clip(name)}: the data has no rows; give a table with at least one row`);
   const shown = source.names.slice(0, 20).join(", ") + (source.names.length > 20 ? ", …" : "");
   return fail(`unknown column: ${clip(name)} (the data has ${shown}); check the spelling or add the column`);
 }

@@ -1,4 +1,4 @@
-import {fail} from "../errors.js";
+import {describeValue, fail} from "../errors.js";
 
 /** What {@link tableRows} reads of a table: Arquero's column accessors. */
 export interface ColumnReader {
@@ -21,7 +21,7 @@ export interface ColumnReader {
  */
 export function tableRows(table: ColumnReader): Record<string, unknown>[] {
   if (!table || typeof table.columnNames !== "function" || typeof table.array !== "function" || typeof table.numRows !== "function") {
-    fail(`invalid table: ${typeof table}; pass an Arquero table (for example m.varianceTable())`);
+    fail(`invalid table: ${describeValue(table)}; pass an Arquero table (for example m.varianceTable())`);
   }
   const names = table.columnNames();
   const columns = names.map((name) => table.array(name));

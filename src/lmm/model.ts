@@ -3,9 +3,6 @@ import {factorSummary, profiledCriterion} from "./criterion.js";
 import {templates, thetaNames} from "./lambda.js";
 import {factorAt, type MixedModelStructure} from "./objective.js";
 import {conditionalBlocks, plsSolution, unscaledVcov} from "./solution.js";
-import {summaryText, type SummaryOptions} from "./summary.js";
-import {SUMMARY_OPTIONS} from "./summary-options.js";
-import {readOptions} from "../options.js";
 import {fixedEffectsTable, ranefTable, varianceTable} from "./tables.js";
 import {log} from "../math/index.js";
 
@@ -253,11 +250,6 @@ export class LinearMixedModel {
   get ranef(): RanefColumns {
     if (!this.#ranef) this.#ranef = ranefColumns(this);
     return this.#ranef;
-  }
-
-  /** lme4's printed `summary(m)` as text (see {@link summaryText}); `{dataName: "sleepstudy"}` adds the Data line. */
-  summary(options?: SummaryOptions): string {
-    return summaryText(this, readOptions(options, SUMMARY_OPTIONS, "summary"));
   }
 
   /** The fixed effects as an Arquero table: term, estimate, se, t. */

@@ -1,13 +1,15 @@
 /**
- * The printed summary of a linear mixed model, laid out as lme4 1.1 prints `print(summary(m))`, so that a
- * user comparing with R sees the same lines and, in ordinary cases, the same digits.
+ * The parts of the printed summary that the fitted model alone gives, laid out as lme4 1.1 prints them in
+ * `print(summary(m))`, so that a user comparing with R sees the same lines and the same digits. The one
+ * summary, lmerTest's, is put together in inference/summary.ts, which adds the fixed effects' t tests.
  */
 import {deparse} from "../formula/deparse.js";
 import {parseFormula} from "../formula/parse.js";
 import type {ModelFrame} from "../frame/frame.js";
 import {abbreviate, formatR, matrixLines, namedVectorLines, roundR, zapsmall, LINE_WIDTH} from "./format.js";
 import type {LinearMixedModel, OptimizerRecord} from "./model.js";
-import {log10} from "../math/index.js";
+import {SCALE_WARNING} from "./scale-check.js";
+import {isConvertedWarning} from "../frame/numeric-text.js";
 
 /** The parts of a fitted {@link LinearMixedModel} that its summary reads. */
 export type SummarySource = Pick<
@@ -15,13 +17,13 @@ export type SummarySource = Pick<
   "formula" | "REML" | "nobs" | "ngrps" | "fixefNames" | "beta" | "se" | "vcov" | "sigma" | "varCorr" | "residuals" |
   "REMLcrit" | "deviance" | "logLik" | "df" | "AIC" | "BIC" | "warnings"
 > & {
-  optimizer: Pick<OptimizerRecord, "name" | "converged" | "message">;
+  optimizer: Pick<OptimizerRecord, "name" | "converged" | "message"> & {ending?: Pick<OptimizerRecord["ending"], "verdict">};
   structure: {frame: Pick<ModelFrame, "weights">};
   /** The residuals of the rows used (aligned with the weights; `residuals` is NaN-padded with naAction "exclude"). */
   usedResiduals?: Float64Array;
 };
 
-/** Options of {@link summaryText}. */
+/** Options of the printed summary (see inference/summary.ts's `summary`). */
 export interface SummaryOptions {
   /** Significant digits, R's `max(3, getOption("digits") - 3)`: 4. */
   digits?: number;
@@ -35,28 +37,48 @@ export interface SummaryOptions {
 const COR_MAX = 12;
 
 /**
- * The summary of a fitted model as lme4 prints `summary(m)`: title, formula, REML criterion (or the AIC table
- * of an ML fit), scaled residuals, random effects, fixed effects with their correlations, and the fit's
- * warnings. Numbers follow R's `format()` rules (see format.ts); lines have no trailing newline at the end.
+ * The title line(s) as lme4's `.prt.methTit` prints them: `title ['class']` when it fits in 80 characters,
+ * else the title wrapped at 78 (continuation lines indented by two, R's `strwrap`) and ` [class]` written
+ * after it by `cat(fill = TRUE)`, which starts a new line before a piece that would pass column 80.
+ *
+ * @example
+ *   titleLines("Linear mixed model fit by REML. t-tests use Satterthwaite's method", "lmerModLmerTest");
+ *   // ["Linear mixed model fit by REML. t-tests use Satterthwaite's method [", "lmerModLmerTest]"]
+ * @see lme4's `.prt.methTit`; R Core Team, `?strwrap` and `?cat` (`fill`).
+ */
+export function titleLines(title: string, objectClass: string): string[] {
+  if (title.length + 5 + objectClass.length <= LINE_WIDTH) return [`${title} ['${objectClass}']`];
+  const wrapped: string[] = [];
+  for (const word of title.split(/\s+/).filter(Boolean)) {
+    const last = wrapped.length - 1;
+    if (last >= 0 && wrapped[last].length + 1 + word.length < LINE_WIDTH - 2) wrapped[last] += " " + word;
+    else wrapped.push((last >= 0 ? "  " : "") + word);
+  }
+  const lines = [""];
+  for (const piece of [...wrapped, " [", objectClass, "]"]) {
+    if (lines[lines.length - 1].length > 0 && lines[lines.length - 1].length + piece.length > LINE_WIDTH) lines.push("");
+    lines[lines.length - 1] += piece;
+  }
+  return lines;
+}
+
+/**
+ * The part of lme4's `print(summary(m))` between the title and the fixed effects, which the model alone
+ * gives: formula, `Data:` line, REML criterion (or the AIC table of an ML fit), scaled residuals, random
+ * effects and the numbers of observations and groups. Numbers follow R's `format()` rules (see format.ts).
  *
  * Two details differ from R: a formula is printed on one line however long, and warnings about rows
  * dropped for missing values are left out (lme4 drops such rows silently).
  *
  * @example
- *   const m = lmer("Reaction ~ Days + (Days | Subject)", sleepstudy);
- *   console.log(summaryText(m, {dataName: "sleepstudy"}));
- *   // Linear mixed model fit by REML ['lmerMod']
- *   // Formula: Reaction ~ Days + (Days | Subject)
- *   //    Data: sleepstudy
- *   // …
+ *   summaryHeadLines(lmer("Reaction ~ Days + (Days | Subject)", sleepstudy), {dataName: "sleepstudy"});
+ *   // ["Formula: Reaction ~ Days + (Days | Subject)", "   Data: sleepstudy", "", "REML criterion at convergence: 1743.6", …]
  * @see Bates, Mächler, Bolker and Walker (2015), "Fitting linear mixed-effects models using lme4", JSS
  *   67(1), section 5 (the summary's parts); lme4's `print.summary.merMod` (the printed layout).
  */
-export function summaryText(m: SummarySource, options: SummaryOptions = {}): string {
+export function summaryHeadLines(m: SummarySource, options: SummaryOptions = {}): string[] {
   const digits = options.digits ?? 4;
-  const p = m.fixefNames.length;
-  const lines = [
-    m.REML ? "Linear mixed model fit by REML ['lmerMod']" : "Linear mixed model fit by maximum likelihood  ['lmerMod']",
+  return [
     `Formula: ${formulaText(m.formula)}`,
     ...(options.dataName == null ? [] : [`   Data: ${options.dataName}`]),
     "",
@@ -69,15 +91,26 @@ export function summaryText(m: SummarySource, options: SummaryOptions = {}): str
     ...randomEffectLines(m, digits),
     ...groupLines(m)
   ];
-  if (p === 0) lines.push("", "No fixed effect coefficients");
-  else {
-    lines.push("", "Fixed effects:", ...fixedEffectLines(m, digits));
+}
+
+/**
+ * What lme4 prints after the fixed-effects table: a blank line and the correlation of the fixed effects
+ * (2 to 12 of them by default, `correlation` to choose), or the note that they are not shown, and then
+ * the fit's warnings ({@link warningLines}).
+ *
+ * @example
+ *   summaryTailLines(m); // ["", "Correlation of Fixed Effects:", "     (Intr)", "Days -0.138"]
+ * @see lme4's `print.summary.merMod`.
+ */
+export function summaryTailLines(m: SummarySource, options: SummaryOptions = {}): string[] {
+  const p = m.fixefNames.length;
+  const lines: string[] = [];
+  if (p > 0) {
     const correlation = options.correlation ?? p <= COR_MAX;
     if (correlation && p > 1) lines.push("", "Correlation of Fixed Effects:", ...correlationLines(m));
-    else if (!correlation) lines.push("", `Correlation matrix not shown by default, as p = ${p} > ${COR_MAX}.`);
+    else if (!correlation && p > COR_MAX) lines.push("", `Correlation matrix not shown by default, as p = ${p} > ${COR_MAX}.`);
   }
-  lines.push(...warningLines(m));
-  return lines.join("\n");
+  return [...lines, ...warningLines(m)];
 }
 
 /** The formula as R deparses it (`Reaction ~ Days + (Days | Subject)`), or as given if it does not parse. */
@@ -141,7 +174,8 @@ function componentGroups(m: SummarySource): {groups: ComponentGroup[]; residual:
 
 /**
  * lme4's random-effects table: Groups, Name, Variance and Std.Dev. (each column one `format()` vector), and
- * for groups with several terms the lower triangle of their correlations to two decimals; left-justified.
+ * for groups with several terms the lower triangle of their correlations to `max(2, digits − 2)` decimals
+ * (two by default); left-justified.
  */
 function randomEffectLines(m: SummarySource, digits: number): string[] {
   const {groups, residual} = componentGroups(m);
@@ -150,7 +184,8 @@ function randomEffectLines(m: SummarySource, digits: number): string[] {
   for (const g of groups) {
     const k = g.terms.length;
     const full = g.terms.flatMap((a, i) => g.terms.map((b, j) => (i === j ? 1 : g.corr.get(`${i > j ? a : b}\u0000${i > j ? b : a}`) ?? NaN)));
-    const text = formatR(full.map((x) => roundR(x, 2)), {nsmall: 2});
+    const dig = Math.max(2, digits - 2);
+    const text = formatR(full.map((x) => roundR(x, dig)), {nsmall: dig});
     g.terms.forEach((term, i) => {
       const corr = Array.from({length: width - 1}, (_, j) => (j < i ? text[i * k + j] : ""));
       rows.push({group: i === 0 ? g.name : "", name: term, sd: g.sd[i], corr});
@@ -171,35 +206,6 @@ function groupLines(m: SummarySource): string[] {
   return head.length + 1 + list.length > LINE_WIDTH ? [head, list] : [`${head} ${list}`];
 }
 
-/**
- * R's `printCoefmat` for Estimate, Std. Error and t value: estimates and standard errors share one format,
- * rounded to `digits` minus the digits before the point of the smallest of them (at least one decimal);
- * t values are rounded to `digits - 1` decimals; a non-zero value that would print as zero is shown with
- * `digits - 1` significant digits instead. Right-justified.
- */
-function fixedEffectLines(m: SummarySource, digits: number): string[] {
-  const names = m.fixefNames;
-  const p = names.length;
-  const estimate = Array.from(m.beta);
-  const se = names.map((n) => m.se[n]);
-  const cs = [...estimate, ...se];
-  const magnitudes = cs.filter((x) => Number.isFinite(x) && x !== 0).map(Math.abs);
-  const digmin = magnitudes.length ? 1 + Math.floor(log10(Math.min(...magnitudes))) : 1;
-  const csText = formatR(cs.map((x) => roundR(x, Math.max(1, digits - digmin))), {digits});
-  const shownAsZero = cs.map((x, i) => Number.isFinite(x) && x !== 0 && Number(csText[i]) === 0);
-  if (shownAsZero.some(Boolean)) {
-    const fixed = formatR(cs.filter((_, i) => shownAsZero[i]), {digits: Math.max(1, digits - 1)});
-    let k = 0;
-    shownAsZero.forEach((zero, i) => {
-      if (zero) csText[i] = fixed[k++];
-    });
-  }
-  const digitsT = Math.max(1, Math.min(5, digits - 1));
-  const tText = formatR(estimate.map((b, i) => roundR(b / se[i], digitsT)), {digits});
-  const cells = names.map((_, i) => [csText[i], csText[p + i], tText[i]]);
-  return matrixLines(names, ["Estimate", "Std. Error", "t value"], cells, true);
-}
-
 /** lme4's lower triangle of the correlation of β̂, to three decimals, names abbreviated as `abbreviate()`. */
 function correlationLines(m: SummarySource): string[] {
   const p = m.fixefNames.length;
@@ -213,12 +219,25 @@ function correlationLines(m: SummarySource): string[] {
 }
 
 /**
- * lme4's closing lines when the fit has warnings: the optimizer's convergence code (0 when it converged),
- * then each warning, rows dropped for missing values excepted.
+ * lme4's closing lines: the model matrix's scale message under `fit warnings:`, then, when the fit has other
+ * warnings, the optimizer's convergence code (0 when it stopped normally, as lme4's, even when the gradient
+ * and Hessian checks after it failed; 1 with its message when it ran out of evaluations) and each warning, except those about
+ * reading the data (rows dropped for missing values, which lme4 drops silently, and numbers written as
+ * text, which R's read.csv converts silently).
+ *
+ * @example
+ *   warningLines(lmer("Yield ~ 1 + (1 | Batch)", Dyestuff2));
+ *   // ["optimizer (bobyqa) convergence code: 0 (OK)", "boundary (singular) fit: see help('isSingular')"]
+ * @see lme4's `print.summary.merMod` and `.prt.warn`.
  */
-function warningLines(m: SummarySource): string[] {
-  const warnings = m.warnings.filter((w) => !/missing values dropped/.test(w));
-  if (warnings.length === 0) return [];
-  const code = m.optimizer.converged ? "0 (OK)" : `1 (${m.optimizer.message})`;
-  return [`optimizer (${m.optimizer.name}) convergence code: ${code}`, ...warnings];
+export function warningLines(m: SummarySource): string[] {
+  const fit = m.warnings.filter((w) => w === SCALE_WARNING);
+  const warnings = m.warnings.filter((w) => w !== SCALE_WARNING && !/missing values dropped/.test(w) && !isConvertedWarning(w));
+  // lme4's code is the optimizer's own: 0 when it stopped normally, even when the checks after it failed
+  const stopped = m.optimizer.converged || m.optimizer.ending?.verdict === "failed-checks";
+  const code = stopped ? "0 (OK)" : `1 (${m.optimizer.message})`;
+  return [
+    ...(fit.length ? ["fit warnings:", ...fit] : []),
+    ...(warnings.length ? [`optimizer (${m.optimizer.name}) convergence code: ${code}`, ...warnings] : [])
+  ];
 }

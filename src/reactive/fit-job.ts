@@ -2,6 +2,7 @@ import type {ModelSpec} from "../formula/ast.js";
 import {formula as parseModel} from "../formula/formula.js";
 import {dataSource} from "../frame/source.js";
 import type {TableInput} from "../frame/table-input.js";
+import {convertedWarning} from "../frame/numeric-text.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
 import {LMER_HINTS} from "../lmm/lmer-options.js";
 import {optionNames, readOptions} from "../options.js";
@@ -225,7 +226,7 @@ export function lmerAsync(formula: string | ModelSpec, data: unknown, options: A
  * @example
  *   // a cell: a progress bar until the model arrives
  *   for await (const step of lmerProgress(formula, data)) {
- *     if (step instanceof LinearMixedModel) display(step.summary());
+ *     if (step instanceof LinearMixedModel) display(summary(step));
  *     else bar.value = step.evaluations;
  *   }
  */
@@ -262,7 +263,10 @@ export async function runFit(formula: string | ModelSpec, data: unknown, options
   // a missing column: lmer's message names the table's columns, which the worker would not see
   if (names.some((name) => !source.has(name))) return fitHere(formula, data, options, control);
   const worker = options.worker === false ? null : acquireFitWorker();
-  if (!worker) return fitHere(formula, usedCopy(source, names), {...options, start: options.start && Array.from(options.start)}, control);
+  if (!worker) {
+    const copy = usedCopy(source, names);
+    return withConverted(await fitHere(formula, copy, {...options, start: options.start && Array.from(options.start)}, control), source);
+  }
   control.runsOn("worker");
   try {
     const {request, transfer} = fitRequest(spec.text, source, names, options);
@@ -271,6 +275,8 @@ export async function runFit(formula: string | ModelSpec, data: unknown, options
     await worker.terminate();
     throw error;
   }
+  // the copies sent hold the numbers read from text already: the warning lmer gives is added here
+  const converted = convertedWarning(source.converted());
 
   return new Promise<LinearMixedModel>((resolve, reject) => {
     let answered = false;
@@ -293,7 +299,7 @@ export async function runFit(formula: string | ModelSpec, data: unknown, options
       else {
         let model: LinearMixedModel;
         try {
-          model = modelAtTheta(message);
+          model = modelAtTheta({...message, warnings: [...converted, ...message.warnings]});
         } catch (error) {
           return end("release", error);
         }
@@ -308,6 +314,17 @@ export async function runFit(formula: string | ModelSpec, data: unknown, options
       fitHere(formula, data, options, control).then(resolve, reject);
     });
   });
+}
+
+/**
+ * The model with the warning lmer gives when columns held numbers written as text, which a fit of the copies
+ * (numbers already) cannot give; rebuilt at its θ̂ with everything it computed, so nothing is refitted.
+ */
+function withConverted(model: LinearMixedModel, source: ReturnType<typeof dataSource>): LinearMixedModel {
+  const warnings = convertedWarning(source.converted());
+  if (warnings.length === 0) return model;
+  const {structure, theta, isSingular, optimizer, L, beta, u, fitted, residuals} = model;
+  return modelAtTheta({structure, theta, isSingular, optimizer, L, beta, u, fitted, residuals, warnings: [...warnings, ...model.warnings]});
 }
 
 /**
