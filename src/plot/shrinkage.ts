@@ -81,18 +81,24 @@ export function shrinkage(model: LinearMixedModel, data: unknown, options: Shrin
     Plot.dot(pick("no pooling"), {...rest, x: intercept, y: slope, stroke: "estimate", r, strokeWidth: 1.5, ariaDescription: "shrinkage no pooling"}),
     Plot.dot(pick("partial pooling"), {...rest, x: intercept, y: slope, fill: "estimate", r, ariaDescription: "shrinkage partial pooling"}),
     Plot.dot(pick("population"), {...rest, x: intercept, y: slope, stroke: "estimate", symbol: "plus", r: 2.5 * r, strokeWidth: 2.5, ariaDescription: "shrinkage population"}),
-    key ? shrinkageKey(key === "auto" ? emptiestCorner(points) : key, r, rest) : null
+    key ? shrinkageKey(key === "auto" ? emptiestCorner(points, arrows) : key, r, rest) : null
   );
 }
 
 /**
  * The corner of the frame with the fewest points within a quarter of the width and a fifth of the height
  * (the key's room in a default-sized plot), preferring the top right, then top left, bottom right, bottom left.
+ * Arrows count too, by points every tenth of their length, so that the key does not sit on an arrow's shaft.
  */
-function emptiestCorner(points: ShrinkagePoint[]): string {
+function emptiestCorner(points: ShrinkagePoint[], arrows: ShrinkageArrow[]): string {
   const extent = (v: number[]) => [Math.min(...v), Math.max(...v)];
   const [x0, x1] = extent(points.map((d) => d.intercept)), [y0, y1] = extent(points.map((d) => d.slope));
-  const counts = KEYS.map((corner) => points.filter((d) => {
+  const along = arrows.flatMap((a) => Array.from({length: 9}, (_, k) => {
+    const t = (k + 1) / 10;
+    return {intercept: a.intercept1 + t * (a.intercept2 - a.intercept1), slope: a.slope1 + t * (a.slope2 - a.slope1)};
+  }));
+  const marks = [...points, ...along];
+  const counts = KEYS.map((corner) => marks.filter((d) => {
     const u = (d.intercept - x0) / (x1 - x0 || 1), v = (d.slope - y0) / (y1 - y0 || 1);
     return (corner.endsWith("right") ? u > 0.75 : u < 0.25) && (corner.startsWith("top") ? v > 0.8 : v < 0.2);
   }).length);
