@@ -68,7 +68,7 @@ export const serveBannerId = "lmm-serve-banner";
  */
 const serveBanner = `
     <style>
-      #${serveBannerId} { animation: lmm-serve-banner-show 0s linear 0.8s both; max-width: 640px; margin: 0 auto 1.5rem; padding: 0.75rem 1rem; border: 2px solid #d03c3c; border-radius: 6px; background: #fff4f2; color: #222; font: 15px/1.45 var(--sans-serif, sans-serif); }
+      #${serveBannerId} { animation: lmm-serve-banner-show 0s linear 0.8s both; box-sizing: border-box; max-width: var(--max-width, 960px); margin: 0 auto 1.5rem; padding: 0.75rem 1rem; border: 2px solid #d03c3c; border-radius: 6px; background: #fff4f2; color: #222; font: 15px/1.45 var(--sans-serif, sans-serif); }
       #${serveBannerId} code { font-size: 13px; background: #fff; padding: 0 3px; }
       @keyframes lmm-serve-banner-show { from { visibility: hidden; } to { visibility: visible; } }
     </style>

@@ -19,6 +19,7 @@
  *
  * Needs /usr/bin/chromium (`apt-get install -y chromium`; .ci/run installs it) or CHROMIUM_PATH.
  */
+import {execFile} from "node:child_process";
 import {mkdtempSync, rmSync} from "node:fs";
 import type {Server} from "node:http";
 import {tmpdir} from "node:os";
@@ -27,7 +28,7 @@ import {pathToFileURL} from "node:url";
 import type {BrowserContext, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {launchLocalChromium} from "./helpers/chromium.js";
-import {buildSite, notebookFiles, serveBannerId, serveSite} from "../scripts/site.mjs";
+import {buildSite, notebookFiles, root, serveBannerId, serveSite} from "../scripts/site.mjs";
 
 const NOTEBOOKS = notebookFiles().map((f) => basename(f));
 
@@ -224,4 +225,27 @@ describe("a built page opened as a file", () => {
       await page.close();
     }
   }, 60_000);
+});
+
+describe("scripts/site.mjs serve", () => {
+  it("stops with one line naming a busy port and how to choose another, instead of moving to a port nobody asked for", async () => {
+    const port = Number(new URL(base).port); // the test's own server holds it
+    const run = (env: Record<string, string>, args: string[]) =>
+      new Promise<{code: number | null; stdout: string; stderr: string}>((resolve) => {
+        execFile(process.execPath, [join(root, "scripts", "site.mjs"), "serve", "--dir", site, ...args], {env: {...process.env, ...env}, timeout: 60_000}, (error, stdout, stderr) =>
+          resolve({code: error ? ((error as {code?: number}).code ?? null) : 0, stdout, stderr})
+        );
+      });
+    for (const [env, args] of [[{PORT: String(port)}, []], [{}, ["--port", String(port)]]] as [Record<string, string>, string[]][]) {
+      const {code, stdout, stderr} = await run(env, args);
+      expect(code).toBe(1);
+      expect(stdout).toBe("");
+      expect(stderr.trim().split("\n")).toEqual([
+        `port ${port} is already in use: stop what listens there, or choose another port, e.g. PORT=${port + 1} npm run serve:notebooks (or --port ${port + 1})`
+      ]);
+    }
+    const bad = await run({PORT: "eighty"}, []);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe("invalid port: eighty; give a whole number from 1 to 65535 (0 for any free port), such as PORT=8081");
+  }, 120_000);
 });
