@@ -2,9 +2,15 @@
 import typescript from "@rollup/plugin-typescript";
 import {nodeResolve} from "@rollup/plugin-node-resolve";
 import {dts} from "rollup-plugin-dts";
-import {rmSync} from "node:fs";
+import {existsSync, readdirSync, rmSync} from "node:fs";
+import {join} from "node:path";
 
-rmSync("dist", {recursive: true, force: true});
+// stale chunks (their names carry hashes) go before each build; dist/notebooks is the notebooks' site
+// (scripts/site.mjs), built separately, and stays
+const KEEP = new Set(["notebooks"]);
+if (existsSync("dist")) {
+  for (const name of readdirSync("dist")) if (!KEEP.has(name)) rmSync(join("dist", name), {recursive: true, force: true});
+}
 
 const entries = {index: "src/index.ts", cli: "src/cli/main.ts", plot: "src/plot/index.ts"};
 // the helper thread of the two-thread kernels: loaded by URL, next to the chunk that starts it

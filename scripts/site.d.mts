@@ -6,6 +6,8 @@ export const root: string;
 export const notebooksDir: string;
 /** Where `npm run build:notebooks` writes the site, `dist/notebooks/`. */
 export const defaultOut: string;
+/** The id of the banner each built page shows when its module scripts cannot run (opened from file://). */
+export const serveBannerId: string;
 /** Every notebook: the .html files directly in notebooks/, sorted. */
 export function notebookFiles(): string[];
 /** Builds the static site into outDir (emptied first); resolves to its absolute path. */

@@ -2,9 +2,19 @@
 /**
  * The notebooks' static site: build it with Vite and Observable Notebook Kit, serve it on 127.0.0.1.
  *
- *   node scripts/site.mjs build [--out dist/notebooks]     writes the static site (works offline)
+ *   node scripts/site.mjs build [--out dist/notebooks]     writes the static site (needs no network once served)
  *   node scripts/site.mjs serve [--dir dist/notebooks] [--port 8080]
  *   node scripts/site.mjs start [--port 8080]              build, then serve and print the address
+ *
+ * The port is 8080 unless --port or PORT says otherwise; when it is taken, serve and start stop with a
+ * one-line message naming it and how to choose another (they never move to a port nobody asked for).
+ *
+ * Served, not opened as files: browsers refuse module scripts from file:// (Chromium blocks them as
+ * cross-origin), so a built page opened from disk shows its prose and nothing else. Every page therefore
+ * carries a banner, plain HTML and CSS, that says so and gives a one-line static server; the page's own
+ * module removes it as it starts, so it shows only where the scripts cannot run (it appears after a delay,
+ * by CSS alone, so that a served page does not flash it). No inline script: the removal is bundled into the
+ * page's module like the cells.
  *
  * Why not `notebooks build` as it comes: its command line takes no Vite options, and the notebooks import the
  * kit as a user would (`import {lmer} from "lmm-kit"`, `from "lmm-kit/plot"`); Vite does not resolve a
@@ -49,6 +59,35 @@ function lmmKit() {
   };
 }
 
+/** The id of the banner that says a page must be served (removed by the page's module when it runs). */
+export const serveBannerId = "lmm-serve-banner";
+
+/**
+ * The banner shown when the page's scripts do not run (opened from file://): why, and a one-line server.
+ * Hidden for its first 0.8 s by a CSS animation, so that a served page, whose module removes it, never shows it.
+ */
+const serveBanner = `
+    <style>
+      #${serveBannerId} { animation: lmm-serve-banner-show 0s linear 0.8s both; box-sizing: border-box; max-width: var(--max-width, 960px); margin: 0 auto 1.5rem; padding: 0.75rem 1rem; border: 2px solid #d03c3c; border-radius: 6px; background: #fff4f2; color: #222; font: 15px/1.45 var(--sans-serif, sans-serif); }
+      #${serveBannerId} code { font-size: 13px; background: #fff; padding: 0 3px; }
+      @keyframes lmm-serve-banner-show { from { visibility: hidden; } to { visibility: visible; } }
+    </style>
+    <div id="${serveBannerId}" role="alert">
+      <strong>Serve this page; do not open it as a file.</strong> Browsers do not run a page's module scripts
+      from <code>file://</code>, so its charts and results cannot appear. Serve the folder with any static web
+      server, for example <code>python3 -m http.server 8080 --directory dist/notebooks</code>, or
+      <code>npm run serve:notebooks</code> in the lmm-kit project, and open <code>http://localhost:8080/</code>.
+    </div>
+    <script type="module">document.getElementById(${JSON.stringify(serveBannerId)})?.remove();</script>
+`;
+
+/** Notebook Kit's page template with the banner first in the body. */
+function withServeBanner(template) {
+  const i = template.indexOf("<main");
+  if (i < 0) throw new Error("the notebook template has no <main> element");
+  return template.slice(0, i) + serveBanner.trim() + "\n    " + template.slice(i);
+}
+
 /**
  * Builds the site into `outDir` (emptied first). Resolves when Vite is done; rejects on a build error.
  * @param {{outDir?: string, quiet?: boolean, minify?: boolean}} [options]
@@ -66,7 +105,7 @@ export async function buildSite({outDir = defaultOut, quiet = false, minify = tr
     resolve: {...base.resolve, alias: aliases},
     configFile: false,
     logLevel: quiet ? "error" : "info",
-    plugins: [lmmKit(), observable()],
+    plugins: [lmmKit(), observable({transformTemplate: withServeBanner})],
     root: notebooksDir,
     base: "./",
     // the fit's Worker is an ES module (it imports the kit); Vite's default worker format is "iife"
@@ -164,13 +203,24 @@ async function main(args) {
     console.log(`notebooks built in ${out}`);
   } else if (command === "serve" || command === "start") {
     const dir = resolve(option(rest, "--dir", defaultOut));
-    if (command === "start") await buildSite({outDir: dir});
-    if (!existsSync(join(dir, "index.html"))) throw new Error(`no site in ${dir}: run npm run build:notebooks first`);
-    // 8080 unless told otherwise; when 8080 is taken (and no port was asked for), any free port
-    const {url} = await serveSite(dir, {port}).catch((error) => {
-      if (asked === undefined && error?.code === "EADDRINUSE") return serveSite(dir, {port: 0});
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${asked}; give a whole number from 1 to 65535 (0 for any free port), such as PORT=8081`);
+    if (command === "serve" && !existsSync(join(dir, "index.html"))) throw new Error(`no site in ${dir}: run npm run build:notebooks first`);
+    // the port is taken before the build (the server reads the files per request), so a busy port fails at once
+    const {server, url} = await serveSite(dir, {port}).catch((error) => {
+      if (error?.code === "EADDRINUSE") {
+        const how = command === "start" ? `PORT=${port + 1} npm start` : `PORT=${port + 1} npm run serve:notebooks`;
+        throw new Error(`port ${port} is already in use: stop what listens there, or choose another port, e.g. ${how} (or --port ${port + 1})`);
+      }
       throw error;
     });
+    if (command === "start") {
+      try {
+        await buildSite({outDir: dir});
+      } catch (error) {
+        server.close();
+        throw error;
+      }
+    }
     console.log(`\nlmm-kit notebooks: ${url}\n(serving ${dir}; Ctrl-C stops)`);
   } else {
     console.error("usage: node scripts/site.mjs build [--out DIR] | serve [--dir DIR] [--port N] | start [--port N]");

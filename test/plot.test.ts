@@ -254,6 +254,26 @@ describe("the marks' data", () => {
     expect(spread(arrows.map((d) => d.intercept2))).toBeLessThan(spread(arrows.map((d) => d.intercept1)));
   });
 
+  it("shrinkage of a slope that is random but not fixed: population slope 0, partial pooling b̃ alone (issue 11)", () => {
+    // Reaction ~ 1 + (Days | Subject), a formula the sleepstudy notebook offers: Days is no fixed effect
+    const m = fitOf("sleepstudy", "Reaction ~ 1 + (Days | Subject)");
+    const data = dataset("sleepstudy");
+    const {x, points, arrows} = shrinkageRows(m, data);
+    expect(x).toBe("Days");
+    expect(points.filter((d) => d.estimate === "population")).toEqual([{group: "", estimate: "population", intercept: m.fixef["(Intercept)"], slope: 0}]);
+    const slopes = m.ranef.condval.slice(18, 36);
+    expect(m.ranef.term[18]).toBe("Days");
+    expect(arrows.map((d) => d.slope2)).toEqual(Array.from(slopes));
+    // the no-pooling lines do not depend on the model: lm(Reaction ~ Days, subset = Subject == 308)
+    expect(arrows.find((d) => d.group === "308")!.slope1).toBeCloseTo(21.7647, 3);
+    expect(count(render({marks: [shrinkage(m, data)]}), "shrinkage arrow")).toBe(18);
+    // a column that is neither a fixed effect nor a random slope is still refused
+    const intercepts = fitOf("sleepstudy", "Reaction ~ 1 + (1 | Subject)");
+    expect(refusal(() => shrinkage(intercepts, data, {x: "Days"}))).toBe(
+      'invalid x: "Days"; x must be a numeric column that is a fixed effect of the model or a random slope by Subject (the model has neither)'
+    );
+  });
+
   it("qqNormal: R's ppoints and the scaled residuals", () => {
     const m = sleep();
     const rows = qqRows(m);
@@ -373,7 +393,7 @@ describe("option validation", () => {
     expect(refusal(() => groupLines(m, data.slice(0, 10)))).toBe('invalid data: "a table of 10 rows"; the model was fit to a table of 180 rows; pass that table');
     expect(refusal(() => groupLines(m, undefined))).toBe("groupLines needs the table the model was fit to; pass it as groupLines(model, data, {…})");
     expect(refusal(() => groupLines({} as LinearMixedModel, data))).toBe("groupLines needs a model fitted by lmer, got an object; call groupLines(lmer(formula, data), …)");
-    expect(refusal(() => shrinkage(m, data, {x: "Subject"}))).toBe('invalid x: "Subject"; x must be a numeric column that is a fixed effect of the model (Days)');
+    expect(refusal(() => shrinkage(m, data, {x: "Subject"}))).toBe('invalid x: "Subject"; x must be a numeric column that is a fixed effect of the model or a random slope by Subject (Days)');
     expect(refusal(() => shrinkage(m, data, {key: "middle" as never}))).toBe('invalid key: "middle"; use "auto", "top-left", "top-right", "bottom-left", "bottom-right" or false');
     const exam = fitOf("Exam", "normexam ~ standLRT + (1 | school)");
     expect(refusal(() => shrinkage(exam, dataset("Exam"), {x: "sex"}))).toBe('invalid x: "sex"; x must be a numeric column, and it holds "F" (model row 1)');

@@ -46,7 +46,8 @@ const KEYS = ["top-left", "top-right", "bottom-left", "bottom-right"];
  * pooling) against its conditional estimates β̂ + b̃ from the model (partial pooling), joined by an arrow,
  * with the population estimate β̂. Meant for models of the response on x with a random intercept and/or
  * slope on x by group, such as `Reaction ~ Days + (Days | Subject)`; a term without a random effect keeps
- * the population value. Levels whose x takes fewer than two values have no least-squares line: they are
+ * the population value, and a slope that is random but not fixed (`Reaction ~ 1 + (Days | Subject)`) has
+ * population value 0. Levels whose x takes fewer than two values have no least-squares line: they are
  * left out, with a console warning as Plot gives. A key in a corner of the frame names the three kinds of
  * point (they share the color scale, so `color: {legend: true}` gives a legend instead, with `key: false`).
  *
@@ -81,18 +82,24 @@ export function shrinkage(model: LinearMixedModel, data: unknown, options: Shrin
     Plot.dot(pick("no pooling"), {...rest, x: intercept, y: slope, stroke: "estimate", r, strokeWidth: 1.5, ariaDescription: "shrinkage no pooling"}),
     Plot.dot(pick("partial pooling"), {...rest, x: intercept, y: slope, fill: "estimate", r, ariaDescription: "shrinkage partial pooling"}),
     Plot.dot(pick("population"), {...rest, x: intercept, y: slope, stroke: "estimate", symbol: "plus", r: 2.5 * r, strokeWidth: 2.5, ariaDescription: "shrinkage population"}),
-    key ? shrinkageKey(key === "auto" ? emptiestCorner(points) : key, r, rest) : null
+    key ? shrinkageKey(key === "auto" ? emptiestCorner(points, arrows) : key, r, rest) : null
   );
 }
 
 /**
  * The corner of the frame with the fewest points within a quarter of the width and a fifth of the height
  * (the key's room in a default-sized plot), preferring the top right, then top left, bottom right, bottom left.
+ * Arrows count too, by points every tenth of their length, so that the key does not sit on an arrow's shaft.
  */
-function emptiestCorner(points: ShrinkagePoint[]): string {
+function emptiestCorner(points: ShrinkagePoint[], arrows: ShrinkageArrow[]): string {
   const extent = (v: number[]) => [Math.min(...v), Math.max(...v)];
   const [x0, x1] = extent(points.map((d) => d.intercept)), [y0, y1] = extent(points.map((d) => d.slope));
-  const counts = KEYS.map((corner) => points.filter((d) => {
+  const along = arrows.flatMap((a) => Array.from({length: 9}, (_, k) => {
+    const t = (k + 1) / 10;
+    return {intercept: a.intercept1 + t * (a.intercept2 - a.intercept1), slope: a.slope1 + t * (a.slope2 - a.slope1)};
+  }));
+  const marks = [...points, ...along];
+  const counts = KEYS.map((corner) => marks.filter((d) => {
     const u = (d.intercept - x0) / (x1 - x0 || 1), v = (d.slope - y0) / (y1 - y0 || 1);
     return (corner.endsWith("right") ? u > 0.75 : u < 0.25) && (corner.startsWith("top") ? v > 0.8 : v < 0.2);
   }).length);
@@ -127,18 +134,21 @@ function shrinkageKey(anchor: string, r: number, options: Plot.MarkOptions): Plo
 export function shrinkageRows(model: LinearMixedModel, data: unknown, options: {group?: string; x?: string} = {}) {
   const {group, x} = readRowOptions(options, ["group", "x"], "shrinkageRows");
   checkModel(model, "shrinkage");
-  const xName = x ?? defaultX(model, data, "shrinkage");
+  const {group: g, levels, refs} = groupOf(model, group);
+  const randomSlopes = model.structure.frame.terms.filter((t) => t.group === g).flatMap((t) => t.names).filter((n) => n !== "(Intercept)");
+  const xName = x ?? slopeDefault(model, data, randomSlopes);
   const xs = numericColumn(modelColumn(model, data, xName, "x", "shrinkage"), xName, "x");
   const slopeIndex = model.fixefNames.indexOf(xName);
-  if (slopeIndex < 0) {
-    invalid("x", xName, `x must be a numeric column that is a fixed effect of the model (${model.fixefNames.filter((n) => n !== "(Intercept)").join(", ")})`);
+  if (slopeIndex < 0 && !randomSlopes.includes(xName)) {
+    const slopes = [...new Set([...model.fixefNames.filter((n) => n !== "(Intercept)"), ...randomSlopes])];
+    invalid("x", xName, `x must be a numeric column that is a fixed effect of the model or a random slope by ${g} (${slopes.join(", ") || "the model has neither"})`);
   }
-  const {group: g, levels, refs} = groupOf(model, group);
   const {y} = model.structure.frame;
   const lines = groupLeastSquares(xs, y, refs, levels.length);
 
   const beta0 = model.fixef["(Intercept)"] ?? 0;
-  const beta1 = model.beta[slopeIndex];
+  // a slope that is random but not fixed (`y ~ 1 + (x | g)`) has population value 0, as in the model
+  const beta1 = slopeIndex < 0 ? 0 : model.beta[slopeIndex];
   const ranef = model.ranef;
   const b0 = new Float64Array(levels.length), b1 = new Float64Array(levels.length);
   const index = new Map(levels.map((l, i) => [l, i]));
@@ -166,6 +176,15 @@ export function shrinkageRows(model: LinearMixedModel, data: unknown, options: {
     console.warn(`shrinkage: ${without.length} level${without.length > 1 ? "s" : ""} of ${g} (${shown}) with fewer than two values of ${xName} have no no-pooling estimate and are drawn without an arrow`);
   }
   return {group: g, x: xName, points, arrows};
+}
+
+/**
+ * The default x of the shrinkage plot: the model's first fixed effect (after the intercept) that is a
+ * column of the data, else the group's first random slope that is one (`Reaction ~ 1 + (Days | Subject)`).
+ */
+function slopeDefault(model: LinearMixedModel, data: unknown, randomSlopes: string[]): string {
+  const fixed = model.fixefNames.filter((n) => n !== "(Intercept)");
+  return fixed.length === 0 && randomSlopes.length > 0 ? randomSlopes[0] : defaultX(model, data, "shrinkage");
 }
 
 /**
