@@ -154,7 +154,7 @@ describe("summary: lmerTest's print(summary(m)), line by line against R", () => 
     expect(() => summary(m, {digits: 0})).toThrow("invalid digits: the number 0; use a whole number from 1 to 15");
     expect(() => summary(m, {digits: "4" as never})).toThrow('invalid digits: the string "4"');
     expect(() => summary(m, {dataName: 7 as never})).toThrow("invalid dataName: the number 7");
-    expect(() => summary(m, "sleepstudy" as never)).toThrow('invalid summary options: the string "sleepstudy"');
+    expect(() => summary(m, "sleepstudy" as never)).toThrow('invalid options of summary: the string "sleepstudy"');
     // R's layout of print(summary(m), digits = 6): correlations to max(2, digits - 2) decimals (R at the
     // reference optimum prints 612.0899 and 35.0717: one unit in the 7th digit, where our θ̂ differs by 1e-6)
     expect(summary(m, {digits: 6}).split("\n").slice(11, 14)).toEqual([
