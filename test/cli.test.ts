@@ -5,12 +5,12 @@
  * bin/lmm.js (the built dist/cli.js, rebuilt first when src/ is newer) for the real exit code and stderr.
  */
 import {spawnSync} from "node:child_process";
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {main} from "../src/cli/main.js";
+import {COMMANDS, main} from "../src/cli/main.js";
 import {compareWithLme4, loadReference, type FitJSON} from "./helpers/reference.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -202,6 +202,88 @@ describe("errors: one line on stderr starting `lmm: `, exit code 2, no stack tra
     const msg = expectErrorShape(run("fit", bad, "y ~ (1 | g)"));
     expect(msg).toMatch(/bad\.csv/);
     expect(msg).toMatch(/unterminated quoted field/);
+  });
+});
+
+/**
+ * The files of src/cli and what each imports from its folder (`from "./x.js"`, `import "./x.js"` and
+ * `import("./x.js")`, type-only imports included), read from the source text.
+ */
+function cliImports(): Map<string, string[]> {
+  const folder = join(root, "src", "cli");
+  const graph = new Map<string, string[]>();
+  for (const file of readdirSync(folder).filter((f) => f.endsWith(".ts")).sort()) {
+    const text = readFileSync(join(folder, file), "utf8");
+    const local = /(?:\bfrom\s*|\bimport\s*\(?\s*)["']\.\/([^"'/]+)\.js["']/g;
+    graph.set(file, [...new Set([...text.matchAll(local)].map((m) => `${m[1]}.ts`))]);
+  }
+  return graph;
+}
+
+/** A cycle of the graph as a path that ends where it starts, or null when there is none (depth-first search). */
+function findCycle(graph: Map<string, string[]>): string[] | null {
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const visit = (node: string): string[] | null => {
+    if (state.get(node) === "done") return null;
+    if (state.get(node) === "open") return [...path.slice(path.indexOf(node)), node];
+    state.set(node, "open");
+    path.push(node);
+    for (const next of graph.get(node) ?? []) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(node, "done");
+    return null;
+  };
+  for (const node of graph.keys()) {
+    const cycle = visit(node);
+    if (cycle) return cycle;
+  }
+  return null;
+}
+
+describe("the CLI's files: main dispatches, commands share args.ts, no import circle", () => {
+  it("finds a circle when there is one (the check below is not vacuous)", () => {
+    expect(findCycle(new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["a.ts"]]]))).toEqual(["a.ts", "b.ts", "c.ts", "a.ts"]);
+    expect(findCycle(new Map([["a.ts", ["b.ts", "c.ts"]], ["b.ts", ["c.ts"]], ["c.ts", []]]))).toBeNull();
+  });
+
+  it("src/cli/*.ts import each other without a circle; main imports every command and nothing imports main", () => {
+    const graph = cliImports();
+    expect(findCycle(graph)).toBeNull();
+    for (const [file, imports] of graph) {
+      for (const target of imports) expect(graph.has(target), `${file} imports ./${target}, which is not in src/cli`).toBe(true);
+      expect(imports, `${file} imports main.ts`).not.toContain("main.ts");
+    }
+    const commands = [...COMMANDS.keys()].map((name) => `${name}.ts`);
+    expect(commands.sort()).toEqual(["anova.ts", "confint.ts", "fit.ts", "predict.ts", "sim.ts"]);
+    expect([...graph.get("main.ts")!].sort()).toEqual(["args.ts", ...commands].sort());
+    for (const command of commands) expect(graph.get(command), command).toEqual(["args.ts"]);
+    expect(graph.get("args.ts")).toEqual([]);
+  });
+
+  // for each command, one option it reads once; the refusal comes before the data are read or a model fitted
+  const once: Record<string, string> = {fit: "ddf", sim: "n", anova: "type", confint: "method", predict: "re"};
+  const values: Record<string, [string, string]> = {ddf: ["Satterthwaite", "Kenward-Roger"], n: ["10", "20"], type: ["1", "2"],
+    method: ["Wald", "profile"], re: ["all", "none"]};
+
+  it("every command has a case below", () => {
+    expect(Object.keys(once).sort()).toEqual([...COMMANDS.keys()].sort());
+  });
+
+  for (const [command, option] of Object.entries(once)) {
+    it(`lmm ${command}: an option given twice is refused in the one wording`, () => {
+      const [a, b] = values[option];
+      const r = run(command, sleepstudy, SLOPE, `--${option}`, a, `--${option}=${b}`);
+      expect(expectErrorShape(r)).toBe(`--${option} given 2 times; give it once`);
+      expect(run(command, sleepstudy, SLOPE, `--${option}`, a, `--${option}`, a, `--${option}`, b).stderr).toBe(`lmm: --${option} given 3 times; give it once\n`);
+    });
+  }
+
+  it("an unknown option is refused by every command", () => {
+    for (const command of COMMANDS.keys()) expect(expectErrorShape(run(command, sleepstudy, SLOPE, "--reml")), command).toMatch(/^unknown option --reml; the options are --ml, --json/);
   });
 });
 

@@ -6,8 +6,7 @@ import {fTestsLines} from "../inference/f-tests-text.js";
 import {checkAnovaType, fTestsValues} from "../inference/f-tests.js";
 import {loadCSVSync} from "../io/load.js";
 import {lmer} from "../lmm/fit.js";
-import {parseArgs} from "./args.js";
-import type {Output} from "./main.js";
+import {parseArgs, singleValue, type Output} from "./args.js";
 
 export const ANOVA_USAGE = `usage: lmm anova DATA.csv "FORMULA" [--type 1|2|3] [--ddf Satterthwaite|Kenward-Roger] [--ml] [--json]
        lmm anova DATA.csv "FORMULA0" "FORMULA1" [...] [--ml] [--json]`;
@@ -31,10 +30,9 @@ export function anovaCommand(argv: string[], out: Output): number {
   const [path, ...formulas] = args.positional;
   if (path === undefined || formulas.length === 0) fail(`anova needs a CSV file and one formula (F tests of its terms) or several (likelihood-ratio tests); ${ANOVA_USAGE}`);
   const once = (name: string) => {
-    const values = args.values.get(name) ?? [];
-    if (values.length > 1) fail(`--${name} given ${values.length} times; give it once`);
-    if (values.length && formulas.length > 1) fail(`--${name} applies to the F tests of one model; give one formula, or leave out --${name} to compare models`);
-    return values[0];
+    const value = singleValue(args, name);
+    if (value !== undefined && formulas.length > 1) fail(`--${name} applies to the F tests of one model; give one formula, or leave out --${name} to compare models`);
+    return value;
   };
   const typeText = once("type");
   const ddfText = once("ddf");

@@ -1,4 +1,15 @@
+/**
+ * What every `lmm` command shares: where it writes ({@link Output}), the parsed command line
+ * ({@link parseArgs}) and the checks of it that read the same for every command ({@link singleValue},
+ * {@link dataAndFormula}). The commands import this file; it imports none of them.
+ */
 import {fail} from "../errors.js";
+
+/** Where a command writes: its standard output and standard error, a piece of text at a time. */
+export interface Output {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
 
 /** Parsed command line: positional arguments, boolean flags and repeated valued options. */
 export interface ParsedArgs {
@@ -9,11 +20,13 @@ export interface ParsedArgs {
 
 /**
  * Splits argv into positionals, `--flag`s and `--name value` (or `--name=value`) options, refusing options
- * not in `known`.
+ * not in `known`. A valued option may be given several times (`--x a=1 --x b=2`); a command reads one that
+ * must be given once with {@link singleValue}.
  *
  * @example
  *   parseArgs(["fit", "d.csv", "y ~ (1 | g)", "--ml"], {flags: ["ml", "json"], values: []});
  *   // {positional: ["fit", "d.csv", "y ~ (1 | g)"], flags: Set {"ml"}, values: Map {}}
+ *   parseArgs(["--reml"], {flags: ["ml"], values: []}); // LmmError: unknown option --reml; the options are --ml
  */
 export function parseArgs(argv: string[], known: {flags: string[]; values: string[]}): ParsedArgs {
   const positional: string[] = [];
@@ -40,4 +53,35 @@ export function parseArgs(argv: string[], known: {flags: string[]; values: strin
     }
   }
   return {positional, flags, values};
+}
+
+/**
+ * The value of an option that is given at most once, or undefined when it is not given. An option given
+ * more than once is refused, in the same words by every command: `--NAME given N times; give it once`.
+ *
+ * @example
+ *   const args = parseArgs(["--type", "1", "--type", "2"], {flags: [], values: ["type", "ddf"]});
+ *   singleValue(args, "ddf");  // undefined
+ *   singleValue(args, "type"); // LmmError: --type given 2 times; give it once
+ */
+export function singleValue(args: ParsedArgs, name: string): string | undefined {
+  const values = args.values.get(name) ?? [];
+  if (values.length > 1) fail(`--${name} given ${values.length} times; give it once`);
+  return values[0];
+}
+
+/**
+ * The data file and the formula of a command that fits one model (`lmm COMMAND DATA.csv "FORMULA" …`):
+ * both are needed, and nothing may follow them (an unquoted formula splits into several arguments).
+ *
+ * @example
+ *   dataAndFormula(parseArgs(["d.csv", "y ~ (1 | g)"], {flags: [], values: []}), "fit", FIT_USAGE); // ["d.csv", "y ~ (1 | g)"]
+ *   dataAndFormula(parseArgs(["d.csv", "y", "~", "(1 | g)"], {flags: [], values: []}), "fit", FIT_USAGE);
+ *   // LmmError: unexpected argument: ~; quote the formula as one argument
+ */
+export function dataAndFormula(args: ParsedArgs, command: string, usage: string): [path: string, formulaText: string] {
+  const [path, formulaText, ...extra] = args.positional;
+  if (path === undefined || formulaText === undefined) fail(`${command} needs a CSV file and a formula; ${usage}`);
+  if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
+  return [path, formulaText];
 }

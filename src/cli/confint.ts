@@ -3,8 +3,7 @@ import {confintValues} from "../inference/confint.js";
 import {loadCSVSync} from "../io/load.js";
 import {lmer} from "../lmm/fit.js";
 import {formatR, matrixLines} from "../lmm/format.js";
-import {parseArgs} from "./args.js";
-import type {Output} from "./main.js";
+import {dataAndFormula, parseArgs, singleValue, type Output} from "./args.js";
 
 export const CONFINT_USAGE = `usage: lmm confint DATA.csv "FORMULA" [--method profile|Wald|boot] [--level 0.95] [--nsim 500 --seed N] [--ml] [--json]`;
 
@@ -18,13 +17,11 @@ export const CONFINT_USAGE = `usage: lmm confint DATA.csv "FORMULA" [--method pr
  */
 export function confintCommand(argv: string[], out: Output): number {
   const args = parseArgs(argv, {flags: ["ml", "json"], values: ["method", "level", "nsim", "seed"]});
-  const [path, formulaText, ...extra] = args.positional;
-  if (path === undefined || formulaText === undefined) fail(`confint needs a CSV file and a formula; ${CONFINT_USAGE}`);
-  if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
-  const method = args.values.get("method")?.at(-1) ?? "profile";
+  const [path, formulaText] = dataAndFormula(args, "confint", CONFINT_USAGE);
+  const method = singleValue(args, "method") ?? "profile";
   if (method !== "profile" && method !== "Wald" && method !== "boot") fail(`invalid --method ${method}; use --method profile, Wald or boot`);
   const integer = (name: string, fallback?: number) => {
-    const text = args.values.get(name)?.at(-1);
+    const text = singleValue(args, name);
     if (text === undefined) return fallback;
     const v = Number(text);
     if (!Number.isInteger(v) || v < 0) fail(`invalid --${name} ${text}; give a whole number`);
@@ -32,7 +29,7 @@ export function confintCommand(argv: string[], out: Output): number {
   };
   const nsim = integer("nsim", 500), seed = integer("seed");
   if (method === "boot" && seed === undefined) fail("--method boot needs --seed N so that the bootstrap can be reproduced");
-  const levelText = args.values.get("level")?.at(-1);
+  const levelText = singleValue(args, "level");
   const level = levelText === undefined ? 0.95 : Number(levelText);
   if (!(level > 0 && level < 1)) fail(`invalid --level ${levelText}; give a number between 0 and 1, such as 0.95`);
   const model = lmer(formulaText, loadCSVSync(path), {REML: !args.flags.has("ml")});

@@ -3,8 +3,7 @@ import {loadCSVSync} from "../io/load.js";
 import {lmer} from "../lmm/fit.js";
 import {formatR, matrixLines} from "../lmm/format.js";
 import {predict} from "../predict/predict.js";
-import {parseArgs} from "./args.js";
-import type {Output} from "./main.js";
+import {dataAndFormula, parseArgs, singleValue, type Output} from "./args.js";
 
 export const PREDICT_USAGE = `usage: lmm predict DATA.csv "FORMULA" --newdata NEW.csv [--re all|none] [--allow-new-levels] [--se] [--ml] [--json]`;
 
@@ -19,18 +18,11 @@ export const PREDICT_USAGE = `usage: lmm predict DATA.csv "FORMULA" --newdata NE
  */
 export function predictCommand(argv: string[], out: Output): number {
   const args = parseArgs(argv, {flags: ["ml", "json", "se", "allow-new-levels"], values: ["newdata", "re"]});
-  const [path, formulaText, ...extra] = args.positional;
-  if (path === undefined || formulaText === undefined) fail(`predict needs a CSV file and a formula; ${PREDICT_USAGE}`);
-  if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
-  const single = (name: string) => {
-    const values = args.values.get(name);
-    if (values && values.length > 1) fail(`option --${name} given ${values.length} times; give it once`);
-    return values?.[0];
-  };
-  const re = single("re") ?? "all";
+  const [path, formulaText] = dataAndFormula(args, "predict", PREDICT_USAGE);
+  const re = singleValue(args, "re") ?? "all";
   if (re !== "all" && re !== "none") fail(`invalid --re ${re}; use --re all (conditional) or --re none (population level)`);
   const data = loadCSVSync(path);
-  const newdataPath = single("newdata");
+  const newdataPath = singleValue(args, "newdata");
   const newdata = newdataPath === undefined ? undefined : loadCSVSync(newdataPath);
   const model = lmer(formulaText, data, {REML: !args.flags.has("ml")});
   let result;

@@ -4,8 +4,7 @@ import {lmer} from "../lmm/fit.js";
 import {quantile} from "../qi/quantile.js";
 import {setx} from "../qi/setx.js";
 import {sim} from "../qi/sim.js";
-import {parseArgs} from "./args.js";
-import type {Output} from "./main.js";
+import {dataAndFormula, parseArgs, singleValue, type Output} from "./args.js";
 
 export const SIM_USAGE =
   `usage: lmm sim DATA.csv "FORMULA" [--x NAME=VALUE]… [--x1 NAME=VALUE]… [--n 1000] [--seed 7] [--treatment COLUMN] [--ml] [--json]`;
@@ -58,23 +57,16 @@ function overrides(texts: string[] | undefined): Record<string, unknown> {
  */
 export function simCommand(argv: string[], out: Output): number {
   const args = parseArgs(argv, {flags: ["ml", "json"], values: ["x", "x1", "n", "seed", "treatment"]});
-  const [path, formulaText, ...extra] = args.positional;
-  if (path === undefined || formulaText === undefined) fail(`sim needs a CSV file and a formula; ${SIM_USAGE}`);
-  if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
-  const single = (name: string) => {
-    const values = args.values.get(name);
-    if (values && values.length > 1) fail(`option --${name} is given ${values.length} times; give it once`);
-    return values?.[0];
-  };
+  const [path, formulaText] = dataAndFormula(args, "sim", SIM_USAGE);
   const number = (name: string) => {
-    const text = single(name);
+    const text = singleValue(args, name);
     if (text === undefined) return undefined;
     if (!DECIMAL.test(text)) fail(`invalid --${name}: ${text}; give an integer, such as ${name === "n" ? 1000 : 7}`);
     return Number(text);
   };
   const n = number("n");
   const seed = number("seed");
-  const treatment = single("treatment");
+  const treatment = singleValue(args, "treatment");
   const data = loadCSVSync(path);
   const model = lmer(formulaText, data, {REML: !args.flags.has("ml")});
   const x = setx(model, overrides(args.values.get("x")), {data});

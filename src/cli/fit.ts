@@ -1,0 +1,35 @@
+import {basename} from "node:path";
+import {fail} from "../errors.js";
+import {checkDdf} from "../inference/ddf.js";
+import {kenwardRogerJSON} from "../inference/kenward-roger.js";
+import {satterthwaiteJSON} from "../inference/satterthwaite.js";
+import {summary} from "../inference/summary.js";
+import {loadCSVSync} from "../io/load.js";
+import {lmer} from "../lmm/fit.js";
+import {dataAndFormula, parseArgs, singleValue, type Output} from "./args.js";
+
+export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--ml] [--ddf Satterthwaite|Kenward-Roger] [--json]`;
+
+/**
+ * `lmm fit DATA.csv "F" [--ml] [--ddf Satterthwaite|Kenward-Roger] [--json]`: fits the model (REML unless
+ * --ml) and prints the one summary, lmerTest's `print(summary(m))` with the data's file name (without
+ * `.csv`) on its `Data:` line; `--json` prints the model's JSON contract (`m.toJSON()`) with Satterthwaite's
+ * t tests (`satterthwaite`) and, with `--ddf Kenward-Roger`, Kenward and Roger's (`kenwardRoger`).
+ *
+ * @example
+ *   fitCommand(["datasets/sleepstudy.csv", "Reaction ~ Days + (Days | Subject)", "--ddf", "Kenward-Roger"], out);
+ */
+export function fitCommand(argv: string[], out: Output): number {
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["ddf"]});
+  const [path, formulaText] = dataAndFormula(args, "fit", FIT_USAGE);
+  const ddf = checkDdf(singleValue(args, "ddf") ?? "Satterthwaite");
+  const REML = !args.flags.has("ml");
+  if (ddf === "Kenward-Roger" && !REML) fail("--ddf Kenward-Roger needs a REML fit; leave out --ml");
+  const data = loadCSVSync(path);
+  const model = lmer(formulaText, data, {REML});
+  if (args.flags.has("json")) {
+    const kr = ddf === "Kenward-Roger" ? {kenwardRoger: kenwardRogerJSON(model)} : {};
+    out.stdout(JSON.stringify({...model.toJSON(), satterthwaite: satterthwaiteJSON(model), ...kr}) + "\n");
+  } else out.stdout(summary(model, {dataName: basename(path).replace(/\.csv$/i, ""), ddf}) + "\n");
+  return 0;
+}
