@@ -1,6 +1,6 @@
 import {describeValue, fail} from "../errors.js";
 import type {ModelSpec} from "../formula/ast.js";
-import {formula as parseModel} from "../formula/formula.js";
+import {formula} from "../formula/formula.js";
 import {FRAME_OPTIONS, modelFrame, type FrameOptions} from "../frame/frame.js";
 import type {TableInput} from "../frame/table-input.js";
 import {bobyqa} from "../optimize/bobyqa.js";
@@ -50,10 +50,10 @@ const MAX_RESTARTS = 3;
  *   const m = lmer("Reaction ~ Days + (Days | Subject)", sleepstudy);
  *   m.fixef; // {"(Intercept)": 251.405…, Days: 10.467…}
  */
-export function lmer(formula: string | ModelSpec, data: TableInput, given?: LmerOptions): LinearMixedModel {
+export function lmer(formulaOrSpec: string | ModelSpec, data: TableInput, given?: LmerOptions): LinearMixedModel {
   const options = readLmerOptions(given);
   const REML = options.REML ?? true;
-  const spec = typeof formula === "string" ? parseModel(formula) : parsedSpec(formula);
+  const spec = typeof formulaOrSpec === "string" ? formula(formulaOrSpec) : parsedSpec(formulaOrSpec);
   const frame = modelFrame(spec, data, Object.fromEntries(FRAME_OPTIONS.map((name) => [name, options[name as keyof LmerOptions]])));
   const structure = modelStructure(frame, REML);
   const sizes = structure.A.sizes;

@@ -1,7 +1,7 @@
 import {fail} from "../errors.js";
 import {optionNames, readOptions} from "../options.js";
 import type {ModelSpec} from "../formula/ast.js";
-import {formula as parseModel} from "../formula/formula.js";
+import {formula} from "../formula/formula.js";
 import type {TableInput} from "../frame/table-input.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
 import {LinearMixedModel} from "../lmm/model.js";
@@ -119,10 +119,10 @@ export function createCache(given: CacheOptions = {}): AnalysisCache {
   let slots = new WeakMap<LinearMixedModel, ModelSlot>();
   const counts = {hits: 0, misses: 0, fits: 0, setx: {hits: 0, misses: 0}, sim: {hits: 0, misses: 0}};
 
-  const specOf = (formula: string | ModelSpec): ModelSpec => {
-    if (typeof formula !== "string") return formula;
-    let spec = specs.get(formula);
-    if (!spec) specs.set(formula, (spec = parseModel(formula)));
+  const specOf = (formulaOrSpec: string | ModelSpec): ModelSpec => {
+    if (typeof formulaOrSpec !== "string") return formulaOrSpec;
+    let spec = specs.get(formulaOrSpec);
+    if (!spec) specs.set(formulaOrSpec, (spec = formula(formulaOrSpec)));
     return spec;
   };
 

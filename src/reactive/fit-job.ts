@@ -1,5 +1,5 @@
 import type {ModelSpec} from "../formula/ast.js";
-import {formula as parseModel} from "../formula/formula.js";
+import {formula} from "../formula/formula.js";
 import {dataSource} from "../frame/source.js";
 import type {TableInput} from "../frame/table-input.js";
 import {convertedWarning} from "../frame/numeric-text.js";
@@ -254,18 +254,18 @@ export async function* jobProgress(job: FitJob): AsyncGenerator<FitProgress | Li
  * @example
  *   new FitJob((control) => runFit(formula, data, options, control), options);
  */
-export async function runFit(formula: string | ModelSpec, data: unknown, options: AsyncFitOptions, control: FitControl): Promise<LinearMixedModel> {
+export async function runFit(formulaOrSpec: string | ModelSpec, data: unknown, options: AsyncFitOptions, control: FitControl): Promise<LinearMixedModel> {
   const {signal} = control;
   if (signal.aborted) throw abortError("the fit was aborted", signal);
-  const spec = typeof formula === "string" ? parseModel(formula) : formula;
+  const spec = typeof formulaOrSpec === "string" ? formula(formulaOrSpec) : formulaOrSpec;
   const source = dataSource(data);
   const names = usedColumns(spec, options.weights);
   // a missing column: lmer's message names the table's columns, which the worker would not see
-  if (names.some((name) => !source.has(name))) return fitHere(formula, data, options, control);
+  if (names.some((name) => !source.has(name))) return fitHere(formulaOrSpec, data, options, control);
   const worker = options.worker === false ? null : acquireFitWorker();
   if (!worker) {
     const copy = usedCopy(source, names);
-    return withConverted(await fitHere(formula, copy, {...options, start: options.start && Array.from(options.start)}, control), source);
+    return withConverted(await fitHere(formulaOrSpec, copy, {...options, start: options.start && Array.from(options.start)}, control), source);
   }
   control.runsOn("worker");
   try {
@@ -311,7 +311,7 @@ export async function runFit(formula: string | ModelSpec, data: unknown, options
       // the worker could not start (say its script is not served): fit here instead
       ended = true;
       signal.removeEventListener("abort", onAbort);
-      fitHere(formula, data, options, control).then(resolve, reject);
+      fitHere(formulaOrSpec, data, options, control).then(resolve, reject);
     });
   });
 }
