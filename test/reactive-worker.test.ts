@@ -57,6 +57,8 @@ function expectSameFit(a: InstanceType<Kit["LinearMixedModel"]>, b: LinearMixedM
   expect(a.optimizer.evaluations).toBe(b.optimizer.evaluations);
   expect(Array.from(a.optimizer.final)).toEqual(Array.from(b.optimizer.final));
   expect(a.ranef).toEqual(b.ranef);
+  expect(a.formulaSpec).toEqual(b.formulaSpec);
+  expect(a.formulaSpec.tree).toBeDefined();
   expect(kit.summary(a)).toBe(summary(b));
 }
 
@@ -225,6 +227,7 @@ describe("the model from a worker's results", () => {
       r.b.forEach((b, i) => expect(Array.from(b)).toEqual(Array.from(m.b[i])));
       expect(r.vcov).toEqual(m.vcov);
       expect(r.ranef).toEqual(m.ranef);
+      expect(r.formulaSpec).toBe(m.formulaSpec);
       expect(summary(r)).toBe(summary(m));
     }
   });

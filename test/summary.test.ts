@@ -1,6 +1,6 @@
 import {readFileSync, readdirSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {formula} from "../src/formula/index.js";
+import {formula, parseFormula} from "../src/formula/index.js";
 import {modelFrame} from "../src/frame/index.js";
 import {readCSV} from "../src/io/csv.js";
 import {lmer} from "../src/lmm/fit.js";
@@ -30,7 +30,7 @@ function atTheta(dataset: string, text: string, REML: boolean, theta: number[], 
 /** A model-shaped plain object: the summary needs no fitted model, only these fields. */
 function plain(overrides: Partial<SummarySource>): SummarySource {
   return {
-    formula: "y ~ 1 + (1 | g)", REML: true, nobs: 5, ngrps: {g: 2}, fixefNames: ["(Intercept)"],
+    formulaSpec: formula("y ~ 1 + (1 | g)"), REML: true, nobs: 5, ngrps: {g: 2}, fixefNames: ["(Intercept)"],
     beta: Float64Array.of(1), se: {"(Intercept)": 0.5}, vcov: [[0.25]], sigma: 1,
     varCorr: [{grp: "g", var1: "(Intercept)", var2: null, vcov: 1, sdcor: 1}, {grp: "Residual", var1: null, var2: null, vcov: 1, sdcor: 1}],
     residuals: Float64Array.of(-1, 0, 1, 2, 3), REMLcrit: 10, deviance: 10, logLik: -5, df: 3, AIC: 16, BIC: 15,
@@ -142,6 +142,22 @@ describe("summary: lmerTest's print(summary(m)), line by line against R", () => 
       ""
     ]);
     expect(summary(m, {dataName: "sleepstudy"}).split("\n").slice(4)).toEqual(lines.slice(3));
+  });
+
+  it("prints the formula from the parse tree the model keeps (m.formulaSpec), not by parsing the text again", () => {
+    const text = "Reaction~Days+(Days|Subject)";
+    const m = lmer(text, data("sleepstudy"));
+    expect(m.formulaSpec).toBe(m.structure.frame.spec);
+    expect(m.formulaSpec.text).toBe(m.formula);
+    expect(m.formulaSpec.tree).toEqual(parseFormula(text));
+    expect(m.formulaSpec.random.map((r) => r.groupLabel)).toEqual(["Subject"]);
+    // the tree decides what is printed: a spec whose text says something else still prints its tree
+    const kept = plain({formulaSpec: {...formula("y~x+(1|g)"), text: "not read"}});
+    expect(summaryHeadLines(kept)[0]).toBe("Formula: y ~ x + (1 | g)");
+    // a spec built by hand without its tree prints its text as written
+    const {tree, ...byHand} = formula("y~x+(1|g)");
+    expect(tree).toBeDefined();
+    expect(summaryHeadLines(plain({formulaSpec: byHand}))[0]).toBe("Formula: y~x+(1|g)");
   });
 
   it("refuses what is not a model, an unknown ddf, and Kenward-Roger for an ML fit, by name", () => {

@@ -73,4 +73,11 @@ export interface ModelSpec {
    * then `g1`. (lme4 later reorders terms by number of levels; that belongs to the model frame.)
    */
   random: RandomSpec[];
+  /**
+   * The parse tree the spec was expanded from ({@link FormulaAST}, `parseFormula`'s result): the formula as
+   * written, before any operator was applied, so that it can be printed as R deparses it
+   * (`deparse(tree.response) + " ~ " + deparse(tree.rhs)`) without parsing the text again. Every spec that
+   * `formula()` returns has it; a spec built by hand may not.
+   */
+  tree?: FormulaAST;
 }

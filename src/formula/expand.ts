@@ -18,6 +18,7 @@ import {toVarRef} from "./variable.js";
  *   const spec = expandFormula(parseFormula("Reaction ~ Days + (Days | Subject)"));
  *   spec.terms.map((t) => t.label);  // ["Days"]
  *   spec.random[0].groupLabel;       // "Subject"
+ *   spec.tree.rhs.type;              // "binary": the parse tree it was expanded from, kept for printing
  * @see Bates, Mächler, Bolker & Walker (2015), Fitting Linear Mixed-Effects Models Using lme4, JSS 67(1),
  *   section 2; R Core Team, `?formula`.
  */
@@ -37,5 +38,5 @@ export function expandFormula(ast: FormulaAST): ModelSpec {
     },
     offset: (variable) => offsets.push(variable),
   });
-  return {text, response, intercept, terms, offsets, random};
+  return {text, response, intercept, terms, offsets, random, tree: ast};
 }

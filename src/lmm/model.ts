@@ -1,3 +1,4 @@
+import type {ModelSpec} from "../formula/ast.js";
 import type {Blocked} from "./blocks.js";
 import {factorSummary, profiledCriterion} from "./criterion.js";
 import {templates, thetaNames} from "./lambda.js";
@@ -106,6 +107,18 @@ export interface PrecomputedResults {
 export class LinearMixedModel {
   /** The formula as given. */
   readonly formula: string;
+  /**
+   * The formula parsed and expanded, as the model frame uses it ({@link ModelSpec}: response, fixed-effect
+   * terms, offsets, random-effects terms, and `tree`, the parse tree they came from): kept so that nothing
+   * after the fit parses `formula` again. A fixed-effect term identical to the response is dropped, as R
+   * drops it. It is `structure.frame.spec`, so a model rebuilt from a worker's structure has it too.
+   *
+   * @example
+   *   const m = lmer("Reaction~Days+(Days|Subject)", sleepstudy);
+   *   m.formulaSpec.random[0].groupLabel; // "Subject"
+   *   deparse(m.formulaSpec.tree!.rhs);    // "Days + (Days | Subject)"
+   */
+  readonly formulaSpec: ModelSpec;
   readonly REML: boolean;
   /** Number of observations used. */
   readonly nobs: number;
@@ -192,6 +205,7 @@ export class LinearMixedModel {
     this.structure = structure;
     this.L = L;
     this.formula = frame.spec.text;
+    this.formulaSpec = frame.spec;
     this.REML = REML;
     this.nobs = n;
     this.ngrps = Object.create(null);

@@ -4,7 +4,7 @@
  * summary, lmerTest's, is put together in inference/summary.ts, which adds the fixed effects' t tests.
  */
 import {deparse} from "../formula/deparse.js";
-import {parseFormula} from "../formula/parse.js";
+import type {ModelSpec} from "../formula/ast.js";
 import type {ModelFrame} from "../frame/frame.js";
 import {abbreviate, formatR, matrixLines, namedVectorLines, roundR, zapsmall, LINE_WIDTH} from "./format.js";
 import type {LinearMixedModel, OptimizerRecord} from "./model.js";
@@ -14,7 +14,7 @@ import {isConvertedWarning} from "../frame/numeric-text.js";
 /** The parts of a fitted {@link LinearMixedModel} that its summary reads. */
 export type SummarySource = Pick<
   LinearMixedModel,
-  "formula" | "REML" | "nobs" | "ngrps" | "fixefNames" | "beta" | "se" | "vcov" | "sigma" | "varCorr" | "residuals" |
+  "formulaSpec" | "REML" | "nobs" | "ngrps" | "fixefNames" | "beta" | "se" | "vcov" | "sigma" | "varCorr" | "residuals" |
   "REMLcrit" | "deviance" | "logLik" | "df" | "AIC" | "BIC" | "warnings"
 > & {
   optimizer: Pick<OptimizerRecord, "name" | "converged" | "message"> & {ending?: Pick<OptimizerRecord["ending"], "verdict">};
@@ -79,7 +79,7 @@ export function titleLines(title: string, objectClass: string): string[] {
 export function summaryHeadLines(m: SummarySource, options: SummaryOptions = {}): string[] {
   const digits = options.digits ?? 4;
   return [
-    `Formula: ${formulaText(m.formula)}`,
+    `Formula: ${formulaText(m.formulaSpec)}`,
     ...(options.dataName == null ? [] : [`   Data: ${options.dataName}`]),
     "",
     ...criterionLines(m),
@@ -113,14 +113,13 @@ export function summaryTailLines(m: SummarySource, options: SummaryOptions = {})
   return [...lines, ...warningLines(m)];
 }
 
-/** The formula as R deparses it (`Reaction ~ Days + (Days | Subject)`), or as given if it does not parse. */
-function formulaText(text: string): string {
-  try {
-    const ast = parseFormula(text);
-    return `${deparse(ast.response)} ~ ${deparse(ast.rhs)}`;
-  } catch {
-    return text;
-  }
+/**
+ * The formula as R deparses it (`Reaction~Days+(Days|Subject)` as `Reaction ~ Days + (Days | Subject)`), from
+ * the parse tree the model keeps; a spec built by hand without its tree prints as written.
+ */
+function formulaText(spec: Pick<ModelSpec, "text" | "tree">): string {
+  const {tree} = spec;
+  return tree ? `${deparse(tree.response)} ~ ${deparse(tree.rhs)}` : spec.text;
 }
 
 /** REML: the criterion to one decimal; ML: lme4's AIC table, with `df.resid` = n − number of parameters. */
