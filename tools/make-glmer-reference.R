@@ -200,7 +200,7 @@ coef_table <- function(m) {
   co <- coef(summary(m))
   list(names = rownames(co), estimate = unname(co[, 1]), se = unname(co[, 2]),
        statistic_name = colnames(co)[3], statistic = unname(co[, 3]),
-       p = if (ncol(co) >= 4) unname(co[, 4]) else NULL)
+       p_name = if (ncol(co) >= 4) colnames(co)[4] else NULL, p = if (ncol(co) >= 4) unname(co[, 4]) else NULL)
 }
 
 factor_levels <- function(m) {
@@ -243,6 +243,11 @@ record <- function(cs, d, t, opt, ref, tolPwrss) {
     beta = named(fixef(m)),
     se = named(sqrt(diag(as.matrix(vcov(m))))),
     vcov = unname(as.matrix(vcov(m))),
+    # lme4's vcov for a GLMM inverts the finite-difference Hessian of the deviance function in (theta, beta)
+    # (optinfo$derivs, nAGQ >= 1); without it (nAGQ = 0) it is sigma^2 (R_X' R_X)^-1 from PIRLS. Both kept.
+    vcov_from_hessian = !is.null(m@optinfo$derivs$Hessian),
+    se_rx = named(sqrt(diag(as.matrix(suppressWarnings(vcov(m, use.hessian = FALSE)))))),
+    vcov_rx = unname(as.matrix(suppressWarnings(vcov(m, use.hessian = FALSE)))),
     varcorr = varcorr_rows(m),
     sigma = if (has_dispersion) sigma(m) else NULL,
     deviance = deviance(m),
