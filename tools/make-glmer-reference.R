@@ -80,6 +80,12 @@ cases <- list(
        family = "binomial", link = "logit", nAGQ = 1),
   list(id = "Mmmec-offset", data = "Mmmec", formula = "deaths ~ uvb + offset(log(expected)) + (1 | region)",
        family = "poisson", link = "log", nAGQ = 1),
+  list(id = "Mmmec-nested-offset-argument", data = "Mmmec", formula = "deaths ~ uvb + (1 | nation/region)",
+       family = "poisson", link = "log", nAGQ = 1, offset = "log(expected)"),
+  list(id = "voteincome-logit", data = "voteincome", formula = "vote ~ education + age + female + (1 | state)",
+       family = "binomial", link = "logit", nAGQ = 1),
+  list(id = "voteincome-probit", data = "voteincome", formula = "vote ~ education + age + female + (1 | state)",
+       family = "binomial", link = "probit", nAGQ = 1),
   list(id = "epil-poisson-interaction", data = "epil", formula = "y ~ lbase * trt + lage + V4 + (1 | subject)",
        family = "poisson", link = "log", nAGQ = 1)
 )
@@ -93,6 +99,7 @@ glmer_call <- function(cs, d, control = NULL, start = NULL, devFunOnly = FALSE, 
   environment(f) <- environment()
   cl <- call("glmer", f, data = quote(d), family = quote(fam), nAGQ = cs$nAGQ)
   if (!is.null(cs$weights)) cl$weights <- as.name(cs$weights)
+  if (!is.null(cs$offset)) cl$offset <- str2lang(cs$offset)
   if (!is.null(control)) cl$control <- quote(control)
   if (!is.null(start)) cl$start <- quote(start)
   if (devFunOnly) cl$devFunOnly <- TRUE
@@ -224,6 +231,9 @@ record <- function(cs, d, t, opt, ref, tolPwrss) {
     link_population = unname(predict(m, newdata = nd, type = "link", re.form = NA)),
     response_population = unname(predict(m, newdata = nd, type = "response", re.form = NA))
   ), error = function(e) NULL)
+  # lme4's predict(newdata =) leaves out an offset given as glmer's argument (not one in the formula):
+  # not a reference, so not recorded
+  if (!is.null(cs$offset)) predictions <- NULL
   # how far a parameter vector is from the optimum: theta absolutely, beta in standard errors
   se <- sqrt(diag(as.matrix(vcov(m))))
   nth <- length(getME(m, "theta"))
@@ -236,7 +246,7 @@ record <- function(cs, d, t, opt, ref, tolPwrss) {
   optimizers <- lapply(opt$optimizers, function(o) { s <- shift(o$par); o$par <- NULL; c(o, s) })
   out <- list(
     id = cs$id, dataset = cs$data, formula = cs$formula, family = fam$family, link = fam$link, nAGQ = cs$nAGQ,
-    weights = cs$weights, offset = if (grepl("offset(", cs$formula, fixed = TRUE)) "in the formula" else NULL,
+    weights = cs$weights, offset = if (!is.null(cs$offset)) cs$offset else if (grepl("offset(", cs$formula, fixed = TRUE)) "in the formula" else NULL,
     engine = paste("lme4", as.character(packageVersion("lme4"))),
     nobs = nobs(m), ngrps = as.list(ngrps(m)), levels = factor_levels(m),
     theta = unname(getME(m, "theta")), theta_names = names(getME(m, "theta")),
