@@ -9,7 +9,7 @@ import {readdirSync, readFileSync, statSync} from "node:fs";
 import {join} from "node:path";
 import fc from "fast-check";
 import {describe, expect, it} from "vitest";
-import {acos, atan2, cbrt, cos, exp, expDD, hypot, log, log10, log2, logDD, norm, pow, sin} from "../src/math/index.js";
+import {acos, atan2, cbrt, cos, exp, expDD, expm1, hypot, log, log10, log1p, log2, logDD, norm, pow, sin} from "../src/math/index.js";
 import {PI, PIO2, PIO2_PARTS, LN2, LN2_HI, LN2_LO} from "../src/math/constants.js";
 import {piBits} from "../src/math/pi-bits.js";
 import {exponentOf, scale} from "../src/math/bits.js";
@@ -283,5 +283,31 @@ describe("src/ uses no engine-dependent function", () => {
         });
     }
     expect(bad).toEqual([]);
+  });
+});
+
+describe("log1p and expm1", () => {
+  /** [function, argument, the correctly rounded value]: mpmath at 300 bits rounded to the nearest double. */
+  const NEAR_ZERO: [string, number, number][] = [["log1p", 1e-300, 1e-300], ["log1p", 1e-20, 1e-20], ["log1p", 1e-10, 9.999999999500001e-11], ["log1p", -1e-10, -1.00000000005e-10], ["log1p", 1e-05, 9.999950000333332e-06], ["log1p", -1e-05, -1.0000050000333337e-05], ["log1p", 0.01, 0.009950330853168083], ["log1p", -0.01, -0.010050335853501442], ["log1p", 0.1, 0.09531017980432487], ["log1p", -0.1, -0.10536051565782631], ["log1p", 0.3, 0.26236426446749106], ["log1p", -0.3, -0.35667494393873234], ["log1p", 0.34, 0.29266961396282004], ["log1p", -0.34, -0.41551544396166584], ["log1p", 0.35, 0.30010459245033805], ["log1p", -0.35, -0.4307829160924542], ["log1p", 0.5, 0.4054651081081644], ["log1p", -0.5, -0.6931471805599453], ["log1p", 0.9, 0.6418538861723948], ["log1p", -0.9, -2.302585092994046], ["log1p", -0.999999, -13.815510557935518], ["log1p", 1, 0.6931471805599453], ["log1p", 2, 1.0986122886681098], ["log1p", 10, 2.3978952727983707], ["log1p", 10000000000.0, 23.025850930040455], ["log1p", 1e+300, 690.7755278982137], ["log1p", -0.9999999999999999, -36.7368005696771], ["expm1", 1e-300, 1e-300], ["expm1", 1e-20, 1e-20], ["expm1", 1e-10, 1.00000000005e-10], ["expm1", -1e-10, -9.999999999500001e-11], ["expm1", 1e-05, 1.0000050000166668e-05], ["expm1", -1e-05, -9.999950000166666e-06], ["expm1", 0.01, 0.010050167084168058], ["expm1", -0.01, -0.009950166250831947], ["expm1", 0.1, 0.10517091807564763], ["expm1", -0.1, -0.09516258196404043], ["expm1", 0.2, 0.22140275816016985], ["expm1", -0.2, -0.18126924692201815], ["expm1", 0.3, 0.3498588075760031], ["expm1", -0.3, -0.2591817793182821], ["expm1", 0.34, 0.4049475905635938], ["expm1", -0.34, -0.2882296772373903], ["expm1", 0.35, 0.41906754859325723], ["expm1", -0.35, -0.29531191028128656], ["expm1", 0.5, 0.6487212707001282], ["expm1", -0.5, -0.3934693402873666], ["expm1", 1, 1.7182818284590453], ["expm1", -1, -0.6321205588285577], ["expm1", 5, 147.4131591025766], ["expm1", -5, -0.9932620530009145], ["expm1", -30, -0.9999999999999064], ["expm1", -39, -1.0], ["expm1", -41, -1.0], ["expm1", 100, 2.6881171418161356e+43], ["expm1", 709, 8.218407461554972e+307]];
+  const fns: Record<string, (x: number) => number> = {log1p, expm1};
+
+  it("within two ulps of the correctly rounded value at 56 known arguments", () => {
+    const off = NEAR_ZERO.filter(([name, x, value]) => ulps(fns[name](x), value) > 2).map(([name, x, value]) => `${name}(${x}) = ${fns[name](x)}, exact ${value}`);
+    expect(off).toEqual([]);
+  });
+
+  it("within two ulps of V8's on seeded arguments near zero and across the range", () => {
+    const near = fc.double({min: -0.999, max: 2, noNaN: true});
+    fc.assert(fc.property(near, (x) => ulps(log1p(x), Math.log1p(x)) <= 2), {seed: SEED, numRuns: 3000});
+    fc.assert(fc.property(fc.double({min: -1, max: 1e300, noNaN: true}), (x) => ulps(log1p(x), Math.log1p(x)) <= 2), {seed: SEED, numRuns: 3000});
+    fc.assert(fc.property(fc.double({min: -45, max: 709, noNaN: true}), (x) => ulps(expm1(x), Math.expm1(x)) <= 2), {seed: SEED, numRuns: 3000});
+    fc.assert(fc.property(fc.double({min: -0.5, max: 0.5, noNaN: true}), (x) => ulps(expm1(x), Math.expm1(x)) <= 2), {seed: SEED, numRuns: 3000});
+  });
+
+  it("keeps ECMAScript's special values and the two functions invert each other", () => {
+    for (const x of [NaN, -2, -1, -0, 0, Infinity]) expect(Object.is(log1p(x), Math.log1p(x))).toBe(true);
+    for (const x of [NaN, -Infinity, -0, 0, Infinity, 710]) expect(Object.is(expm1(x), Math.expm1(x))).toBe(true);
+    // on [−1, 30], where log1p's condition number 1/(1 + y) at y = expm1(x) stays below e
+    fc.assert(fc.property(fc.double({min: -1, max: 30, noNaN: true}), (x) => Math.abs(log1p(expm1(x)) - x) <= 8e-16 * Math.max(1, Math.abs(x))), {seed: SEED, numRuns: 2000});
   });
 });

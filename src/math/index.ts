@@ -8,6 +8,7 @@
 export {log, logDD} from "./log.js";
 export {log10, log2} from "./log-bases.js";
 export {exp, expDD} from "./exp.js";
+export {log1p, expm1} from "./log1p.js";
 export {pow} from "./pow.js";
 export {sin} from "./sin.js";
 export {cos} from "./cos.js";
