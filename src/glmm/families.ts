@@ -1,0 +1,160 @@
+/**
+ * The response distributions of the generalized models, each with its links: the variance function V(μ),
+ * the unit deviance and the AIC exactly as glmer computes them (lme4 1.1-31's glmFamily), so that deviances
+ * and log-likelihoods can be checked against lme4 to the last digits.
+ *
+ * Reference: McCullagh & Nelder (1989), Generalized Linear Models (2nd ed.), Table 2.1 (variances and
+ * canonical links) and §2.3 (the deviance); R's family objects for which links each family admits.
+ */
+import {fail, quote} from "../errors.js";
+import {log} from "../math/index.js";
+import {logBinomialProbability, logGammaDensity, logPoissonProbability} from "../stats/log-densities.js";
+import {link, type Link, type LinkName} from "./links.js";
+
+/** The families glmer fits, spelled as R spells them. */
+export type FamilyName = "binomial" | "poisson" | "Gamma" | "gaussian" | "inverse.gaussian";
+
+/** A family with its link. Vectors are plain arrays of the rows in use. */
+export interface Family {
+  readonly name: FamilyName;
+  readonly link: Link;
+  /** Whether the scale φ is estimated (Gamma, gaussian, inverse.gaussian) or 1 (binomial, poisson). */
+  readonly estimatesScale: boolean;
+  /** V(μ): Var(y) = φ V(μ) / w. */
+  variance(mu: number): number;
+  /** The deviance residual's square: the unit deviance times the prior weight. */
+  devianceResidual(y: number, mu: number, wt: number): number;
+  /** −2 log-likelihood + 2 (for an estimated scale) at the deviance `dev`, as lme4's family `aic`. */
+  aic(y: ArrayLike<number>, n: ArrayLike<number>, mu: ArrayLike<number>, wt: ArrayLike<number>, dev: number): number;
+  /** Whether μ lies in the family's mean space. */
+  validMu(mu: number): boolean;
+}
+
+const EPS = 2.220446049250313e-16;
+const LOG_2PI = 1.8378770664093453;
+
+/** The links each family admits (as R's family constructors), the default first. */
+export const FAMILY_LINKS: Record<FamilyName, readonly LinkName[]> = {
+  binomial: ["logit", "probit", "cloglog", "cauchit", "log"],
+  poisson: ["log", "identity", "sqrt"],
+  Gamma: ["inverse", "identity", "log"],
+  gaussian: ["identity", "log", "inverse"],
+  "inverse.gaussian": ["1/mu^2", "inverse", "identity", "log"]
+};
+
+/** C's nearbyint: to the nearest whole number, halves to the even one (Math.round takes halves up). */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** y log(y/μ), 0 where y/μ is 0 (lme4's Y_log_Y). */
+function yLogY(y: number, mu: number): number {
+  const v = y / mu;
+  return v === 0 ? 0 : y * log(v);
+}
+
+const sum = (x: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return s;
+};
+
+type Distribution = Omit<Family, "name" | "link">;
+
+const DISTRIBUTIONS: Record<FamilyName, Distribution> = {
+  binomial: {
+    estimatesScale: false,
+    variance: (mu) => Math.max(EPS, mu * (1 - mu)),
+    devianceResidual: (y, mu, wt) => 2 * wt * (yLogY(y, mu) + yLogY(1 - y, 1 - mu)),
+    aic(y, n, mu, wt) {
+      let trials = false;
+      for (let i = 0; i < n.length; i++) if (n[i] > 1) trials = true;
+      let s = 0;
+      for (let i = 0; i < mu.length; i++) {
+        const m = trials ? n[i] : wt[i];
+        const k = roundHalfEven(m * y[i]);
+        const mr = roundHalfEven(m);
+        if (mr > 0) s += (wt[i] / mr) * logBinomialProbability(k, mr, mu[i]);
+      }
+      return -2 * s;
+    },
+    validMu: (mu) => Number.isFinite(mu) && mu > 0 && mu < 1
+  },
+  poisson: {
+    estimatesScale: false,
+    variance: (mu) => mu,
+    devianceResidual: (y, mu, wt) => 2 * wt * (yLogY(y, mu) - (y - mu)),
+    aic(y, _n, mu, wt) {
+      let s = 0;
+      for (let i = 0; i < mu.length; i++) s += logPoissonProbability(y[i], mu[i]) * wt[i];
+      return -2 * s;
+    },
+    validMu: (mu) => Number.isFinite(mu) && mu > 0
+  },
+  Gamma: {
+    estimatesScale: true,
+    variance: (mu) => mu * mu,
+    devianceResidual: (y, mu, wt) => {
+      const v = y / mu;
+      return -2 * wt * ((v === 0 ? 0 : log(v)) - (y - mu) / mu);
+    },
+    aic(y, _n, mu, wt, dev) {
+      const disp = dev / sum(wt);
+      const shape = 1 / disp;
+      let s = 0;
+      for (let i = 0; i < mu.length; i++) s += wt[i] * logGammaDensity(y[i], shape, mu[i] * disp);
+      return -2 * s + 2;
+    },
+    validMu: (mu) => Number.isFinite(mu) && mu > 0
+  },
+  gaussian: {
+    estimatesScale: true,
+    variance: () => 1,
+    devianceResidual: (y, mu, wt) => wt * (y - mu) * (y - mu),
+    aic(_y, _n, mu, wt, dev) {
+      const nn = mu.length;
+      let logW = 0;
+      for (let i = 0; i < wt.length; i++) logW += log(wt[i]);
+      return nn * (LOG_2PI + log(dev / nn) + 1) + 2 - logW;
+    },
+    validMu: () => true
+  },
+  "inverse.gaussian": {
+    estimatesScale: true,
+    variance: (mu) => mu * mu * mu,
+    devianceResidual: (y, mu, wt) => (wt * (y - mu) * (y - mu)) / (y * mu * mu),
+    aic(y, _n, _mu, wt, dev) {
+      const w = sum(wt);
+      let s = 0;
+      for (let i = 0; i < y.length; i++) s += log(y[i]) * wt[i];
+      return w * (log((dev / w) * 2 * Math.PI) + 1) + 3 * s + 2;
+    },
+    validMu: () => true
+  }
+};
+
+/** Every family's name. */
+export const FAMILY_NAMES = Object.keys(DISTRIBUTIONS) as FamilyName[];
+
+/**
+ * The family `name` with the link `linkName` (its default link when omitted), as R's
+ * `binomial(link = "probit")`. An unknown family, or a link the family does not admit, is refused with the
+ * names that would do.
+ *
+ * @example
+ *   family("binomial").link.name;           // "logit"
+ *   family("poisson", "sqrt").variance(4);  // 4
+ */
+export function family(name: string, linkName?: string): Family {
+  if (!Object.hasOwn(DISTRIBUTIONS, name)) {
+    const hint = FAMILY_NAMES.find((f) => f.toLowerCase() === String(name).toLowerCase().replace("_", "."));
+    fail(`family ${quote(String(name))} is not one glmer fits; use ${hint ? quote(hint) : FAMILY_NAMES.map((f) => quote(f)).join(", ")}`);
+  }
+  const known = FAMILY_LINKS[name as FamilyName];
+  const chosen = linkName ?? known[0];
+  if (!known.includes(chosen as LinkName)) {
+    fail(`link ${quote(String(chosen))} is not available for the ${name} family; use one of ${known.map((l) => quote(l)).join(", ")}`);
+  }
+  return {name: name as FamilyName, link: link(chosen as LinkName), ...DISTRIBUTIONS[name as FamilyName]};
+}
