@@ -17,10 +17,16 @@ export type Expr =
   | ({type: "number"; value: number; text: string} & Span)
   | ({type: "call"; fn: string; args: Expr[]} & Span)
   | ({type: "binary"; op: BinaryOp; left: Expr; right: Expr} & Span)
-  | ({type: "unary"; op: "-" | "+"; arg: Expr} & Span)
+  | ({type: "unary"; op: UnaryOp; arg: Expr} & Span)
   | ({type: "paren"; expr: Expr} & Span);
 
-export type BinaryOp = "+" | "-" | "*" | "/" | "^" | ":" | "|" | "||" | "%in%";
+export type BinaryOp = "+" | "-" | "*" | "/" | "^" | ":" | "|" | "||" | "%in%" | ComparisonOp | "&" | "&&";
+
+/** R's comparisons; with `&`, `|` and `!` they make logical variables inside `I()`: `I(week > 2)`. */
+export type ComparisonOp = "==" | "!=" | "<" | ">" | "<=" | ">=";
+
+/** Signs, and `!` (not). */
+export type UnaryOp = "-" | "+" | "!";
 
 /** A parsed formula: `response ~ rhs`. */
 export interface FormulaAST {

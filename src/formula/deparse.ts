@@ -3,13 +3,14 @@
  */
 import type {Expr} from "./ast.js";
 import {formatNumber} from "./format-number.js";
-import {binaryPrecedence, powerPrecedence, unaryPrecedence} from "./parse.js";
+import {binaryPrecedence, notPrecedence, powerPrecedence, unaryPrecedence} from "./parse.js";
 
-const atomPrecedence = 8;
-const spaced = new Set(["+", "-", "*", "|", "||", "%in%"]);
+const atomPrecedence = 11;
+const spaced = new Set(["+", "-", "*", "|", "||", "%in%", "&", "&&", "==", "!=", "<", ">", "<=", ">="]);
 
 /**
- * Writes `expr` as R deparses it: spaces around `+ - * | || %in%`, none around `/`, `^` and `:`, calls as
+ * Writes `expr` as R deparses it: spaces around `+ - * | || %in%`, `&`, `&&` and the comparisons, none around
+ * `/`, `^` and `:`, calls as
  * `f(a, b)`, numbers via {@link formatNumber}, names bare (backticks dropped, as R's column names for them).
  * Parentheses in the tree are kept; where a tree built by hand needs more, they are added.
  *
@@ -30,6 +31,7 @@ export function deparse(expr: Expr): string {
     case "call":
       return `${expr.fn}(${expr.args.map(deparse).join(", ")})`;
     case "unary":
+      if (expr.op === "!") return "!" + wrap(expr.arg, precedence(expr.arg) < notPrecedence);
       return expr.op + wrap(expr.arg, precedence(expr.arg) < unaryPrecedence);
     case "binary": {
       const p = precedence(expr);
@@ -48,7 +50,7 @@ function wrap(expr: Expr, parens: boolean): string {
 /** How tightly a node binds when printed: operators by R's table, a negative number like a unary minus. */
 function precedence(expr: Expr): number {
   if (expr.type === "binary") return expr.op === "^" ? powerPrecedence : binaryPrecedence.get(expr.op) ?? 0;
-  if (expr.type === "unary") return unaryPrecedence;
+  if (expr.type === "unary") return expr.op === "!" ? notPrecedence : unaryPrecedence;
   if (expr.type === "number" && (expr.value < 0 || Object.is(expr.value, -0))) return unaryPrecedence;
   return atomPrecedence;
 }

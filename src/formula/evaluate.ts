@@ -10,7 +10,9 @@ import {pow} from "../math/index.js";
 /**
  * Evaluates `expr` for rows 0..n-1: numbers, column names (through `column`, which throws for unknown
  * names), unary and binary `+ - * / ^`, parentheses and the transforms `log`, `exp`, `sqrt`, `abs`, `I`.
- * Arithmetic follows IEEE doubles, as R's does (`log(0)` is -Infinity, `sqrt(-1)` is NaN).
+ * Arithmetic follows IEEE doubles, as R's does (`log(0)` is -Infinity, `sqrt(-1)` is NaN). Comparisons
+ * (`== != < > <= >=`), `&`, `|` and `!` give 1 for TRUE and 0 for FALSE, NaN for NA with R's three-valued
+ * logic (`FALSE & NA` is FALSE, `TRUE | NA` is TRUE); a number used as a logical is TRUE when it is not 0.
  *
  * @example
  *   evaluate(parseExpression("I(age^2)"), () => [1, 2, 3], 3); // Float64Array [1, 4, 9]
@@ -29,6 +31,7 @@ export function evaluate(expr: Expr, column: (name: string) => ArrayLike<number>
       return evaluate(expr.expr, column, n);
     case "unary": {
       const arg = evaluate(expr.arg, column, n);
+      if (expr.op === "!") return arg.map((x) => (Number.isNaN(x) ? NaN : x === 0 ? 1 : 0));
       return expr.op === "-" ? arg.map((x) => -x) : arg;
     }
     case "call": {
@@ -38,8 +41,8 @@ export function evaluate(expr: Expr, column: (name: string) => ArrayLike<number>
       return evaluate(expr.args[0], column, n).map(f);
     }
     case "binary": {
-      const op = arithmetic.get(expr.op);
-      if (!op) fail(`operator "${expr.op}" in "${clip(deparse(expr), 60)}" is not arithmetic: use + - * / ^, or I() around them`);
+      const op = arithmetic.get(expr.op) ?? logical.get(expr.op);
+      if (!op) fail(`operator "${expr.op}" in "${clip(deparse(expr), 60)}" is not arithmetic: use + - * / ^ (or comparisons, & and | inside I()), or I() around them`);
       const left = evaluate(expr.left, column, n);
       const right = evaluate(expr.right, column, n);
       return left.map((x, i) => op(x, right[i]));
@@ -54,3 +57,45 @@ const arithmetic: ReadonlyMap<string, (a: number, b: number) => number> = new Ma
   ["/", (a: number, b: number) => a / b],
   ["^", (a: number, b: number) => pow(a, b)],
 ]);
+
+/** NaN for NA, else 1 or 0. */
+const truth = (x: number): number => (Number.isNaN(x) ? NaN : x !== 0 ? 1 : 0);
+const compare = (test: (a: number, b: number) => boolean) => (a: number, b: number): number =>
+  Number.isNaN(a) || Number.isNaN(b) ? NaN : test(a, b) ? 1 : 0;
+
+/**
+ * The comparisons and elementwise logical operators, R's `?Comparison` and `?Logic` (`&&` and `||` are
+ * refused before evaluation: they compare only the first element).
+ */
+const logical: ReadonlyMap<string, (a: number, b: number) => number> = new Map([
+  ["==", compare((a, b) => a === b)],
+  ["!=", compare((a, b) => a !== b)],
+  ["<", compare((a, b) => a < b)],
+  [">", compare((a, b) => a > b)],
+  ["<=", compare((a, b) => a <= b)],
+  [">=", compare((a, b) => a >= b)],
+  ["&", (a: number, b: number) => {
+    const x = truth(a), y = truth(b);
+    return x === 0 || y === 0 ? 0 : Number.isNaN(x) || Number.isNaN(y) ? NaN : 1;
+  }],
+  ["|", (a: number, b: number) => {
+    const x = truth(a), y = truth(b);
+    return x === 1 || y === 1 ? 1 : Number.isNaN(x) || Number.isNaN(y) ? NaN : 0;
+  }],
+]);
+
+/**
+ * Whether `expr` is TRUE/FALSE-valued: a comparison, `&`, `|` or `!` at its top (inside parentheses or
+ * `I()`). Such a variable enters the model as R's logical does, a factor with levels FALSE and TRUE
+ * (column `I(week > 2)TRUE`).
+ *
+ * @example
+ *   isLogical(parseExpression("I(week > 2)")); // true
+ *   isLogical(parseExpression("log(x)"));      // false
+ */
+export function isLogical(expr: Expr): boolean {
+  if (expr.type === "paren") return isLogical(expr.expr);
+  if (expr.type === "call") return expr.fn === "I" && expr.args.length === 1 && isLogical(expr.args[0]);
+  if (expr.type === "unary") return expr.op === "!";
+  return expr.type === "binary" && logical.has(expr.op);
+}

@@ -14,14 +14,19 @@ import {quote, syntaxError} from "./syntax-error.js";
 import {tokenize, type Token} from "./tokenize.js";
 
 /**
- * Binding power of the binary operators, lowest first, as in R's `?Syntax`: `|` `||`, `+ -`, `* /`, `%in%`, `:`.
- * Unary `-` `+` bind tighter than all of these and `^` (right associative) tighter still.
+ * Binding power of the binary operators, lowest first, as in R's `?Syntax`: `|` `||`, `&` `&&`, (prefix `!`),
+ * the comparisons, `+ -`, `* /`, `%in%`, `:`. Unary `-` `+` bind tighter than all of these and `^` (right
+ * associative) tighter still.
  */
 export const binaryPrecedence: ReadonlyMap<string, number> = new Map([
-  ["|", 1], ["||", 1], ["+", 2], ["-", 2], ["*", 3], ["/", 3], ["%in%", 4], [":", 5],
+  ["|", 1], ["||", 1], ["&", 2], ["&&", 2],
+  ["==", 4], ["!=", 4], ["<", 4], [">", 4], ["<=", 4], [">=", 4],
+  ["+", 5], ["-", 5], ["*", 6], ["/", 6], ["%in%", 7], [":", 8],
 ]);
-export const unaryPrecedence = 6;
-export const powerPrecedence = 7;
+/** Prefix `!` binds between `&` and the comparisons: `!x > 2` is `!(x > 2)`, `a & !b` is `a & (!b)`. */
+export const notPrecedence = 3;
+export const unaryPrecedence = 9;
+export const powerPrecedence = 10;
 
 const example = '"Reaction ~ Days + (Days | Subject)"';
 
@@ -123,12 +128,19 @@ function parser(text: string) {
 
   function unary(): Expr {
     const token = peek();
+    if (token.kind === "op" && token.value === "!") {
+      next();
+      enter(token);
+      const arg = expression(notPrecedence + 1);
+      nesting--;
+      return {type: "unary", op: "!", arg, start: token.start, end: arg.end};
+    }
     if (token.kind === "op" && (token.value === "-" || token.value === "+")) {
       next();
       enter(token);
       const arg = unary();
       nesting--;
-      return {type: "unary", op: token.value, arg, start: token.start, end: arg.end};
+      return {type: "unary", op: token.value as "-" | "+", arg, start: token.start, end: arg.end};
     }
     return power();
   }

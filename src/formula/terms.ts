@@ -73,6 +73,7 @@ export function expandTerms(expr: Expr, text: string, hooks: TermHooks = {}): Ex
       case "name":
         return variable(toVarRef(e, text));
       case "unary":
+        if (e.op === "!") return variable(toVarRef(e, text));
         if (e.op === "+") return encode(e.arg, top, parity);
         encode(e.arg, false, !parity);
         return [];
@@ -118,9 +119,12 @@ export function expandTerms(expr: Expr, text: string, hooks: TermHooks = {}): Ex
     return list;
   };
 
+  const FORMULA_OPERATORS = new Set(["*", ":", "%in%", "/", "^"]);
   const binary = (e: Expr & {type: "binary"}, top: boolean, parity: boolean): Bits[] => {
     if (e.op === "|" || e.op === "||") return random(e as Bar, top);
     if (e.op === "+" || e.op === "-") return sum(e, top, parity);
+    // a comparison or logical operator outside I(): toVarRef refuses it with the fix
+    if (!FORMULA_OPERATORS.has(e.op)) return variable(toVarRef(e, text));
     // a term inside *, :, /, %in% or ^ is not joined by + alone
     const left = encode(e.left, false, parity);
     if (e.op === "^") return power(left, exponent(e, text), limit);
@@ -139,6 +143,7 @@ export function expandTerms(expr: Expr, text: string, hooks: TermHooks = {}): Ex
         return limit(unique([...left, ...right.map((t) => or(all, t))]));
       }
     }
+    return [];
   };
 
   /** Refuses a list of more than {@link MAX_TERMS} terms. */

@@ -15,7 +15,8 @@ export interface Token {
 
 const numberPattern = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 const namePattern = /[\p{L}.][\p{L}\p{N}._]*/uy;
-const operators = ["||", "%in%", "+", "-", "*", "/", "^", ":", "|"];
+/** Longest first, so that `<=` is not read as `<` then `=`. */
+const operators = ["||", "&&", "%in%", "<=", ">=", "==", "!=", "+", "-", "*", "/", "^", ":", "|", "&", "<", ">", "!"];
 const punctuation = new Set(["~", "(", ")", ","]);
 
 /**

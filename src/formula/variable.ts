@@ -8,6 +8,11 @@ import {transforms, unsupportedFunction} from "./functions.js";
 import {quote, shown} from "./syntax-error.js";
 
 const arithmetic = new Set(["+", "-", "*", "/", "^"]);
+/** Allowed inside function calls only: `I(week > 2)`, `I(a == 1 & b < 3)`; `|` inside I() only. */
+const logicalOperators = new Set(["==", "!=", "<", ">", "<=", ">=", "&", "|"]);
+
+/** Where an expression sits: at a term's top, inside a call, or inside I() (where `|` is the logical or). */
+type Context = "term" | "call" | "I";
 
 /**
  * The variable `expr` stands for in formula `text`: a name, `log(...)`, `exp(...)`, `sqrt(...)`, `abs(...)`,
@@ -28,7 +33,7 @@ export function toVarRef(expr: Expr, text: string): VarRef {
   if (expr.type === "call") {
     if (expr.fn === "factor") {
       const inner = onlyArgument(expr, text);
-      checkArithmetic(inner, text);
+      checkArithmetic(inner, text, "call");
       return {label: deparse(expr), expr: inner, factor: true, columns: columnsOf(inner)};
     }
     checkArithmetic(expr, text);
@@ -37,6 +42,10 @@ export function toVarRef(expr: Expr, text: string): VarRef {
   if (expr.type === "number") {
     fail(`invalid term ${shown(text, expr)} in ${quote(text)}: a term is a column or a transform of columns; ` +
       "only 1 and 0 (intercept or none) may stand alone");
+  }
+  if ((expr.type === "binary" && logicalOperators.has(expr.op)) || (expr.type === "unary" && expr.op === "!")) {
+    fail(`"${shown(text, expr)}" in ${quote(text)} is a comparison or logical expression, which a term cannot be: ` +
+      "wrap it in I(), as in I(week > 2) (outside I(), a comparison takes in the + around it)");
   }
   return fail(`"${shown(text, expr)}" cannot be a variable in ${quote(text)}: wrap arithmetic in I(), as in I(a + b)`);
 }
@@ -60,23 +69,41 @@ export function columnsOf(expr: Expr): string[] {
   return [...names];
 }
 
-/** Fails unless `expr` is arithmetic on names and numbers through the whitelisted transforms. */
-export function checkArithmetic(expr: Expr, text: string): void {
+/**
+ * Fails unless `expr` is arithmetic on names and numbers through the whitelisted transforms; inside a call,
+ * comparisons and the elementwise `&` and `!` are allowed too, and inside `I()` also `|` (elsewhere a bar
+ * makes a random-effects term, as lme4 reads it).
+ */
+export function checkArithmetic(expr: Expr, text: string, context: Context = "term"): void {
+  const inCall = context !== "term";
   switch (expr.type) {
     case "name":
     case "number":
       return;
     case "paren":
-      return checkArithmetic(expr.expr, text);
+      return checkArithmetic(expr.expr, text, context);
     case "unary":
-      return checkArithmetic(expr.arg, text);
+      if (expr.op === "!" && !inCall) {
+        fail(`"${shown(text, expr)}" in ${quote(text)} is a logical expression: wrap it in I(), as in I(!x)`);
+      }
+      return checkArithmetic(expr.arg, text, context);
     case "binary":
+      if (expr.op === "&&" || expr.op === "||") {
+        fail(`operator "${expr.op}" in "${shown(text, expr)}" compares only the first value, in ${quote(text)}: ` +
+          `use ${expr.op === "&&" ? "&" : "|"}, which works row by row`);
+      }
+      if (logicalOperators.has(expr.op) && inCall && (expr.op !== "|" || context === "I")) {
+        checkArithmetic(expr.left, text, context);
+        return checkArithmetic(expr.right, text, context);
+      }
       if (!arithmetic.has(expr.op)) {
         fail(`operator "${expr.op}" in "${shown(text, expr)}" is not arithmetic, in ${quote(text)}: ` +
-          "inside I() and other functions use only + - * / ^");
+          (expr.op === "|" ? "a bar makes a random-effects term, as in (x | g); inside I() it is the logical or"
+            : logicalOperators.has(expr.op) ? "wrap the comparison in I(), as in I(week > 2)"
+            : "inside I() and other functions use only + - * / ^, comparisons, & and |"));
       }
-      checkArithmetic(expr.left, text);
-      return checkArithmetic(expr.right, text);
+      checkArithmetic(expr.left, text, context);
+      return checkArithmetic(expr.right, text, context);
     case "call":
       if (!transforms.has(expr.fn)) {
         if (expr.fn === "factor" || expr.fn === "offset" || expr.fn === "tag") {
@@ -85,7 +112,7 @@ export function checkArithmetic(expr: Expr, text: string): void {
         }
         fail(unsupportedFunction(expr.fn, quote(text)));
       }
-      return checkArithmetic(onlyArgument(expr, text), text);
+      return checkArithmetic(onlyArgument(expr, text), text, expr.fn === "I" ? "I" : "call");
   }
 }
 

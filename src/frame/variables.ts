@@ -1,5 +1,5 @@
 import type {Expr, VarRef} from "../formula/ast.js";
-import {evaluate} from "../formula/evaluate.js";
+import {evaluate, isLogical} from "../formula/evaluate.js";
 import {clip, fail} from "../errors.js";
 import {cellText, refuseDates} from "./cells.js";
 import type {DataSource} from "./source.js";
@@ -68,6 +68,12 @@ export function evaluateVariable(ref: VarRef, source: DataSource): Variable {
     return {kind: "numeric", label: ref.label, values: numericColumn(source, expr.name, ref.label)};
   }
   const values = evaluate(expr, (name) => numericColumn(source, name, ref.label), n);
+  if (isLogical(expr)) {
+    // R's logical variable: a factor with levels FALSE and TRUE
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = Number.isNaN(values[i]) ? null : values[i] === 1;
+    return {kind: "category", label: ref.label, values: out};
+  }
   if (ref.factor) {
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) out[i] = Number.isNaN(values[i]) ? null : values[i];
