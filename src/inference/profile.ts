@@ -35,7 +35,7 @@ export interface ParameterProfile {
  */
 function mlDeviance(structure: MixedModelStructure) {
   const {A, logDetW} = structure;
-  const n = structure.frame.n, p = A.p, px = p + 1;
+  const n = structure.frame.n, p = A.nFixed, px = p + 1;
   const L = factorWorkspace(A);
   const RXt = new Float64Array(p * p);
   const e = new Float64Array(p);
@@ -44,9 +44,9 @@ function mlDeviance(structure: MixedModelStructure) {
     const s = factorSummary(L);
     let r2 = s.r2;
     if (fixed) {
-      for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) RXt[a * p + b] = L.xx[a * px + b];
+      for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) RXt[a * p + b] = L.xyXy[a * px + b];
       const beta = new Float64Array(p);
-      for (let a = 0; a < p; a++) beta[a] = L.xx[p * px + a];
+      for (let a = 0; a < p; a++) beta[a] = L.xyXy[p * px + a];
       solveLowerTranspose(RXt, p, beta);
       e.fill(0);
       e[fixed.j] = 1;

@@ -26,7 +26,7 @@ import {log} from "../math/index.js";
 export function varparDeviance(structure: MixedModelStructure, REML: boolean): (varpar: ArrayLike<number>) => number {
   const {A, logDetW} = structure;
   const L = factorWorkspace(A);
-  const n = structure.frame.n, p = A.p;
+  const n = structure.frame.n, p = A.nFixed;
   const nu = REML ? n - p : n;
   return (varpar) => {
     const k = varpar.length - 1;
@@ -51,7 +51,7 @@ export function varparDeviance(structure: MixedModelStructure, REML: boolean): (
 export function thetaPieces(structure: MixedModelStructure, REML: boolean): (theta: ArrayLike<number>) => Float64Array {
   const {A} = structure;
   const L = factorWorkspace(A);
-  const p = A.p;
+  const p = A.nFixed;
   return (theta) => {
     const out = new Float64Array(2 + p * p);
     if (!updateL(A, templates(A.sizes, theta), L)) return out.fill(NaN);

@@ -18,21 +18,21 @@ export interface FactorSummary {
  *   const {logDetL, logDetRX, r2} = factorSummary(L);
  */
 export function factorSummary(L: Blocked): FactorSummary {
-  const {sizes, p} = L;
+  const {sizes, nFixed: p} = L;
   const px = p + 1;
   let logDetL = 0;
   const p0 = sizes[0].p;
   for (let g = 0; g < sizes[0].l; g++) {
     const o = g * p0 * p0;
-    for (let a = 0; a < p0; a++) logDetL += log(L.diag0[o + a * p0 + a]);
+    for (let a = 0; a < p0; a++) logDetL += log(L.zzFirst[o + a * p0 + a]);
   }
   for (let i = 1; i < sizes.length; i++) {
-    const q = sizes[i].q, D = L.diag[i];
+    const q = sizes[i].q, D = L.zzDiagonal[i];
     for (let a = 0; a < q; a++) logDetL += log(D[a * q + a]);
   }
   let logDetRX = 0;
-  for (let a = 0; a < p; a++) logDetRX += log(L.xx[a * px + a]);
-  const r = L.xx[p * px + p];
+  for (let a = 0; a < p; a++) logDetRX += log(L.xyXy[a * px + a]);
+  const r = L.xyXy[p * px + p];
   return {logDetL: 2 * logDetL, logDetRX: 2 * logDetRX, r2: r * r};
 }
 

@@ -8,7 +8,7 @@ import type {BlockSparse, Blocked, TermSize} from "./blocks.js";
  * Reference: Bates et al. (2015), JSS 67(1), eq. 18 and §3.1.
  *
  * @example
- *   const A = crossProducts(frame); // A.xx[p * (p + 1) + p] is yᵀy
+ *   const A = crossProducts(frame); // A.xyXy[p * (p + 1) + p] is yᵀy
  */
 export function crossProducts(frame: ModelFrame): Blocked {
   const {n, terms} = frame;
@@ -69,7 +69,7 @@ export function crossProducts(frame: ModelFrame): Blocked {
       dense[i][j] = m;
     }
   }
-  return {sizes, p, diag0, sparse0, diag, dense, xz, xx};
+  return {sizes, nFixed: p, zzFirst: diag0, zzBelowFirst: sparse0, zzDiagonal: diag, zzOffDiagonal: dense, xyZ: xz, xyXy: xx};
 }
 
 /** Z_iᵀ Z_i, which is block diagonal: one p × p block per level. */

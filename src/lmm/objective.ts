@@ -45,7 +45,7 @@ export function modelStructure(frame: ModelFrame, REML: boolean): MixedModelStru
 export function criterionFunction(m: MixedModelStructure): (theta: ArrayLike<number>) => number {
   const L = factorWorkspace(m.A);
   const {n} = m.frame;
-  const p = m.A.p;
+  const p = m.A.nFixed;
   return (theta) => (updateL(m.A, templates(m.A.sizes, theta), L) ? profiledCriterion(factorSummary(L), n, p, m.logDetW, m.REML) : Infinity);
 }
 

@@ -101,7 +101,7 @@ function standardErrors(model: LinearMixedModel, d: PredictionDesign): number[] 
   const L = model.L;
   const RXt = factorRXt(L);
   const T = templates(L.sizes, model.theta);
-  const p = L.p;
+  const p = L.nFixed;
   const x = new Float64Array(p);
   const out = new Array<number>(d.n);
   for (let i = 0; i < d.n; i++) {
