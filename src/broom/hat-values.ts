@@ -2,10 +2,9 @@ import {solveLower} from "../linalg/triangular.js";
 import {templates} from "../lmm/lambda.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {restInverseColumns} from "../lmm/solution.js";
-import {factorRXt} from "../predict/joint-covariance.js";
 
 /** The parts of a fitted model that its leverages read. */
-export type HatModel = Pick<LinearMixedModel, "L" | "theta" | "structure">;
+export type HatModel = Pick<LinearMixedModel, "L" | "theta" | "structure" | "evaluator">;
 
 /**
  * The leverages of a linear mixed model, lme4's `hatvalues(m)`: the diagonal of the hat matrix
@@ -35,7 +34,7 @@ export function hatValues(model: HatModel): Float64Array {
   const {n, X, weights} = frame;
   const k = sizes.length;
   const T = templates(sizes, model.theta);
-  const RXt = factorRXt(L);
+  const RXt = model.evaluator.rXt();
   const p0 = sizes[0].p, q0 = sizes[0].q;
 
   const offsets: number[] = [0];

@@ -74,3 +74,44 @@ export function cloneBlocked(a: Blocked): Blocked {
     xyXy: a.xyXy.slice()
   };
 }
+
+/**
+ * The named parts of the factor's `[X y]` block, the one place that reads them out of `L.xyXy`: with
+ * `px = nFixed + 1`, `L.xyXy = [R_Xᵀ 0; c_βᵀ r(θ)]` (lower triangle, row-major), where `R_X` is the fixed-effects
+ * factor, `c_β` the right-hand side of `R_X β̂ = c_β` and `r(θ)` the square root of the penalized residual sum
+ * of squares.
+ *
+ * Reference: Bates et al. (2015), JSS 67(1), eqs. 18–21 (the blocked factor and the PLS solution).
+ *
+ * @example
+ *   const RXt = factorRXt(L); // nFixed × nFixed, lower
+ */
+export function factorRXt(L: Blocked): Float64Array {
+  const p = L.nFixed, px = p + 1;
+  const RXt = new Float64Array(p * p);
+  for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) RXt[a * p + b] = L.xyXy[a * px + b];
+  return RXt;
+}
+
+/**
+ * `c_β`, the last row of the factor's `[X y]` block before r(θ) (see {@link factorRXt}).
+ *
+ * @example
+ *   const beta = factorCBeta(L); // then solve R_X β = c_β
+ */
+export function factorCBeta(L: Blocked): Float64Array {
+  const p = L.nFixed, px = p + 1;
+  return L.xyXy.slice(p * px, p * px + p);
+}
+
+/**
+ * `r(θ)`, the last diagonal entry of the factor: r(θ)² is the penalized residual sum of squares (see
+ * {@link factorRXt}).
+ *
+ * @example
+ *   const r2 = factorR(L) ** 2;
+ */
+export function factorR(L: Blocked): number {
+  const p = L.nFixed;
+  return L.xyXy[p * (p + 1) + p];
+}

@@ -1,11 +1,11 @@
 import {solveLower, solveLowerTranspose} from "../linalg/triangular.js";
-import type {Blocked} from "./blocks.js";
+import {factorCBeta, factorRXt, type Blocked} from "./blocks.js";
 
 /**
  * The solution of the penalized least-squares problem at a factor L_θ: β̂ and the spherical modes ũ
  * (one Float64Array per term, level-major: level h's pᵢ values at h pᵢ).
  *
- * β̂ solves R_X β = c_β (the leading block of `L.xyXy` is R_Xᵀ and its last row holds c_β); ũ then solves
+ * β̂ solves R_X β = c_β (R_Xᵀ and c_β read by `factorRXt` and `factorCBeta`); ũ then solves
  * Lᵀ u = c_u − L_XZᵀ β by block back-substitution, last term first.
  *
  * Reference: Bates et al. (2015), JSS 67(1), eqs. 19–21.
@@ -15,14 +15,9 @@ import type {Blocked} from "./blocks.js";
  */
 export function plsSolution(L: Blocked): {beta: Float64Array; u: Float64Array[]} {
   const {sizes, nFixed: p} = L;
-  const px = p + 1;
   const k = sizes.length;
-  const RXt = new Float64Array(p * p);
-  const beta = new Float64Array(p);
-  for (let a = 0; a < p; a++) {
-    for (let b = 0; b <= a; b++) RXt[a * p + b] = L.xyXy[a * px + b];
-    beta[a] = L.xyXy[p * px + a];
-  }
+  const RXt = factorRXt(L);
+  const beta = factorCBeta(L);
   solveLowerTranspose(RXt, p, beta);
 
   const u: Float64Array[] = sizes.map((s) => new Float64Array(s.q));
@@ -73,10 +68,8 @@ export function plsSolution(L: Blocked): {beta: Float64Array; u: Float64Array[]}
  *   const V = unscaledVcov(L); // p × p row-major
  */
 export function unscaledVcov(L: Blocked): Float64Array {
-  const {nFixed: p} = L;
-  const px = p + 1;
-  const RXt = new Float64Array(p * p);
-  for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) RXt[a * p + b] = L.xyXy[a * px + b];
+  const p = L.nFixed;
+  const RXt = factorRXt(L);
   const V = new Float64Array(p * p);
   const e = new Float64Array(p);
   for (let c = 0; c < p; c++) {

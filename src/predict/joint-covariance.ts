@@ -62,13 +62,13 @@ export function forwardSolveZ(L: Blocked, v: Float64Array[]): void {
  * `w_u = L_Z⁻¹ Λᵀz`, `w_β = R_X⁻ᵀ (x − L_XZ w_u)`, `Var(η) = σ² (‖w_u‖² + ‖w_β‖²)`. With z = 0 it is
  * `σ² xᵀ(R_XᵀR_X)⁻¹x = xᵀ Var(β̂) x`.
  *
- * `lambdaZ[i]` is term i's `Λᵢᵀ zᵢ` (length qᵢ), overwritten; `RXt` is R_Xᵀ (p × p, lower); `x` is not changed.
+ * `lambdaZ[i]` is term i's `Λᵢᵀ zᵢ` (length qᵢ), overwritten; `RXt` is R_Xᵀ (p × p, lower; the evaluator's `rXt()`); `x` is not changed.
  *
  * Reference: Henderson (1975), Biometrics 31, 423–447 (the mixed-model equations and the covariance of
  * predictions from their inverse); Bates et al. (2015), JSS 67(1), eqs. 18–22 and §5.1.
  *
  * @example
- *   const v = linearPredictorVariance(model.L, RXt, lambdaZ, x, model.sigma);
+ *   const v = linearPredictorVariance(model.L, model.evaluator.rXt(), lambdaZ, x, model.sigma);
  */
 export function linearPredictorVariance(L: Blocked, RXt: Float64Array, lambdaZ: Float64Array[], x: ArrayLike<number>, sigma: number): number {
   forwardSolveZ(L, lambdaZ);
@@ -87,18 +87,4 @@ export function linearPredictorVariance(L: Blocked, RXt: Float64Array, lambdaZ: 
   solveLower(RXt, p, wb);
   for (let a = 0; a < p; a++) ss += wb[a] * wb[a];
   return sigma * sigma * ss;
-}
-
-/**
- * R_Xᵀ as a dense p × p lower-triangular array, copied from the factor's `[X y]` block.
- *
- * @example
- *   const RXt = factorRXt(model.L);
- */
-export function factorRXt(L: Blocked): Float64Array {
-  const {nFixed: p} = L;
-  const px = p + 1;
-  const RXt = new Float64Array(p * p);
-  for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) RXt[a * p + b] = L.xyXy[a * px + b];
-  return RXt;
 }
