@@ -42,13 +42,13 @@ export function factorWorkspace(A: Blocked): FactorWorkspace {
   const {sizes} = A;
   const k = sizes.length;
   const px = A.nFixed + 1;
-  const diag: Float64Array[] = [new Float64Array(0)];
-  const dense: Float64Array[][] = sizes.map(() => []);
-  const xz: Float64Array[] = [new Float64Array(px * sizes[0].q)];
+  const zzDiagonal: Float64Array[] = [new Float64Array(0)];
+  const zzOffDiagonal: Float64Array[][] = sizes.map(() => []);
+  const xyZ: Float64Array[] = [new Float64Array(px * sizes[0].q)];
   const columns: Float64Array[] = [new Float64Array(0)];
   const gram: (SparseColumns | null)[] = [null];
   const scaledDiagonal: Float64Array[] = [new Float64Array(0)];
-  const sparse0: BlockSparse[] = A.zzBelowFirst.map((s) => (s ? {...s, values: new Float64Array(s.values.length)} : s));
+  const zzBelowFirst: BlockSparse[] = A.zzBelowFirst.map((s) => (s ? {...s, values: new Float64Array(s.values.length)} : s));
   for (let i = 1; i < k; i++) {
     const qi = sizes[i].q;
     let rows = qi + px;
@@ -56,17 +56,17 @@ export function factorWorkspace(A: Blocked): FactorWorkspace {
     const wide = qi >= PARALLEL_MIN;
     const block = wide ? sharedFloat64(rows * qi) : new Float64Array(rows * qi);
     columns.push(block);
-    diag.push(block.subarray(0, qi * qi));
+    zzDiagonal.push(block.subarray(0, qi * qi));
     scaledDiagonal.push(new Float64Array(sizes[i].l * sizes[i].p * sizes[i].p));
     let offset = qi * qi;
     for (let l = i + 1; l < k; l++) {
-      dense[l][i] = block.subarray(offset, offset + sizes[l].q * qi);
+      zzOffDiagonal[l][i] = block.subarray(offset, offset + sizes[l].q * qi);
       offset += sizes[l].q * qi;
     }
-    xz.push(block.subarray(offset, offset + px * qi));
-    let S = sparse0[i];
+    xyZ.push(block.subarray(offset, offset + px * qi));
+    let S = zzBelowFirst[i];
     if (S.pr === 1 && S.pc === 1) {
-      if (wide) sparse0[i] = S = {...S, values: sharedFloat64(S.values.length), colPtr: sharedInt32(S.colPtr), rowLevel: sharedInt32(S.rowLevel)};
+      if (wide) zzBelowFirst[i] = S = {...S, values: sharedFloat64(S.values.length), colPtr: sharedInt32(S.colPtr), rowLevel: sharedInt32(S.rowLevel)};
       gram.push({values: S.values, colPtr: S.colPtr, rowLevel: S.rowLevel, columns: sizes[0].l});
     } else gram.push(null);
   }
@@ -74,10 +74,10 @@ export function factorWorkspace(A: Blocked): FactorWorkspace {
     sizes,
     nFixed: A.nFixed,
     zzFirst: new Float64Array(A.zzFirst.length),
-    zzBelowFirst: sparse0,
-    zzDiagonal: diag,
-    zzOffDiagonal: dense,
-    xyZ: xz,
+    zzBelowFirst,
+    zzDiagonal,
+    zzOffDiagonal,
+    xyZ,
     xyXy: new Float64Array(A.xyXy.length),
     columns,
     gram,
