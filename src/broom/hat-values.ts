@@ -2,10 +2,9 @@ import {solveLower} from "../linalg/triangular.js";
 import {templates} from "../lmm/lambda.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {restInverseColumns} from "../lmm/solution.js";
-import {factorRXt} from "../predict/joint-covariance.js";
 
 /** The parts of a fitted model that its leverages read. */
-export type HatModel = Pick<LinearMixedModel, "L" | "theta" | "structure">;
+export type HatModel = Pick<LinearMixedModel, "L" | "theta" | "structure" | "evaluator">;
 
 /**
  * The leverages of a linear mixed model, lme4's `hatvalues(m)`: the diagonal of the hat matrix
@@ -31,11 +30,11 @@ export type HatModel = Pick<LinearMixedModel, "L" | "theta" | "structure">;
 export function hatValues(model: HatModel): Float64Array {
   const {L} = model;
   const frame = model.structure.frame;
-  const {sizes, p} = L;
+  const {sizes, nFixed: p} = L;
   const {n, X, weights} = frame;
   const k = sizes.length;
   const T = templates(sizes, model.theta);
-  const RXt = factorRXt(L);
+  const RXt = model.evaluator.rXt();
   const p0 = sizes[0].p, q0 = sizes[0].q;
 
   const offsets: number[] = [0];
@@ -61,7 +60,7 @@ export function hatValues(model: HatModel): Float64Array {
   for (let r = 0; r < n; r++) {
     const g = frame.terms[0].refs[r];
     for (let c = 0; c < p0; c++) a0[c] = lambdaZ(0, r, c);
-    solveLower(L.diag0, p0, a0, g * p0 * p0, 0);
+    solveLower(L.zzFirst, p0, a0, g * p0 * p0, 0);
     let ss = 0;
     for (let c = 0; c < p0; c++) ss += a0[c] * a0[c];
 
@@ -71,7 +70,7 @@ export function hatValues(model: HatModel): Float64Array {
         touch(base + c);
         t[base + c] += lambdaZ(i, r, c);
       }
-      const S = L.sparse0[i], bs = S.pr * S.pc;
+      const S = L.zzBelowFirst[i], bs = S.pr * S.pc;
       for (let b = S.colPtr[g]; b < S.colPtr[g + 1]; b++) {
         const rowBase = offsets[i] + S.rowLevel[b] * S.pr;
         for (let rr = 0; rr < S.pr; rr++) {
@@ -90,7 +89,7 @@ export function hatValues(model: HatModel): Float64Array {
     }
     for (let a = 0; a < p; a++) {
       let s = X[a][r];
-      for (let m = 0; m < p0; m++) s -= L.xz[0][a * q0 + g * p0 + m] * a0[m];
+      for (let m = 0; m < p0; m++) s -= L.xyZ[0][a * q0 + g * p0 + m] * a0[m];
       for (const c of index) s -= K[a * Q + c] * t[c];
       wb[a] = s;
     }
@@ -109,7 +108,7 @@ export function hatValues(model: HatModel): Float64Array {
  */
 function restGram(model: HatModel, offsets: number[], Q: number): {G: Float64Array; K: Float64Array} {
   const {L} = model;
-  const {sizes, p} = L;
+  const {sizes, nFixed: p} = L;
   if (Q === 0) return {G: new Float64Array(0), K: new Float64Array(0)};
   // row c of Rinv holds column c of R⁻¹ (zero before position c)
   const Rinv = restInverseColumns(L, offsets, Q);
@@ -126,7 +125,7 @@ function restGram(model: HatModel, offsets: number[], Q: number): {G: Float64Arr
   }
   const XR = new Float64Array(p * Q);
   for (let i = 1; i < sizes.length; i++) {
-    const qi = sizes[i].q, Lx = L.xz[i];
+    const qi = sizes[i].q, Lx = L.xyZ[i];
     for (let a = 0; a < p; a++) for (let c = 0; c < qi; c++) XR[a * Q + offsets[i] + c] = Lx[a * qi + c];
   }
   const K = new Float64Array(p * Q);

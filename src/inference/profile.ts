@@ -1,15 +1,12 @@
 import {fail} from "../errors.js";
-import {factorSummary} from "../lmm/criterion.js";
-import {factorWorkspace, updateL} from "../lmm/factor.js";
-import {templates, thetaLower} from "../lmm/lambda.js";
+import {Evaluator} from "../lmm/evaluator.js";
+import {thetaLower} from "../lmm/lambda.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import type {MixedModelStructure} from "../lmm/objective.js";
-import {solveLower, solveLowerTranspose} from "../linalg/triangular.js";
 import {bobyqa} from "../optimize/bobyqa.js";
 import {refit} from "./refit.js";
 import {bracketedRoot} from "./root.js";
 import {sdCorFromTheta, sdCorNames, thetaFromSdCor} from "./sd-cor.js";
-import {log} from "../math/index.js";
 
 /** The likelihood profile of one parameter: ζ as a function of its value. */
 export interface ParameterProfile {
@@ -24,42 +21,16 @@ export interface ParameterProfile {
 }
 
 /**
- * The ML deviance of a structure as a function of θ and σ, with β at β̂(θ), or with one coefficient βⱼ held
- * at a value and the others at their conditional optimum:
- * `d = log|L_θ|² − log|W| + n log(2πσ²) + (r²(θ) + (βⱼ − β̂ⱼ(θ))²/Vⱼⱼ(θ))/σ²` (V = (R_XᵀR_X)⁻¹), because the
- * penalized residual sum of squares is `r²(θ) + ‖R_X(β − β̂)‖²` and its minimum over the other coefficients
- * adds `(βⱼ − β̂ⱼ)²/Vⱼⱼ`. With `sigma` null, σ is profiled out: `d = log|L_θ|² − log|W| + n(1 + log(2π r̃²/n))`.
+ * The ML deviance of a structure as a function of θ and σ (σ null: profiled out), with β at β̂(θ) or with one
+ * coefficient βⱼ held at a value: `objective!(m, θ)` and nothing lower, through one {@link Evaluator}
+ * (its `mlDeviance` holds the formula).
  *
- * Reference: Bates et al. (2015), JSS 67(1), eqs. 32–35 and §5.3 (profiling); Bates (2010), lme4: Mixed-effects
- * modeling with R, ch. 1.5 (profile zeta).
+ * Reference: Bates et al. (2015), JSS 67(1), eqs. 32–35 and §5.3 (profiling); MixedModels.jl's `profile`.
  */
 function mlDeviance(structure: MixedModelStructure) {
-  const {A, logDetW} = structure;
-  const n = structure.frame.n, p = A.p, px = p + 1;
-  const L = factorWorkspace(A);
-  const RXt = new Float64Array(p * p);
-  const e = new Float64Array(p);
-  return (theta: ArrayLike<number>, sigma: number | null, fixed: {j: number; value: number} | null): number => {
-    if (!updateL(A, templates(A.sizes, theta), L)) return Infinity;
-    const s = factorSummary(L);
-    let r2 = s.r2;
-    if (fixed) {
-      for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) RXt[a * p + b] = L.xx[a * px + b];
-      const beta = new Float64Array(p);
-      for (let a = 0; a < p; a++) beta[a] = L.xx[p * px + a];
-      solveLowerTranspose(RXt, p, beta);
-      e.fill(0);
-      e[fixed.j] = 1;
-      solveLower(RXt, p, e);
-      let Vjj = 0;
-      for (let a = 0; a < p; a++) Vjj += e[a] * e[a];
-      r2 += ((fixed.value - beta[fixed.j]) * (fixed.value - beta[fixed.j])) / Vjj;
-    }
-    const value = sigma === null
-      ? s.logDetL - logDetW + n * (1 + log((2 * Math.PI * r2) / n))
-      : s.logDetL - logDetW + n * log(2 * Math.PI * sigma * sigma) + r2 / (sigma * sigma);
-    return Number.isFinite(value) ? value : Infinity;
-  };
+  const ev = new Evaluator(structure);
+  return (theta: ArrayLike<number>, sigma: number | null, fixed: {j: number; value: number} | null): number =>
+    ev.setTheta(theta).updateL() ? ev.mlDeviance(sigma, fixed) : Infinity;
 }
 
 /**

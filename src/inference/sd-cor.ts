@@ -1,5 +1,5 @@
 import type {TermSize} from "../lmm/blocks.js";
-import {templates} from "../lmm/lambda.js";
+import {termCovariances} from "../lmm/evaluator.js";
 
 /**
  * lme4's names of the variance parameters on the standard-deviation/correlation scale, in θ's order per
@@ -25,7 +25,7 @@ export function sdCorNames(terms: {group: string; names: string[]}[]): string[] 
 
 /**
  * The variance parameters on the SD/correlation scale from (θ, σ): for each term, `Σ = σ² T Tᵀ`,
- * standard deviations `√Σᵢᵢ` and correlations `Σᵢⱼ/√(ΣᵢᵢΣⱼⱼ)` in θ's positions, then σ. A correlation with a
+ * standard deviations `√Σᵢᵢ` (Σ from the evaluator's `termCovariances`) and correlations `Σᵢⱼ/√(ΣᵢᵢΣⱼⱼ)` in θ's positions, then σ. A correlation with a
  * zero standard deviation is 0.
  *
  * Reference: Bates et al. (2015), JSS 67(1), §2.2 (Σ = σ² Λ Λᵀ per term).
@@ -34,17 +34,10 @@ export function sdCorNames(terms: {group: string; names: string[]}[]): string[] 
  *   sdCorFromTheta([{p: 2, l: 18, q: 36}], [0.9667, 0.0152, 0.2309], 25.59); // [24.74, 0.066, 5.92, 25.59]
  */
 export function sdCorFromTheta(sizes: TermSize[], theta: ArrayLike<number>, sigma: number): Float64Array {
-  const T = templates(sizes, theta);
+  const covariances = termCovariances(sizes, theta, sigma);
   const out: number[] = [];
   sizes.forEach(({p}, k) => {
-    const S = new Float64Array(p * p);
-    for (let a = 0; a < p; a++) {
-      for (let b = 0; b < p; b++) {
-        let s = 0;
-        for (let c = 0; c <= Math.min(a, b); c++) s += T[k][a * p + c] * T[k][b * p + c];
-        S[a * p + b] = sigma * sigma * s;
-      }
-    }
+    const S = covariances[k];
     for (let c = 0; c < p; c++) {
       for (let r = c; r < p; r++) {
         if (r === c) out.push(Math.sqrt(S[c * p + c]));

@@ -55,7 +55,7 @@ export function varparCovariance(model: VarparModel): VarparCovariance {
   const theta = Float64Array.from(model.theta);
   const m = theta.length, k = m + 1;
   const s2 = sigma * sigma;
-  const nu = structure.frame.n - (REML ? structure.A.p : 0);
+  const nu = structure.frame.n - (REML ? structure.A.nFixed : 0);
   const pieces = thetaPieces(structure, REML);
   // component 0: D(θ, σ̂) up to a constant; 1: r²(θ); then (R_XᵀR_X)⁻¹
   const d = richardsonDerivatives((t) => {

@@ -18,21 +18,21 @@ export function withResponse(structure: MixedModelStructure, y: ArrayLike<number
   const {frame, A} = structure;
   const {n} = frame;
   if (y.length !== n) fail(`invalid response: ${y.length} values for a model of ${n} rows; give one value per row used by the fit`);
-  const p = A.p, px = p + 1;
+  const p = A.nFixed, px = p + 1;
   const yw = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     if (!Number.isFinite(y[r])) fail(`invalid response: ${y[r]} in row ${r + 1}; give finite numbers`);
     const sw = frame.weights ? Math.sqrt(frame.weights[r]) : 1;
     yw[r] = (y[r] - (frame.offset ? frame.offset[r] : 0)) * sw;
   }
-  const xx = A.xx.slice();
+  const xx = A.xyXy.slice();
   for (let a = 0; a <= p; a++) xx[p * px + a] = 0;
   for (let r = 0; r < n; r++) {
     const sw = frame.weights ? Math.sqrt(frame.weights[r]) : 1;
     for (let a = 0; a < p; a++) xx[p * px + a] += yw[r] * frame.X[a][r] * sw;
     xx[p * px + p] += yw[r] * yw[r];
   }
-  const xz = A.xz.map((block, j) => {
+  const xz = A.xyZ.map((block, j) => {
     const out = block.slice();
     const t = frame.terms[j], q = A.sizes[j].q, pj = t.p;
     out.fill(0, p * q, px * q);
@@ -43,5 +43,5 @@ export function withResponse(structure: MixedModelStructure, y: ArrayLike<number
     }
     return out;
   });
-  return {...structure, frame: {...frame, y: Float64Array.from(y)}, A: {...A, xz, xx}};
+  return {...structure, frame: {...frame, y: Float64Array.from(y)}, A: {...A, xyZ: xz, xyXy: xx}};
 }

@@ -4,25 +4,77 @@ import type {BlockSparse, Blocked, TermSize} from "./blocks.js";
 /**
  * The weighted cross-products `[Z X y]ᵀ W [Z X y]` in blocked form, computed once per model; `y` here is
  * the response minus any offset. Cost O(n (Σpᵢ + p)²) time; memory by the block structure, never n × n.
+ * The shape (sizes and the sparsity of the blocks below term 0) comes from {@link crossProductShape}, the
+ * values from {@link fillCrossProducts}, which can refill them for new weights.
  *
  * Reference: Bates et al. (2015), JSS 67(1), eq. 18 and §3.1.
  *
  * @example
- *   const A = crossProducts(frame); // A.xx[p * (p + 1) + p] is yᵀy
+ *   const A = crossProducts(frame); // the last entry of A.xyXy is yᵀWy
  */
 export function crossProducts(frame: ModelFrame): Blocked {
+  const A = crossProductShape(frame);
+  fillCrossProducts(A, frame, frame.weights, frame.y);
+  return A;
+}
+
+/**
+ * The blocked shape of the cross-products of a frame, with zero values: sizes, and for each term after the
+ * first its blocks against term 0 at the (level of term 0, level of term i) pairs that occur in the rows.
+ *
+ * @example
+ *   const A = crossProductShape(frame); // A.zzBelowFirst[1].rowLevel: term 1's levels met by each level of term 0
+ */
+export function crossProductShape(frame: ModelFrame): Blocked {
   const {n, terms} = frame;
   const p = frame.X.length;
   const px = p + 1;
   const sizes: TermSize[] = terms.map((t) => ({p: t.p, l: t.levels.length, q: t.p * t.levels.length}));
+  const s0 = sizes[0];
+  const zzBelowFirst: BlockSparse[] = [];
+  const zzDiagonal: Float64Array[] = [];
+  const zzOffDiagonal: Float64Array[][] = [];
+  for (let i = 1; i < sizes.length; i++) {
+    zzBelowFirst[i] = blockSparsePattern(terms[i].refs, sizes[i], terms[0].refs, s0, n);
+    zzDiagonal[i] = new Float64Array(sizes[i].l * sizes[i].p * sizes[i].p);
+    zzOffDiagonal[i] = [];
+    for (let j = 1; j < i; j++) zzOffDiagonal[i][j] = new Float64Array(sizes[i].q * sizes[j].q);
+  }
+  return {
+    sizes,
+    nFixed: p,
+    zzFirst: new Float64Array(s0.l * s0.p * s0.p),
+    zzBelowFirst,
+    zzDiagonal,
+    zzOffDiagonal,
+    xyZ: sizes.map((s) => new Float64Array(px * s.q)),
+    xyXy: new Float64Array(px * px)
+  };
+}
+
+/**
+ * Writes `[Z X y]ᵀ W [Z X y]` for the weights `weights` (null: all 1) and the response `y` (minus the frame's
+ * offset) into `A`, a {@link crossProductShape} of `frame`, in place: the shape is kept, every value recomputed.
+ * For the frame's own weights and response it gives {@link crossProducts}'s values bit for bit.
+ *
+ * Reference: Bates et al. (2015), JSS 67(1), eq. 18 and §3.1; MixedModels.jl's `reweight!`.
+ *
+ * @example
+ *   fillCrossProducts(A, frame, newWeights, frame.y);
+ */
+export function fillCrossProducts(A: Blocked, frame: ModelFrame, weights: ArrayLike<number> | null, y: ArrayLike<number>): void {
+  const {n, terms} = frame;
+  const {sizes} = A;
+  const p = A.nFixed;
+  const px = p + 1;
   const sw = new Float64Array(n);
-  for (let r = 0; r < n; r++) sw[r] = frame.weights ? Math.sqrt(frame.weights[r]) : 1;
+  for (let r = 0; r < n; r++) sw[r] = weights ? Math.sqrt(weights[r]) : 1;
 
   // [X y] rows, weighted, row-major n × (p + 1)
   const xy = new Float64Array(n * px);
   for (let r = 0; r < n; r++) {
     for (let a = 0; a < p; a++) xy[r * px + a] = frame.X[a][r] * sw[r];
-    xy[r * px + p] = (frame.y[r] - (frame.offset ? frame.offset[r] : 0)) * sw[r];
+    xy[r * px + p] = (y[r] - (frame.offset ? frame.offset[r] : 0)) * sw[r];
   }
   // weighted Z of each term, row-major n × pᵢ
   const Z = terms.map((t) => {
@@ -31,7 +83,7 @@ export function crossProducts(frame: ModelFrame): Blocked {
     return z;
   });
 
-  const xx = new Float64Array(px * px);
+  const xx = A.xyXy.fill(0);
   for (let r = 0; r < n; r++) {
     const o = r * px;
     for (let a = 0; a < px; a++) {
@@ -40,8 +92,8 @@ export function crossProducts(frame: ModelFrame): Blocked {
     }
   }
 
-  const xz = sizes.map((s, j) => {
-    const out = new Float64Array(px * s.q);
+  sizes.forEach((s, j) => {
+    const out = A.xyZ[j].fill(0);
     const refs = terms[j].refs, z = Z[j], pj = s.p;
     for (let r = 0; r < n; r++) {
       const col = refs[r] * pj;
@@ -50,37 +102,26 @@ export function crossProducts(frame: ModelFrame): Blocked {
         for (let b = 0; b < pj; b++) out[a * s.q + col + b] += v * z[r * pj + b];
       }
     }
-    return out;
   });
 
   const s0 = sizes[0];
-  const diag0 = blockDiagonalProduct(terms[0].refs, Z[0], s0, n);
-
-  const sparse0: BlockSparse[] = [];
-  const diag: Float64Array[] = [];
-  const dense: Float64Array[][] = [];
+  addBlockDiagonalProduct(A.zzFirst.fill(0), terms[0].refs, Z[0], s0, n);
   for (let i = 1; i < sizes.length; i++) {
-    sparse0[i] = blockSparseProduct(terms[i].refs, Z[i], sizes[i], terms[0].refs, Z[0], s0, n);
-    diag[i] = blockDiagonalProduct(terms[i].refs, Z[i], sizes[i], n);
-    dense[i] = [];
+    addBlockSparseProduct(A.zzBelowFirst[i], terms[i].refs, Z[i], sizes[i], terms[0].refs, Z[0], s0, n);
+    addBlockDiagonalProduct(A.zzDiagonal[i].fill(0), terms[i].refs, Z[i], sizes[i], n);
     for (let j = 1; j < i; j++) {
-      const m = new Float64Array(sizes[i].q * sizes[j].q);
-      addDenseProduct(m, terms[i].refs, Z[i], sizes[i], terms[j].refs, Z[j], sizes[j], n);
-      dense[i][j] = m;
+      addDenseProduct(A.zzOffDiagonal[i][j].fill(0), terms[i].refs, Z[i], sizes[i], terms[j].refs, Z[j], sizes[j], n);
     }
   }
-  return {sizes, p, diag0, sparse0, diag, dense, xz, xx};
 }
 
-/** Z_iᵀ Z_i, which is block diagonal: one p × p block per level. */
-function blockDiagonalProduct(refs: Int32Array, z: Float64Array, s: TermSize, n: number): Float64Array {
+/** Z_iᵀ Z_i, which is block diagonal (one p × p block per level), added into `out`. */
+function addBlockDiagonalProduct(out: Float64Array, refs: Int32Array, z: Float64Array, s: TermSize, n: number) {
   const p = s.p;
-  const out = new Float64Array(s.l * p * p);
   for (let r = 0; r < n; r++) {
     const o = refs[r] * p * p;
     for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) out[o + a * p + b] += z[r * p + a] * z[r * p + b];
   }
-  return out;
 }
 
 /** Z_iᵀ Z_j accumulated into a dense q_i × q_j row-major matrix. */
@@ -95,32 +136,47 @@ function addDenseProduct(out: Float64Array, ri: Int32Array, zi: Float64Array, si
   }
 }
 
-/** Z_iᵀ Z_0 as a block-sparse matrix by the levels of term 0, block rows ascending within each column. */
-function blockSparseProduct(ri: Int32Array, zi: Float64Array, si: TermSize, r0: Int32Array, z0: Float64Array, s0: TermSize, n: number): BlockSparse {
+/** The block-sparse shape of Z_iᵀ Z_0 by the levels of term 0, block rows ascending within each column; zero values. */
+function blockSparsePattern(ri: Int32Array, si: TermSize, r0: Int32Array, s0: TermSize, n: number): BlockSparse {
   const pr = si.p, pc = s0.p, bs = pr * pc;
   // distinct (column level, row level) pairs
-  const pairs = new Map<number, number>();
+  const seen = new Set<number>();
   const keys: number[] = [];
   for (let r = 0; r < n; r++) {
     const key = r0[r] * si.l + ri[r];
-    if (!pairs.has(key)) (pairs.set(key, 0), keys.push(key));
+    if (!seen.has(key)) (seen.add(key), keys.push(key));
   }
   keys.sort((a, b) => a - b);
   const colPtr = new Int32Array(s0.l + 1);
   const rowLevel = new Int32Array(keys.length);
   keys.forEach((key, k) => {
-    pairs.set(key, k);
     colPtr[Math.floor(key / si.l) + 1]++;
     rowLevel[k] = key % si.l;
   });
   for (let g = 0; g < s0.l; g++) colPtr[g + 1] += colPtr[g];
-  const values = new Float64Array(keys.length * bs);
+  return {pr, pc, colPtr, rowLevel, values: new Float64Array(keys.length * bs)};
+}
+
+/** Z_iᵀ Z_0 written into the values of its block-sparse shape `S` (from {@link blockSparsePattern}). */
+function addBlockSparseProduct(S: BlockSparse, ri: Int32Array, zi: Float64Array, si: TermSize, r0: Int32Array, z0: Float64Array, s0: TermSize, n: number) {
+  const pr = si.p, pc = s0.p, bs = pr * pc;
+  const values = S.values.fill(0);
   for (let r = 0; r < n; r++) {
-    const o = pairs.get(r0[r] * si.l + ri[r])! * bs;
+    const o = blockIndex(S, r0[r], ri[r]) * bs;
     for (let a = 0; a < pr; a++) {
       const v = zi[r * pr + a];
       for (let b = 0; b < pc; b++) values[o + a * pc + b] += v * z0[r * pc + b];
     }
   }
-  return {pr, pc, colPtr, rowLevel, values};
+}
+
+/** The index of block (row level h, column level g) of a block-sparse matrix, by bisection in column g. */
+function blockIndex(S: BlockSparse, g: number, h: number): number {
+  let lo = S.colPtr[g], hi = S.colPtr[g + 1] - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (S.rowLevel[mid] < h) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

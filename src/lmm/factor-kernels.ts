@@ -66,7 +66,7 @@ export function solveSmallLower(L: Float64Array, lo: number, p: number, x: Float
 
 /** M −= L_{l0} L_{i0}ᵀ over the shared block columns of term 0 (l ≥ i; for l = i the lower blocks only). */
 export function subtractSparseOuter(L: Blocked, l: number, i: number, M: Float64Array, stride: number) {
-  const Sl = L.sparse0[l], Si = L.sparse0[i];
+  const Sl = L.zzBelowFirst[l], Si = L.zzBelowFirst[i];
   const pl = Sl.pr, pi = Si.pr, pc = Sl.pc;
   const bl = pl * pc, bi = pi * pc;
   const l0 = L.sizes[0].l;
@@ -102,7 +102,7 @@ export function subtractSparseOuter(L: Blocked, l: number, i: number, M: Float64
 
 /** Lx −= L_{x0} L_{i0}ᵀ for the [X y] rows (px rows, row stride `stride`). */
 export function subtractXSparse(L: Blocked, i: number, Lx: Float64Array, stride: number, px: number) {
-  const Si = L.sparse0[i], X0 = L.xz[0];
+  const Si = L.zzBelowFirst[i], X0 = L.xyZ[0];
   const pi = Si.pr, pc = Si.pc, bi = pi * pc;
   const q0 = L.sizes[0].q, l0 = L.sizes[0].l;
   for (let g = 0; g < l0; g++) {

@@ -26,7 +26,7 @@ export function checkFinite(frame: ModelFrame, A: Blocked): void {
   if (frame.weights) scan(frame.weights, "the weight");
   for (const t of frame.terms) for (let c = 0; c < t.p; c++) scan(t.Z, `the random-effect column ${t.names[c]} of (${t.text})`, t.p, c);
 
-  const arrays = [A.diag0, A.xx, ...A.diag.slice(1), ...A.xz, ...A.sparse0.slice(1).map((s) => s.values), ...A.dense.flat()].filter((a) => a !== undefined);
+  const arrays = [A.zzFirst, A.xyXy, ...A.zzDiagonal.slice(1), ...A.xyZ, ...A.zzBelowFirst.slice(1).map((s) => s.values), ...A.zzOffDiagonal.flat()].filter((a) => a !== undefined);
   if (arrays.every((a) => a.every(Number.isFinite))) return;
   const columns: [string, Float64Array][] = [[frame.responseName, frame.y], ...frame.X.map((x, j): [string, Float64Array] => [frame.xNames[j], x])];
   for (const t of frame.terms) columns.push(...t.names.map((name, c): [string, Float64Array] => [`${name} in (${t.text})`, strided(t.Z, t.p, c)]));

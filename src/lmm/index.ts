@@ -1,3 +1,4 @@
 export {fitStructure, lmer, type FitOptions, type LmerOptions} from "./fit.js";
 export {LinearMixedModel, type OptimizerRecord, type RanefColumns, type VarCorrRow} from "./model.js";
 export {modelStructure, criterionFunction, factorAt, type MixedModelStructure} from "./objective.js";
+export {Evaluator, termCovariances} from "./evaluator.js";

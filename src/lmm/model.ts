@@ -1,9 +1,8 @@
 import type {ModelSpec} from "../formula/ast.js";
 import type {Blocked} from "./blocks.js";
-import {factorSummary, profiledCriterion} from "./criterion.js";
+import {Evaluator} from "./evaluator.js";
 import {templates, thetaNames} from "./lambda.js";
-import {factorAt, type MixedModelStructure} from "./objective.js";
-import {conditionalBlocks, plsSolution, unscaledVcov} from "./solution.js";
+import type {MixedModelStructure} from "./objective.js";
 import {fixedEffectsTable, ranefTable, varianceTable} from "./tables.js";
 import {log} from "../math/index.js";
 
@@ -181,6 +180,8 @@ export class LinearMixedModel {
   readonly structure: MixedModelStructure;
   /** The factor L_θ̂. */
   readonly L: Blocked;
+  /** The evaluator of the criterion, factored at θ̂: R_X, β̂, (R_XᵀR_X)⁻¹ and σ²ΛΛᵀ are read through it. */
+  readonly evaluator: Evaluator;
   #ranef: RanefColumns | null = null;
 
   /**
@@ -192,18 +193,17 @@ export class LinearMixedModel {
     precomputed: PrecomputedResults = {}) {
     const {frame, REML} = structure;
     const {n} = frame;
-    const L = precomputed.L ?? factorAt(structure, theta);
+    const evaluator = precomputed.L ? Evaluator.withFactor(structure, theta, precomputed.L) : Evaluator.at(structure, theta);
     this.#ranef = precomputed.ranef ?? null;
     const p = frame.X.length;
-    const pieces = factorSummary(L);
-    const {beta, u} = precomputed.beta && precomputed.u ? {beta: precomputed.beta, u: precomputed.u} : plsSolution(L);
-    const T = templates(structure.A.sizes, theta);
-    const sigma2 = pieces.r2 / (REML ? n - p : n);
+    const {beta, u} = precomputed.beta && precomputed.u ? {beta: precomputed.beta, u: precomputed.u} : evaluator.solution();
+    const sigma2 = evaluator.r2 / (REML ? n - p : n);
     const sigma = Math.sqrt(sigma2);
-    const V = unscaledVcov(L);
+    const V = evaluator.unscaledVcov();
 
     this.structure = structure;
-    this.L = L;
+    this.evaluator = evaluator;
+    this.L = evaluator.factor;
     this.formula = frame.spec.text;
     this.formulaSpec = frame.spec;
     this.REML = REML;
@@ -224,27 +224,16 @@ export class LinearMixedModel {
     this.thetaNames = thetaNames(frame.terms.map((t) => ({group: t.group, names: t.names})));
     this.sigma = sigma;
     this.u = u;
-    this.b = u.map((ui, i) => {
-      const pi = frame.terms[i].p, Ti = T[i];
-      const bi = new Float64Array(ui.length);
-      for (let h = 0; h < frame.terms[i].levels.length; h++) {
-        for (let a = 0; a < pi; a++) {
-          let s = 0;
-          for (let c = 0; c <= a; c++) s += Ti[a * pi + c] * ui[h * pi + c];
-          bi[h * pi + a] = s;
-        }
-      }
-      return bi;
-    });
-    this.varCorr = varCorrRows(frame.terms, T, sigma);
+    this.b = evaluator.modes(u);
+    this.varCorr = varCorrRows(frame.terms, evaluator.termCovariance(sigma), sigma);
     const fitted = precomputed.fitted ?? fittedValues(frame, beta, this.b);
     this.usedFitted = fitted;
     this.usedResiduals = precomputed.residuals ?? frame.y.map((y, r) => y - fitted[r]);
     this.rows = frame.rows;
     this.fitted = padExcluded(frame, this.usedFitted);
     this.residuals = padExcluded(frame, this.usedResiduals);
-    const ml = profiledCriterion(pieces, n, p, structure.logDetW, false);
-    this.REMLcrit = REML ? profiledCriterion(pieces, n, p, structure.logDetW, true) : null;
+    const ml = evaluator.objective(false);
+    this.REMLcrit = REML ? evaluator.objective(true) : null;
     this.deviance = ml;
     this.logLik = -(REML ? this.REMLcrit! : ml) / 2;
     this.df = p + theta.length + 1;
@@ -353,18 +342,11 @@ function fittedValues(frame: MixedModelStructure["frame"], beta: Float64Array, b
   return fitted;
 }
 
-function varCorrRows(terms: MixedModelStructure["frame"]["terms"], T: Float64Array[], sigma: number): VarCorrRow[] {
+/** VarCorr rows from each term's covariance `σ² T Tᵀ` ({@link Evaluator.termCovariance}). */
+function varCorrRows(terms: MixedModelStructure["frame"]["terms"], covariances: Float64Array[], sigma: number): VarCorrRow[] {
   const rows: VarCorrRow[] = [];
   terms.forEach((t, i) => {
-    const p = t.p, Ti = T[i];
-    const S = new Float64Array(p * p);
-    for (let a = 0; a < p; a++) {
-      for (let b = 0; b < p; b++) {
-        let s = 0;
-        for (let c = 0; c <= Math.min(a, b); c++) s += Ti[a * p + c] * Ti[b * p + c];
-        S[a * p + b] = sigma * sigma * s;
-      }
-    }
+    const p = t.p, S = covariances[i];
     for (let a = 0; a < p; a++) rows.push({grp: t.name, var1: t.names[a], var2: null, vcov: S[a * p + a], sdcor: Math.sqrt(S[a * p + a])});
     for (let a = 0; a < p; a++) {
       for (let b = a + 1; b < p; b++) {
@@ -379,7 +361,7 @@ function varCorrRows(terms: MixedModelStructure["frame"]["terms"], T: Float64Arr
 
 function ranefColumns(m: LinearMixedModel): RanefColumns {
   const {terms} = m.structure.frame;
-  const M = conditionalBlocks(m.L);
+  const M = m.evaluator.conditionalBlocks();
   const T = templates(m.structure.A.sizes, m.theta);
   const out: RanefColumns = {grpvar: [], term: [], grp: [], condval: [], condsd: []};
   const groups = [...new Set(terms.map((t) => t.group))];

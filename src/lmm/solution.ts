@@ -1,11 +1,11 @@
 import {solveLower, solveLowerTranspose} from "../linalg/triangular.js";
-import type {Blocked} from "./blocks.js";
+import {factorCBeta, factorRXt, type Blocked} from "./blocks.js";
 
 /**
  * The solution of the penalized least-squares problem at a factor L_θ: β̂ and the spherical modes ũ
  * (one Float64Array per term, level-major: level h's pᵢ values at h pᵢ).
  *
- * β̂ solves R_X β = c_β (the leading block of `L.xx` is R_Xᵀ and its last row holds c_β); ũ then solves
+ * β̂ solves R_X β = c_β (R_Xᵀ and c_β read by `factorRXt` and `factorCBeta`); ũ then solves
  * Lᵀ u = c_u − L_XZᵀ β by block back-substitution, last term first.
  *
  * Reference: Bates et al. (2015), JSS 67(1), eqs. 19–21.
@@ -14,22 +14,17 @@ import type {Blocked} from "./blocks.js";
  *   const {beta, u} = plsSolution(L);
  */
 export function plsSolution(L: Blocked): {beta: Float64Array; u: Float64Array[]} {
-  const {sizes, p} = L;
-  const px = p + 1;
+  const {sizes, nFixed: p} = L;
   const k = sizes.length;
-  const RXt = new Float64Array(p * p);
-  const beta = new Float64Array(p);
-  for (let a = 0; a < p; a++) {
-    for (let b = 0; b <= a; b++) RXt[a * p + b] = L.xx[a * px + b];
-    beta[a] = L.xx[p * px + a];
-  }
+  const RXt = factorRXt(L);
+  const beta = factorCBeta(L);
   solveLowerTranspose(RXt, p, beta);
 
   const u: Float64Array[] = sizes.map((s) => new Float64Array(s.q));
   for (let i = k - 1; i >= 0; i--) {
     const q = sizes[i].q;
     const rhs = u[i];
-    const Lx = L.xz[i];
+    const Lx = L.xyZ[i];
     for (let c = 0; c < q; c++) {
       let s = Lx[p * q + c];
       for (let a = 0; a < p; a++) s -= Lx[a * q + c] * beta[a];
@@ -37,7 +32,7 @@ export function plsSolution(L: Blocked): {beta: Float64Array; u: Float64Array[]}
     }
     if (i === 0) {
       for (let l = 1; l < k; l++) {
-        const S = L.sparse0[l], pl = S.pr, pc = S.pc, bs = pl * pc;
+        const S = L.zzBelowFirst[l], pl = S.pr, pc = S.pc, bs = pl * pc;
         for (let g = 0; g < sizes[0].l; g++) {
           for (let b = S.colPtr[g]; b < S.colPtr[g + 1]; b++) {
             const h = S.rowLevel[b];
@@ -49,16 +44,16 @@ export function plsSolution(L: Blocked): {beta: Float64Array; u: Float64Array[]}
         }
       }
       const p0 = sizes[0].p;
-      for (let g = 0; g < sizes[0].l; g++) solveLowerTranspose(L.diag0, p0, rhs, g * p0 * p0, g * p0);
+      for (let g = 0; g < sizes[0].l; g++) solveLowerTranspose(L.zzFirst, p0, rhs, g * p0 * p0, g * p0);
     } else {
       for (let l = i + 1; l < k; l++) {
-        const M = L.dense[l][i], ql = sizes[l].q;
+        const M = L.zzOffDiagonal[l][i], ql = sizes[l].q;
         for (let r = 0; r < ql; r++) {
           const v = u[l][r];
           for (let c = 0; c < q; c++) rhs[c] -= M[r * q + c] * v;
         }
       }
-      solveLowerTranspose(L.diag[i], q, rhs);
+      solveLowerTranspose(L.zzDiagonal[i], q, rhs);
     }
   }
   return {beta, u};
@@ -73,10 +68,8 @@ export function plsSolution(L: Blocked): {beta: Float64Array; u: Float64Array[]}
  *   const V = unscaledVcov(L); // p × p row-major
  */
 export function unscaledVcov(L: Blocked): Float64Array {
-  const {p} = L;
-  const px = p + 1;
-  const RXt = new Float64Array(p * p);
-  for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) RXt[a * p + b] = L.xx[a * px + b];
+  const p = L.nFixed;
+  const RXt = factorRXt(L);
   const V = new Float64Array(p * p);
   const e = new Float64Array(p);
   for (let c = 0; c < p; c++) {
@@ -118,11 +111,11 @@ export function conditionalBlocks(L: Blocked): Float64Array[] {
     w0.fill(0);
     for (let a = 0; a < p0; a++) {
       w0[a * p0 + a] = 1;
-      solveLower(L.diag0, p0, w0, g * p0 * p0, a * p0);
+      solveLower(L.zzFirst, p0, w0, g * p0 * p0, a * p0);
     }
     rest.fill(0);
     for (let i = 1; i < k; i++) {
-      const S = L.sparse0[i], pr = S.pr, bs = pr * p0;
+      const S = L.zzBelowFirst[i], pr = S.pr, bs = pr * p0;
       for (let b = S.colPtr[g]; b < S.colPtr[g + 1]; b++) {
         const h = S.rowLevel[b];
         for (let r = 0; r < pr; r++) {
@@ -165,7 +158,7 @@ export function conditionalBlocks(L: Blocked): Float64Array[] {
 
 /**
  * The columns of R⁻¹, where R is the dense lower-triangular factor of the terms after the first (assembled
- * from `L.diag` and `L.dense`): row c of the result holds column c of R⁻¹ (zero before position c).
+ * from `L.zzDiagonal` and `L.zzOffDiagonal`): row c of the result holds column c of R⁻¹ (zero before position c).
  * `offsets[i]` is term i's first position among those Q random effects (i ≥ 1).
  *
  * Reference: Golub & Van Loan (2013), §3.1 (inverse of a triangular matrix by forward substitution).
@@ -178,9 +171,9 @@ export function restInverseColumns(L: Blocked, offsets: number[], Q: number): Fl
   const R = new Float64Array(Q * Q);
   for (let i = 1; i < sizes.length; i++) {
     const qi = sizes[i].q, oi = offsets[i];
-    for (let r = 0; r < qi; r++) for (let c = 0; c <= r; c++) R[(oi + r) * Q + oi + c] = L.diag[i][r * qi + c];
+    for (let r = 0; r < qi; r++) for (let c = 0; c <= r; c++) R[(oi + r) * Q + oi + c] = L.zzDiagonal[i][r * qi + c];
     for (let l = i + 1; l < sizes.length; l++) {
-      const ql = sizes[l].q, ol = offsets[l], M = L.dense[l][i];
+      const ql = sizes[l].q, ol = offsets[l], M = L.zzOffDiagonal[l][i];
       for (let r = 0; r < ql; r++) for (let c = 0; c < qi; c++) R[(ol + r) * Q + oi + c] = M[r * qi + c];
     }
   }

@@ -22,11 +22,11 @@ export function forwardSolveZ(L: Blocked, v: Float64Array[]): void {
     for (let a = 0; a < p0; a++) if (v0[g * p0 + a] !== 0) any = true;
     if (!any) continue;
     nonzero.push(g);
-    solveLower(L.diag0, p0, v0, g * p0 * p0, g * p0);
+    solveLower(L.zzFirst, p0, v0, g * p0 * p0, g * p0);
   }
   for (let i = 1; i < sizes.length; i++) {
     const rhs = v[i];
-    const S = L.sparse0[i], pr = S.pr, pc = S.pc, bs = pr * pc;
+    const S = L.zzBelowFirst[i], pr = S.pr, pc = S.pc, bs = pr * pc;
     for (const g of nonzero) {
       for (let b = S.colPtr[g]; b < S.colPtr[g + 1]; b++) {
         const h = S.rowLevel[b];
@@ -39,14 +39,14 @@ export function forwardSolveZ(L: Blocked, v: Float64Array[]): void {
     }
     const qi = sizes[i].q;
     for (let j = 1; j < i; j++) {
-      const M = L.dense[i][j], qj = sizes[j].q, w = v[j];
+      const M = L.zzOffDiagonal[i][j], qj = sizes[j].q, w = v[j];
       for (let r = 0; r < qi; r++) {
         let s = 0;
         for (let c = 0; c < qj; c++) s += M[r * qj + c] * w[c];
         rhs[r] -= s;
       }
     }
-    solveLower(L.diag[i], qi, rhs);
+    solveLower(L.zzDiagonal[i], qi, rhs);
   }
 }
 
@@ -62,22 +62,22 @@ export function forwardSolveZ(L: Blocked, v: Float64Array[]): void {
  * `w_u = L_Z⁻¹ Λᵀz`, `w_β = R_X⁻ᵀ (x − L_XZ w_u)`, `Var(η) = σ² (‖w_u‖² + ‖w_β‖²)`. With z = 0 it is
  * `σ² xᵀ(R_XᵀR_X)⁻¹x = xᵀ Var(β̂) x`.
  *
- * `lambdaZ[i]` is term i's `Λᵢᵀ zᵢ` (length qᵢ), overwritten; `RXt` is R_Xᵀ (p × p, lower); `x` is not changed.
+ * `lambdaZ[i]` is term i's `Λᵢᵀ zᵢ` (length qᵢ), overwritten; `RXt` is R_Xᵀ (p × p, lower; the evaluator's `rXt()`); `x` is not changed.
  *
  * Reference: Henderson (1975), Biometrics 31, 423–447 (the mixed-model equations and the covariance of
  * predictions from their inverse); Bates et al. (2015), JSS 67(1), eqs. 18–22 and §5.1.
  *
  * @example
- *   const v = linearPredictorVariance(model.L, RXt, lambdaZ, x, model.sigma);
+ *   const v = linearPredictorVariance(model.L, model.evaluator.rXt(), lambdaZ, x, model.sigma);
  */
 export function linearPredictorVariance(L: Blocked, RXt: Float64Array, lambdaZ: Float64Array[], x: ArrayLike<number>, sigma: number): number {
   forwardSolveZ(L, lambdaZ);
-  const {p, sizes} = L;
+  const {nFixed: p, sizes} = L;
   let ss = 0;
   for (const w of lambdaZ) for (let c = 0; c < w.length; c++) ss += w[c] * w[c];
   const wb = Float64Array.from(x);
   for (let j = 0; j < sizes.length; j++) {
-    const Lx = L.xz[j], q = sizes[j].q, w = lambdaZ[j];
+    const Lx = L.xyZ[j], q = sizes[j].q, w = lambdaZ[j];
     for (let a = 0; a < p; a++) {
       let s = 0;
       for (let c = 0; c < q; c++) s += Lx[a * q + c] * w[c];
@@ -87,18 +87,4 @@ export function linearPredictorVariance(L: Blocked, RXt: Float64Array, lambdaZ: 
   solveLower(RXt, p, wb);
   for (let a = 0; a < p; a++) ss += wb[a] * wb[a];
   return sigma * sigma * ss;
-}
-
-/**
- * R_Xᵀ as a dense p × p lower-triangular array, copied from the factor's `[X y]` block.
- *
- * @example
- *   const RXt = factorRXt(model.L);
- */
-export function factorRXt(L: Blocked): Float64Array {
-  const {p} = L;
-  const px = p + 1;
-  const RXt = new Float64Array(p * p);
-  for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) RXt[a * p + b] = L.xx[a * px + b];
-  return RXt;
 }

@@ -4,7 +4,7 @@ import {cellText} from "../frame/cells.js";
 import {templates} from "../lmm/lambda.js";
 import {LinearMixedModel, padExcluded} from "../lmm/model.js";
 import {frameDesign, newdataDesign, type PredictionDesign} from "./design.js";
-import {factorRXt, linearPredictorVariance} from "./joint-covariance.js";
+import {linearPredictorVariance} from "./joint-covariance.js";
 import {trainingLevels} from "./levels.js";
 
 /** Options of {@link predict}. */
@@ -99,9 +99,9 @@ function fitted(model: LinearMixedModel, d: PredictionDesign): number[] {
 /** Standard errors conditional on θ̂ (see {@link linearPredictorVariance}). */
 function standardErrors(model: LinearMixedModel, d: PredictionDesign): number[] {
   const L = model.L;
-  const RXt = factorRXt(L);
+  const RXt = model.evaluator.rXt();
   const T = templates(L.sizes, model.theta);
-  const p = L.p;
+  const p = L.nFixed;
   const x = new Float64Array(p);
   const out = new Array<number>(d.n);
   for (let i = 0; i < d.n; i++) {

@@ -205,7 +205,7 @@ export function descentSteps(
  * layout (src/lmm/blocks.ts): rows and columns term by term (level-major), then the p columns of X and y.
  */
 export function denseFactor(L: Blocked): Matrix {
-  const {sizes, p} = L;
+  const {sizes, nFixed: p} = L;
   const px = p + 1;
   const offs: number[] = [];
   let q = 0;
@@ -214,10 +214,10 @@ export function denseFactor(L: Blocked): Matrix {
   const M = new Matrix(N, N);
   const p0 = sizes[0].p;
   for (let g = 0; g < sizes[0].l; g++) {
-    for (let a = 0; a < p0; a++) for (let c = 0; c <= a; c++) M.set(g * p0 + a, g * p0 + c, L.diag0[g * p0 * p0 + a * p0 + c]);
+    for (let a = 0; a < p0; a++) for (let c = 0; c <= a; c++) M.set(g * p0 + a, g * p0 + c, L.zzFirst[g * p0 * p0 + a * p0 + c]);
   }
   for (let i = 1; i < sizes.length; i++) {
-    const S = L.sparse0[i];
+    const S = L.zzBelowFirst[i];
     for (let g = 0; g < sizes[0].l; g++) {
       for (let blk = S.colPtr[g]; blk < S.colPtr[g + 1]; blk++) {
         const h = S.rowLevel[blk];
@@ -227,17 +227,17 @@ export function denseFactor(L: Blocked): Matrix {
       }
     }
     const qi = sizes[i].q;
-    for (let a = 0; a < qi; a++) for (let c = 0; c <= a; c++) M.set(offs[i] + a, offs[i] + c, L.diag[i][a * qi + c]);
+    for (let a = 0; a < qi; a++) for (let c = 0; c <= a; c++) M.set(offs[i] + a, offs[i] + c, L.zzDiagonal[i][a * qi + c]);
     for (let j = 1; j < i; j++) {
       const qj = sizes[j].q;
-      for (let a = 0; a < qi; a++) for (let c = 0; c < qj; c++) M.set(offs[i] + a, offs[j] + c, L.dense[i][j][a * qj + c]);
+      for (let a = 0; a < qi; a++) for (let c = 0; c < qj; c++) M.set(offs[i] + a, offs[j] + c, L.zzOffDiagonal[i][j][a * qj + c]);
     }
   }
   for (let j = 0; j < sizes.length; j++) {
     const qj = sizes[j].q;
-    for (let a = 0; a < px; a++) for (let c = 0; c < qj; c++) M.set(q + a, offs[j] + c, L.xz[j][a * qj + c]);
+    for (let a = 0; a < px; a++) for (let c = 0; c < qj; c++) M.set(q + a, offs[j] + c, L.xyZ[j][a * qj + c]);
   }
-  for (let a = 0; a < px; a++) for (let c = 0; c <= a; c++) M.set(q + a, q + c, L.xx[a * px + c]);
+  for (let a = 0; a < px; a++) for (let c = 0; c <= a; c++) M.set(q + a, q + c, L.xyXy[a * px + c]);
   return M;
 }
 
