@@ -5,7 +5,7 @@ import {lmer, readCSV} from "../src/index.js";
 import {probeBoundary, templateColumns} from "../src/lmm/boundary.js";
 import {criterionFunction} from "../src/lmm/objective.js";
 import type {LinearMixedModel} from "../src/lmm/model.js";
-import {randomSource} from "../src/qi/random.js";
+import {randomSource} from "../src/stats/random.js";
 
 // Issue 10: a fit must not end at a bound of θ when the criterion is lower inside. The criterion is even in
 // a scalar term's θᵢ, so its derivative at 0 is 0 whether 0 is a minimum or not; a first-order test cannot

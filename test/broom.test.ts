@@ -4,7 +4,7 @@ import type {ColumnTable} from "arquero";
 import {afterAll, describe, expect, it} from "vitest";
 import {augment, glance, tidy} from "../src/broom/index.js";
 import {LmmError} from "../src/errors.js";
-import {studentTQuantile} from "../src/inference/student-t-quantile.js";
+import {studentTQuantile} from "../src/stats/student-t-quantile.js";
 import {lmer} from "../src/lmm/fit.js";
 import {dataset, fitOf} from "./helpers/fits.js";
 

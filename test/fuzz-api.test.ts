@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import {afterAll, describe, expect, it} from "vitest";
 import {formula} from "../src/formula/index.js";
-import {bootstrap} from "../src/inference/bootstrap.js";
+import {bootstrap} from "../src/inference/intervals/bootstrap.js";
 import {readCSV} from "../src/io/csv.js";
 import {lmer} from "../src/lmm/fit.js";
 import {predict} from "../src/predict/predict.js";

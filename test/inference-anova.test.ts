@@ -6,7 +6,7 @@ import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
 import {main} from "../src/cli/main.js";
-import {anova, anovaValues} from "../src/inference/anova.js";
+import {anova, anovaValues} from "../src/inference/compare/anova.js";
 import {refit} from "../src/inference/refit.js";
 import {lmer} from "../src/lmm/fit.js";
 import {dataset, fitOf} from "./helpers/fits.js";

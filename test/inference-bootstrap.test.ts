@@ -4,10 +4,10 @@
  * whose percentile intervals for β agree with the profile intervals to within 15% of their width.
  */
 import {describe, expect, it} from "vitest";
-import {bootstrap, percentileIntervals} from "../src/inference/bootstrap.js";
-import {confintValues} from "../src/inference/confint.js";
-import {simulate} from "../src/inference/simulate.js";
-import {withResponse} from "../src/inference/with-response.js";
+import {bootstrap, percentileIntervals} from "../src/inference/intervals/bootstrap.js";
+import {confintValues} from "../src/inference/intervals/confint.js";
+import {simulate} from "../src/inference/intervals/simulate-responses.js";
+import {withResponse} from "../src/inference/intervals/with-response.js";
 import {lmer, fitStructure} from "../src/lmm/fit.js";
 import {dataset, fitOf} from "./helpers/fits.js";
 import {loadReference} from "./helpers/reference.js";

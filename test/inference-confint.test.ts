@@ -6,8 +6,8 @@ import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
 import {main} from "../src/cli/main.js";
-import {confint, confintValues} from "../src/inference/confint.js";
-import {profiles} from "../src/inference/profile.js";
+import {confint, confintValues} from "../src/inference/intervals/confint.js";
+import {profiles} from "../src/inference/intervals/likelihood-profile.js";
 import {fitOf} from "./helpers/fits.js";
 import {loadReference} from "./helpers/reference.js";
 

@@ -3,12 +3,12 @@
  * Student's t and the chi-square upper tail. Expected values from SciPy 1.17 and mpmath (30 digits).
  */
 import {describe, expect, it} from "vitest";
-import {chiSquareUpper} from "../src/inference/chi-square.js";
-import {incompleteBeta, incompleteBetaComplement} from "../src/inference/incomplete-beta.js";
-import {upperIncompleteGamma} from "../src/inference/incomplete-gamma.js";
-import {logBeta, logGamma} from "../src/inference/log-gamma.js";
-import {normalCdf, normalQuantile} from "../src/inference/normal-quantile.js";
-import {studentTCdf, tTestP} from "../src/inference/student-t.js";
+import {chiSquareUpper} from "../src/stats/chi-square.js";
+import {incompleteBeta, incompleteBetaComplement} from "../src/stats/incomplete-beta.js";
+import {upperIncompleteGamma} from "../src/stats/incomplete-gamma.js";
+import {logBeta, logGamma} from "../src/stats/log-gamma.js";
+import {normalCdf, normalQuantile} from "../src/stats/normal-quantile.js";
+import {studentTCdf, tTestP} from "../src/stats/student-t.js";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 

@@ -5,10 +5,10 @@
  */
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {richardsonDerivatives, richardsonHessian} from "../src/inference/richardson.js";
-import {satterthwaiteLines} from "../src/inference/satterthwaite-text.js";
-import {satterthwaite, satterthwaiteContrast, satterthwaiteValues} from "../src/inference/satterthwaite.js";
-import {varparDeviance} from "../src/inference/varpar-deviance.js";
+import {richardsonDerivatives, richardsonHessian} from "../src/numeric/richardson.js";
+import {satterthwaiteLines} from "../src/inference/t-tests/t-tests-text.js";
+import {satterthwaite, satterthwaiteContrast, satterthwaiteValues} from "../src/inference/t-tests/satterthwaite.js";
+import {varparDeviance} from "../src/varpar/varpar-deviance.js";
 import {LinearMixedModel} from "../src/lmm/model.js";
 import {criterionFunction} from "../src/lmm/objective.js";
 import {fitOf} from "./helpers/fits.js";

@@ -4,7 +4,7 @@
  */
 import {describe, expect, it} from "vitest";
 import {portableLog, quantile, randomSource, setx, sim} from "../src/qi/index.js";
-import {mix32, seedState, xoshiro128ss} from "../src/qi/xoshiro.js";
+import {mix32, seedState, xoshiro128ss} from "../src/stats/xoshiro.js";
 import {fitOf} from "./helpers/fits.js";
 
 /**

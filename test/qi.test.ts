@@ -4,7 +4,7 @@
 import {describe, expect, it} from "vitest";
 import {lmer} from "../src/lmm/fit.js";
 import {quantile, setx, sim, Profiles, Simulation} from "../src/qi/index.js";
-import {quantileSorted} from "../src/qi/quantile.js";
+import {quantileSorted} from "../src/stats/quantile.js";
 import {dataset, fitOf} from "./helpers/fits.js";
 
 const VOTE = "income ~ education + age + female + tag(1 | state)";

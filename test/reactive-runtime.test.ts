@@ -10,7 +10,7 @@ import {from, table, type ColumnTable} from "arquero";
 import {afterEach, describe, expect, it} from "vitest";
 import {readCSV} from "../src/io/csv.js";
 import {LinearMixedModel} from "../src/lmm/model.js";
-import type {Simulation} from "../src/qi/simulation.js";
+import type {Simulation} from "../src/qi/simulation-result.js";
 import {defineAnalysis, type RuntimeModule} from "../src/reactive/analysis.js";
 import {createCache} from "../src/reactive/cache.js";
 import type {FitProgress} from "../src/reactive/fit-job.js";

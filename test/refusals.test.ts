@@ -6,7 +6,7 @@
 import {describe, expect, it} from "vitest";
 import {LmmError, fail} from "../src/errors.js";
 import {modelSpec} from "../src/formula/index.js";
-import {bootstrap} from "../src/inference/bootstrap.js";
+import {bootstrap} from "../src/inference/intervals/bootstrap.js";
 import {summary} from "../src/inference/summary.js";
 import {setx, sim} from "../src/qi/index.js";
 import {refusal as refusalOf} from "./helpers/refusal.js";

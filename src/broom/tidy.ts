@@ -1,8 +1,8 @@
 import {table, type ColumnTable} from "arquero";
 import {describeValue, fail} from "../errors.js";
-import {checkDdf, fixedEffectTests, type Ddf} from "../inference/ddf.js";
-import {normalQuantile} from "../inference/normal-quantile.js";
-import {studentTQuantile} from "../inference/student-t-quantile.js";
+import {checkDdf, fixedEffectTests, type Ddf} from "../inference/t-tests/fixed-effect-tests.js";
+import {normalQuantile} from "../stats/normal-quantile.js";
+import {studentTQuantile} from "../stats/student-t-quantile.js";
 import {LinearMixedModel} from "../lmm/model.js";
 import {optionNames, readOptions} from "../options.js";
 

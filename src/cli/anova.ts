@@ -1,9 +1,9 @@
 import {fail} from "../errors.js";
-import {anovaValues} from "../inference/anova.js";
-import {anovaLines} from "../inference/anova-text.js";
-import {checkDdf} from "../inference/ddf.js";
-import {fTestsLines} from "../inference/f-tests-text.js";
-import {checkAnovaType, fTestsValues} from "../inference/f-tests.js";
+import {anovaValues} from "../inference/compare/anova.js";
+import {anovaLines} from "../inference/compare/anova-text.js";
+import {checkDdf} from "../inference/t-tests/fixed-effect-tests.js";
+import {fTestsLines} from "../inference/f-tests/f-tests-text.js";
+import {checkAnovaType, fTestsValues} from "../inference/f-tests/f-tests.js";
 import {loadCSVSync} from "../io/load.js";
 import {lmer} from "../lmm/fit.js";
 import {parseArgs, singleValue, type Output} from "./args.js";

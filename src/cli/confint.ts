@@ -1,8 +1,8 @@
 import {fail} from "../errors.js";
-import {confintValues} from "../inference/confint.js";
+import {confintValues} from "../inference/intervals/confint.js";
 import {loadCSVSync} from "../io/load.js";
 import {lmer} from "../lmm/fit.js";
-import {formatR, matrixLines} from "../lmm/format.js";
+import {formatR, matrixLines} from "../rformat/format-r.js";
 import {dataAndFormula, parseArgs, singleValue, type Output} from "./args.js";
 
 export const CONFINT_USAGE = `usage: lmm confint DATA.csv "FORMULA" [--method profile|Wald|boot] [--level 0.95] [--nsim 500 --seed N] [--ml] [--json]`;

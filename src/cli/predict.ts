@@ -1,7 +1,7 @@
 import {LmmError, fail} from "../errors.js";
 import {loadCSVSync} from "../io/load.js";
 import {lmer} from "../lmm/fit.js";
-import {formatR, matrixLines} from "../lmm/format.js";
+import {formatR, matrixLines} from "../rformat/format-r.js";
 import {predict} from "../predict/predict.js";
 import {dataAndFormula, parseArgs, singleValue, type Output} from "./args.js";
 

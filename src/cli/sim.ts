@@ -1,7 +1,7 @@
 import {fail} from "../errors.js";
 import {loadCSVSync} from "../io/load.js";
 import {lmer} from "../lmm/fit.js";
-import {quantile} from "../qi/quantile.js";
+import {quantile} from "../stats/quantile.js";
 import {setx} from "../qi/setx.js";
 import {sim} from "../qi/sim.js";
 import {dataAndFormula, parseArgs, singleValue, type Output} from "./args.js";

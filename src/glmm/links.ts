@@ -9,7 +9,7 @@
  * Reference: McCullagh & Nelder (1989), Generalized Linear Models (2nd ed.), §2.2.4 and Table 2.1.
  */
 import {atan2, cos, exp, expm1, log, pow, sin} from "../math/index.js";
-import {normalCdf, normalQuantile} from "../inference/normal-quantile.js";
+import {normalCdf, normalQuantile} from "../stats/normal-quantile.js";
 
 /** The links glmer knows, spelled as R spells them. */
 export type LinkName = "logit" | "probit" | "cauchit" | "cloglog" | "log" | "identity" | "inverse" | "sqrt" | "1/mu^2";

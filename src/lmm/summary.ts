@@ -6,7 +6,7 @@
 import {deparse} from "../formula/deparse.js";
 import type {ModelSpec} from "../formula/ast.js";
 import type {ModelFrame} from "../frame/frame.js";
-import {abbreviate, formatR, matrixLines, namedVectorLines, roundR, zapsmall, LINE_WIDTH} from "./format.js";
+import {abbreviate, formatR, matrixLines, namedVectorLines, roundR, zapsmall, LINE_WIDTH} from "../rformat/format-r.js";
 import type {LinearMixedModel, OptimizerRecord} from "./model.js";
 import {SCALE_WARNING} from "./scale-check.js";
 import {isConvertedWarning} from "../frame/numeric-text.js";

@@ -3,7 +3,7 @@
  * draws its bars from these bins instead of running Plot's bin transform on every draw, so a redraw handles
  * ~40 bins rather than 1 000 points.
  */
-import {quantileSorted} from "../qi/quantile.js";
+import {quantileSorted} from "../stats/quantile.js";
 import {invalid} from "./options.js";
 import {cbrt, log10, log2, pow} from "../math/index.js";
 

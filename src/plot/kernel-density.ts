@@ -2,7 +2,7 @@
  * The Gaussian kernel density estimate that `qiDistribution` draws: Silverman's bandwidth and the density on
  * an equally spaced grid, computed from the draws binned on that grid, as R's `density` computes it.
  */
-import {quantileSorted} from "../qi/quantile.js";
+import {quantileSorted} from "../stats/quantile.js";
 import {exp, pow} from "../math/index.js";
 
 /** One point of the density curve. */

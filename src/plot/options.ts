@@ -6,7 +6,7 @@ import type {ChannelValue} from "@observablehq/plot";
 import {fail} from "../errors.js";
 import {dataSource} from "../frame/source.js";
 import type {LinearMixedModel} from "../lmm/model.js";
-import {normalQuantile} from "../inference/normal-quantile.js";
+import {normalQuantile} from "../stats/normal-quantile.js";
 import {describe} from "../qi/describe-value.js";
 
 /**

@@ -1,6 +1,6 @@
 import * as Plot from "@observablehq/plot";
-import type {QiName, Simulation} from "../qi/simulation.js";
-import {quantileSorted} from "../qi/quantile.js";
+import type {QiName, Simulation} from "../qi/simulation-result.js";
+import {quantileSorted} from "../stats/quantile.js";
 import {describe} from "../qi/describe-value.js";
 import {fail} from "../errors.js";
 import {histogramBins, type HistogramBin, type Thresholds} from "./histogram-bins.js";

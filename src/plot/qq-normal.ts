@@ -1,5 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import {normalQuantile} from "../inference/normal-quantile.js";
+import {normalQuantile} from "../stats/normal-quantile.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {checkModel, invalid, labelled} from "./options.js";
 import {readMarkOptions} from "./mark-options.js";

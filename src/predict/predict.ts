@@ -3,7 +3,7 @@ import {optionNames, readOptions} from "../options.js";
 import {cellText} from "../frame/cells.js";
 import {templates} from "../lmm/lambda.js";
 import {LinearMixedModel, padExcluded} from "../lmm/model.js";
-import {frameDesign, newdataDesign, type PredictionDesign} from "./design.js";
+import {frameDesign, newdataDesign, type PredictionDesign} from "./newdata-design.js";
 import {linearPredictorVariance} from "./joint-covariance.js";
 import {trainingLevels} from "./levels.js";
 

@@ -1,7 +1,7 @@
 import {fail} from "../errors.js";
 import {cholesky} from "../linalg/cholesky.js";
 import type {LinearMixedModel} from "../lmm/model.js";
-import type {RandomSource} from "./random.js";
+import type {RandomSource} from "../stats/random.js";
 
 const factors = new WeakMap<LinearMixedModel, Float64Array>();
 

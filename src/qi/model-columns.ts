@@ -3,7 +3,7 @@ import {compareValues, levelLabel, makeFactor} from "../frame/factor.js";
 import {dataSource} from "../frame/source.js";
 import {evaluateVariable, isNumericColumn} from "../frame/variables.js";
 import type {LinearMixedModel} from "../lmm/model.js";
-import {covariateDesign} from "./covariate-design.js";
+import {covariateDesign} from "./profile-design.js";
 import {covariates, isFactorRef, modelLayout, type ModelLayout} from "./layout.js";
 
 /** The data columns behind a model's covariates, on the rows the model used. */

@@ -2,12 +2,12 @@ import {clip, describeValue, fail, quoteList} from "../errors.js";
 import {levelLabel} from "../frame/factor.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {nearestNames, optionNames, readOptions} from "../options.js";
-import {covariateDesign} from "./covariate-design.js";
+import {covariateDesign} from "./profile-design.js";
 import {describe} from "./describe-value.js";
 import {checkModel} from "./check-model.js";
 import {modeLabel, modelColumns, type ModelColumns} from "./model-columns.js";
-import {Profiles} from "./profiles.js";
-import {quantileSorted} from "./quantile.js";
+import {Profiles} from "./covariate-profiles.js";
+import {quantileSorted} from "../stats/quantile.js";
 
 /**
  * An override of one covariate column or grouping factor: a value, an array of values (one profile each),

@@ -3,13 +3,13 @@ import type {LinearMixedModel} from "../lmm/model.js";
 import {drawBeta} from "./beta-draws.js";
 import {checkModel} from "./check-model.js";
 import {modelColumns} from "./model-columns.js";
-import {expectedValues, predictedValues} from "./predict.js";
-import {Profiles} from "./profiles.js";
-import {freshSeed, randomSource, type RandomSource} from "./random.js";
+import {expectedValues, predictedValues} from "./outcome-draws.js";
+import {Profiles} from "./covariate-profiles.js";
+import {freshSeed, randomSource, type RandomSource} from "../stats/random.js";
 import {describe} from "./describe-value.js";
 import {describeValue} from "../errors.js";
 import {optionNames, readOptions} from "../options.js";
-import {Simulation, type QiName} from "./simulation.js";
+import {Simulation, type QiName} from "./simulation-result.js";
 import {treatmentEffects} from "./treatment.js";
 
 /** Options of {@link sim}. */

@@ -1,4 +1,4 @@
-import {quantileSorted} from "./quantile.js";
+import {quantileSorted} from "../stats/quantile.js";
 
 /** The summary of one quantity's draws, as Zelig's `summary(s.out)` shows it. */
 export interface DrawSummary {

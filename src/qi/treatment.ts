@@ -1,9 +1,9 @@
 import {fail} from "../errors.js";
 import {levelLabel} from "../frame/factor.js";
 import type {LinearMixedModel} from "../lmm/model.js";
-import {covariateDesign} from "./covariate-design.js";
+import {covariateDesign} from "./profile-design.js";
 import type {ModelColumns} from "./model-columns.js";
-import type {RandomSource} from "./random.js";
+import type {RandomSource} from "../stats/random.js";
 import {termFactors} from "./random-effects.js";
 
 /** Draws of the average treatment effect on the treated. */

@@ -5,15 +5,15 @@ import {formula} from "../formula/formula.js";
 import type {TableInput} from "../frame/table-input.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
 import {LinearMixedModel} from "../lmm/model.js";
-import {Profiles} from "../qi/profiles.js";
+import {Profiles} from "../qi/covariate-profiles.js";
 import {SETX_OPTIONS, setx, type Override, type SetxOptions} from "../qi/setx.js";
 import {SIM_HINTS, SIM_OPTIONS, sim, type SimOptions} from "../qi/sim.js";
 import {LMER_HINTS, LMER_OPTIONS} from "../lmm/lmer-options.js";
-import type {Simulation} from "../qi/simulation.js";
+import type {Simulation} from "../qi/simulation-result.js";
 import {dataFingerprint, usedColumns} from "./fingerprint.js";
 import {checkAsyncFitOptions, FitJob, jobProgress, runFit, type AsyncFitOptions, type FitProgress} from "./fit-job.js";
 import {LRU} from "./lru.js";
-import {profilesKey, sameProfiles, snapshotProfiles} from "./profiles-key.js";
+import {profilesKey, sameProfiles, snapshotProfiles} from "./covariate-profiles-key.js";
 import {identities, stableKey} from "./stable-key.js";
 
 /** Options of {@link createCache}. */

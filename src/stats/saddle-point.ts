@@ -7,7 +7,7 @@
  * the series below); the values of δ(n) at half-integers are 300-bit (mpmath) evaluations of the definition.
  */
 import {log} from "../math/index.js";
-import {logGamma} from "../inference/log-gamma.js";
+import {logGamma} from "./log-gamma.js";
 
 /** δ(k/2) for k = 0…30, rounded from 300-bit values; δ(0) = 0 by convention. */
 const HALVES = [

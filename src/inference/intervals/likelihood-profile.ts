@@ -1,12 +1,12 @@
-import {fail} from "../errors.js";
-import {Evaluator} from "../lmm/evaluator.js";
-import {thetaLower} from "../lmm/lambda.js";
-import type {LinearMixedModel} from "../lmm/model.js";
-import type {MixedModelStructure} from "../lmm/objective.js";
-import {bobyqa} from "../optimize/bobyqa.js";
-import {refit} from "./refit.js";
-import {bracketedRoot} from "./root.js";
-import {sdCorFromTheta, sdCorNames, thetaFromSdCor} from "./sd-cor.js";
+import {fail} from "../../errors.js";
+import {Evaluator} from "../../lmm/evaluator.js";
+import {thetaLower} from "../../lmm/lambda.js";
+import type {LinearMixedModel} from "../../lmm/model.js";
+import type {MixedModelStructure} from "../../lmm/objective.js";
+import {bobyqa} from "../../optimize/bobyqa.js";
+import {refit} from "../refit.js";
+import {bracketedRoot} from "../../numeric/root.js";
+import {sdCorFromTheta, sdCorNames, thetaFromSdCor} from "../../varpar/sd-cor.js";
 
 /** The likelihood profile of one parameter: ζ as a function of its value. */
 export interface ParameterProfile {

@@ -1,9 +1,9 @@
 import type {ColumnTable} from "arquero";
-import {fail} from "../errors.js";
-import type {LinearMixedModel} from "../lmm/model.js";
-import {tTestP} from "./student-t.js";
+import {fail} from "../../errors.js";
+import type {LinearMixedModel} from "../../lmm/model.js";
+import {tTestP} from "../../stats/student-t.js";
 import {coefficientTests, testsTable} from "./tests-table.js";
-import {varparCovariance} from "./varpar-covariance.js";
+import {varparCovariance} from "../../varpar/varpar-covariance.js";
 
 /** The parts of a fitted model a Satterthwaite test reads. */
 export type SatterthwaiteModel = Pick<LinearMixedModel, "structure" | "theta" | "sigma" | "REML" | "beta" | "fixefNames">;

@@ -1,5 +1,5 @@
-import {crossProduct} from "./cross-product.js";
-import {doolittleRows} from "./doolittle.js";
+import {crossProduct} from "../../numeric/cross-product.js";
+import {doolittleRows} from "../../numeric/doolittle.js";
 import {fixedTerms} from "./fixed-terms.js";
 import {typeOneHypotheses, type HypothesesFrame, type TermHypothesis} from "./hypotheses-type1.js";
 

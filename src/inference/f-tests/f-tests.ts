@@ -1,15 +1,15 @@
 import {table, type ColumnTable} from "arquero";
-import {fail} from "../errors.js";
-import {optionNames, readOptions} from "../options.js";
-import {LinearMixedModel} from "../lmm/model.js";
-import {checkDdf, type Ddf} from "./ddf.js";
+import {fail} from "../../errors.js";
+import {optionNames, readOptions} from "../../options.js";
+import {LinearMixedModel} from "../../lmm/model.js";
+import {checkDdf, type Ddf} from "../t-tests/fixed-effect-tests.js";
 import type {FTest} from "./f-test.js";
 import {typeOneHypotheses} from "./hypotheses-type1.js";
 import {typeTwoHypotheses} from "./hypotheses-type2.js";
 import {typeThreeHypotheses} from "./hypotheses-type3.js";
 import {kenwardRogerF} from "./kenward-roger-f.js";
 import {satterthwaiteF} from "./satterthwaite-f.js";
-import {varparCovariance} from "./varpar-covariance.js";
+import {varparCovariance} from "../../varpar/varpar-covariance.js";
 
 /** The types of hypotheses of lmerTest's ANOVA table. */
 export type AnovaType = 1 | 2 | 3;

@@ -1,10 +1,10 @@
 import {table, type ColumnTable} from "arquero";
-import {fail} from "../errors.js";
-import type {LinearMixedModel} from "../lmm/model.js";
-import {optionNames, readOptions} from "../options.js";
+import {fail} from "../../errors.js";
+import type {LinearMixedModel} from "../../lmm/model.js";
+import {optionNames, readOptions} from "../../options.js";
 import {bootstrap, percentileIntervals} from "./bootstrap.js";
-import {normalQuantile} from "./normal-quantile.js";
-import {profileLimits, profiles} from "./profile.js";
+import {normalQuantile} from "../../stats/normal-quantile.js";
+import {profileLimits, profiles} from "./likelihood-profile.js";
 
 /** Options of {@link confint}. */
 export interface ConfintOptions {

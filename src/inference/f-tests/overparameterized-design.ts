@@ -1,5 +1,5 @@
-import {designColumns, type DesignColumns} from "../frame/design.js";
-import type {ModelFrame} from "../frame/frame.js";
+import {designColumns, type DesignColumns} from "../../frame/design.js";
+import type {ModelFrame} from "../../frame/frame.js";
 
 /**
  * The over-parameterized design of a model's fixed-effect terms, as lmerTest's `get_rdX`: the intercept (when

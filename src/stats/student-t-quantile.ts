@@ -1,6 +1,6 @@
 import {fail} from "../errors.js";
 import {normalQuantile} from "./normal-quantile.js";
-import {bracketedRoot} from "./root.js";
+import {bracketedRoot} from "../numeric/root.js";
 import {tTestP} from "./student-t.js";
 
 /**

@@ -1,8 +1,8 @@
 import {EigenvalueDecomposition, Matrix} from "ml-matrix";
-import {fUpper} from "./f-distribution.js";
+import {fUpper} from "../../stats/f-distribution.js";
 import {fStatisticDdf, type FTest} from "./f-test.js";
-import {satterthwaiteContrast, type SatterthwaiteModel} from "./satterthwaite.js";
-import {varparCovariance} from "./varpar-covariance.js";
+import {satterthwaiteContrast, type SatterthwaiteModel} from "../t-tests/satterthwaite.js";
+import {varparCovariance} from "../../varpar/varpar-covariance.js";
 
 const EPS = Math.sqrt(Number.EPSILON);
 

@@ -1,6 +1,6 @@
-import type {ModelFrame} from "../frame/frame.js";
-import {crossProduct} from "./cross-product.js";
-import {doolittleRows} from "./doolittle.js";
+import type {ModelFrame} from "../../frame/frame.js";
+import {crossProduct} from "../../numeric/cross-product.js";
+import {doolittleRows} from "../../numeric/doolittle.js";
 import {fixedTerms, type TermsFrame} from "./fixed-terms.js";
 
 /** One term's hypothesis `Lβ = 0`: the rows of L over the fixed effects (X's columns). */

@@ -1,7 +1,7 @@
 import {Matrix, SingularValueDecomposition, inverse, solve} from "ml-matrix";
-import {fUpper} from "./f-distribution.js";
+import {fUpper} from "../../stats/f-distribution.js";
 import type {FTest} from "./f-test.js";
-import {kenwardRogerCovariance, type KenwardRogerCovariance, type KenwardRogerModel} from "./kenward-roger-covariance.js";
+import {kenwardRogerCovariance, type KenwardRogerCovariance, type KenwardRogerModel} from "../../varpar/kenward-roger-covariance.js";
 
 /** Kenward and Roger's moments of the Wald statistic of one hypothesis. */
 export interface KenwardRogerMoments {

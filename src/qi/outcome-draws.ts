@@ -1,6 +1,6 @@
 import type {LinearMixedModel} from "../lmm/model.js";
-import type {Profiles} from "./profiles.js";
-import type {RandomSource} from "./random.js";
+import type {Profiles} from "./covariate-profiles.js";
+import type {RandomSource} from "../stats/random.js";
 import {termFactors} from "./random-effects.js";
 
 /**

@@ -1,5 +1,5 @@
-import {fail} from "../errors.js";
-import type {ModelFrame} from "../frame/frame.js";
+import {fail} from "../../errors.js";
+import type {ModelFrame} from "../../frame/frame.js";
 
 /**
  * Refuses to compare models fitted to different observations, naming the difference and the fix: a

@@ -1,10 +1,10 @@
 import {table, type ColumnTable} from "arquero";
-import {fail} from "../errors.js";
-import {LinearMixedModel} from "../lmm/model.js";
-import {chiSquareUpper} from "./chi-square.js";
-import {refit} from "./refit.js";
+import {fail} from "../../errors.js";
+import {LinearMixedModel} from "../../lmm/model.js";
+import {chiSquareUpper} from "../../stats/chi-square.js";
+import {refit} from "../refit.js";
 import {checkSameData} from "./same-data.js";
-import {log} from "../math/index.js";
+import {log} from "../../math/index.js";
 
 /** Likelihood-ratio tests between models, as lme4's `anova(m0, m1, …)` (one entry per model, by rows). */
 export interface AnovaValues {

@@ -1,8 +1,8 @@
-import {describeValue, fail} from "../errors.js";
-import {optionNames, readOptions} from "../options.js";
-import {templates} from "../lmm/lambda.js";
-import type {LinearMixedModel} from "../lmm/model.js";
-import {randomSource, type RandomSource} from "../qi/random.js";
+import {describeValue, fail} from "../../errors.js";
+import {optionNames, readOptions} from "../../options.js";
+import {templates} from "../../lmm/lambda.js";
+import type {LinearMixedModel} from "../../lmm/model.js";
+import {randomSource, type RandomSource} from "../../stats/random.js";
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {

@@ -1,4 +1,4 @@
-import {formatR} from "../lmm/format.js";
+import {formatR} from "./format-r.js";
 import {log10} from "../math/index.js";
 
 const EPS = 2.220446049250313e-16;

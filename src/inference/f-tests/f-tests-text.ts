@@ -1,6 +1,6 @@
-import {formatR, matrixLines, roundR, zapsmall} from "../lmm/format.js";
+import {formatR, matrixLines, roundR, zapsmall} from "../../rformat/format-r.js";
 import type {FTestsValues} from "./f-tests.js";
-import {formatPValues, SIGNIF_LEGEND, starsColumn} from "./format-pvalue.js";
+import {formatPValues, SIGNIF_LEGEND, starsColumn} from "../../rformat/format-pvalue.js";
 
 const HEADERS = ["Sum Sq", "Mean Sq", "NumDF", "DenDF", "F value", "Pr(>F)"];
 

@@ -1,7 +1,7 @@
 import {ColumnTable} from "arquero";
 import {fail} from "../errors.js";
-import {formatR, matrixLines} from "../lmm/format.js";
-import type {Profiles} from "./profiles.js";
+import {formatR, matrixLines} from "../rformat/format-r.js";
+import type {Profiles} from "./covariate-profiles.js";
 import {summarizeDraws, type DrawSummary} from "./summarize.js";
 
 /**

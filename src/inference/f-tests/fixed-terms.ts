@@ -1,5 +1,5 @@
-import type {ModelFrame} from "../frame/frame.js";
-import {termCodes} from "../frame/term-codes.js";
+import type {ModelFrame} from "../../frame/frame.js";
+import {termCodes} from "../../frame/term-codes.js";
 
 /** The fixed-effect terms of a model and how they map to the columns of X. */
 export interface FixedTerms {

@@ -1,6 +1,6 @@
 import {Matrix, QrDecomposition} from "ml-matrix";
-import {fail} from "../errors.js";
-import {zapsmall} from "../lmm/format.js";
+import {fail} from "../../errors.js";
+import {zapsmall} from "../../rformat/format-r.js";
 import {fixedTerms} from "./fixed-terms.js";
 import {typeOneHypotheses, type HypothesesFrame, type TermHypothesis} from "./hypotheses-type1.js";
 import {overparameterizedDesign} from "./overparameterized-design.js";

@@ -1,6 +1,6 @@
-import {fail} from "../errors.js";
-import {kenwardRogerValues} from "./kenward-roger.js";
-import type {KenwardRogerModel} from "./kenward-roger-covariance.js";
+import {fail} from "../../errors.js";
+import {kenwardRogerValues} from "./kenward-roger-t.js";
+import type {KenwardRogerModel} from "../../varpar/kenward-roger-covariance.js";
 import {satterthwaiteValues, type SatterthwaiteValues} from "./satterthwaite.js";
 
 /** lmerTest's methods for the denominator degrees of freedom of the fixed-effect t tests. */

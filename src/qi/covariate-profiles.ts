@@ -1,5 +1,5 @@
 import {ColumnTable} from "arquero";
-import {formatR, matrixLines} from "../lmm/format.js";
+import {formatR, matrixLines} from "../rformat/format-r.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 
 /** What {@link setx} computed: the covariate values, groups and design rows of each profile. */

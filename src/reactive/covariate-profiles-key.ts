@@ -1,4 +1,4 @@
-import {Profiles} from "../qi/profiles.js";
+import {Profiles} from "../qi/covariate-profiles.js";
 import {hashValues} from "./hash.js";
 
 /**

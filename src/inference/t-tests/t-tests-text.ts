@@ -1,8 +1,8 @@
-import {formatR, matrixLines, roundR} from "../lmm/format.js";
-import {fixedEffectTests, type Ddf} from "./ddf.js";
-import {formatPValues, SIGNIF_LEGEND, starsColumn} from "./format-pvalue.js";
-import type {KenwardRogerModel} from "./kenward-roger-covariance.js";
-import {log10} from "../math/index.js";
+import {formatR, matrixLines, roundR} from "../../rformat/format-r.js";
+import {fixedEffectTests, type Ddf} from "./fixed-effect-tests.js";
+import {formatPValues, SIGNIF_LEGEND, starsColumn} from "../../rformat/format-pvalue.js";
+import type {KenwardRogerModel} from "../../varpar/kenward-roger-covariance.js";
+import {log10} from "../../math/index.js";
 
 /** The columns of a table of t tests, each by fixed-effect name. */
 export interface TestColumns {

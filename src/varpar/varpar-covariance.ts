@@ -1,6 +1,6 @@
 import type {LinearMixedModel} from "../lmm/model.js";
-import {richardsonDerivatives} from "./richardson.js";
-import {pseudoInverse} from "./symmetric-inverse.js";
+import {richardsonDerivatives} from "../numeric/richardson.js";
+import {pseudoInverse} from "../numeric/pseudo-inverse.js";
 import {thetaPieces} from "./varpar-deviance.js";
 
 /** What the Satterthwaite approximation needs from a fit, as lmerTest computes it once per model. */

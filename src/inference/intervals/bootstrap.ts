@@ -1,10 +1,10 @@
-import {describeValue, fail} from "../errors.js";
-import {optionNames, readOptions} from "../options.js";
-import {fitStructure} from "../lmm/fit.js";
-import type {LinearMixedModel} from "../lmm/model.js";
-import {randomSource} from "../qi/random.js";
-import {sdCorFromTheta, sdCorNames} from "./sd-cor.js";
-import {simulate} from "./simulate.js";
+import {describeValue, fail} from "../../errors.js";
+import {optionNames, readOptions} from "../../options.js";
+import {fitStructure} from "../../lmm/fit.js";
+import type {LinearMixedModel} from "../../lmm/model.js";
+import {randomSource} from "../../stats/random.js";
+import {sdCorFromTheta, sdCorNames} from "../../varpar/sd-cor.js";
+import {simulate} from "./simulate-responses.js";
 import {withResponse} from "./with-response.js";
 
 /** Options of {@link bootstrap}. */

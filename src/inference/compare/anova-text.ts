@@ -1,4 +1,4 @@
-import {formatR, matrixLines, zapsmall} from "../lmm/format.js";
+import {formatR, matrixLines, zapsmall} from "../../rformat/format-r.js";
 import type {AnovaValues} from "./anova.js";
 
 /**

@@ -1,9 +1,9 @@
 import type {ColumnTable} from "arquero";
-import {fail} from "../errors.js";
-import {kenwardRogerCovariance, type KenwardRogerCovariance, type KenwardRogerModel} from "./kenward-roger-covariance.js";
-import {kenwardRogerMoments} from "./kenward-roger-f.js";
+import {fail} from "../../errors.js";
+import {kenwardRogerCovariance, type KenwardRogerCovariance, type KenwardRogerModel} from "../../varpar/kenward-roger-covariance.js";
+import {kenwardRogerMoments} from "../f-tests/kenward-roger-f.js";
 import type {ContrastTest, SatterthwaiteValues} from "./satterthwaite.js";
-import {tTestP} from "./student-t.js";
+import {tTestP} from "../../stats/student-t.js";
 import {coefficientTests, testsTable} from "./tests-table.js";
 
 /**
