@@ -6,7 +6,7 @@ export {LmmError} from "./errors.js";
 export {readCSV} from "./io/csv.js";
 export {tableRows, type ColumnReader} from "./io/table-rows.js";
 export * from "./qi/index.js";
-export {satterthwaite, satterthwaiteValues, satterthwaiteContrast, satterthwaiteJSON, kenwardRoger, kenwardRogerValues, kenwardRogerContrast, kenwardRogerJSON, fixedEffectTests, type Ddf, fTests, fTestsValues, satterthwaiteF, kenwardRogerF, type AnovaType, type FTestsOptions, type FTestsValues, type FTest, anova, anovaValues, refit, confint, confintValues, varianceExplained, iccTable, bootstrap, simulate, type SatterthwaiteValues, type ContrastTest, type AnovaValues, type RefitOptions, type ConfintOptions, type ConfintValues, type VarianceExplained, type BootstrapOptions, type BootstrapResult, type SimulateOptions} from "./inference/index.js";
+export {satterthwaite, satterthwaiteValues, satterthwaiteContrast, satterthwaiteJSON, kenwardRoger, kenwardRogerValues, kenwardRogerContrast, kenwardRogerJSON, fixedEffectTests, type Ddf, fTests, fTestsValues, satterthwaiteF, kenwardRogerF, type AnovaType, type FTestsOptions, type FTestsValues, type FTest, anova, anovaValues, refit, confint, confintValues, varianceExplained, iccTable, bootstrap, simulate, type CoefficientTests, type SatterthwaiteValues, type ContrastTest, type AnovaValues, type RefitOptions, type ConfintOptions, type ConfintValues, type VarianceExplained, type BootstrapOptions, type BootstrapResult, type SimulateOptions} from "./inference/index.js";
 export {summary, type SummaryOptions} from "./inference/index.js";
 export {predict, type PredictOptions, type Prediction} from "./predict/index.js";
 export * from "./reactive/index.js";

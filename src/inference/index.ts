@@ -1,4 +1,5 @@
-export {satterthwaite, satterthwaiteContrast, satterthwaiteJSON, satterthwaiteValues, type ContrastTest, type SatterthwaiteModel, type SatterthwaiteValues} from "./t-tests/satterthwaite.js";
+export {satterthwaite, satterthwaiteContrast, satterthwaiteJSON, satterthwaiteValues, type SatterthwaiteModel} from "./t-tests/satterthwaite.js";
+export {type CoefficientTests, type CoefficientTests as SatterthwaiteValues, type ContrastTest} from "./t-tests/tests-table.js";
 export {kenwardRoger, kenwardRogerContrast, kenwardRogerDf, kenwardRogerJSON, kenwardRogerValues} from "./t-tests/kenward-roger-t.js";
 export {kenwardRogerCovariance, KENWARD_ROGER_MAX_Q, type KenwardRogerCovariance, type KenwardRogerModel} from "../varpar/kenward-roger-covariance.js";
 export {checkDdf, fixedEffectTests, DDF_METHODS, type Ddf} from "./t-tests/fixed-effect-tests.js";

@@ -1,7 +1,8 @@
 import {fail} from "../../errors.js";
 import {kenwardRogerValues} from "./kenward-roger-t.js";
 import type {KenwardRogerModel} from "../../varpar/kenward-roger-covariance.js";
-import {satterthwaiteValues, type SatterthwaiteValues} from "./satterthwaite.js";
+import {satterthwaiteValues} from "./satterthwaite.js";
+import type {CoefficientTests} from "./tests-table.js";
 
 /** lmerTest's methods for the denominator degrees of freedom of the fixed-effect t tests. */
 export type Ddf = "Satterthwaite" | "Kenward-Roger";
@@ -31,6 +32,6 @@ export function checkDdf(value: unknown): Ddf {
  * @example
  *   fixedEffectTests(model, "Kenward-Roger").df; // {"(Intercept)": 17, Days: 17}
  */
-export function fixedEffectTests(model: KenwardRogerModel, ddf: Ddf = "Satterthwaite"): SatterthwaiteValues {
+export function fixedEffectTests(model: KenwardRogerModel, ddf: Ddf = "Satterthwaite"): CoefficientTests {
   return checkDdf(ddf) === "Kenward-Roger" ? kenwardRogerValues(model) : satterthwaiteValues(model);
 }

@@ -2,9 +2,8 @@ import type {ColumnTable} from "arquero";
 import {fail} from "../../errors.js";
 import {kenwardRogerCovariance, type KenwardRogerCovariance, type KenwardRogerModel} from "../../varpar/kenward-roger-covariance.js";
 import {kenwardRogerMoments} from "../f-tests/kenward-roger-f.js";
-import type {ContrastTest, SatterthwaiteValues} from "./satterthwaite.js";
 import {tTestP} from "../../stats/student-t.js";
-import {coefficientTests, testsTable} from "./tests-table.js";
+import {coefficientTests, testsTable, type CoefficientTests, type ContrastTest} from "./tests-table.js";
 
 /**
  * Kenward and Roger's denominator degrees of freedom for the hypothesis `Lβ = 0` (L with q rows):
@@ -61,7 +60,7 @@ export function kenwardRogerContrast(model: KenwardRogerModel, L: ArrayLike<numb
  * @example
  *   kenwardRogerValues(lmer("Reaction ~ Days + (Days | Subject)", sleepstudy)).df; // {"(Intercept)": 17, Days: 17}
  */
-export function kenwardRogerValues(model: KenwardRogerModel): SatterthwaiteValues {
+export function kenwardRogerValues(model: KenwardRogerModel): CoefficientTests {
   return coefficientTests(model.fixefNames, (L) => kenwardRogerContrast(model, L), []);
 }
 

@@ -2,25 +2,11 @@ import type {ColumnTable} from "arquero";
 import {fail} from "../../errors.js";
 import type {LinearMixedModel} from "../../lmm/model.js";
 import {tTestP} from "../../stats/student-t.js";
-import {coefficientTests, testsTable} from "./tests-table.js";
+import {coefficientTests, testsTable, type CoefficientTests, type ContrastTest} from "./tests-table.js";
 import {varparCovariance} from "../../varpar/varpar-covariance.js";
 
 /** The parts of a fitted model a Satterthwaite test reads. */
 export type SatterthwaiteModel = Pick<LinearMixedModel, "structure" | "theta" | "sigma" | "REML" | "beta" | "fixefNames">;
-
-/** A t test of one linear combination `Lβ` of the fixed effects. */
-export interface ContrastTest {
-  /** `Lβ̂`. */
-  estimate: number;
-  /** Its standard error √(L C Lᵀ). */
-  se: number;
-  /** Satterthwaite's denominator degrees of freedom. */
-  df: number;
-  /** `Lβ̂ / se`. */
-  t: number;
-  /** The two-sided p-value `2 P(T_df > |t|)`. */
-  p: number;
-}
 
 /**
  * Satterthwaite's t test of a contrast `Lβ = 0`: with `C = Var(β̂)` as a function of the variance
@@ -56,17 +42,6 @@ export function satterthwaiteContrast(model: SatterthwaiteModel, L: ArrayLike<nu
   return {estimate, se, df, t, p: tTestP(t, df)};
 }
 
-/** Satterthwaite's tests of every fixed effect, by name (the `satterthwaite` field of `lmm fit --json`). */
-export interface SatterthwaiteValues {
-  estimate: Record<string, number>;
-  se: Record<string, number>;
-  df: Record<string, number>;
-  t: Record<string, number>;
-  p: Record<string, number>;
-  /** Warnings about the Hessian of the variance parameters (none for a well-behaved fit). */
-  warnings: string[];
-}
-
 /**
  * Satterthwaite degrees of freedom, t statistics and p-values for each fixed effect (L a unit vector), as
  * lmerTest's `summary()`.
@@ -77,7 +52,7 @@ export interface SatterthwaiteValues {
  *   satterthwaiteValues(lmer("Reaction ~ Days + (Days | Subject)", sleepstudy)).df;
  *   // {"(Intercept)": 16.9997, Days: 16.99998}
  */
-export function satterthwaiteValues(model: SatterthwaiteModel): SatterthwaiteValues {
+export function satterthwaiteValues(model: SatterthwaiteModel): CoefficientTests {
   return coefficientTests(model.fixefNames, (L) => satterthwaiteContrast(model, L), varparCovariance(model).warnings.slice());
 }
 

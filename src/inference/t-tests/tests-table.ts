@@ -1,5 +1,32 @@
 import {table, type ColumnTable} from "arquero";
-import type {ContrastTest, SatterthwaiteValues} from "./satterthwaite.js";
+
+/** A t test of one linear combination `Lβ` of the fixed effects. */
+export interface ContrastTest {
+  /** `Lβ̂`. */
+  estimate: number;
+  /** Its standard error √(L C Lᵀ). */
+  se: number;
+  /** The denominator degrees of freedom (Satterthwaite's or Kenward–Roger's). */
+  df: number;
+  /** `Lβ̂ / se`. */
+  t: number;
+  /** The two-sided p-value `2 P(T_df > |t|)`. */
+  p: number;
+}
+
+/**
+ * The t tests of every fixed effect, by name, with Satterthwaite's or Kenward–Roger's degrees of freedom (the
+ * `satterthwaite` field of `lmm fit --json`).
+ */
+export interface CoefficientTests {
+  estimate: Record<string, number>;
+  se: Record<string, number>;
+  df: Record<string, number>;
+  t: Record<string, number>;
+  p: Record<string, number>;
+  /** Warnings about the Hessian of the variance parameters (none for a well-behaved fit). */
+  warnings: string[];
+}
 
 /**
  * The t tests of the fixed effects as an Arquero table, one row per coefficient in `terms`' order:
@@ -11,7 +38,7 @@ import type {ContrastTest, SatterthwaiteValues} from "./satterthwaite.js";
  * @example
  *   testsTable(model.fixefNames, satterthwaiteValues(model)).objects()[1]; // {term: "Days", …, p: 3.26e-6}
  */
-export function testsTable(terms: readonly string[], v: SatterthwaiteValues): ColumnTable {
+export function testsTable(terms: readonly string[], v: CoefficientTests): ColumnTable {
   const term = terms.slice();
   return table({
     term,
@@ -42,8 +69,8 @@ export function termRecord(): Record<string, number> {
  * @example
  *   coefficientTests(model.fixefNames, (L) => satterthwaiteContrast(model, L), []).df; // {"(Intercept)": 17.0, Days: 17.0}
  */
-export function coefficientTests(names: readonly string[], contrast: (L: Float64Array) => ContrastTest, warnings: string[]): SatterthwaiteValues {
-  const out: SatterthwaiteValues = {estimate: termRecord(), se: termRecord(), df: termRecord(), t: termRecord(), p: termRecord(), warnings};
+export function coefficientTests(names: readonly string[], contrast: (L: Float64Array) => ContrastTest, warnings: string[]): CoefficientTests {
+  const out: CoefficientTests = {estimate: termRecord(), se: termRecord(), df: termRecord(), t: termRecord(), p: termRecord(), warnings};
   names.forEach((name, a) => {
     const L = new Float64Array(names.length);
     L[a] = 1;
