@@ -1,7 +1,7 @@
 import type {ColumnTable} from "arquero";
 import {fail} from "../../errors.js";
 import {kenwardRogerCovariance, type KenwardRogerCovariance, type KenwardRogerModel} from "../../varpar/kenward-roger-covariance.js";
-import {kenwardRogerMoments} from "../f-tests/kenward-roger-f.js";
+import {kenwardRogerMoments} from "../../varpar/kenward-roger-moments.js";
 import {tTestP} from "../../stats/student-t.js";
 import {coefficientTests, testsTable, type CoefficientTests, type ContrastTest} from "./tests-table.js";
 
