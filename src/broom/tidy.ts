@@ -1,6 +1,7 @@
 import {table, type ColumnTable} from "arquero";
 import {describeValue, fail} from "../errors.js";
-import {checkDdf, fixedEffectTests, type Ddf} from "../inference/t-tests/fixed-effect-tests.js";
+import {checkDdf, type Ddf} from "../inference/ddf.js";
+import {fixedEffectTests} from "../inference/t-tests/fixed-effect-tests.js";
 import {normalQuantile} from "../stats/normal-quantile.js";
 import {studentTQuantile} from "../stats/student-t-quantile.js";
 import {LinearMixedModel} from "../lmm/model.js";

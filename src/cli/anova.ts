@@ -1,7 +1,7 @@
 import {fail} from "../errors.js";
 import {anovaValues} from "../inference/compare/anova.js";
 import {anovaLines} from "../inference/compare/anova-text.js";
-import {checkDdf} from "../inference/t-tests/fixed-effect-tests.js";
+import {checkDdf} from "../inference/ddf.js";
 import {fTestsLines} from "../inference/f-tests/f-tests-text.js";
 import {checkAnovaType, fTestsValues} from "../inference/f-tests/f-tests.js";
 import {loadCSVSync} from "../io/load.js";

@@ -1,6 +1,6 @@
 import {basename} from "node:path";
 import {fail} from "../errors.js";
-import {checkDdf} from "../inference/t-tests/fixed-effect-tests.js";
+import {checkDdf} from "../inference/ddf.js";
 import {kenwardRogerJSON} from "../inference/t-tests/kenward-roger-t.js";
 import {satterthwaiteJSON} from "../inference/t-tests/satterthwaite.js";
 import {summary} from "../inference/summary.js";

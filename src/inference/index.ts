@@ -2,7 +2,8 @@ export {satterthwaite, satterthwaiteContrast, satterthwaiteJSON, satterthwaiteVa
 export {type CoefficientTests, type CoefficientTests as SatterthwaiteValues, type ContrastTest} from "./t-tests/tests-table.js";
 export {kenwardRoger, kenwardRogerContrast, kenwardRogerDf, kenwardRogerJSON, kenwardRogerValues} from "./t-tests/kenward-roger-t.js";
 export {kenwardRogerCovariance, KENWARD_ROGER_MAX_Q, type KenwardRogerCovariance, type KenwardRogerModel} from "../varpar/kenward-roger-covariance.js";
-export {checkDdf, fixedEffectTests, DDF_METHODS, type Ddf} from "./t-tests/fixed-effect-tests.js";
+export {checkDdf, DDF_METHODS, type Ddf} from "./ddf.js";
+export {fixedEffectTests} from "./t-tests/fixed-effect-tests.js";
 export {denseGram, type DenseGram} from "../varpar/dense-gram.js";
 export {varparCovariance, type VarparCovariance} from "../varpar/varpar-covariance.js";
 export {varparDeviance} from "../varpar/varpar-deviance.js";

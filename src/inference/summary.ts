@@ -2,7 +2,7 @@ import {describeValue, fail} from "../errors.js";
 import {LinearMixedModel} from "../lmm/model.js";
 import {optionNames, readOptions} from "../options.js";
 import {summaryHeadLines, summaryTailLines, titleLines, type SummaryOptions as ModelSummaryOptions} from "../lmm/summary.js";
-import {checkDdf, type Ddf} from "./t-tests/fixed-effect-tests.js";
+import {checkDdf, type Ddf} from "./ddf.js";
 import {satterthwaiteLines} from "./t-tests/t-tests-text.js";
 
 /** Options of {@link summary}. */

@@ -2,7 +2,7 @@ import {table, type ColumnTable} from "arquero";
 import {fail} from "../../errors.js";
 import {optionNames, readOptions} from "../../options.js";
 import {LinearMixedModel} from "../../lmm/model.js";
-import {checkDdf, type Ddf} from "../t-tests/fixed-effect-tests.js";
+import {checkDdf, type Ddf} from "../ddf.js";
 import type {FTest} from "./f-test.js";
 import {typeOneHypotheses} from "./hypotheses-type1.js";
 import {typeTwoHypotheses} from "./hypotheses-type2.js";

@@ -1,5 +1,6 @@
 import {formatR, matrixLines, roundR} from "../../rformat/format-r.js";
-import {fixedEffectTests, type Ddf} from "./fixed-effect-tests.js";
+import type {Ddf} from "../ddf.js";
+import {fixedEffectTests} from "./fixed-effect-tests.js";
 import {formatPValues, SIGNIF_LEGEND, starsColumn} from "../../rformat/format-pvalue.js";
 import type {KenwardRogerModel} from "../../varpar/kenward-roger-covariance.js";
 import {log10} from "../../math/index.js";
