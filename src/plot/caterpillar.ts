@@ -1,7 +1,10 @@
 import * as Plot from "@observablehq/plot";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {invalid, isModel, labelled, levelQuantile, percent, tableColumns} from "./options.js";
-import {readMarkOptions, readRowOptions} from "./mark-options.js";
+import {markOwnOptions, readMarkOptions, readRowOptions} from "./mark-options.js";
+
+/** The options of {@link caterpillar} that are its own (the rest are Plot's mark options). */
+const CATERPILLAR_OPTIONS = markOwnOptions<CaterpillarOptions>({group: true, term: true, level: true, labels: true, zero: true, r: true});
 
 /** Options of {@link caterpillar}; other options (`fx`, `fy`, `clip`, …) go to every mark. */
 export interface CaterpillarOptions extends Omit<Plot.MarkOptions, "fill" | "stroke"> {
@@ -48,7 +51,7 @@ const MAX_LABELS = 60;
  *   Plot.plot({height: 400, marks: [caterpillar(m, {group: "Subject", term: "Days"})]});
  */
 export function caterpillar(model: LinearMixedModel | unknown, options: CaterpillarOptions = {}): Plot.CompoundMark {
-  readMarkOptions(options, "caterpillar");
+  readMarkOptions(options, "caterpillar", CATERPILLAR_OPTIONS);
   const {group, term, level, labels, zero, stroke, r, ...rest} = {...defaults, ...options};
   const {rows, term: name, group: grp} = caterpillarRows(model, {group, term, level});
   if (labels !== undefined && typeof labels !== "boolean") invalid("labels", labels, "use true or false");

@@ -1,7 +1,10 @@
 import * as Plot from "@observablehq/plot";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {invalid, isModel, labelled, levelQuantile, percent, tableColumns} from "./options.js";
-import {readMarkOptions} from "./mark-options.js";
+import {markOwnOptions, readMarkOptions} from "./mark-options.js";
+
+/** The options of {@link fixedEffects} that are its own (the rest are Plot's mark options). */
+const FIXED_EFFECTS_OPTIONS = markOwnOptions<FixedEffectsOptions>({level: true, intercept: true, terms: true, zero: true, r: true});
 
 /** Options of {@link fixedEffects}; other options (`fx`, `fy`, `clip`, …) go to every mark. */
 export interface FixedEffectsOptions extends Omit<Plot.MarkOptions, "fill" | "stroke"> {
@@ -41,7 +44,7 @@ const defaults = {level: 0.95, intercept: true, zero: true, stroke: "currentColo
  *   Plot.plot({marginLeft: 80, marks: [fixedEffects(m, {intercept: false})]});
  */
 export function fixedEffects(model: LinearMixedModel | unknown, options: FixedEffectsOptions = {}): Plot.CompoundMark {
-  readMarkOptions(options, "fixedEffects");
+  readMarkOptions(options, "fixedEffects", FIXED_EFFECTS_OPTIONS);
   const {level, intercept, terms, zero, stroke, r, ...rest} = {...defaults, ...options};
   const rows = fixedEffectRows(model, level, intercept, terms);
   const x = `Estimate ± ${percent(level)} Wald interval`;

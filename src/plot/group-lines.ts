@@ -1,7 +1,10 @@
 import * as Plot from "@observablehq/plot";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {checkModel, defaultX, groupOf, invalid, labelled, modelColumn} from "./options.js";
-import {readMarkOptions, readRowOptions} from "./mark-options.js";
+import {markOwnOptions, readMarkOptions, readRowOptions} from "./mark-options.js";
+
+/** The options of {@link groupLines} that are its own (the rest are Plot's mark options). */
+const GROUP_LINES_OPTIONS = markOwnOptions<GroupLinesOptions>({x: true, group: true, dots: true});
 
 /** Options of {@link groupLines}; other options (`fx`, `fy`, `clip`, …) go to every mark. */
 export interface GroupLinesOptions extends Omit<Plot.MarkOptions, "stroke"> {
@@ -44,7 +47,7 @@ const defaults = {dots: true, stroke: "steelblue", strokeOpacity: 0.7};
  */
 export function groupLines(model: LinearMixedModel, data: unknown, options: GroupLinesOptions = {}): Plot.CompoundMark {
   checkModel(model, "groupLines");
-  readMarkOptions(options, "groupLines");
+  readMarkOptions(options, "groupLines", GROUP_LINES_OPTIONS);
   const {x, group, dots, stroke, strokeOpacity, ...rest} = {...defaults, ...options};
   if (typeof dots !== "boolean") invalid("dots", dots, "use true or false");
   const xName = x ?? defaultX(model, data, "groupLines");

@@ -10,13 +10,6 @@
  */
 import type * as Plot from "@observablehq/plot";
 import {optionNames, readOptions} from "../options.js";
-import type {CaterpillarOptions} from "./caterpillar.js";
-import type {FixedEffectsOptions} from "./fixed-effects.js";
-import type {GroupLinesOptions} from "./group-lines.js";
-import type {QiDistributionOptions} from "./qi-distribution.js";
-import type {QqNormalOptions} from "./qq-normal.js";
-import type {ResidualsFittedOptions} from "./residuals-fitted.js";
-import type {ShrinkageOptions} from "./shrinkage.js";
 
 /**
  * Every option of Plot's `MarkOptions` (Observable Plot 0.6.17), checked by the compiler against the type:
@@ -32,32 +25,27 @@ export const PLOT_MARK_OPTIONS = optionNames<Plot.MarkOptions>({
   imageFilter: true, paintOrder: true, shapeRendering: true, href: true, target: true, channels: true
 });
 
-/** A mark's own option names: those of its options type that are not Plot's mark options. */
-function ownNames<T>(names: {[K in Exclude<keyof Required<T>, keyof Plot.MarkOptions>]: true}): readonly string[] {
+/**
+ * A mark's own option names: those of its options type that are not Plot's mark options (each mark declares
+ * its own, so this file imports no mark).
+ *
+ * @example
+ *   markOwnOptions<QqNormalOptions>({line: true, r: true}); // ["line", "r"]
+ */
+export function markOwnOptions<T>(names: {[K in Exclude<keyof Required<T>, keyof Plot.MarkOptions>]: true}): readonly string[] {
   return Object.keys(names);
 }
 
-/** Each composite mark's own options. */
-export const MARK_OPTIONS = {
-  caterpillar: ownNames<CaterpillarOptions>({group: true, term: true, level: true, labels: true, zero: true, r: true}),
-  fixedEffects: ownNames<FixedEffectsOptions>({level: true, intercept: true, terms: true, zero: true, r: true}),
-  groupLines: ownNames<GroupLinesOptions>({x: true, group: true, dots: true}),
-  shrinkage: ownNames<ShrinkageOptions>({group: true, x: true, r: true, key: true}),
-  residualsFitted: ownNames<ResidualsFittedOptions>({scaled: true, r: true}),
-  qqNormal: ownNames<QqNormalOptions>({line: true, r: true}),
-  qiDistribution: ownNames<QiDistributionOptions>({qi: true, profile: true, type: true, level: true, bandwidth: true, thresholds: true})
-} as const;
 
 /**
  * Checks the options of a composite mark by the rule above, and returns them unchanged (the mark reads them
  * as before and passes the rest to Plot). An unknown name is an LmmError naming it and the nearest known one.
  *
  * @example
- *   readMarkOptions({group: "Subject", fx: "sex"}, "caterpillar"); // passes
- *   readMarkOptions({grup: "Subject"}, "caterpillar"); // throws 'unknown option "grup" of caterpillar; did you mean "group"? …'
+ *   readMarkOptions({group: "Subject", fx: "sex"}, "caterpillar", CATERPILLAR_OPTIONS); // passes
+ *   readMarkOptions({grup: "Subject"}, "caterpillar", CATERPILLAR_OPTIONS); // throws 'unknown option "grup" of caterpillar; did you mean "group"? …'
  */
-export function readMarkOptions<T extends object>(options: T | undefined, mark: keyof typeof MARK_OPTIONS): T {
-  const own = MARK_OPTIONS[mark];
+export function readMarkOptions<T extends object>(options: T | undefined, mark: string, own: readonly string[]): T {
   readOptions(options, [...own, ...PLOT_MARK_OPTIONS], mark, {listed: `${own.join(", ")} and Plot's mark options (fx, fy, title, tip, stroke, …)`});
   return (options ?? {}) as T;
 }

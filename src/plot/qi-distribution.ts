@@ -6,7 +6,10 @@ import {fail} from "../errors.js";
 import {histogramBins, type HistogramBin, type Thresholds} from "./histogram-bins.js";
 import {densityAt, kernelDensity, silvermanBandwidth, type DensityPoint} from "./kernel-density.js";
 import {invalid, labelled, percent} from "./options.js";
-import {readMarkOptions} from "./mark-options.js";
+import {markOwnOptions, readMarkOptions} from "./mark-options.js";
+
+/** The options of {@link qiDistribution} that are its own (the rest are Plot's mark options). */
+const QI_DISTRIBUTION_OPTIONS = markOwnOptions<QiDistributionOptions>({qi: true, profile: true, type: true, level: true, bandwidth: true, thresholds: true});
 
 /** Options of {@link qiDistribution}; other options (`fx`, `fy`, `clip`, …) go to every mark. */
 export interface QiDistributionOptions extends Omit<Plot.MarkOptions, "fill"> {
@@ -62,7 +65,7 @@ const NAMES: Record<QiName, string> = {
  *   Plot.plot({marks: [qiDistribution(s, {qi: "fd"})]});
  */
 export function qiDistribution(simulation: Simulation, options: QiDistributionOptions = {}): Plot.CompoundMark {
-  readMarkOptions(options, "qiDistribution");
+  readMarkOptions(options, "qiDistribution", QI_DISTRIBUTION_OPTIONS);
   const {qi, profile, type, level, bandwidth, thresholds, fill, ...rest} = {...defaults, ...options};
   const {name, draws} = qiDraws(simulation, qi, profile);
   if (type !== "density" && type !== "histogram") invalid("type", type, `use "density" or "histogram"`);

@@ -2,8 +2,11 @@ import * as Plot from "@observablehq/plot";
 import {normalQuantile} from "../stats/normal-quantile.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {checkModel, invalid, labelled} from "./options.js";
-import {readMarkOptions} from "./mark-options.js";
+import {markOwnOptions, readMarkOptions} from "./mark-options.js";
 import {residualRows} from "./residuals-fitted.js";
+
+/** The options of {@link qqNormal} that are its own (the rest are Plot's mark options). */
+const QQ_NORMAL_OPTIONS = markOwnOptions<QqNormalOptions>({line: true, r: true});
 
 /** Options of {@link qqNormal}; other options (`fx`, `fy`, `clip`, `tip`, …) go to every mark. */
 export interface QqNormalOptions extends Omit<Plot.MarkOptions, "stroke"> {
@@ -42,7 +45,7 @@ const defaults = {line: true, stroke: "currentColor", r: 2};
  */
 export function qqNormal(model: LinearMixedModel, options: QqNormalOptions = {}): Plot.CompoundMark {
   checkModel(model, "qqNormal");
-  readMarkOptions(options, "qqNormal");
+  readMarkOptions(options, "qqNormal", QQ_NORMAL_OPTIONS);
   const {line, stroke, r, ...rest} = {...defaults, ...options};
   if (typeof line !== "boolean") invalid("line", line, "use true or false");
   const rows = qqRows(model);

@@ -1,7 +1,10 @@
 import * as Plot from "@observablehq/plot";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {checkModel, invalid, labelled} from "./options.js";
-import {readMarkOptions} from "./mark-options.js";
+import {markOwnOptions, readMarkOptions} from "./mark-options.js";
+
+/** The options of {@link residualsFitted} that are its own (the rest are Plot's mark options). */
+const RESIDUALS_FITTED_OPTIONS = markOwnOptions<ResidualsFittedOptions>({scaled: true, r: true});
 
 /** Options of {@link residualsFitted}; other options (`fx`, `fy`, `clip`, `tip`, …) go to every mark. */
 export interface ResidualsFittedOptions extends Omit<Plot.MarkOptions, "stroke"> {
@@ -32,7 +35,7 @@ const defaults = {scaled: false, stroke: "currentColor", r: 2};
  */
 export function residualsFitted(model: LinearMixedModel, options: ResidualsFittedOptions = {}): Plot.CompoundMark {
   checkModel(model, "residualsFitted");
-  readMarkOptions(options, "residualsFitted");
+  readMarkOptions(options, "residualsFitted", RESIDUALS_FITTED_OPTIONS);
   const {scaled, stroke, r, ...rest} = {...defaults, ...options};
   if (typeof scaled !== "boolean") invalid("scaled", scaled, "use true or false");
   const rows = residualRows(model, scaled);

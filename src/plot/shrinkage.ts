@@ -1,7 +1,10 @@
 import * as Plot from "@observablehq/plot";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {checkModel, defaultX, groupOf, invalid, labelled, modelColumn, numericColumn} from "./options.js";
-import {readMarkOptions, readRowOptions} from "./mark-options.js";
+import {markOwnOptions, readMarkOptions, readRowOptions} from "./mark-options.js";
+
+/** The options of {@link shrinkage} that are its own (the rest are Plot's mark options). */
+const SHRINKAGE_OPTIONS = markOwnOptions<ShrinkageOptions>({group: true, x: true, r: true, key: true});
 
 /** Options of {@link shrinkage}; other options (`fx`, `fy`, `clip`, …) go to every mark. */
 export interface ShrinkageOptions extends Omit<Plot.MarkOptions, "stroke" | "fill"> {
@@ -59,7 +62,7 @@ const KEYS = ["top-left", "top-right", "bottom-left", "bottom-right"];
  */
 export function shrinkage(model: LinearMixedModel, data: unknown, options: ShrinkageOptions = {}): Plot.CompoundMark {
   checkModel(model, "shrinkage");
-  readMarkOptions(options, "shrinkage");
+  readMarkOptions(options, "shrinkage", SHRINKAGE_OPTIONS);
   const {group, x, r, key, ...rest} = {...defaults, ...options};
   if (key !== false && key !== "auto" && !KEYS.includes(key)) invalid("key", key, `use "auto", ${KEYS.map((k) => `"${k}"`).join(", ")} or false`);
   const {points, arrows, x: xName} = shrinkageRows(model, data, {group, x});
