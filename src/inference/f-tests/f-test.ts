@@ -1,3 +1,39 @@
+import type {Ddf} from "../ddf.js";
+
+/** The types of hypotheses of lmerTest's ANOVA table. */
+export type AnovaType = 1 | 2 | 3;
+
+/**
+ * lmerTest's ANOVA table of the fixed-effect terms, column by column, one entry per term. Terms with no
+ * testable hypothesis come last with null in every column, as lmerTest appends them.
+ */
+export interface FTestsValues {
+  /** lmerTest's heading: `Type III Analysis of Variance Table with Satterthwaite's method`. */
+  heading: string;
+  type: AnovaType;
+  ddf: Ddf;
+  /** Term labels (R's `term.labels`), in the table's order. */
+  terms: string[];
+  /** Sum of squares `NumDF · meanSq` (R's `Sum Sq`). */
+  sumSq: (number | null)[];
+  /** Mean square `F₀σ̂²`, F₀ the unscaled F statistic (R's `Mean Sq`). */
+  meanSq: (number | null)[];
+  /** Numerator degrees of freedom (R's `NumDF`). */
+  numDF: (number | null)[];
+  /** Denominator degrees of freedom (R's `DenDF`). */
+  denDF: (number | null)[];
+  /** The F value (R's `F value`; Kenward–Roger's scaled by λ). */
+  F: (number | null)[];
+  /** `P(F_{NumDF, DenDF} > F)` (R's `Pr(>F)`). */
+  p: (number | null)[];
+  /** The hypothesis of each term: the rows of L over the fixed effects (`columns`), lmerTest's `hypotheses`. */
+  hypotheses: number[][][];
+  /** The fixed effects the hypotheses' columns stand for. */
+  columns: string[];
+  /** Warnings: missing cells for type III; the Hessian's (Satterthwaite's variance parameters). */
+  warnings: string[];
+}
+
 /**
  * One row of lmerTest's ANOVA table: the F test of a hypothesis `Lβ = 0` with q = NumDF independent rows.
  * `meanSq = F₀σ̂²` and `sumSq = q·meanSq`, where F₀ is the F statistic before any scaling (Kenward–Roger scales

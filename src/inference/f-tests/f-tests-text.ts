@@ -1,5 +1,5 @@
 import {formatR, matrixLines, roundR, zapsmall} from "../../rformat/format-r.js";
-import type {FTestsValues} from "./f-tests.js";
+import type {FTestsValues} from "./f-test.js";
 import {formatPValues, SIGNIF_LEGEND, starsColumn} from "../../rformat/format-pvalue.js";
 
 const HEADERS = ["Sum Sq", "Mean Sq", "NumDF", "DenDF", "F value", "Pr(>F)"];

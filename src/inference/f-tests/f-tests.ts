@@ -3,16 +3,13 @@ import {fail} from "../../errors.js";
 import {optionNames, readOptions} from "../../options.js";
 import {LinearMixedModel} from "../../lmm/model.js";
 import {checkDdf, type Ddf} from "../ddf.js";
-import type {FTest} from "./f-test.js";
+import type {AnovaType, FTest, FTestsValues} from "./f-test.js";
 import {typeOneHypotheses} from "./hypotheses-type1.js";
 import {typeTwoHypotheses} from "./hypotheses-type2.js";
 import {typeThreeHypotheses} from "./hypotheses-type3.js";
 import {kenwardRogerF} from "./kenward-roger-f.js";
 import {satterthwaiteF} from "./satterthwaite-f.js";
 import {varparCovariance} from "../../varpar/varpar-covariance.js";
-
-/** The types of hypotheses of lmerTest's ANOVA table. */
-export type AnovaType = 1 | 2 | 3;
 
 /** Options of {@link fTests}. */
 export interface FTestsOptions {
@@ -24,37 +21,6 @@ export interface FTestsOptions {
 
 /** The options {@link fTests} and {@link fTestsValues} know. */
 export const F_TESTS_OPTIONS = optionNames<FTestsOptions>({type: true, ddf: true});
-
-/**
- * lmerTest's ANOVA table of the fixed-effect terms, column by column, one entry per term. Terms with no
- * testable hypothesis come last with null in every column, as lmerTest appends them.
- */
-export interface FTestsValues {
-  /** lmerTest's heading: `Type III Analysis of Variance Table with Satterthwaite's method`. */
-  heading: string;
-  type: AnovaType;
-  ddf: Ddf;
-  /** Term labels (R's `term.labels`), in the table's order. */
-  terms: string[];
-  /** Sum of squares `NumDF · meanSq` (R's `Sum Sq`). */
-  sumSq: (number | null)[];
-  /** Mean square `F₀σ̂²`, F₀ the unscaled F statistic (R's `Mean Sq`). */
-  meanSq: (number | null)[];
-  /** Numerator degrees of freedom (R's `NumDF`). */
-  numDF: (number | null)[];
-  /** Denominator degrees of freedom (R's `DenDF`). */
-  denDF: (number | null)[];
-  /** The F value (R's `F value`; Kenward–Roger's scaled by λ). */
-  F: (number | null)[];
-  /** `P(F_{NumDF, DenDF} > F)` (R's `Pr(>F)`). */
-  p: (number | null)[];
-  /** The hypothesis of each term: the rows of L over the fixed effects (`columns`), lmerTest's `hypotheses`. */
-  hypotheses: number[][][];
-  /** The fixed effects the hypotheses' columns stand for. */
-  columns: string[];
-  /** Warnings: missing cells for type III; the Hessian's (Satterthwaite's variance parameters). */
-  warnings: string[];
-}
 
 const TYPES: Record<string, AnovaType> = {1: 1, 2: 2, 3: 3, I: 1, II: 2, III: 3};
 const ROMAN = ["", "I", "II", "III"];
