@@ -6,7 +6,7 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
 import {richardsonDerivatives, richardsonHessian} from "../src/numeric/richardson.js";
-import {satterthwaiteLines} from "../src/inference/t-tests/t-tests-text.js";
+import {satterthwaiteLines} from "../src/inference/t-tests/fixed-effect-tests.js";
 import {satterthwaite, satterthwaiteContrast, satterthwaiteValues} from "../src/inference/t-tests/satterthwaite.js";
 import {varparDeviance} from "../src/varpar/varpar-deviance.js";
 import {LinearMixedModel} from "../src/lmm/model.js";

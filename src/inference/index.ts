@@ -3,13 +3,13 @@ export {type CoefficientTests, type CoefficientTests as SatterthwaiteValues, typ
 export {kenwardRoger, kenwardRogerContrast, kenwardRogerDf, kenwardRogerJSON, kenwardRogerValues} from "./t-tests/kenward-roger-t.js";
 export {kenwardRogerCovariance, KENWARD_ROGER_MAX_Q, type KenwardRogerCovariance, type KenwardRogerModel} from "../varpar/kenward-roger-covariance.js";
 export {checkDdf, DDF_METHODS, type Ddf} from "./ddf.js";
-export {fixedEffectTests} from "./t-tests/fixed-effect-tests.js";
+export {fixedEffectTests, satterthwaiteLines} from "./t-tests/fixed-effect-tests.js";
 export {denseGram, type DenseGram} from "../varpar/dense-gram.js";
 export {varparCovariance, type VarparCovariance} from "../varpar/varpar-covariance.js";
 export {varparDeviance} from "../varpar/varpar-deviance.js";
 export {tTestP, studentTCdf} from "../stats/student-t.js";
 export {chiSquareUpper} from "../stats/chi-square.js";
-export {satterthwaiteLines, testTableLines, type TestColumns} from "./t-tests/t-tests-text.js";
+export {testTableLines, type TestColumns} from "./t-tests/t-tests-text.js";
 export {summary, type SummaryOptions} from "./summary.js";
 export {anova, anovaValues, type AnovaValues} from "./compare/anova.js";
 export {anovaLines} from "./compare/anova-text.js";

@@ -3,7 +3,7 @@ import {LinearMixedModel} from "../lmm/model.js";
 import {optionNames, readOptions} from "../options.js";
 import {summaryHeadLines, summaryTailLines, titleLines, type SummaryOptions as ModelSummaryOptions} from "../lmm/summary.js";
 import {checkDdf, type Ddf} from "./ddf.js";
-import {satterthwaiteLines} from "./t-tests/t-tests-text.js";
+import {satterthwaiteLines} from "./t-tests/fixed-effect-tests.js";
 
 /** Options of {@link summary}. */
 export interface SummaryOptions extends ModelSummaryOptions {

@@ -1,8 +1,5 @@
 import {formatR, matrixLines, roundR} from "../../rformat/format-r.js";
-import type {Ddf} from "../ddf.js";
-import {fixedEffectTests} from "./fixed-effect-tests.js";
 import {formatPValues, SIGNIF_LEGEND, starsColumn} from "../../rformat/format-pvalue.js";
-import type {KenwardRogerModel} from "../../varpar/kenward-roger-covariance.js";
 import {log10} from "../../math/index.js";
 
 /** The columns of a table of t tests, each by fixed-effect name. */
@@ -48,22 +45,4 @@ export function testTableLines(names: readonly string[], s: TestColumns, digits 
   const cells = names.map((_, i) => [csText[i], csText[p + i], csText[2 * p + i], tText[i], pText[i], ...(stars ? [stars[i]] : [])]);
   const columns = ["Estimate", "Std. Error", "df", "t value", "Pr(>|t|)", ...(stars ? [""] : [])];
   return [...matrixLines(names, columns, cells, true), ...(stars ? ["---", SIGNIF_LEGEND] : [])];
-}
-
-/**
- * The fixed effects with Satterthwaite's tests (or, with `ddf = "Kenward-Roger"`, Kenward–Roger's, whose
- * standard errors are adjusted) as lmerTest's `summary()` prints them ({@link testTableLines}). The whole
- * summary is summary.ts's `summary`.
- *
- * Reference: Kuznetsova, Brockhoff & Christensen (2017), JSS 82(13), §4 (the summary table).
- *
- * @example
- *   satterthwaiteLines(model).join("\n");
- *   //             Estimate Std. Error      df t value Pr(>|t|)
- *   // (Intercept)  251.405      6.825  17.000  36.838  < 2e-16 ***
- *   // Days          10.467      1.546  17.000   6.771 3.26e-06 ***
- */
-export function satterthwaiteLines(model: KenwardRogerModel, digits = 4, ddf: Ddf = "Satterthwaite"): string[] {
-  if (model.fixefNames.length === 0) return [];
-  return testTableLines(model.fixefNames, fixedEffectTests(model, ddf), digits);
 }
