@@ -1,6 +1,7 @@
-import {CholeskyDecomposition, EigenvalueDecomposition, Matrix} from "ml-matrix";
+import {CholeskyDecomposition, Matrix} from "ml-matrix";
 import {fail} from "../errors.js";
 import {templates} from "../lmm/lambda.js";
+import {pseudoInverse, PBKRTEST_RULE} from "../numeric/pseudo-inverse.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 import {denseGram} from "./dense-gram.js";
 
@@ -151,7 +152,7 @@ export function kenwardRogerCovariance(model: KenwardRogerModel): KenwardRogerCo
       info.set(s, r, v);
     }
   }
-  const W = symmetricInverse(info).mul(2);
+  const W = Matrix.from1DArray(k, k, pseudoInverse(info.to1DArray(), k, PBKRTEST_RULE).inverse).mul(2);
   const adjustment = new Matrix(p, p);
   for (let r = 0; r < k; r++) {
     for (let s = 0; s < k; s++) adjustment.add(Matrix.sub(Qs[r][s], P[r].mmul(phi).mmul(P[s])).mul(W.get(r, s)));
@@ -187,27 +188,6 @@ function traceProduct(A: Matrix, B: Matrix): number {
   let t = 0;
   for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.columns; j++) t += A.get(i, j) * B.get(j, i);
   return t;
-}
-
-/**
- * The inverse of a symmetric matrix, or its Moore–Penrose inverse when the smallest eigenvalue in absolute
- * value is at most 1e-10 (pbkrtest's rule), keeping eigenvalues above √ε times the largest in absolute value
- * (MASS's `ginv` tolerance).
- */
-function symmetricInverse(H: Matrix): Matrix {
-  const e = new EigenvalueDecomposition(symmetrize(H), {assumeSymmetric: true});
-  const values = e.realEigenvalues;
-  const largest = Math.max(...values.map(Math.abs));
-  const singular = Math.min(...values.map(Math.abs)) <= 1e-10;
-  const tol = singular ? Math.sqrt(Number.EPSILON) * largest : 0;
-  const Vec = e.eigenvectorMatrix;
-  const k = H.rows;
-  const out = new Matrix(k, k);
-  values.forEach((lambda, c) => {
-    if (singular && !(Math.abs(lambda) > tol)) return;
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) out.set(i, j, out.get(i, j) + (Vec.get(i, c) * Vec.get(j, c)) / lambda);
-  });
-  return out;
 }
 
 /** `(M + Mᵀ)/2`. */

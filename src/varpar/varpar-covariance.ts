@@ -1,6 +1,7 @@
 import type {LinearMixedModel} from "../lmm/model.js";
 import {richardsonDerivatives} from "../numeric/richardson.js";
-import {pseudoInverse} from "../numeric/pseudo-inverse.js";
+import {fail} from "../errors.js";
+import {aboveTolerance, pseudoInverse} from "../numeric/pseudo-inverse.js";
 import {thetaPieces} from "./varpar-deviance.js";
 
 /** What the Satterthwaite approximation needs from a fit, as lmerTest computes it once per model. */
@@ -71,7 +72,15 @@ export function varparCovariance(model: VarparModel): VarparCovariance {
     hessian[i * k + m] = hessian[m * k + i] = (-2 * d.gradient[1][i]) / (s2 * sigma);
   }
   hessian[m * k + m] = (6 * r2) / (s2 * s2) - (2 * nu) / s2;
-  const {inverse, eigenvalues} = pseudoInverse(hessian, k, EIGEN_TOL);
+  for (let i = 0; i < k * k; i++) {
+    if (!Number.isFinite(hessian[i])) {
+      fail(
+        `the Hessian of the deviance in the variance parameters is not finite at the estimates (entry ${i + 1} is ${hessian[i]}), ` +
+          "so the degrees of freedom cannot be computed; rescale the variables or simplify the random effects"
+      );
+    }
+  }
+  const {inverse, eigenvalues} = pseudoInverse(hessian, k, aboveTolerance(EIGEN_TOL));
   const covariance = inverse.map((v) => 2 * v);
 
   const V = d.value.slice(2);
