@@ -31,7 +31,10 @@ const ALLOWED_CYCLES: readonly (readonly string[])[] = [
   ["lmm/model.ts", "lmm/tables.ts"],
   // the options of lmer (declared in fit.ts) and their reader: to be broken by moving LmerOptions into
   // lmer-options.ts once the criterion branch's changes to src/lmm have landed
-  ["lmm/fit.ts", "lmm/lmer-options.ts"]
+  ["lmm/fit.ts", "lmm/lmer-options.ts"],
+  // from the criterion branch: evaluator.ts reads the type MixedModelStructure from objective.ts, which builds
+  // the evaluator; to be broken by declaring the structure's type in a file of its own
+  ["lmm/evaluator.ts", "lmm/objective.ts"]
 ];
 
 /** The longest chain of imports between files of src/inference (index.ts, the barrel, not counted). */
