@@ -2,7 +2,7 @@ import {fail} from "../errors.js";
 import {optionNames, readOptions} from "../options.js";
 import {fitStructure, type FitOptions} from "../lmm/fit.js";
 import type {LinearMixedModel} from "../lmm/model.js";
-import type {MixedModelStructure} from "../lmm/objective.js";
+import type {MixedModelStructure} from "../lmm/structure.js";
 
 /** Options of {@link refit}. */
 export interface RefitOptions extends FitOptions {

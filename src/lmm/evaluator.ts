@@ -7,7 +7,7 @@ import {fillCrossProducts} from "./crossproducts.js";
 import {factorWorkspace, updateL, type FactorWorkspace} from "./factor.js";
 import {checkFinite} from "./finite.js";
 import {templates} from "./lambda.js";
-import type {MixedModelStructure} from "./objective.js";
+import type {MixedModelStructure} from "./structure.js";
 import {conditionalBlocks, plsSolution, unscaledVcov} from "./solution.js";
 
 /**

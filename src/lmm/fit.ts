@@ -1,7 +1,7 @@
 import {describeValue, fail} from "../errors.js";
 import type {ModelSpec} from "../formula/ast.js";
 import {formula} from "../formula/formula.js";
-import {FRAME_OPTIONS, modelFrame, type FrameOptions} from "../frame/frame.js";
+import {FRAME_OPTIONS, modelFrame} from "../frame/frame.js";
 import type {TableInput} from "../frame/table-input.js";
 import {bobyqa} from "../optimize/bobyqa.js";
 import {resolveOptions} from "../optimize/options.js";
@@ -10,27 +10,13 @@ import {convergenceWarnings, derivatives, failedToConverge} from "./convergence.
 import {thetaLength, thetaLower, thetaStart} from "./lambda.js";
 import {thetaScales} from "./theta-scale.js";
 import {scaleWarnings} from "./scale-check.js";
-import {readLmerOptions} from "./lmer-options.js";
-import {LinearMixedModel, type BoundaryRestart, type OptimizerEnding, type OptimizerRecord} from "./model.js";
-import {criterionFunction, modelStructure, type MixedModelStructure} from "./objective.js";
+import {readLmerOptions, type LmerOptions} from "./lmer-options.js";
 
-/** Options of {@link lmer}. */
-export interface LmerOptions extends FrameOptions {
-  /** Fit by REML (default) or, with false, by maximum likelihood. */
-  REML?: boolean;
-  /**
-   * Start values of θ. By default each template is the identity in the optimizer's scaled coordinates
-   * (theta-scale.ts): 1/s_r on the diagonal, 0 elsewhere, which is lme4's start (1 and 0) for intercepts and
-   * indicator columns; pass `thetaStart`'s 1 and 0 for lme4's start everywhere.
-   */
-  start?: ArrayLike<number>;
-  /** Called after every criterion evaluation of the optimizer. */
-  onProgress?: (progress: {evaluations: number; criterion: number; theta: Float64Array}) => void;
-  /** Stops the fit (it throws an AbortError) when aborted. */
-  signal?: AbortSignal;
-  /** Finite-difference convergence checks: default for models under 10 000 rows and 10 parameters. */
-  checkConvergence?: boolean;
-}
+export type {LmerOptions};
+import {LinearMixedModel, type BoundaryRestart, type OptimizerEnding, type OptimizerRecord} from "./model.js";
+import {criterionFunction, modelStructure} from "./objective.js";
+import type {MixedModelStructure} from "./structure.js";
+
 
 const SINGULAR_TOL = 1e-4;
 const BOUNDARY_TOL = 1e-5;

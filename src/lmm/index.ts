@@ -1,4 +1,5 @@
 export {fitStructure, lmer, type FitOptions, type LmerOptions} from "./fit.js";
 export {LinearMixedModel, type OptimizerRecord, type RanefColumns, type VarCorrRow} from "./model.js";
-export {modelStructure, criterionFunction, factorAt, type MixedModelStructure} from "./objective.js";
+export {modelStructure, criterionFunction, factorAt} from "./objective.js";
+export type {MixedModelStructure} from "./structure.js";
 export {Evaluator, termCovariances} from "./evaluator.js";

@@ -1,6 +1,24 @@
 import {clip, describeValue, fail} from "../errors.js";
 import {optionNames, readOptions, type OptionHints} from "../options.js";
-import type {LmerOptions} from "./fit.js";
+import type {FrameOptions} from "../frame/frame.js";
+
+/** Options of {@link lmer}. */
+export interface LmerOptions extends FrameOptions {
+  /** Fit by REML (default) or, with false, by maximum likelihood. */
+  REML?: boolean;
+  /**
+   * Start values of θ. By default each template is the identity in the optimizer's scaled coordinates
+   * (theta-scale.ts): 1/s_r on the diagonal, 0 elsewhere, which is lme4's start (1 and 0) for intercepts and
+   * indicator columns; pass `thetaStart`'s 1 and 0 for lme4's start everywhere.
+   */
+  start?: ArrayLike<number>;
+  /** Called after every criterion evaluation of the optimizer. */
+  onProgress?: (progress: {evaluations: number; criterion: number; theta: Float64Array}) => void;
+  /** Stops the fit (it throws an AbortError) when aborted. */
+  signal?: AbortSignal;
+  /** Finite-difference convergence checks: default for models under 10 000 rows and 10 parameters. */
+  checkConvergence?: boolean;
+}
 
 /** The options of `lmer` (and of its memoized and asynchronous forms, with their own additions). */
 export const LMER_OPTIONS = optionNames<LmerOptions>({

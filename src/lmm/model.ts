@@ -2,7 +2,7 @@ import type {ModelSpec} from "../formula/ast.js";
 import type {Blocked} from "./blocks.js";
 import {Evaluator} from "./evaluator.js";
 import {templates, thetaNames} from "./lambda.js";
-import type {MixedModelStructure} from "./objective.js";
+import type {MixedModelStructure} from "./structure.js";
 import {fixedEffectsTable, ranefTable, varianceTable} from "./tables.js";
 import {log} from "../math/index.js";
 

@@ -1,18 +1,11 @@
 import type {ModelFrame} from "../frame/frame.js";
 import type {Blocked} from "./blocks.js";
+import type {MixedModelStructure} from "./structure.js";
 import {crossProducts} from "./crossproducts.js";
 import {Evaluator} from "./evaluator.js";
 import {checkFinite} from "./finite.js";
 import {log} from "../math/index.js";
 
-/** What the criterion needs, computed once per model: the cross-products and constants. */
-export interface MixedModelStructure {
-  frame: ModelFrame;
-  A: Blocked;
-  /** log |W| for prior weights (0 without). */
-  logDetW: number;
-  REML: boolean;
-}
 
 /**
  * The structure of a model: cross-products once, so that each criterion evaluation only rescales and

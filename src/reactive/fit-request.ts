@@ -2,7 +2,7 @@ import {LmmError} from "../errors.js";
 import type {DataSource} from "../frame/source.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
 import type {OptimizerRecord, PrecomputedResults} from "../lmm/model.js";
-import type {MixedModelStructure} from "../lmm/objective.js";
+import type {MixedModelStructure} from "../lmm/structure.js";
 
 /** The options of a fit that travel to a worker: everything of {@link LmerOptions} but callbacks and signals. */
 export type PortableFitOptions = Pick<LmerOptions, "REML" | "weights" | "naAction" | "checkConvergence"> & {start?: number[]};

@@ -1,5 +1,5 @@
 import {LinearMixedModel, type OptimizerRecord, type PrecomputedResults} from "../lmm/model.js";
-import type {MixedModelStructure} from "../lmm/objective.js";
+import type {MixedModelStructure} from "../lmm/structure.js";
 
 /**
  * What a fit found, as a worker reports it: enough to rebuild the model without optimizing again, and, with

@@ -1,5 +1,5 @@
 import {Evaluator} from "../lmm/evaluator.js";
-import type {MixedModelStructure} from "../lmm/objective.js";
+import type {MixedModelStructure} from "../lmm/structure.js";
 
 /**
  * The deviance of a model as a function of all its variance parameters `varpar = (θ, σ)`, with β at its

@@ -2,7 +2,7 @@ import {fail} from "../../errors.js";
 import {Evaluator} from "../../lmm/evaluator.js";
 import {thetaLower} from "../../lmm/lambda.js";
 import type {LinearMixedModel} from "../../lmm/model.js";
-import type {MixedModelStructure} from "../../lmm/objective.js";
+import type {MixedModelStructure} from "../../lmm/structure.js";
 import {bobyqa} from "../../optimize/bobyqa.js";
 import {refit} from "../refit.js";
 import {bracketedRoot} from "../../numeric/root.js";

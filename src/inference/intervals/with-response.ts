@@ -1,5 +1,5 @@
 import {fail} from "../../errors.js";
-import type {MixedModelStructure} from "../../lmm/objective.js";
+import type {MixedModelStructure} from "../../lmm/structure.js";
 
 /**
  * The structure of the same model with another response: the frame and every cross-product that does not
