@@ -167,7 +167,14 @@ const rows: Record<string, number> = {
   voteincome: 1500,
   Exam: 4059,
   Produc: 816,
-  Grunfeld: 200
+  Grunfeld: 200,
+  cbpp: 56,
+  VerbAgg: 7584,
+  grouseticks: 403,
+  bacteria: 220,
+  Contraception: 1934,
+  epil: 236,
+  Mmmec: 354
 };
 
 describe("datasets", () => {
