@@ -7,7 +7,7 @@ import {describe, expect, it} from "vitest";
 import {bootstrap, percentileIntervals} from "../src/inference/intervals/bootstrap.js";
 import {confintValues} from "../src/inference/intervals/confint.js";
 import {simulate} from "../src/inference/intervals/simulate-responses.js";
-import {withResponse} from "../src/inference/intervals/with-response.js";
+import {withResponse} from "../src/lmm/with-response.js";
 import {lmer, fitStructure} from "../src/lmm/fit.js";
 import {dataset, fitOf} from "./helpers/fits.js";
 import {loadReference} from "./helpers/reference.js";

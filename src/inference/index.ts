@@ -22,7 +22,6 @@ export {varianceExplained, iccTable, type VarianceExplained} from "./variance-ex
 export {normalCdf, normalQuantile} from "../stats/normal-quantile.js";
 export {bootstrap, percentileIntervals, type BootstrapOptions, type BootstrapResult} from "./intervals/bootstrap.js";
 export {simulate, type SimulateOptions} from "./intervals/simulate-responses.js";
-export {withResponse} from "./intervals/with-response.js";
 export {fTests, fTestsValues, checkAnovaType, type FTestsOptions} from "./f-tests/f-tests.js";
 export {fTestsLines} from "./f-tests/f-tests-text.js";
 export {satterthwaiteF} from "./f-tests/satterthwaite-f.js";

@@ -3,3 +3,4 @@ export {LinearMixedModel, type OptimizerRecord, type RanefColumns, type VarCorrR
 export {modelStructure, criterionFunction, factorAt} from "./objective.js";
 export type {MixedModelStructure} from "./structure.js";
 export {Evaluator, termCovariances} from "./evaluator.js";
+export {withResponse} from "./with-response.js";

@@ -5,7 +5,7 @@ import type {LinearMixedModel} from "../../lmm/model.js";
 import {randomSource} from "../../stats/random.js";
 import {sdCorFromTheta, sdCorNames} from "../../varpar/sd-cor.js";
 import {simulate} from "./simulate-responses.js";
-import {withResponse} from "./with-response.js";
+import {withResponse} from "../../lmm/with-response.js";
 
 /** Options of {@link bootstrap}. */
 export interface BootstrapOptions {

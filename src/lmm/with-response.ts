@@ -1,11 +1,15 @@
-import {fail} from "../../errors.js";
-import type {MixedModelStructure} from "../../lmm/structure.js";
+import {fail} from "../errors.js";
+import type {MixedModelStructure} from "./structure.js";
 
 /**
  * The structure of the same model with another response: the frame and every cross-product that does not
  * involve y are shared; only the y row of the `[X y]` block (`XᵀWy`, `yᵀWy`) and the y rows of the blocks
  * against the random-effects terms (`ZᵢᵀWy`) are recomputed, in O(n (p + Σpᵢ)). A refit from it skips the
  * formula, the frame and the O(n (Σpᵢ + p)²) cross-products, as a parametric bootstrap's refits should.
+ *
+ * It lives beside the evaluator because it writes the y rows of the cross-products, which only src/lmm
+ * touches; the refit then evaluates the criterion through the evaluator as every fit does (`fitStructure`).
+ * For new weights as well, `Evaluator.reweight` recomputes every block.
  *
  * Reference: Bates et al. (2015), JSS 67(1), eq. 18 and §3.1 (the cross-products of [Z X y]); lme4's
  * `refit(object, newresp)`.
