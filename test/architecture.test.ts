@@ -12,7 +12,8 @@ const STAGES: readonly (readonly string[])[] = [
   ["numeric", "linalg", "optimize"],
   ["stats", "rformat"],
   ["formula", "io"],
-  ["frame"],
+  // notation: readers of other notations (Stata's mixed, …) that write lme4 formulas for the formula stages
+  ["frame", "notation"],
   ["lmm"],
   // the generalized models build on the linear model's evaluator (PIRLS reweights its cross-products)
   ["glmm"],

@@ -131,6 +131,22 @@ describe("lmm fit --json", () => {
     expect(compareWithLme4(loadReference("sleepstudy-slope"), fit as FitJSON).bad).toEqual([]);
   });
 
+  it("--syntax stata reads a Stata mixed command (ML unless reml) and matches lme4's fit of the formula it means", () => {
+    const cps = join(root, "datasets", "CPS1985.csv");
+    const stataRef = (id: string) => JSON.parse(readFileSync(join(root, "test", "fixtures", "stata", `${id}.json`), "utf8"));
+    const ml = stataRef("guide-both");
+    const fit = jsonOf("fit", cps, ml.stata, "--syntax", "stata", "--json");
+    expect(fit.REMLcrit).toBeNull();
+    expect(compareWithLme4(ml, fit as FitJSON).bad).toEqual([]);
+    const reml = stataRef("unstructured-reml");
+    expect(compareWithLme4(reml, jsonOf("fit", cps, reml.stata, "--syntax", "stata", "--json") as FitJSON).bad).toEqual([]);
+    const printed = run("fit", cps, ml.stata, "--syntax", "stata").stdout;
+    expect(printed).toContain("Formula: wage ~ experience + married + (experience || occupation)");
+    expect(expectErrorShape(run("fit", cps, ml.stata))).toBe('"mixed wage experience married || occupat" is a Stata command, not an lme4 formula: add --syntax stata');
+    expect(expectErrorShape(run("fit", cps, SLOPE, "--syntax", "spss"))).toBe('unknown --syntax "spss"; use lme4 or stata');
+    expect(expectErrorShape(run("fit", cps, "mixed wage x || g", "--syntax", "stata"))).toContain('has no ":"');
+  });
+
   it("--ml gives REMLcrit null and lme4's ML fit", () => {
     const fit = jsonOf("fit", sleepstudy, SLOPE, "--ml", "--json");
     expect(fit.REMLcrit).toBeNull();

@@ -174,7 +174,8 @@ const rows: Record<string, number> = {
   bacteria: 220,
   Contraception: 1934,
   epil: 236,
-  Mmmec: 354
+  Mmmec: 354,
+  CPS1985: 534
 };
 
 describe("datasets", () => {

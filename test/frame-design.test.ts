@@ -12,6 +12,7 @@ import {predict} from "../src/predict/predict.js";
 import {dataset} from "./helpers/fits.js";
 import {termCodes} from "../src/frame/term-codes.js";
 import {formula} from "../src/formula/index.js";
+import {termNames} from "../src/frame/frame.js";
 
 const n = 24;
 const factor = (levels: string[], level: (i: number) => number): FrameVariable => ({
@@ -189,5 +190,15 @@ describe("hostile values in the data give LmmErrors that say where (issue 9)", (
     Object.defineProperty(days, 5, {get() { throw new Error("boom"); }});
     expect(refusal({Reaction: sleepstudy.array("Reaction"), Days: days, Subject: sleepstudy.array("Subject")})).toBe("invalid data: reading column Days failed (boom); give plain values");
     expect(refusal({Reaction: 5, Days: [1], Subject: [1]})).toBe("invalid data: column Reaction is the number 5, not an array; an object of columns needs an array for each column");
+  });
+});
+
+describe("random-effects term names, as lme4's VarCorr names them", () => {
+  it("keeps unique grouping names and passes repeated ones through R's make.names(unique = TRUE)", () => {
+    // R: make.names(c("a:b", "a:b", "a"), unique = TRUE) etc.
+    expect(termNames(["cask:batch", "batch"])).toEqual(["cask:batch", "batch"]);
+    expect(termNames(["a:b", "a:b", "a"])).toEqual(["a.b", "a.b.1", "a"]);
+    expect(termNames(["g", "g", "g.1"])).toEqual(["g", "g.2", "g.1"]);
+    expect(termNames(["_g", "_g"])).toEqual(["X_g", "X_g.1"]);
   });
 });

@@ -101,6 +101,7 @@ const NO_OPTIONS: Record<string, string> = {
   memo: "an object of methods (below)",
   formula: "(text)",
   parseFormula: "(text)",
+  readStata: "(command): a Stata mixed command line",
   tableRows: "(table)",
   anova: "(...models)",
   anovaValues: "(...models)",

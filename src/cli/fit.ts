@@ -6,13 +6,18 @@ import {satterthwaiteJSON} from "../inference/t-tests/satterthwaite.js";
 import {summary} from "../inference/summary.js";
 import {loadCSVSync} from "../io/load.js";
 import {lmer} from "../lmm/fit.js";
+import {readStata} from "../notation/stata.js";
 import {dataAndFormula, parseArgs, singleValue, type Output} from "./args.js";
 
-export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--ml] [--ddf Satterthwaite|Kenward-Roger] [--json]`;
+export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--syntax lme4|stata] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--json]`;
+
+/** The notations `--syntax` reads. */
+const SYNTAXES = ["lme4", "stata"];
 
 /**
- * `lmm fit DATA.csv "F" [--ml] [--ddf Satterthwaite|Kenward-Roger] [--json]`: fits the model (REML unless
- * --ml) and prints the one summary, lmerTest's `print(summary(m))` with the data's file name (without
+ * `lmm fit DATA.csv "F" [--syntax lme4|stata] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--json]`: fits the
+ * model (REML unless --ml; with `--syntax stata`, F is a Stata `mixed` command line, read by
+ * {@link readStata}, and the fit is ML unless the command says `reml`) and prints the one summary, lmerTest's `print(summary(m))` with the data's file name (without
  * `.csv`) on its `Data:` line; `--json` prints the model's JSON contract (`m.toJSON()`) with Satterthwaite's
  * t tests (`satterthwaite`) and, with `--ddf Kenward-Roger`, Kenward and Roger's (`kenwardRoger`).
  *
@@ -20,13 +25,19 @@ export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--ml] [--ddf Satter
  *   fitCommand(["datasets/sleepstudy.csv", "Reaction ~ Days + (Days | Subject)", "--ddf", "Kenward-Roger"], out);
  */
 export function fitCommand(argv: string[], out: Output): number {
-  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["ddf"]});
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["ddf", "syntax"]});
   const [path, formulaText] = dataAndFormula(args, "fit", FIT_USAGE);
   const ddf = checkDdf(singleValue(args, "ddf") ?? "Satterthwaite");
-  const REML = !args.flags.has("ml");
-  if (ddf === "Kenward-Roger" && !REML) fail("--ddf Kenward-Roger needs a REML fit; leave out --ml");
+  const syntax = singleValue(args, "syntax") ?? "lme4";
+  if (!SYNTAXES.includes(syntax)) fail(`unknown --syntax ${JSON.stringify(syntax.slice(0, 40))}; use ${SYNTAXES.join(" or ")}`);
+  if (syntax === "lme4" && /^\s*(xt)?mixed\s/.test(formulaText) && !formulaText.includes("~")) {
+    fail(`"${formulaText.trim().slice(0, 40)}" is a Stata command, not an lme4 formula: add --syntax stata`);
+  }
+  const stata = syntax === "stata" ? readStata(formulaText) : null;
+  const REML = stata ? stata.REML && !args.flags.has("ml") : !args.flags.has("ml");
+  if (ddf === "Kenward-Roger" && !REML) fail(`--ddf Kenward-Roger needs a REML fit; ${stata ? "add reml to the Stata command" : "leave out --ml"}`);
   const data = loadCSVSync(path);
-  const model = lmer(formulaText, data, {REML});
+  const model = lmer(stata ? stata.spec : formulaText, data, {REML});
   if (args.flags.has("json")) {
     const kr = ddf === "Kenward-Roger" ? {kenwardRoger: kenwardRogerJSON(model)} : {};
     out.stdout(JSON.stringify({...model.toJSON(), satterthwaite: satterthwaiteJSON(model), ...kr}) + "\n");

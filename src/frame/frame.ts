@@ -283,11 +283,41 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
   const increasing = nl.some((l, i) => i > 0 && l > nl[i - 1]);
   const order = nl.map((_, i) => i);
   if (increasing) order.sort((a, b) => nl[a] - nl[b] || a - b).reverse();
-  const seen = new Map<string, number>();
-  return order.map((i) => {
-    const t = built[i];
-    const count = seen.get(t.group) ?? 0;
-    seen.set(t.group, count + 1);
-    return {...t, name: count === 0 ? t.group : `${t.group}.${count}`};
+  const names = termNames(order.map((i) => built[i].group));
+  return order.map((i, k) => ({...built[i], name: names[k]}));
+}
+
+/**
+ * The names of the random-effects terms as lme4's VarCorr gives them: the grouping factors' names, and when
+ * one factor has several terms (`(x || g)`), all names through R's `make.names(unique = TRUE)`: characters
+ * other than letters, digits, `.` and `_` become `.`, and repeats get `.1`, `.2`, … (`g`, `g.1`;
+ * `a:b` → `a.b`, `a.b.1`).
+ *
+ * Reference: lme4's `mkVarCorr` (make.names when names repeat); R's `make.names` and `make.unique`.
+ *
+ * @example
+ *   termNames(["a:b", "a:b", "a"]); // ["a.b", "a.b.1", "a"]
+ */
+export function termNames(groups: readonly string[]): string[] {
+  if (new Set(groups).size === groups.length) return [...groups];
+  const valid = groups.map((g) => {
+    const name = g.replace(/[^\p{L}\p{N}._]/gu, ".");
+    return /^([\p{L}]|\.(?![0-9]))/u.test(name) ? name : `X${name}`;
+  });
+  const taken = new Set(valid);
+  const counts = new Map<string, number>();
+  const seen = new Set<string>();
+  return valid.map((name) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return name;
+    }
+    let k = counts.get(name) ?? 0;
+    let candidate: string;
+    do candidate = `${name}.${++k}`;
+    while (taken.has(candidate));
+    counts.set(name, k);
+    taken.add(candidate);
+    return candidate;
   });
 }

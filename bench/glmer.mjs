@@ -1,0 +1,112 @@
+// glmer against lme4's glmer in the same run, whole call against whole call, for every case of
+// test/fixtures/glmer: our fit (median of warm runs, and the first, cold) and R's `glmer(...)` call timed by
+// system.time in one Rscript process started here (median of its runs), with the deviance each reaches.
+// Run `npm run build` first; `node bench/glmer.mjs [--runs 5] [--only ID,ID]`. Figures only, no assertions:
+// the agreement with lme4 is checked by test/glmer-fixtures.test.ts. Needs R with lme4 for the lme4 column.
+import {execFileSync} from "node:child_process";
+import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {fileURLToPath} from "node:url";
+import {glmer, readCSV} from "../dist/index.js";
+
+const args = process.argv.slice(2);
+const runs = args.includes("--runs") ? Number(args[args.indexOf("--runs") + 1]) : 5;
+const only = args.includes("--only") ? new Set(args[args.indexOf("--only") + 1].split(",")) : null;
+const fixtureDir = new URL("../test/fixtures/glmer/", import.meta.url);
+const datasets = fileURLToPath(new URL("../datasets/", import.meta.url));
+const cases = readdirSync(fixtureDir)
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => JSON.parse(readFileSync(new URL(f, fixtureDir), "utf8")))
+  .filter((c) => !only || only.has(c.id));
+
+const tables = new Map();
+const table = (name) => {
+  if (!tables.has(name)) tables.set(name, readCSV(readFileSync(join(datasets, `${name}.csv`), "utf8")));
+  return tables.get(name);
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** glmer's options for a case, as the fixture's R call gave them (an offset argument is log of a column). */
+function optionsOf(c, data) {
+  const options = {family: c.family, link: c.link, nAGQ: c.nAGQ};
+  if (c.weights) options.weights = c.weights;
+  const offset = /^log\((\w+)\)$/.exec(c.offset ?? "");
+  if (offset) options.offset = Array.from(data.array(offset[1]), Math.log);
+  return options;
+}
+
+/** R's calls, timed in one process: median elapsed seconds of `runs` calls and the deviance reached. */
+function lme4Times() {
+  const dir = mkdtempSync(join(tmpdir(), "lmm-glmer-bench-"));
+  const script = join(dir, "bench.R");
+  const lines = [
+    "suppressMessages(library(lme4))",
+    `runs <- ${runs}`,
+    "out <- list()",
+    ...cases.map((c) => {
+      const family = `${c.family}(link = "${c.link}")`;
+      const extra = [c.weights ? `weights = ${c.weights}` : "", /^log\(/.test(c.offset ?? "") ? `offset = ${c.offset}` : ""].filter(Boolean).join(", ");
+      const call = `glmer(${c.formula}, data = d, family = ${family}, nAGQ = ${c.nAGQ}${extra ? ", " + extra : ""})`;
+      return [
+        `d <- read.csv("${join(datasets, c.dataset + ".csv")}", stringsAsFactors = TRUE)`,
+        `m <- ${call}`,
+        `t <- sapply(seq_len(runs), function(i) system.time(m <- ${call})[["elapsed"]])`,
+        `out[["${c.id}"]] <- c(median(t), -2 * as.numeric(logLik(m)))`
+      ].join("\n");
+    }),
+    'cat(paste(names(out), sapply(out, function(v) sprintf("%.6f %.10g", v[1], v[2])), collapse = "\\n"), "\\n")'
+  ];
+  writeFileSync(script, lines.join("\n"));
+  try {
+    const text = execFileSync("Rscript", [script], {encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 24});
+    return new Map(text.trim().split("\n").map((l) => {
+      const [id, s, dev] = l.trim().split(/\s+/);
+      return [id, {seconds: Number(s), deviance: Number(dev)}];
+    }));
+  } catch (e) {
+    console.log(`lme4 not timed (${e.message.split("\n")[0]}): install R with lme4 to compare`);
+    return new Map();
+  }
+}
+
+const ours = new Map();
+for (const c of cases) {
+  const data = table(c.dataset);
+  const times = [];
+  let model;
+  let cold = NaN;
+  for (let r = 0; r <= runs; r++) {
+    const t0 = performance.now();
+    try {
+      model = glmer(c.formula, data, optionsOf(c, data));
+    } catch (e) {
+      ours.set(c.id, {error: e.message.slice(0, 80)});
+      break;
+    }
+    const s = (performance.now() - t0) / 1000;
+    if (r === 0) cold = s;
+    else times.push(s);
+  }
+  if (!ours.has(c.id)) ours.set(c.id, {seconds: median(times), cold, deviance: -2 * model.logLik, evaluations: model.optimizer?.evaluations});
+}
+
+const lme4 = lme4Times();
+const rows = cases.map((c) => {
+  const o = ours.get(c.id), r = lme4.get(c.id);
+  if (o.error) return {case: c.id, nobs: c.nobs, "error": o.error};
+  return {
+    case: c.id,
+    nobs: c.nobs,
+    nAGQ: c.nAGQ,
+    "cold s": o.cold.toFixed(4),
+    "fit s": o.seconds.toFixed(4),
+    "lme4 s": r ? r.seconds.toFixed(4) : "",
+    "fit/lme4": r ? (o.seconds / r.seconds).toFixed(2) : "",
+    "−2logLik − lme4's": r ? (o.deviance - r.deviance).toExponential(2) : ""
+  };
+});
+console.table(rows);
+const both = cases.filter((c) => !ours.get(c.id).error && lme4.has(c.id));
+const sum = (f) => both.reduce((s, c) => s + f(c), 0);
+console.log(`${both.length} cases: fit seconds ${sum((c) => ours.get(c.id).seconds).toFixed(3)} against lme4's ${sum((c) => lme4.get(c.id).seconds).toFixed(3)} in the same run`);

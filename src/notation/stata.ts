@@ -1,0 +1,201 @@
+/**
+ * Stata's `mixed` command line read as the lme4 formula it means, so that a model written for Stata is fitted
+ * by the same formula stages as any other (the reader writes formula text; `formula()` parses it).
+ */
+import {clip, describeValue, fail} from "../errors.js";
+import type {ModelSpec} from "../formula/ast.js";
+import {formula} from "../formula/formula.js";
+import {MAX_FORMULA_LENGTH} from "../formula/limits.js";
+
+/** What a Stata command means for lmm-kit: the lme4 formula, the method, and notes on the translation. */
+export interface StataModel {
+  /** The lme4 formula, as text. */
+  formula: string;
+  /** The expanded formula (`formula(text)`). */
+  spec: ModelSpec;
+  /** Stata fits by ML unless `reml` is given (lmer's `REML` option). */
+  REML: boolean;
+}
+
+type Covariance = "independent" | "unstructured" | "exchangeable" | "identity";
+
+/** A parsed option: its name as written, lowercased, and its argument (`cov(un)` → ["cov", "un"]). */
+interface Option {
+  name: string;
+  argument: string | null;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const R_NAME = /^[\p{L}.][\p{L}\p{N}._]*$/u;
+
+/**
+ * Whether `written` abbreviates `full` to at least its first `min` letters, as Stata lets options be
+ * shortened (`cov` for `covariance`, `nocons` for `noconstant`).
+ */
+function abbreviates(written: string, full: string, min: number): boolean {
+  return written.length >= min && written.length <= full.length && full.startsWith(written);
+}
+
+const COVARIANCES: [Covariance, number][] = [["independent", 2], ["unstructured", 2], ["exchangeable", 2], ["identity", 2]];
+
+/**
+ * Reads a Stata `mixed` (or `xtmixed`) command line:
+ * `mixed depvar [indepvars] [, noconstant] [|| level: [varlist] [, noconstant covariance(vartype)]] … [, reml|mle]`.
+ *
+ * What each part means in lme4's terms (Stata's defaults):
+ * - fixed part: `x` continuous, `i.x` a factor (`factor(x)`), `c.x` continuous, `a#b` the interaction with
+ *   both factors unless marked `c.`, `a##b` the full factorial (`a*b`); `noconstant` drops the intercept;
+ * - levels left to right are nested, each within the ones before it: `|| school: || class:` is
+ *   `(1 | school) + (1 | school:class)`; `|| _all: R.g` is a crossed factor, `(1 | g)`, and levels after it
+ *   are not nested in it;
+ * - each level has a random intercept unless `noconstant`; its random slopes are independent
+ *   (`covariance(independent)`, lme4's `||`) unless `covariance(unstructured)` (lme4's `|`); `exchangeable`
+ *   and `identity` (equal variances) have no lme4 formula and are refused;
+ * - the method is ML unless `reml` is given.
+ * Weights, `if`/`in`, time-series operators and base-level prefixes (`ib2.`) are refused by name.
+ *
+ * Reference: StataCorp, Stata Multilevel Mixed-Effects Reference Manual, `mixed` (syntax, "Remarks and
+ * examples": nested and crossed random effects, covariance structures, REML and ML); Bates et al. (2015),
+ * JSS 67(1), table 2 (the lme4 formulas).
+ *
+ * @example
+ *   readStata("mixed wage tenure married || occupation: tenure").formula;
+ *   // "wage ~ tenure + married + (tenure || occupation)"
+ *   readStata("mixed y x || school: || class:, reml").formula; // "y ~ x + (1 | school) + (1 | school:class)"
+ */
+export function readStata(command: string): StataModel {
+  if (typeof command !== "string") fail(`invalid Stata command: ${describeValue(command)}; give text such as "mixed wage tenure || occupation:"`);
+  if (command.length > MAX_FORMULA_LENGTH) {
+    fail(`Stata command has ${command.length} characters; the limit is ${MAX_FORMULA_LENGTH}: shorten it`);
+  }
+  const shown = JSON.stringify(clip(command.trim(), 80));
+  const segments = command.split("||");
+  const global: Option[] = [];
+  const [head, headOptions] = splitOptions(segments[0], shown);
+  const words = head.trim().split(/\s+/).filter(Boolean);
+  if (words[0] === "mixed" || words[0] === "xtmixed") words.shift();
+  if (words.length === 0) fail(`Stata command ${shown} names no dependent variable: write mixed depvar indepvars || level:`);
+  const depvar = words.shift()!;
+  checkPlainName(depvar, "the dependent variable", shown);
+  let intercept = true;
+  for (const o of headOptions) {
+    if (abbreviates(o.name, "noconstant", 4)) intercept = false;
+    else global.push(o);
+  }
+  const fixed = words.map((w) => fixedTerm(w, shown));
+
+  const random: string[] = [];
+  let path: string[] = [];
+  for (let s = 1; s < segments.length; s++) {
+    const [body, options] = splitOptions(segments[s], shown);
+    const colon = body.indexOf(":");
+    if (colon < 0) fail(`random-effects equation "${clip(body.trim(), 40)}" in ${shown} has no ":": write || level: varlist, as in || occupation: tenure`);
+    const level = body.slice(0, colon).trim();
+    const vars = body.slice(colon + 1).trim().split(/\s+/).filter(Boolean);
+    let levelIntercept = true;
+    let covariance: Covariance = "independent";
+    for (const o of options) {
+      if (abbreviates(o.name, "noconstant", 4)) levelIntercept = false;
+      else if (abbreviates(o.name, "covariance", 3)) covariance = covarianceOf(o, shown);
+      else global.push(o);
+    }
+    if (level === "_all") {
+      const crossed = vars.length === 1 ? /^R\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(vars[0]) : null;
+      if (!crossed) fail(`|| _all: in ${shown} needs one crossed factor written R.varname, as in || _all: R.item`);
+      random.push(`(1 | ${rName(crossed[1])})`);
+      path = [];
+      continue;
+    }
+    checkPlainName(level, "a level variable", shown);
+    path = [...path, level];
+    const group = path.map(rName).join(":");
+    const terms = vars.map((v) => randomTerm(v, shown));
+    if (terms.length === 0) {
+      if (!levelIntercept) fail(`level ${level} in ${shown} has neither an intercept nor variables: drop noconstant or list variables`);
+      random.push(`(1 | ${group})`);
+      continue;
+    }
+    if ((covariance === "exchangeable" || covariance === "identity") && terms.length + (levelIntercept ? 1 : 0) > 1) {
+      fail(`covariance(${covariance}) at level ${level} in ${shown} constrains the variances to be equal, which an lme4 formula cannot say: use covariance(unstructured) or covariance(independent)`);
+    }
+    const lhs = (levelIntercept ? "" : "0 + ") + terms.join(" + ");
+    const bar = covariance === "unstructured" || terms.length + (levelIntercept ? 1 : 0) === 1 ? "|" : "||";
+    random.push(`(${lhs} ${bar} ${group})`);
+  }
+
+  let REML = false;
+  for (const o of global) {
+    if (o.name === "reml") REML = true;
+    else if (o.name === "mle" || o.name === "ml") REML = false;
+    else if (["variance", "stddeviations", "stddev", "nolog", "noheader", "nogroup", "nostderr", "noretable", "nofetable"].includes(o.name)) continue;
+    else fail(`Stata option ${JSON.stringify(clip(o.name, 30))} in ${shown} is not read here: the options understood are noconstant, covariance(independent|unstructured), reml and mle (and display options, ignored)`);
+  }
+  const rhs = [intercept ? "" : "0", ...fixed, ...random].filter(Boolean);
+  const text = `${rName(depvar)} ~ ${rhs.length ? rhs.join(" + ") : "1"}`;
+  return {formula: text, spec: formula(text), REML};
+}
+
+/** Splits an equation at its first top-level comma into its text and its options. */
+function splitOptions(segment: string, shown: string): [string, Option[]] {
+  const comma = segment.indexOf(",");
+  if (comma < 0) return [segment, []];
+  const options: Option[] = [];
+  const pattern = /([A-Za-z_][A-Za-z0-9_]*)(?:\(([^()]*)\))?/y;
+  const text = segment.slice(comma + 1);
+  let i = 0;
+  while (i < text.length) {
+    if (/\s/.test(text[i])) {
+      i++;
+      continue;
+    }
+    pattern.lastIndex = i;
+    const m = pattern.exec(text);
+    if (!m) fail(`cannot read the options "${clip(text.trim(), 40)}" in ${shown}: write them as name or name(argument), separated by spaces`);
+    options.push({name: m[1].toLowerCase(), argument: m[2] === undefined ? null : m[2].trim().toLowerCase()});
+    i = pattern.lastIndex;
+  }
+  return [segment.slice(0, comma), options];
+}
+
+function covarianceOf(o: Option, shown: string): Covariance {
+  const found = COVARIANCES.find(([full, min]) => o.argument !== null && abbreviates(o.argument, full, min));
+  if (!found) {
+    fail(`covariance(${clip(o.argument ?? "", 20)}) in ${shown} is not a covariance structure Stata's mixed knows: use independent, unstructured, exchangeable or identity`);
+  }
+  return found[0];
+}
+
+/** Stata's variable name in an lme4 formula: bare when R reads it as a name, in backticks otherwise. */
+function rName(name: string): string {
+  return R_NAME.test(name) ? name : `\`${name}\``;
+}
+
+function checkPlainName(name: string, what: string, shown: string): void {
+  if (!NAME.test(name)) fail(`${JSON.stringify(clip(name, 30))} in ${shown} is not a Stata variable name for ${what}: use letters, digits and _`);
+}
+
+/** One variable of a factor-variable expression: `x`, `i.x` or `c.x`, and whether it is a factor. */
+function variable(word: string, factorByDefault: boolean, shown: string): string {
+  const m = /^(?:([A-Za-z0-9]+)\.)?(.*)$/.exec(word)!;
+  const prefix = m[1]?.toLowerCase(), name = m[2];
+  if (prefix && prefix !== "i" && prefix !== "c") {
+    const what = /^(l|f|d|s)\d*$/.test(prefix) ? "a time-series operator" : /^ib/.test(prefix) ? "a base level" : "an operator";
+    fail(`${JSON.stringify(clip(word, 30))} in ${shown} uses ${what} (${prefix}.), which is not read here: use i.x, c.x or x`);
+  }
+  checkPlainName(name, "a covariate", shown);
+  return prefix === "i" || (prefix === undefined && factorByDefault) ? `factor(${rName(name)})` : rName(name);
+}
+
+/** A term of the fixed part: `x`, `i.x`, `c.x`, `a#b` (factors unless `c.`), `a##b` (full factorial). */
+function fixedTerm(word: string, shown: string): string {
+  if (word.includes("(") || word.includes(")")) fail(`${JSON.stringify(clip(word, 30))} in ${shown}: grouped factor variables i.(a b) are not read here; write each term`);
+  if (word.includes("##")) return word.split("##").map((w) => variable(w, true, shown)).join(" * ");
+  if (word.includes("#")) return word.split("#").map((w) => variable(w, true, shown)).join(":");
+  return variable(word, false, shown);
+}
+
+/** A random slope's variable; `R.` (crossed factors) belongs to `_all` only. */
+function randomTerm(word: string, shown: string): string {
+  if (/^R\./.test(word)) fail(`${word} in ${shown}: R.varname is read only at the level _all (|| _all: ${word})`);
+  return fixedTerm(word, shown);
+}

@@ -1,0 +1,103 @@
+/**
+ * Stata's `mixed` command lines read as the lme4 formulas they mean (src/notation/stata.ts): the
+ * implementation guide's four examples and four more, each translated as Stata's defaults imply (ML, nested
+ * levels, independent random slopes, `_all: R.g` crossed) and fitted on CPS1985 to lme4's fit of the
+ * translated formula at its optimum (tools/make-stata-reference.R), with the tolerances of every lme4 case;
+ * refusals; 10 000 seeded random command lines give a model or an LmmError, nothing else.
+ */
+import {readdirSync, readFileSync} from "node:fs";
+import {fileURLToPath} from "node:url";
+import fc from "fast-check";
+import {describe, expect, it} from "vitest";
+import {LmmError} from "../src/errors.js";
+import {lmer} from "../src/lmm/fit.js";
+import {readStata} from "../src/notation/stata.js";
+import {dataset} from "./helpers/fits.js";
+import {compareWithLme4, type FitJSON, type Lme4Reference} from "./helpers/reference.js";
+
+const folder = fileURLToPath(new URL("./fixtures/stata/", import.meta.url));
+const cases: (Lme4Reference & {stata: string})[] = readdirSync(folder)
+  .filter((f) => f.endsWith(".json"))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(folder + f, "utf8")));
+
+describe("Stata's mixed command, read and fitted as lme4 fits the formula it means", () => {
+  for (const ref of cases) {
+    it(`${ref.id}: ${ref.stata}`, () => {
+      const model = readStata(ref.stata);
+      expect(model.formula).toBe(ref.formula);
+      expect(model.REML).toBe(ref.REML);
+      const fit = lmer(model.spec, dataset("CPS1985"), {REML: model.REML});
+      const {bad} = compareWithLme4(ref, JSON.parse(JSON.stringify(fit)) as FitJSON);
+      expect(bad).toEqual([]);
+    });
+  }
+});
+
+describe("Stata's syntax and defaults", () => {
+  const f = (command: string) => readStata(command).formula;
+
+  it("reads levels left to right as nested, each with an intercept unless noconstant", () => {
+    expect(f("mixed y x || school: || class:")).toBe("y ~ x + (1 | school) + (1 | school:class)");
+    expect(f("xtmixed y x || school: z, nocons || class: z")).toBe("y ~ x + (0 + z | school) + (z || school:class)");
+    expect(f("y x || a: || b: || c:")).toBe("y ~ x + (1 | a) + (1 | a:b) + (1 | a:b:c)");
+  });
+
+  it("makes random slopes independent unless covariance(unstructured), with Stata's abbreviations", () => {
+    expect(f("mixed y x || g: x z")).toBe("y ~ x + (x + z || g)");
+    expect(f("mixed y x || g: x z, cov(un)")).toBe("y ~ x + (x + z | g)");
+    expect(f("mixed y x || g: x, covariance(independent) noconstant")).toBe("y ~ x + (0 + x | g)");
+    expect(f("mixed y x || g: x z, nocons cov(unstr)")).toBe("y ~ x + (0 + x + z | g)");
+  });
+
+  it("reads factor variables: i. factors, c. continuous, # interactions of factors unless c., ## factorials", () => {
+    expect(f("mixed y i.a c.b a#b a#c.b a##c.b || g:")).toBe("y ~ factor(a) + b + factor(a):factor(b) + factor(a):b + factor(a) * b + (1 | g)");
+    expect(f("mixed y x, noconstant || g:")).toBe("y ~ 0 + x + (1 | g)");
+    expect(f("mixed y || g:")).toBe("y ~ (1 | g)");
+  });
+
+  it("reads _all: R.g as a crossed factor, and levels after it as not nested in it", () => {
+    expect(f("mixed y x || _all: R.item || subject:")).toBe("y ~ x + (1 | item) + (1 | subject)");
+    expect(f("mixed y x || _all: R.a || _all: R.b")).toBe("y ~ x + (1 | a) + (1 | b)");
+  });
+
+  it("fits by ML unless reml, wherever the option stands", () => {
+    expect(readStata("mixed y x || g:").REML).toBe(false);
+    expect(readStata("mixed y x || g:, reml").REML).toBe(true);
+    expect(readStata("mixed y x || g: x, reml cov(un)").REML).toBe(true);
+    expect(readStata("mixed y x || g:, mle variance").REML).toBe(false);
+  });
+
+  it("puts names R cannot read bare in backticks", () => {
+    expect(f("mixed _y _x || _g:")).toBe("`_y` ~ `_x` + (1 | `_g`)");
+  });
+
+  it("refuses what it cannot say, naming the part and the fix", () => {
+    expect(() => readStata("mixed y x || g: x z, cov(exchangeable)")).toThrow('covariance(exchangeable) at level g in "mixed y x || g: x z, cov(exchangeable)" constrains the variances to be equal, which an lme4 formula cannot say: use covariance(unstructured) or covariance(independent)');
+    expect(() => readStata("mixed y x || g: x, cov(banded)")).toThrow("covariance(banded) in");
+    expect(() => readStata("mixed y L.x || g:")).toThrow('"L.x" in "mixed y L.x || g:" uses a time-series operator (l.), which is not read here: use i.x, c.x or x');
+    expect(() => readStata("mixed y ib2.x || g:")).toThrow("uses a base level (ib2.)");
+    expect(() => readStata("mixed y x || g")).toThrow('random-effects equation "g" in "mixed y x || g" has no ":": write || level: varlist, as in || occupation: tenure');
+    expect(() => readStata("mixed y x || _all: item")).toThrow("needs one crossed factor written R.varname");
+    expect(() => readStata("mixed y x || g:, pwscale(size)")).toThrow('Stata option "pwscale" in "mixed y x || g:, pwscale(size)" is not read here');
+    expect(() => readStata("mixed")).toThrow("names no dependent variable");
+    expect(() => readStata("mixed y x || g:, nocons")).toThrow("has neither an intercept nor variables");
+    expect(() => readStata(42 as unknown as string)).toThrow("invalid Stata command: the number 42");
+  });
+
+  it("gives a model or an LmmError for 10 000 seeded random command lines", () => {
+    const pieces = ["mixed", "y", "x", "i.a", "c.b", "a#b", "a##c.b", "||", "g:", "h:", "_all:", "R.g", ",", "nocons", "cov(un)", "cov(id)", "reml", "mle", "x z", ":", "(", ")", "L.x", "#", "##", ".", "R.", "1", "0", "`", "~", "|", "+"];
+    const others: string[] = [];
+    fc.assert(
+      fc.property(fc.oneof(fc.array(fc.constantFrom(...pieces), {maxLength: 14}).map((a) => a.join(" ")), fc.string({maxLength: 60})), (text) => {
+        try {
+          readStata(text);
+        } catch (e) {
+          if (!(e instanceof LmmError)) others.push(`${text}: ${(e as Error).message}`);
+        }
+      }),
+      {seed: 20261203, numRuns: 10_000}
+    );
+    expect(others).toEqual([]);
+  });
+});
