@@ -147,6 +147,15 @@ describe("lmm fit --json", () => {
     expect(expectErrorShape(run("fit", cps, "mixed wage x || g", "--syntax", "stata"))).toContain('has no ":"');
   });
 
+  it("--syntax zelig reads Zelig's formula or its {mu, gamma} list as JSON and matches lme4's fit of the expansion", () => {
+    const exam = join(root, "datasets", "Exam.csv");
+    const ref = JSON.parse(readFileSync(join(root, "test", "fixtures", "zelig", "Exam-slopes-as-outcomes.json"), "utf8"));
+    const fit = jsonOf("fit", exam, JSON.stringify(ref.zelig), "--syntax", "zelig", "--json");
+    expect(compareWithLme4(ref, fit as FitJSON).bad).toEqual([]);
+    expect(run("fit", exam, "normexam ~ standLRT + tag(1 | school)", "--syntax", "zelig").code).toBe(0);
+    expect(expectErrorShape(run("fit", exam, "{mu: normexam}", "--syntax", "zelig"))).toContain("is not JSON: write it as");
+  });
+
   it("--ml gives REMLcrit null and lme4's ML fit", () => {
     const fit = jsonOf("fit", sleepstudy, SLOPE, "--ml", "--json");
     expect(fit.REMLcrit).toBeNull();

@@ -102,6 +102,7 @@ const NO_OPTIONS: Record<string, string> = {
   formula: "(text)",
   parseFormula: "(text)",
   readStata: "(command): a Stata mixed command line",
+  readZelig: "(formula): a Zelig formula or its {mu, gamma} list of formulas",
   tableRows: "(table)",
   anova: "(...models)",
   anovaValues: "(...models)",
