@@ -143,7 +143,7 @@ describe("lmm fit --json", () => {
     const printed = run("fit", cps, ml.stata, "--syntax", "stata").stdout;
     expect(printed).toContain("Formula: wage ~ experience + married + (experience || occupation)");
     expect(expectErrorShape(run("fit", cps, ml.stata))).toBe('"mixed wage experience married || occupat" is a Stata command, not an lme4 formula: add --syntax stata');
-    expect(expectErrorShape(run("fit", cps, SLOPE, "--syntax", "spss"))).toBe('unknown --syntax "spss"; use lme4 or stata');
+    expect(expectErrorShape(run("fit", cps, SLOPE, "--syntax", "spss"))).toBe('unknown --syntax "spss"; use lme4, stata or zelig');
     expect(expectErrorShape(run("fit", cps, "mixed wage x || g", "--syntax", "stata"))).toContain('has no ":"');
   });
 

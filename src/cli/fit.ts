@@ -32,7 +32,7 @@ export function fitCommand(argv: string[], out: Output): number {
   const [path, formulaText] = dataAndFormula(args, "fit", FIT_USAGE);
   const ddf = checkDdf(singleValue(args, "ddf") ?? "Satterthwaite");
   const syntax = singleValue(args, "syntax") ?? "lme4";
-  if (!SYNTAXES.includes(syntax)) fail(`unknown --syntax ${JSON.stringify(syntax.slice(0, 40))}; use ${SYNTAXES.join(" or ")}`);
+  if (!SYNTAXES.includes(syntax)) fail(`unknown --syntax ${JSON.stringify(syntax.slice(0, 40))}; use ${SYNTAXES.slice(0, -1).join(", ")} or ${SYNTAXES[SYNTAXES.length - 1]}`);
   if (syntax === "lme4" && /^\s*(xt)?mixed\s/.test(formulaText) && !formulaText.includes("~")) {
     fail(`"${formulaText.trim().slice(0, 40)}" is a Stata command, not an lme4 formula: add --syntax stata`);
   }
