@@ -143,7 +143,7 @@ describe("lmm fit --json", () => {
     const printed = run("fit", cps, ml.stata, "--syntax", "stata").stdout;
     expect(printed).toContain("Formula: wage ~ experience + married + (experience || occupation)");
     expect(expectErrorShape(run("fit", cps, ml.stata))).toBe('"mixed wage experience married || occupat" is a Stata command, not an lme4 formula: add --syntax stata');
-    expect(expectErrorShape(run("fit", cps, SLOPE, "--syntax", "spss"))).toBe('unknown --syntax "spss"; use lme4, stata or zelig');
+    expect(expectErrorShape(run("fit", cps, SLOPE, "--syntax", "spss"))).toBe('unknown --syntax "spss"; use lme4, stata, zelig or levels');
     expect(expectErrorShape(run("fit", cps, "mixed wage x || g", "--syntax", "stata"))).toContain('has no ":"');
   });
 
@@ -154,6 +154,8 @@ describe("lmm fit --json", () => {
     expect(compareWithLme4(ref, fit as FitJSON).bad).toEqual([]);
     expect(run("fit", exam, "normexam ~ standLRT + tag(1 | school)", "--syntax", "zelig").code).toBe(0);
     expect(expectErrorShape(run("fit", exam, "{mu: normexam}", "--syntax", "zelig"))).toContain("is not JSON: write it as");
+    const levels = "j = school; normexam_ij = β0j + β1j·standLRT_ij + β2·sex_ij + e_ij; β0j = γ00 + γ01·schavg_j + u0j; β1j = γ10 + γ11·schavg_j + u1j";
+    expect(compareWithLme4(ref, jsonOf("fit", exam, levels, "--syntax", "levels", "--json") as FitJSON).bad).toEqual([]);
   });
 
   it("--ml gives REMLcrit null and lme4's ML fit", () => {

@@ -7,20 +7,22 @@ import {summary} from "../inference/summary.js";
 import {loadCSVSync} from "../io/load.js";
 import {lmer} from "../lmm/fit.js";
 import {readStata} from "../notation/stata.js";
+import {readLevels} from "../notation/levels.js";
 import {readZelig} from "../notation/zelig.js";
 import {dataAndFormula, parseArgs, singleValue, type Output} from "./args.js";
 
-export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--syntax lme4|stata|zelig] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--json]`;
+export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--syntax lme4|stata|zelig|levels] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--json]`;
 
 /** The notations `--syntax` reads. */
-const SYNTAXES = ["lme4", "stata", "zelig"];
+const SYNTAXES = ["lme4", "stata", "zelig", "levels"];
 
 /**
- * `lmm fit DATA.csv "F" [--syntax lme4|stata|zelig] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--json]`: fits the
+ * `lmm fit DATA.csv "F" [--syntax lme4|stata|zelig|levels] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--json]`: fits the
  * model (REML unless --ml; with `--syntax stata`, F is a Stata `mixed` command line, read by
  * {@link readStata}, and the fit is ML unless the command says `reml`; with `--syntax zelig`, F is a Zelig
  * formula or its two-equation list as JSON, `{"mu": "…", "gamma": "~ tag(w | g)"}`, read by {@link readZelig},
- * and a missing value is an error, as Zelig's na.fail) and prints the one summary, lmerTest's `print(summary(m))` with the data's file name (without
+ * and a missing value is an error, as Zelig's na.fail; with `--syntax levels`, F is level-1/level-2 equations,
+ * read by {@link readLevels}) and prints the one summary, lmerTest's `print(summary(m))` with the data's file name (without
  * `.csv`) on its `Data:` line; `--json` prints the model's JSON contract (`m.toJSON()`) with Satterthwaite's
  * t tests (`satterthwaite`) and, with `--ddf Kenward-Roger`, Kenward and Roger's (`kenwardRoger`).
  *
@@ -38,10 +40,11 @@ export function fitCommand(argv: string[], out: Output): number {
   }
   const stata = syntax === "stata" ? readStata(formulaText) : null;
   const zelig = syntax === "zelig" ? readZelig(zeligArgument(formulaText)) : null;
+  const levels = syntax === "levels" ? readLevels(formulaText) : null;
   const REML = stata ? stata.REML && !args.flags.has("ml") : !args.flags.has("ml");
   if (ddf === "Kenward-Roger" && !REML) fail(`--ddf Kenward-Roger needs a REML fit; ${stata ? "add reml to the Stata command" : "leave out --ml"}`);
   const data = loadCSVSync(path);
-  const model = lmer(stata?.spec ?? zelig?.spec ?? formulaText, data, {REML, ...(zelig ? {naAction: zelig.naAction} : {})});
+  const model = lmer(stata?.spec ?? zelig?.spec ?? levels?.spec ?? formulaText, data, {REML, ...(zelig ? {naAction: zelig.naAction} : {})});
   if (args.flags.has("json")) {
     const kr = ddf === "Kenward-Roger" ? {kenwardRoger: kenwardRogerJSON(model)} : {};
     out.stdout(JSON.stringify({...model.toJSON(), satterthwaite: satterthwaiteJSON(model), ...kr}) + "\n");
