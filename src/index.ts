@@ -1,5 +1,5 @@
 export const version = "0.1.0";
-export {readStata, type StataModel} from "./notation/stata.js";
+export {readStata, writeStata, type StataModel} from "./notation/stata.js";
 export {readZelig, type ZeligModel} from "./notation/zelig.js";
 export {readLevels, writeLevels, type LevelsModel} from "./notation/levels.js";
 export {lmer, LinearMixedModel, type LmerOptions, type OptimizerRecord, type RanefColumns, type VarCorrRow} from "./lmm/index.js";

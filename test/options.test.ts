@@ -103,6 +103,7 @@ const NO_OPTIONS: Record<string, string> = {
   formula: "(text)",
   parseFormula: "(text)",
   readStata: "(command): a Stata mixed command line",
+  writeStata: "(spec, REML)",
   readZelig: "(formula): a Zelig formula or its {mu, gamma} list of formulas",
   readLevels: "(text): level-1/level-2 equations",
   tableRows: "(table)",

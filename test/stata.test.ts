@@ -11,7 +11,9 @@ import fc from "fast-check";
 import {describe, expect, it} from "vitest";
 import {LmmError} from "../src/errors.js";
 import {lmer} from "../src/lmm/fit.js";
-import {readStata} from "../src/notation/stata.js";
+import {formula} from "../src/formula/index.js";
+import type {ModelSpec} from "../src/formula/ast.js";
+import {readStata, writeStata} from "../src/notation/stata.js";
 import {dataset} from "./helpers/fits.js";
 import {compareWithLme4, type FitJSON, type Lme4Reference} from "./helpers/reference.js";
 
@@ -83,6 +85,56 @@ describe("Stata's syntax and defaults", () => {
     expect(() => readStata("mixed")).toThrow("names no dependent variable");
     expect(() => readStata("mixed y x || g:, nocons")).toThrow("has neither an intercept nor variables");
     expect(() => readStata(42 as unknown as string)).toThrow("invalid Stata command: the number 42");
+  });
+
+  it("writes a spec back as Stata's command, refusing what Stata cannot say", () => {
+    expect(writeStata(formula("wage ~ tenure + married + (tenure || occupation)"), false)).toBe("mixed wage tenure married || occupation: tenure");
+    expect(writeStata(formula("y ~ factor(a) + factor(a):b + (1 + x | g)"), true)).toBe("mixed y i.a i.a#c.b || g: x, cov(un) reml");
+    expect(writeStata(formula("y ~ x + (1 | s) + (1 | s:c)"), false)).toBe("mixed y x || s: || c:");
+    expect(writeStata(formula("y ~ x + (1 | s/c)"), false)).toBe("mixed y x || s: || c:");
+    expect(writeStata(formula("y ~ x + (1 | item) + (0 + x | subject)"), false)).toBe("mixed y x || _all: R.item || subject: x, nocons");
+    expect(writeStata(formula("y ~ 0 + x + (1 | g)"), true)).toBe("mixed y x, noconstant || g:, reml");
+    expect(() => writeStata(formula("y ~ log(x) + (1 | g)"), false)).toThrow("the term log(x) is not a column or factor(column): Stata needs it generated as a variable first");
+    expect(() => writeStata(formula("y ~ x + (x | a) + (x | b)"), false)).toThrow("is neither nested in the others nor a crossed random intercept");
+    expect(() => writeStata(formula("y ~ x + (1 + x | g) + (0 + z | g)"), false)).toThrow("neither one correlated term nor lme4's || split");
+    expect(() => writeStata(formula("y ~ x"), false)).toThrow("the model has no random-effects term");
+  });
+
+  it("written back and read again gives the same model (seeded random Stata commands)", () => {
+    /**
+     * A spec without its text: the fixed terms as a set of variable sets (a term's label follows which of its
+     * variables the formula names first, as R's does: x:factor(f) and factor(f):x are one term), random terms
+     * as a set.
+     */
+    const canonical = (s: ModelSpec) => ({
+      response: s.response.label,
+      intercept: s.intercept,
+      terms: s.terms.map((t) => t.vars.map((v) => v.label).sort().join(":")).sort(),
+      random: s.random.map((r) => `${r.intercept}|${r.terms.map((t) => t.label).join("+")}|${[...r.group].sort().join(":")}`).sort()
+    });
+    const level = fc.record({name: fc.constantFrom("a", "b", "c", "d"), slopes: fc.uniqueArray(fc.constantFrom("x", "z"), {maxLength: 2}), nocons: fc.boolean(), un: fc.boolean()});
+    const command = fc.record({
+      fixed: fc.uniqueArray(fc.constantFrom("x", "z", "i.f", "c.x#i.f", "f##c.z"), {maxLength: 3}),
+      noconstant: fc.boolean(),
+      crossed: fc.uniqueArray(fc.constantFrom("p", "q"), {maxLength: 2}),
+      chain: fc.uniqueArray(level, {minLength: 1, maxLength: 3, selector: (l) => l.name}),
+      reml: fc.boolean()
+    }).map(({fixed, noconstant, crossed, chain, reml}) => {
+      const levels = [...crossed.map((c) => `_all: R.${c}`), ...chain.map((l) => {
+        const options = [...(l.nocons && l.slopes.length ? ["nocons"] : []), ...(l.un ? ["cov(un)"] : [])];
+        return `${l.name}: ${l.slopes.join(" ")}${options.length ? ", " + options.join(" ") : ""}`;
+      })];
+      return `mixed y ${fixed.join(" ")}${noconstant ? ", noconstant" : ""} || ${levels.join(" || ")}${reml ? (levels[levels.length - 1].includes(",") ? " reml" : ", reml") : ""}`;
+    });
+    fc.assert(
+      fc.property(command, (text) => {
+        const first = readStata(text);
+        const again = readStata(writeStata(first.spec, first.REML));
+        expect(canonical(again.spec)).toEqual(canonical(first.spec));
+        expect(again.REML).toBe(first.REML);
+      }),
+      {seed: 20261203, numRuns: 1000}
+    );
   });
 
   it("gives a model or an LmmError for 10 000 seeded random command lines", () => {

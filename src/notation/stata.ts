@@ -199,3 +199,99 @@ function randomTerm(word: string, shown: string): string {
   if (/^R\./.test(word)) fail(`${word} in ${shown}: R.varname is read only at the level _all (|| _all: ${word})`);
   return fixedTerm(word, shown);
 }
+
+/** A Stata variable in a command: names Stata cannot write are refused. */
+function stataName(name: string, what: string): string {
+  if (!NAME.test(name)) fail(`${what} ${JSON.stringify(clip(name, 30))} is not a Stata variable name (letters, digits and _): rename the column`);
+  return name;
+}
+
+/** A fixed term as Stata's factor-variable notation: `x`, `i.x`, `i.a#c.x`. */
+function stataTerm(term: ModelSpec["terms"][number]): string {
+  const parts = term.vars.map((v) => {
+    if (v.expr.type !== "name") fail(`the term ${term.label} is not a column or factor(column): Stata needs it generated as a variable first (generate)`);
+    return {name: stataName(v.expr.name, "the variable"), factor: v.factor};
+  });
+  if (parts.length === 1) return parts[0].factor ? `i.${parts[0].name}` : parts[0].name;
+  return parts.map((p) => (p.factor ? `i.${p.name}` : `c.${p.name}`)).join("#");
+}
+
+/**
+ * Writes a model specification as Stata's `mixed` command line (the inverse of {@link readStata}): fixed terms
+ * that are columns, `factor(column)`s and their interactions; random terms whose groupings nest in one chain
+ * (`(1 | a) + (1 | a:b)` → `|| a: || b:`), with crossed intercept-only factors before it as `|| _all: R.g`;
+ * one correlated term per level (`covariance(unstructured)` when it has slopes) or lme4's `||` split
+ * (independent, Stata's default); `reml` for a REML fit. What Stata's `mixed` cannot say is refused by name.
+ *
+ * Reference: StataCorp, Stata Multilevel Mixed-Effects Reference Manual, `mixed`.
+ *
+ * @example
+ *   writeStata(formula("wage ~ tenure + married + (tenure || occupation)"), false);
+ *   // "mixed wage tenure married || occupation: tenure"
+ */
+export function writeStata(spec: ModelSpec, REML: boolean): string {
+  if (spec.response.expr.type !== "name") fail(`the response ${spec.response.label} is not a column: Stata's mixed needs it generated as a variable first`);
+  if (spec.offsets.length) fail("the model has an offset, which Stata's mixed does not take");
+  if (spec.random.length === 0) fail("the model has no random-effects term: Stata's mixed needs a level (|| g:)");
+  const fixed = spec.terms.map(stataTerm);
+  const byGroup = new Map<string, RandomSpecLike[]>();
+  for (const r of spec.random) {
+    const key = [...r.group].sort().join("\u0000");
+    if (!byGroup.has(key)) byGroup.set(key, []);
+    byGroup.get(key)!.push(r);
+  }
+  type Level = {columns: string[]; intercept: boolean; slopes: string[]; correlated: boolean};
+  const levels: Level[] = [...byGroup.values()].map((specs) => {
+    const columns = specs[0].group;
+    const slopeOf = (t: ModelSpec["terms"][number]) => {
+      if (t.vars.length !== 1 || t.vars[0].factor || t.vars[0].expr.type !== "name") fail(`the random slope ${t.label} is not a column: Stata's mixed takes columns at a level`);
+      return stataName(t.vars[0].expr.name, "the random slope");
+    };
+    if (specs.length === 1) {
+      const s = specs[0];
+      return {columns, intercept: s.intercept, slopes: s.terms.map(slopeOf), correlated: s.terms.length + (s.intercept ? 1 : 0) > 1};
+    }
+    // lme4's || split: at most one intercept-only term, the rest single slopes without intercept
+    const intercept = specs.filter((s) => s.intercept && s.terms.length === 0).length;
+    const singles = specs.filter((s) => !s.intercept && s.terms.length === 1);
+    if (intercept > 1 || intercept + singles.length !== specs.length) {
+      fail(`the random terms of ${specs[0].groupLabel} are neither one correlated term nor lme4's || split: Stata's mixed has one covariance structure a level`);
+    }
+    return {columns, intercept: intercept === 1, slopes: singles.map((s) => slopeOf(s.terms[0])), correlated: false};
+  });
+  // the nested chain: each level's columns are the previous level's and one more
+  // its root is the one-column level that the longer levels contain, or else the one with slopes (a crossed
+  // factor has an intercept only), or else the last written
+  const singles = levels.filter((l) => l.columns.length === 1);
+  const longer = levels.filter((l) => l.columns.length > 1).sort((a, b) => a.columns.length - b.columns.length);
+  const root = longer.length
+    ? singles.find((l) => longer[0].columns.includes(l.columns[0]))
+    : singles.find((l) => !l.intercept || l.slopes.length) ?? singles[singles.length - 1];
+  const chain: Level[] = root ? [root] : [];
+  const crossed: Level[] = singles.filter((l) => l !== root);
+  for (const level of longer) {
+    const previous = chain[chain.length - 1];
+    if (previous && level.columns.length === previous.columns.length + 1 && previous.columns.every((c) => level.columns.includes(c))) chain.push(level);
+    else crossed.push(level);
+  }
+  // single-column levels that did not start the chain are crossed factors, written first as _all: R.g
+  const lines: string[] = [];
+  for (const level of crossed) {
+    if (level.columns.length !== 1 || !level.intercept || level.slopes.length) {
+      fail(`the random term of ${level.columns.join(":")} is neither nested in the others nor a crossed random intercept: Stata's mixed writes crossed factors as || _all: R.g, intercepts only`);
+    }
+    lines.push(`_all: R.${stataName(level.columns[0], "the grouping")}`);
+  }
+  let path: string[] = [];
+  for (const level of chain) {
+    const added = level.columns.find((c) => !path.includes(c))!;
+    path = [...path, added];
+    const options = [...(level.intercept ? [] : ["nocons"]), ...(level.correlated && level.slopes.length ? ["cov(un)"] : [])];
+    lines.push(`${stataName(added, "the grouping")}:${level.slopes.length ? " " + level.slopes.join(" ") : ""}${options.length ? ", " + options.join(" ") : ""}`);
+  }
+  const head = `mixed ${stataName(spec.response.expr.name, "the response")}${fixed.length ? " " + fixed.join(" ") : ""}${spec.intercept ? "" : ", noconstant"}`;
+  const tail = REML ? (lines.length && lines[lines.length - 1].includes(",") ? " reml" : ", reml") : "";
+  return [head, ...lines].join(" || ") + tail;
+}
+
+type RandomSpecLike = ModelSpec["random"][number];
