@@ -285,16 +285,16 @@ describe("the CLI's files: main dispatches, commands share args.ts, no import ci
       expect(imports, `${file} imports main.ts`).not.toContain("main.ts");
     }
     const commands = [...COMMANDS.keys()].map((name) => `${name}.ts`);
-    expect(commands.sort()).toEqual(["anova.ts", "confint.ts", "fit.ts", "predict.ts", "sim.ts"]);
+    expect(commands.sort()).toEqual(["anova.ts", "confint.ts", "fit.ts", "predict.ts", "sim.ts", "translate.ts"]);
     expect([...graph.get("main.ts")!].sort()).toEqual(["args.ts", ...commands].sort());
     for (const command of commands) expect(graph.get(command), command).toEqual(["args.ts"]);
     expect(graph.get("args.ts")).toEqual([]);
   });
 
   // for each command, one option it reads once; the refusal comes before the data are read or a model fitted
-  const once: Record<string, string> = {fit: "ddf", sim: "n", anova: "type", confint: "method", predict: "re"};
+  const once: Record<string, string> = {fit: "ddf", sim: "n", anova: "type", confint: "method", predict: "re", translate: "to"};
   const values: Record<string, [string, string]> = {ddf: ["Satterthwaite", "Kenward-Roger"], n: ["10", "20"], type: ["1", "2"],
-    method: ["Wald", "profile"], re: ["all", "none"]};
+    method: ["Wald", "profile"], re: ["all", "none"], to: ["lme4", "stata"]};
 
   it("every command has a case below", () => {
     expect(Object.keys(once).sort()).toEqual([...COMMANDS.keys()].sort());
@@ -420,5 +420,31 @@ describe("hostile input: every limit is one `lmm: ` line and exit code 2", () =>
     const r = spawnSync(process.execPath, ["--max-old-space-size=100", "bin/lmm.js", "fit", big, "Reaction ~ Days + (1 | Subject)"], {cwd: root, encoding: "utf8"});
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^lmm: \S+big\.csv: the csv has 3000003 cells \(header included\), over the limit of \d+ cells: use fewer rows or columns; the cell limit follows the JavaScript heap \([\d.]+ MB\): node --max-old-space-size raises it\n$/);
+  });
+});
+
+describe("lmm translate", () => {
+  const translate = (...argv: string[]) => {
+    const r = run("translate", ...argv);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    return r.stdout.trimEnd();
+  };
+  const LEVELS = "j = school\nnormexam_ij = β0j + β1j·standLRT_ij + β2·sex_ij + e_ij\nβ0j = γ00 + γ01·schavg_j + u0j\nβ1j = γ10 + γ11·schavg_j + u1j";
+
+  it("writes the model of one notation in another", () => {
+    expect(translate("mixed wage tenure married || occupation: tenure || age: tenure", "--from", "stata", "--to", "lme4")).toBe("wage ~ tenure + married + (tenure || occupation) + (tenure || occupation:age)");
+    expect(translate("wage ~ tenure + married + (tenure || occupation)", "--from", "lme4", "--to", "stata", "--ml")).toBe("mixed wage tenure married || occupation: tenure");
+    expect(translate("wage ~ tenure + married + (tenure || occupation)", "--from", "lme4", "--to", "stata")).toBe("mixed wage tenure married || occupation: tenure, reml");
+    expect(translate('{"mu": "normexam ~ standLRT + sex + tag(1 + standLRT, gamma | school)", "gamma": "~ tag(schavg | school)"}', "--from", "zelig", "--to", "levels")).toBe(LEVELS);
+    expect(translate(LEVELS, "--from", "levels", "--to", "levels")).toBe(LEVELS);
+    expect(translate("normexam ~ standLRT + schavg + standLRT:schavg + (standLRT | school)", "--from", "lme4", "--to", "levels", "--level2", "schavg")).toBe("j = school\nnormexam_ij = β0j + β1j·standLRT_ij + e_ij\nβ0j = γ00 + γ01·schavg_j + u0j\nβ1j = γ10 + γ11·schavg_j + u1j");
+  });
+
+  it("refuses an unknown notation, a missing one and what the target cannot say, in one line", () => {
+    expect(expectErrorShape(run("translate", "y ~ x + (1 | g)", "--from", "spss", "--to", "lme4"))).toBe('--from "spss" is not a notation; use lme4, zelig, stata, levels');
+    expect(expectErrorShape(run("translate", "y ~ x + (1 | g)", "--from", "lme4"))).toBe("--to is needed; use lme4, stata, levels");
+    expect(expectErrorShape(run("translate", "y ~ log(x) + (1 | g)", "--from", "lme4", "--to", "stata"))).toContain("the term log(x) is not a column or factor(column)");
+    expect(expectErrorShape(run("translate", "--from", "lme4", "--to", "stata"))).toContain("translate needs a model");
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The `lmm` command: reads the command's name and hands the rest of the command line to it. Each command
- * lives in its own file (fit.ts, sim.ts, anova.ts, confint.ts, predict.ts) and imports what the commands
+ * lives in its own file (fit.ts, sim.ts, anova.ts, confint.ts, predict.ts, translate.ts) and imports what the commands
  * share from args.ts; this file imports the commands, and nothing imports this file but the launcher
  * (bin/lmm.js, through the built dist/cli.js).
  */
@@ -11,6 +11,7 @@ import {CONFINT_USAGE, confintCommand} from "./confint.js";
 import {FIT_USAGE, fitCommand} from "./fit.js";
 import {PREDICT_USAGE, predictCommand} from "./predict.js";
 import {SIM_USAGE, simCommand} from "./sim.js";
+import {TRANSLATE_USAGE, translateCommand} from "./translate.js";
 
 /** A command: the arguments after its name, where to write; returns the exit code (or throws an LmmError). */
 export type Command = (argv: string[], out: Output) => number;
@@ -26,10 +27,11 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ["sim", simCommand],
   ["anova", anovaCommand],
   ["confint", confintCommand],
-  ["predict", predictCommand]
+  ["predict", predictCommand],
+  ["translate", translateCommand]
 ]);
 
-const USAGE = [FIT_USAGE, SIM_USAGE, ANOVA_USAGE, CONFINT_USAGE, PREDICT_USAGE].map((u, i) => (i ? u.replace("usage:", "      ") : u)).join("\n");
+const USAGE = [FIT_USAGE, SIM_USAGE, ANOVA_USAGE, CONFINT_USAGE, PREDICT_USAGE, TRANSLATE_USAGE].map((u, i) => (i ? u.replace("usage:", "      ") : u)).join("\n");
 
 /**
  * The `lmm` command. Returns the exit code: 0, or 2 after one line on stderr starting `lmm: `.
@@ -40,14 +42,14 @@ const USAGE = [FIT_USAGE, SIM_USAGE, ANOVA_USAGE, CONFINT_USAGE, PREDICT_USAGE].
 export function main(argv: string[], out: Output): number {
   try {
     const [name, ...rest] = argv;
-    if (name === undefined) fail(`a command is needed; ${FIT_USAGE} (lmm help lists sim, anova, confint and predict too)`);
+    if (name === undefined) fail(`a command is needed; ${FIT_USAGE} (lmm help lists sim, anova, confint, predict and translate too)`);
     if (name === "help" || name === "--help") {
       out.stdout(USAGE + "\n");
       return 0;
     }
     const command = COMMANDS.get(name);
     if (command) return command(rest, out);
-    fail(`unknown command: ${name}; the commands are fit, sim, anova, confint and predict (lmm help)`);
+    fail(`unknown command: ${name}; the commands are fit, sim, anova, confint, predict and translate (lmm help)`);
   } catch (error) {
     const message = error instanceof LmmError ? error.message : `internal error: ${internal(error)}`;
     out.stderr(`lmm: ${clip(message.replace(/\s*\n\s*/g, " "), MAX_MESSAGE_LENGTH)}\n`);

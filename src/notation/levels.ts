@@ -29,6 +29,10 @@ const WRITE_LEVELS_OPTIONS = optionNames<WriteLevelsOptions>({level2: true, grou
 export interface LevelsModel {
   formula: string;
   spec: ModelSpec;
+  /** The grouping column (j), or null for a model with no coefficient varying over j. */
+  group: string | null;
+  /** The level-2 covariates (the w's of the level-2 equations), for {@link writeLevels}. */
+  level2: string[];
 }
 
 const SUBSCRIPTS: Record<string, string> = {"ᵢ": "i", "ⱼ": "j", "₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4", "₅": "5", "₆": "6", "₇": "7", "₈": "8", "₉": "9"};
@@ -169,7 +173,8 @@ export function readLevels(text: string): LevelsModel {
   const random = randomLhs.length ? [`(${randomLhs.includes("1") ? "" : "0 + "}${randomLhs.join(" + ")} | ${group})`] : [];
   const rhs = [intercept ? "" : "0", ...fixed, ...random].filter(Boolean);
   const text2 = `${response} ~ ${rhs.length ? rhs.join(" + ") : "1"}`;
-  return {formula: text2, spec: formula(text2)};
+  const level2Names = [...new Set([...level2.values()].flatMap((eq) => eq.covariates))];
+  return {formula: text2, spec: formula(text2), group, level2: level2Names};
 }
 
 /**

@@ -20,6 +20,8 @@ export interface ZeligModel {
   spec: ModelSpec;
   /** Zelig's `na.action` default, `na.fail`: a missing value is an error, not a dropped row. */
   naAction: "fail";
+  /** The group-level covariates of the level-2 equations (none for a single formula). */
+  level2: string[];
 }
 
 /** The most equations besides `mu`. */
@@ -48,7 +50,7 @@ const MAX_EQUATIONS = 20;
 export function readZelig(model: string | Record<string, string>): ZeligModel {
   if (typeof model === "string") {
     const spec = formula(model);
-    return {formula: model, spec, naAction: "fail"};
+    return {formula: model, spec, naAction: "fail", level2: []};
   }
   if (model === null || typeof model !== "object" || Array.isArray(model)) {
     fail(`invalid Zelig formula: ${describeValue(model)}; give a formula such as "y ~ x + tag(1 | g)", or {mu: "y ~ x + tag(1, gamma | g)", gamma: "~ tag(w | g)"}`);
@@ -62,10 +64,11 @@ export function readZelig(model: string | Record<string, string>): ZeligModel {
   const mu = model.mu;
   const tree = parseFormula(mu);
   const used = new Set<string>();
+  const level2: string[] = [];
   const replacements: {start: number; end: number; text: string}[] = [];
   const visit = (e: Expr): void => {
     if (e.type === "call" && e.fn === "tag" && e.args.length === 2) {
-      replacements.push({start: e.start, end: e.end, text: levelTwo(e.args[0], e.args[1], model, mu, used)});
+      replacements.push({start: e.start, end: e.end, text: levelTwo(e.args[0], e.args[1], model, mu, used, level2)});
       return;
     }
     if (e.type === "binary") (visit(e.left), visit(e.right));
@@ -79,7 +82,7 @@ export function readZelig(model: string | Record<string, string>): ZeligModel {
   for (const r of replacements.sort((a, b) => b.start - a.start)) text = text.slice(0, r.start) + r.text + text.slice(r.end);
   if (text.length > MAX_FORMULA_LENGTH) fail(`the expanded Zelig formula has ${text.length} characters; the limit is ${MAX_FORMULA_LENGTH}: write fewer terms`);
   const expanded = withoutRepeats(text);
-  return {formula: expanded, spec: formula(expanded), naAction: "fail"};
+  return {formula: expanded, spec: formula(expanded), naAction: "fail", level2: [...new Set(level2)]};
 }
 
 /**
@@ -102,7 +105,7 @@ function withoutRepeats(text: string): string {
 }
 
 /** `tag(z, gamma | g)` with gamma's `~ tag(w | g)`: the fixed terms its level-2 equations add, then `(z | g)`. */
-function levelTwo(z: Expr, bar: Expr, equations: Record<string, string>, mu: string, used: Set<string>): string {
+function levelTwo(z: Expr, bar: Expr, equations: Record<string, string>, mu: string, used: Set<string>, level2: string[]): string {
   while (bar.type === "paren") bar = bar.expr;
   if (bar.type !== "binary" || bar.op !== "|" || bar.left.type !== "name") {
     fail(`tag(${clip(deparse(z), 30)}, …) in ${JSON.stringify(clip(mu, 80))} needs the equation's name and the grouping: write tag(z, gamma | g)`);
@@ -130,6 +133,7 @@ function levelTwo(z: Expr, bar: Expr, equations: Record<string, string>, mu: str
   const zText = deparse(z);
   const zTerms = expandTerms(z, zText);
   const wTerms = expandTerms(wBar.left, deparse(wBar.left)).terms.map((t) => t.label);
+  level2.push(...wTerms);
   const coefficients = [...(zTerms.intercept ? ["1"] : []), ...zTerms.terms.map((t) => t.label)];
   const fixed: string[] = [];
   for (const c of coefficients) {

@@ -1,0 +1,62 @@
+import {fail} from "../errors.js";
+import {formula} from "../formula/formula.js";
+import {readLevels, writeLevels} from "../notation/levels.js";
+import {readStata, writeStata} from "../notation/stata.js";
+import {readZelig} from "../notation/zelig.js";
+import {parseArgs, singleValue, type Output} from "./args.js";
+
+export const TRANSLATE_USAGE = `usage: lmm translate "MODEL" --from lme4|zelig|stata|levels --to lme4|stata|levels [--ml] [--level2 W,W] [--group G] [--json]`;
+
+const FROM = ["lme4", "zelig", "stata", "levels"];
+const TO = ["lme4", "stata", "levels"];
+
+/**
+ * `lmm translate "MODEL" --from N --to M`: the model in another notation, printed. lme4 formulas and Zelig's
+ * (a formula, or its `{"mu", "gamma"}` list as JSON) and level equations are REML models unless `--ml`, as
+ * lmer fits them; a Stata command carries its own method (ML unless `reml`). `--to lme4` prints the formula;
+ * `--to stata` the `mixed` command; `--to levels` the equations, with the level-2 covariates from the model
+ * when it was written in Zelig's list or as equations, or from `--level2` (and the grouping from `--group`
+ * when no random term names it). `--json` prints `{"model", "lme4", "REML"}`: the translation, the lme4 formula
+ * and the method.
+ *
+ * @example
+ *   translateCommand(["mixed wage tenure || occupation: tenure", "--from", "stata", "--to", "lme4"], out);
+ *   // wage ~ tenure + (tenure || occupation)
+ */
+export function translateCommand(argv: string[], out: Output): number {
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["from", "to", "level2", "group"]});
+  const from = singleValue(args, "from");
+  const to = singleValue(args, "to");
+  const level2Option = singleValue(args, "level2");
+  const groupOption = singleValue(args, "group");
+  const [text, ...extra] = args.positional;
+  if (text === undefined) fail(`translate needs a model; ${TRANSLATE_USAGE}`);
+  if (extra.length) fail(`unexpected argument: ${extra[0].slice(0, 40)}; quote the model as one argument`);
+  if (from === undefined || !FROM.includes(from)) fail(`--from ${from === undefined ? "is needed" : JSON.stringify(from.slice(0, 20)) + " is not a notation"}; use ${FROM.join(", ")}`);
+  if (to === undefined || !TO.includes(to)) fail(`--to ${to === undefined ? "is needed" : JSON.stringify(to.slice(0, 20)) + " is not a notation"}; use ${TO.join(", ")}`);
+  const ml = args.flags.has("ml");
+  let read: {formula: string; spec: ReturnType<typeof formula>; REML: boolean; level2: string[]; group?: string};
+  if (from === "stata") {
+    const m = readStata(text);
+    read = {...m, REML: m.REML && !ml, level2: []};
+  } else if (from === "zelig") {
+    const m = readZelig(text.trim().startsWith("{") ? jsonList(text) : text);
+    read = {...m, REML: !ml};
+  } else if (from === "levels") {
+    const m = readLevels(text);
+    read = {...m, REML: !ml, group: m.group ?? undefined};
+  } else read = {formula: text, spec: formula(text), REML: !ml, level2: []};
+  const level2 = level2Option !== undefined ? level2Option.split(",").map((w) => w.trim()).filter(Boolean) : read.level2;
+  const group = groupOption ?? read.group;
+  const written = to === "lme4" ? read.formula : to === "stata" ? writeStata(read.spec, read.REML) : writeLevels(read.spec, {level2, ...(group ? {group} : {})});
+  out.stdout((args.flags.has("json") ? JSON.stringify({model: written, lme4: read.formula, REML: read.REML}) : written) + "\n");
+  return 0;
+}
+
+function jsonList(text: string): Record<string, string> {
+  try {
+    return JSON.parse(text) as Record<string, string>;
+  } catch {
+    return fail(`the Zelig formula list ${JSON.stringify(text.slice(0, 60))} is not JSON: write it as '{"mu": "y ~ x + tag(1, gamma | g)", "gamma": "~ tag(w | g)"}'`);
+  }
+}
