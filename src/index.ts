@@ -2,6 +2,7 @@ export const version = "0.1.0";
 export {readStata, writeStata, type StataModel} from "./notation/stata.js";
 export {readZelig, type ZeligModel} from "./notation/zelig.js";
 export {readLevels, writeLevels, type LevelsModel} from "./notation/levels.js";
+export {equations, type EquationsOptions, type FittedEquations} from "./notation/equations.js";
 export {lmer, LinearMixedModel, type LmerOptions, type OptimizerRecord, type RanefColumns, type VarCorrRow} from "./lmm/index.js";
 export {formula, parseFormula} from "./formula/index.js";
 export {modelFrame, type ModelFrame, type FrameOptions, type NaAction, type TableInput} from "./frame/index.js";

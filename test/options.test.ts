@@ -44,6 +44,7 @@ const OPTION_CALLS: Record<string, OptionCall> = {
   modelFrame: {call: (o) => api.modelFrame(api.formula(F), sleepstudy, o), known: ["weights", "naAction"]},
   readCSV: {call: (o) => api.readCSV(csv, o), known: ["maxCells"]},
   writeLevels: {call: (o) => api.writeLevels(api.formula("y ~ x + (1 | g)"), o), known: ["level2", "group"]},
+  equations: {call: (o) => api.equations(api.formula("y ~ x + (1 | g)"), o), known: ["form", "format", "level2", "group", "digits"]},
   setx: {call: (o) => api.setx(m, {}, o), known: SETX},
   memoSetx: {call: (o) => api.memoSetx(m, {}, o), known: SETX},
   sim: {call: (o) => api.sim(m, {x, n: 10, seed: 1, ...o}), known: SIM},

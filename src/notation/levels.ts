@@ -189,7 +189,26 @@ export function readLevels(text: string): LevelsModel {
  *   // "j = g\ny_ij = β0j + β1j·x_ij + e_ij\nβ0j = γ00 + γ01·w_j + u0j\nβ1j = γ10 + γ11·w_j + u1j"
  */
 export function writeLevels(spec: ModelSpec, given?: WriteLevelsOptions): string {
-  const options = readOptions(given, WRITE_LEVELS_OPTIONS, "writeLevels");
+  return levelEquations(spec, readOptions(given, WRITE_LEVELS_OPTIONS, "writeLevels")).lines.join("\n");
+}
+
+/** Level equations as lines, with what each coefficient symbol estimates. */
+export interface LevelEquations {
+  lines: string[];
+  /** Each fixed coefficient's symbol (γ00, γ01, β2, …) and the fixed-effect column it is (`(Intercept)`, `x:w`). */
+  symbols: Map<string, string>;
+  /** The level-2 residuals (u0j, u1j, …) in the order of the random term's columns. */
+  residuals: string[];
+}
+
+/**
+ * The level equations of a spec and the fixed-effect column behind each symbol ({@link writeLevels} prints
+ * the lines; `equations` fills in estimates through the symbols).
+ *
+ * @example
+ *   levelEquations(formula("y ~ x + (1 | g)"), {}).symbols; // Map {"γ00" => "(Intercept)", "β1" => "x"}
+ */
+export function levelEquations(spec: ModelSpec, options: WriteLevelsOptions): LevelEquations {
   if (options.level2 !== undefined && !(Array.isArray(options.level2) && options.level2.every((v) => typeof v === "string"))) {
     fail(`invalid level2: ${describeValue(options.level2)}; give the level-2 covariates' names as an array of text`);
   }
@@ -205,6 +224,7 @@ export function writeLevels(spec: ModelSpec, given?: WriteLevelsOptions): string
   const slopes: string[] = [];
   const interceptCovariates: string[] = [];
   const slopeCovariates = new Map<string, string[]>();
+  const interactionLabel = new Map<string, string>();
   for (const t of spec.terms) {
     const vars = plain(t);
     if (!vars || vars.length > 2) fail(`the term ${t.label} is not a column, a level-2 column or a cross-level interaction`);
@@ -218,6 +238,7 @@ export function writeLevels(spec: ModelSpec, given?: WriteLevelsOptions): string
     if (!x || !w) fail(`the interaction ${t.label} is not a level-1 variable with a level-2 covariate`);
     if (!slopeCovariates.has(x)) slopeCovariates.set(x, []);
     slopeCovariates.get(x)!.push(w);
+    interactionLabel.set(`${x}\u0000${w}`, t.label);
   }
   for (const x of slopeCovariates.keys()) if (!slopes.includes(x)) fail(`the interaction of ${x} has no main effect ${x}: level equations keep γ${""}x0`);
   const randomSlopes = r ? r.terms.map((t) => {
@@ -237,14 +258,23 @@ export function writeLevels(spec: ModelSpec, given?: WriteLevelsOptions): string
   const varies = (name: string | null) => (name === null ? (r?.intercept ?? false) || interceptCovariates.length > 0 : randomSlopes.includes(name) || slopeCovariates.has(name));
   const level1 = coefficients.map((c) => `β${c.index}${varies(c.name) ? "j" : ""}${c.name === null ? "" : `·${c.name}_ij`}`);
   lines.push(`${responseName}_ij = ${[...level1, "e_ij"].join(" + ")}`);
+  const symbols = new Map<string, string>();
+  const residualOf = new Map<string | null, string>();
   for (const c of coefficients) {
-    if (!varies(c.name)) continue;
+    if (!varies(c.name)) {
+      symbols.set(`β${c.index}`, c.name ?? "(Intercept)");
+      continue;
+    }
     const ws = c.name === null ? interceptCovariates : slopeCovariates.get(c.name) ?? [];
     const random = c.name === null ? r?.intercept ?? false : randomSlopes.includes(c.name);
     const terms = [`γ${c.index}0`, ...ws.map((w, m) => `γ${c.index}${m + 1}·${w}_j`), ...(random ? [`u${c.index}j`] : [])];
+    symbols.set(`γ${c.index}0`, c.name ?? "(Intercept)");
+    ws.forEach((w, m) => symbols.set(`γ${c.index}${m + 1}`, c.name === null ? w : interactionLabel.get(`${c.name}\u0000${w}`)!));
+    if (random) residualOf.set(c.name, `u${c.index}j`);
     lines.push(`β${c.index}j = ${terms.join(" + ")}`);
   }
   if (!spec.intercept && r?.intercept) fail("the model has a random intercept without a fixed one: level equations give β0j its γ00");
   if (!spec.intercept && interceptCovariates.length) fail("level-2 covariates without an intercept: level equations put them in β0j's equation");
-  return lines.join("\n");
+  const residuals = r ? [...(r.intercept ? [residualOf.get(null)!] : []), ...randomSlopes.map((x) => residualOf.get(x)!)] : [];
+  return {lines, symbols, residuals};
 }
