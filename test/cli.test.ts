@@ -438,12 +438,13 @@ describe("lmm translate", () => {
     expect(translate("wage ~ tenure + married + (tenure || occupation)", "--from", "lme4", "--to", "stata")).toBe("mixed wage tenure married || occupation: tenure, reml");
     expect(translate('{"mu": "normexam ~ standLRT + sex + tag(1 + standLRT, gamma | school)", "gamma": "~ tag(schavg | school)"}', "--from", "zelig", "--to", "levels")).toBe(LEVELS);
     expect(translate(LEVELS, "--from", "levels", "--to", "levels")).toBe(LEVELS);
+    expect(translate("mixed wage tenure || occupation: tenure, cov(un)", "--from", "stata", "--to", "zelig")).toBe("wage ~ tenure + tag(1 + tenure | occupation)");
     expect(translate("normexam ~ standLRT + schavg + standLRT:schavg + (standLRT | school)", "--from", "lme4", "--to", "levels", "--level2", "schavg")).toBe("j = school\nnormexam_ij = β0j + β1j·standLRT_ij + e_ij\nβ0j = γ00 + γ01·schavg_j + u0j\nβ1j = γ10 + γ11·schavg_j + u1j");
   });
 
   it("refuses an unknown notation, a missing one and what the target cannot say, in one line", () => {
     expect(expectErrorShape(run("translate", "y ~ x + (1 | g)", "--from", "spss", "--to", "lme4"))).toBe('--from "spss" is not a notation; use lme4, zelig, stata, levels');
-    expect(expectErrorShape(run("translate", "y ~ x + (1 | g)", "--from", "lme4"))).toBe("--to is needed; use lme4, stata, levels");
+    expect(expectErrorShape(run("translate", "y ~ x + (1 | g)", "--from", "lme4"))).toBe("--to is needed; use lme4, zelig, stata, levels");
     expect(expectErrorShape(run("translate", "y ~ log(x) + (1 | g)", "--from", "lme4", "--to", "stata"))).toContain("the term log(x) is not a column or factor(column)");
     expect(expectErrorShape(run("translate", "--from", "lme4", "--to", "stata"))).toContain("translate needs a model");
   });

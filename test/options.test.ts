@@ -107,6 +107,7 @@ const NO_OPTIONS: Record<string, string> = {
   writeStata: "(spec, REML)",
   readZelig: "(formula): a Zelig formula or its {mu, gamma} list of formulas",
   readLevels: "(text): level-1/level-2 equations",
+  writeZelig: "(spec)",
   tableRows: "(table)",
   anova: "(...models)",
   anovaValues: "(...models)",

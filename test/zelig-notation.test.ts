@@ -10,7 +10,9 @@ import fc from "fast-check";
 import {describe, expect, it} from "vitest";
 import {LmmError} from "../src/errors.js";
 import {lmer} from "../src/lmm/fit.js";
-import {readZelig} from "../src/notation/zelig.js";
+import {formula} from "../src/formula/index.js";
+import type {ModelSpec} from "../src/formula/ast.js";
+import {readZelig, writeZelig} from "../src/notation/zelig.js";
 import {dataset} from "./helpers/fits.js";
 import {compareWithLme4, type FitJSON, type Lme4Reference} from "./helpers/reference.js";
 
@@ -78,6 +80,35 @@ describe("Zelig's formulas", () => {
     expect(() => readZelig({mu: "y ~ x + tag(1 | g)", gamma: "~ tag(w | g)"})).toThrow('equation "gamma" of Zelig\'s formula list is named by no tag(z, gamma | g) in mu');
     expect(() => readZelig({mu: "y ~ tag(1, gamma | g)", gamma: 3 as unknown as string})).toThrow("is the number 3; give it as text");
     expect(() => readZelig(null as unknown as string)).toThrow("invalid Zelig formula: null");
+  });
+
+  it("writes a spec as Zelig's formula, and reading it gives the same model (seeded random formulas)", () => {
+    expect(writeZelig(formula("income ~ education + (1 | state)"))).toBe("income ~ education + tag(1 | state)");
+    expect(writeZelig(formula("y ~ x + (x || g) + (1 | a/b)"))).toBe("y ~ x + tag(1 | g) + tag(0 + x | g) + tag(1 | b:a) + tag(1 | a)");
+    // a term's label follows which of its variables comes first in the text (x:z or z:x), as R's does
+    const canonical = (s: ModelSpec) => ({
+      response: s.response.label,
+      intercept: s.intercept,
+      terms: s.terms.map((t) => t.vars.map((v) => v.label).sort().join(":")).sort(),
+      offsets: s.offsets.map((o) => o.label),
+      random: s.random.map((r) => `${r.intercept}|${r.terms.map((t) => t.label).join("+")}|${r.groupLabel}`)
+    });
+    const fixed = fc.uniqueArray(fc.constantFrom("x", "z", "log(x)", "factor(f)", "x:z", "I(x^2)", "offset(w)"), {maxLength: 4});
+    const random = fc.uniqueArray(fc.constantFrom("(1 | g)", "(x | g)", "(0 + x | h)", "(x || g)", "(1 | a/b)", "(1 + z | a:b)"), {minLength: 1, maxLength: 3});
+    fc.assert(
+      fc.property(fixed, random, fc.boolean(), (f, r, noIntercept) => {
+        const text = `y ~ ${[noIntercept ? "0" : "", ...f, ...r].filter(Boolean).join(" + ")}`;
+        let spec: ModelSpec;
+        try {
+          spec = formula(text);
+        } catch (e) {
+          if (e instanceof LmmError) return true;
+          throw e;
+        }
+        expect(canonical(readZelig(writeZelig(spec)).spec)).toEqual(canonical(spec));
+      }),
+      {seed: 20261203, numRuns: 500}
+    );
   });
 
   it("gives a model or an LmmError for 10 000 seeded random equation lists", () => {

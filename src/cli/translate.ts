@@ -2,18 +2,19 @@ import {fail} from "../errors.js";
 import {formula} from "../formula/formula.js";
 import {readLevels, writeLevels} from "../notation/levels.js";
 import {readStata, writeStata} from "../notation/stata.js";
-import {readZelig} from "../notation/zelig.js";
+import {readZelig, writeZelig} from "../notation/zelig.js";
 import {parseArgs, singleValue, type Output} from "./args.js";
 
-export const TRANSLATE_USAGE = `usage: lmm translate "MODEL" --from lme4|zelig|stata|levels --to lme4|stata|levels [--ml] [--level2 W,W] [--group G] [--json]`;
+export const TRANSLATE_USAGE = `usage: lmm translate "MODEL" --from lme4|zelig|stata|levels --to lme4|zelig|stata|levels [--ml] [--level2 W,W] [--group G] [--json]`;
 
 const FROM = ["lme4", "zelig", "stata", "levels"];
-const TO = ["lme4", "stata", "levels"];
+const TO = ["lme4", "zelig", "stata", "levels"];
 
 /**
  * `lmm translate "MODEL" --from N --to M`: the model in another notation, printed. lme4 formulas and Zelig's
  * (a formula, or its `{"mu", "gamma"}` list as JSON) and level equations are REML models unless `--ml`, as
  * lmer fits them; a Stata command carries its own method (ML unless `reml`). `--to lme4` prints the formula;
+ * `--to zelig` Zelig's single formula (`tag(z | g)`);
  * `--to stata` the `mixed` command; `--to levels` the equations, with the level-2 covariates from the model
  * when it was written in Zelig's list or as equations, or from `--level2` (and the grouping from `--group`
  * when no random term names it). `--json` prints `{"model", "lme4", "REML"}`: the translation, the lme4 formula
@@ -48,7 +49,7 @@ export function translateCommand(argv: string[], out: Output): number {
   } else read = {formula: text, spec: formula(text), REML: !ml, level2: []};
   const level2 = level2Option !== undefined ? level2Option.split(",").map((w) => w.trim()).filter(Boolean) : read.level2;
   const group = groupOption ?? read.group;
-  const written = to === "lme4" ? read.formula : to === "stata" ? writeStata(read.spec, read.REML) : writeLevels(read.spec, {level2, ...(group ? {group} : {})});
+  const written = to === "lme4" ? read.formula : to === "zelig" ? writeZelig(read.spec) : to === "stata" ? writeStata(read.spec, read.REML) : writeLevels(read.spec, {level2, ...(group ? {group} : {})});
   out.stdout((args.flags.has("json") ? JSON.stringify({model: written, lme4: read.formula, REML: read.REML}) : written) + "\n");
   return 0;
 }

@@ -142,3 +142,23 @@ function levelTwo(z: Expr, bar: Expr, equations: Record<string, string>, mu: str
   }
   return [...fixed, `(${zText} | ${group})`].join(" + ");
 }
+
+/**
+ * Writes a model specification as Zelig's single formula: the lme4 formula with each random-effects term
+ * `(z | g)` written `tag(z | g)` (the inverse of {@link readZelig} on a string; lme4's `||` split into its
+ * terms, which is what it means).
+ *
+ * @example
+ *   writeZelig(formula("income ~ education + (1 | state)")); // "income ~ education + tag(1 | state)"
+ */
+export function writeZelig(spec: ModelSpec): string {
+  const fixed = spec.terms.map((t) => t.label);
+  const offsets = spec.offsets.map((o) => `offset(${o.label})`);
+  const random = spec.random.map((r) => {
+    const terms = r.terms.map((t) => t.label);
+    const lhs = r.intercept ? (terms.length ? `1 + ${terms.join(" + ")}` : "1") : `0 + ${terms.join(" + ")}`;
+    return `tag(${lhs} | ${r.groupLabel})`;
+  });
+  const rhs = [spec.intercept ? (fixed.length || offsets.length || random.length ? "" : "1") : "0", ...fixed, ...offsets, ...random].filter(Boolean);
+  return `${spec.response.label} ~ ${rhs.join(" + ")}`;
+}
