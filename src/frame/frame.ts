@@ -86,7 +86,15 @@ export interface ModelFrame {
   /** Random-effects terms in lme4's order: by decreasing number of levels (see `randomTerms`). */
   terms: RandomTerm[];
   warnings: string[];
+  /**
+   * For a two-level factor response (allowed only when the caller asks, as glmer's binomial family does):
+   * its levels, the first coded 0 (failure) and the second 1 (success), as R's `binomial()$initialize`.
+   */
+  responseLevels?: string[];
 }
+
+/** What the response may be: numbers (lmer), or numbers or a factor of at most two levels (glmer's binomial). */
+export type ResponseKind = "numeric" | "binary";
 
 /**
  * Builds the model frame of an expanded formula over a table: evaluates every variable, drops rows with a
@@ -98,7 +106,7 @@ export interface ModelFrame {
  *   const frame = modelFrame(formula("Reaction ~ Days + (Days | Subject)"), sleepstudy);
  *   frame.xNames; // ["(Intercept)", "Days"]
  */
-export function modelFrame(written: ModelSpec, data: unknown, given: FrameOptions = {}): ModelFrame {
+export function modelFrame(written: ModelSpec, data: unknown, given: FrameOptions = {}, responseKind: ResponseKind = "numeric"): ModelFrame {
   const options = readOptions(given, FRAME_OPTIONS, "modelFrame", {renamed: {"na.action": "naAction"}});
   const {spec, responseTerms} = withoutResponseTerm(written);
   const source = dataSource(data);
@@ -119,7 +127,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   };
   for (const c of spec.response.columns) if (source.has(c)) refuseDates(c, source.values(c), "the response", false);
   const response = use(spec.response);
-  if (response.kind !== "numeric") {
+  if (response.kind !== "numeric" && responseKind !== "binary") {
     const numeric = (v: unknown) => typeof v === "number" || (typeof v === "string" && typeof numberFromText(v) === "number");
     const row = response.values.findIndex((v) => v !== null && !numeric(v));
     if (response.values.some((v) => v !== null && numeric(v))) {
@@ -157,7 +165,18 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
       ? {kind: "numeric", values: pick(v.values, keep)}
       : {kind: "factor", factor: makeFactor(keep.map((i) => v.values[i]))});
   }
-  const y = (frameVars.get(spec.response.label) as {values: Float64Array}).values;
+  const responseVar = frameVars.get(spec.response.label)!;
+  let responseLevels: string[] | undefined;
+  let y: Float64Array;
+  if (responseVar.kind === "numeric") y = responseVar.values;
+  else {
+    const {levels, codes} = responseVar.factor;
+    if (levels.length > 2) {
+      fail(`the response ${spec.response.label} has ${levels.length} levels (${quoteList(levels, 5)}) but a binomial response has two (failure first, then success); recode it to two levels, such as ${spec.response.label} == ${quote(levels[levels.length - 1])}`);
+    }
+    responseLevels = levels;
+    y = Float64Array.from(codes);
+  }
   if (weights) {
     for (const i of keep) if (!(weights[i] > 0)) fail(`invalid weight ${weights[i]} in row ${i + 1} of column ${options.weights}; weights must be positive`);
   }
@@ -195,7 +214,8 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
     offset,
     weights: weights ? pick(weights, keep) : null,
     terms,
-    warnings
+    warnings,
+    ...(responseLevels ? {responseLevels} : {})
   };
 }
 

@@ -278,6 +278,46 @@ export class Evaluator {
   }
 
   /**
+   * The spherical modes ũ with β held at `beta`: the solution of `(ΛᵀZᵀWZΛ + I) u = ΛᵀZᵀW(y − Xβ)` from the
+   * current factor (its `c_u` and `L_ZX` rows), as the u-only step of glmer's PIRLS (`merPredD::solveU`).
+   *
+   * Reference: Bates et al. (2015), JSS 67(1), eqs. 19–21 with β given; lme4's predModule.cpp (`solveU`).
+   *
+   * @example
+   *   const u = ev.reweight(w, z).setTheta(theta).updateL() && ev.modesGivenBeta(beta);
+   */
+  modesGivenBeta(beta: ArrayLike<number>): Float64Array[] {
+    if (beta.length !== this.#A.nFixed) fail(`invalid beta: ${beta.length} values for ${this.#A.nFixed} fixed effects`);
+    return plsSolution(this.factor, beta).u;
+  }
+
+  /**
+   * The diagonal of each term's unscaled conditional covariance `Tᵢ Mᵢ[h] Tᵢᵀ` per level h (level-major, pᵢ
+   * values a level), where Mᵢ[h] are the level blocks of (L_θ L_θᵀ)⁻¹: times σ² (1 for binomial and Poisson),
+   * the conditional variances of the random effects that lme4's `ranef(condVar = TRUE)` reports.
+   *
+   * Reference: Bates et al. (2015), JSS 67(1), §5.1.
+   *
+   * @example
+   *   const v = ev.conditionalVariances(); // v[0][h] for a scalar term
+   */
+  conditionalVariances(): Float64Array[] {
+    const M = this.conditionalBlocks();
+    const T = this.#templates();
+    return this.#A.sizes.map(({p, l}, i) => {
+      const Ti = T[i], out = new Float64Array(l * p);
+      for (let h = 0; h < l; h++) {
+        for (let a = 0; a < p; a++) {
+          let v = 0;
+          for (let c = 0; c <= a; c++) for (let d = 0; d <= a; d++) v += Ti[a * p + c] * M[i][h * p * p + c * p + d] * Ti[a * p + d];
+          out[h * p + a] = Math.max(v, 0);
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
    * The conditional modes of the random effects per term, `b̃ = Λ_θ ũ` (level-major).
    *
    * Reference: Bates et al. (2015), JSS 67(1), eq. 5 (b = Λ_θ u).
