@@ -1,5 +1,6 @@
 export const version = "0.1.0";
 export {lmer, LinearMixedModel, type LmerOptions, type OptimizerRecord, type RanefColumns, type VarCorrRow} from "./lmm/index.js";
+export {glmer, GeneralizedLinearMixedModel, family, type GlmerOptions, type GlmCoefficients, type GlmResiduals, type Family, type FamilyName, type Link, type LinkName} from "./glmm/index.js";
 export {formula, parseFormula} from "./formula/index.js";
 export {modelFrame, type ModelFrame, type FrameOptions, type NaAction, type TableInput} from "./frame/index.js";
 export {LmmError} from "./errors.js";

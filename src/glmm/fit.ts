@@ -1,0 +1,245 @@
+/**
+ * glmer: a generalized linear mixed model fitted by lme4's two stages — θ by BOBYQA with β inside PIRLS
+ * (nAGQ = 0), then θ and β together on the Laplace deviance from there.
+ */
+import {describeValue, fail, quote} from "../errors.js";
+import type {ModelSpec} from "../formula/ast.js";
+import {formula} from "../formula/formula.js";
+import {modelFrame, type ModelFrame} from "../frame/frame.js";
+import {dataSource} from "../frame/source.js";
+import type {TableInput} from "../frame/table-input.js";
+import {numericColumn} from "../frame/variables.js";
+import {derivatives} from "../lmm/convergence.js";
+import {thetaLength, thetaLower, thetaStart} from "../lmm/lambda.js";
+import type {OptimizerRecord} from "../lmm/model.js";
+import {modelStructure} from "../lmm/objective.js";
+import {bobyqa} from "../optimize/bobyqa.js";
+import {family as familyOf} from "./families.js";
+import {readGlmerOptions, type GlmerOptions} from "./glmer-options.js";
+import {GeneralizedLinearMixedModel} from "./model.js";
+import {Pirls} from "./pirls.js";
+import {glmResponse} from "./response.js";
+
+export type {GlmerOptions};
+
+const SINGULAR_TOL = 1e-4;
+/** The final trust-region radius of the second stage, in θ and in β's standard errors. */
+const RHOEND = 1e-7;
+/** Models with more parameters than this get Var(β̂) from R_X only (the Hessian costs (θ, β)² deviances). */
+const MAX_HESSIAN_PARAMETERS = 40;
+
+/**
+ * Fits a generalized linear mixed-effects model as lme4's `glmer`: the formula is parsed and expanded, the
+ * frame built (a binomial response may be 0/1, a two-level factor whose first level is failure, or proportions
+ * with `weights` = trials), and the deviance minimised in lme4's two stages: first θ with β inside PIRLS
+ * (nAGQ = 0; the fit ends there when `nAGQ: 0`), then θ and β together on the Laplace approximation, PIRLS
+ * finding the conditional modes at each (θ, β). BOBYQA works on θ and on β in units of its standard error from
+ * the first stage, so that every coordinate has the same scale. Var(β̂) comes from the finite-difference
+ * Hessian of the deviance in (θ, β), as lme4's `vcov`; `vcovRX` from PIRLS's R_X.
+ *
+ * Reference: Bates et al. (2015), JSS 67(1); lme4's `glmer`, `optimizeGlmer` and `glmerLaplace`; Powell (2009),
+ * BOBYQA.
+ *
+ * @example
+ *   const m = glmer("use ~ urban + age + livch + (1 | district)", Contraception, {family: "binomial"});
+ *   m.theta; // [0.4609]
+ */
+export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given?: GlmerOptions): GeneralizedLinearMixedModel {
+  const options = readGlmerOptions(given);
+  const fam = familyOf(options.family ?? "binomial", options.link);
+  if (fam.estimatesScale) {
+    fail(`family ${quote(fam.name)} (with a dispersion) is not fitted by glmer here yet; use "binomial" or "poisson", or lmer for a Gaussian response with the identity link`);
+  }
+  const nAGQ = options.nAGQ ?? 1;
+  if (nAGQ > 1) fail(`nAGQ = ${nAGQ} (adaptive Gauss–Hermite quadrature) is not available yet; use nAGQ = 1 (Laplace) or 0`);
+  const spec = typeof formulaOrSpec === "string" ? formula(formulaOrSpec) : checkedSpec(formulaOrSpec);
+  const built = modelFrame(spec, data, {weights: options.weights, naAction: options.naAction}, fam.name === "binomial" ? "binary" : "numeric");
+  const frame = withOffset(built, options.offset, data);
+  const response = glmResponse(frame, fam);
+  const structure = modelStructure(frame, false);
+  const sizes = structure.A.sizes;
+  const nTheta = thetaLength(sizes);
+  const p = frame.X.length;
+  const start = options.start ? Float64Array.from(options.start) : undefined;
+  if (start && start.length !== nTheta && start.length !== nTheta + p) {
+    fail(`invalid start: ${start.length} values; give the ${nTheta} θ values, or θ then the ${p} fixed effects (${nTheta + p} values)`);
+  }
+
+  const pirls = new Pirls(structure, fam, response);
+  const lower = thetaLower(sizes);
+  const t0 = performance.now();
+  let evaluations = 0;
+  const progress = (value: number, theta: Float64Array, stage: 1 | 2) => {
+    evaluations++;
+    options.onProgress?.({evaluations, criterion: value, theta, stage});
+  };
+  const warnings = [...frame.warnings, ...response.warnings];
+  const log: string[] = [];
+
+  // stage 1: θ, with β and u from PIRLS (glmer's nAGQ = 0)
+  const stage1 = (theta: Float64Array): number => {
+    options.signal?.throwIfAborted();
+    pirls.setTheta(theta);
+    let run = pirls.run(false);
+    if (!run.converged) run = pirls.reset().run(false);
+    const value = run.converged ? pirls.laplace() : Infinity;
+    progress(value, theta, 1);
+    return value;
+  };
+  const theta0 = start ? Float64Array.from(start.subarray(0, nTheta), (v, i) => Math.max(v, lower[i])) : thetaStart(sizes);
+  const first = bobyqa(stage1, theta0, {lower, ...(nAGQ === 0 ? {rhoend: RHOEND} : {})});
+  if (!Number.isFinite(first.f)) {
+    fail(`PIRLS did not converge at any θ the optimizer tried (${evaluations} evaluations); check the response and the family, or rescale the covariates`);
+  }
+  stage1(first.x);
+  let objective = first.f;
+  let theta = Float64Array.from(first.x);
+  let converged = first.converged;
+  let message = first.message;
+  let vcovHessian: Float64Array | null = null;
+  let initial = theta0;
+
+  if (nAGQ === 1) {
+    // stage 2: θ and β together, β in units of its standard error from stage 1
+    const beta0 = start && start.length === nTheta + p ? start.slice(nTheta) : Float64Array.from(pirls.beta);
+    const VRX = pirls.ev.unscaledVcov();
+    const scale = Float64Array.from({length: p}, (_, a) => Math.sqrt(VRX[a * p + a]) || 1);
+    const split = (x: Float64Array) => ({theta: x.subarray(0, nTheta), beta: Float64Array.from({length: p}, (_, a) => beta0[a] + scale[a] * x[nTheta + a])});
+    const laplaceAt = (theta: Float64Array, beta: Float64Array): number => {
+      pirls.setTheta(theta).setBeta(beta);
+      let run = pirls.run(true);
+      if (!run.converged) run = pirls.reset().setBeta(beta).run(true);
+      return run.converged ? pirls.laplace() : Infinity;
+    };
+    const stage2 = (x: Float64Array): number => {
+      options.signal?.throwIfAborted();
+      const {theta, beta} = split(x);
+      const value = laplaceAt(theta, beta);
+      progress(value, Float64Array.from(theta), 2);
+      return value;
+    };
+    const x0 = new Float64Array(nTheta + p);
+    x0.set(theta);
+    initial = x0.slice(0, nTheta);
+    const lower2 = new Float64Array(nTheta + p).fill(-Infinity);
+    lower2.set(lower);
+    const second = bobyqa(stage2, x0, {lower: lower2, rhoend: RHOEND});
+    if (!Number.isFinite(second.f)) fail(`PIRLS did not converge at any (θ, β) of the second stage (${evaluations} evaluations); rescale the covariates`);
+    converged = second.converged;
+    message = second.message;
+    const best = second.x;
+    objective = second.f;
+    // Var(β̂) from the Hessian of the deviance in (θ, β), as lme4's vcov (deriv12, step 1e-4 in θ and β)
+    const free = [...Array(nTheta + p).keys()].filter((i) => !(lower2[i] === 0 && best[i] < SINGULAR_TOL));
+    const {theta: thetaHat, beta: betaHat} = split(best);
+    if (free.length <= MAX_HESSIAN_PARAMETERS) {
+      const natural = Float64Array.from([...thetaHat, ...betaHat]);
+      const f = (x: Float64Array) => laplaceAt(x.subarray(0, nTheta), x.slice(nTheta));
+      const {hessian} = derivatives(f, natural, free);
+      vcovHessian = hessianVcov(hessian, free, nTheta, p);
+      if (!vcovHessian) warnings.push("the finite-difference Hessian of the deviance is not positive definite: standard errors from R_X (use.hessian = FALSE)");
+    }
+    laplaceAt(thetaHat, betaHat);
+    theta = Float64Array.from(thetaHat);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const isSingular = [...lower.keys()].some((i) => lower[i] === 0 && theta[i] < SINGULAR_TOL);
+  if (!converged) warnings.push(`optimizer did not converge: ${message}`);
+  if (isSingular) warnings.push("boundary (singular) fit: see help('isSingular')");
+  const optimizer: OptimizerRecord = {
+    name: "bobyqa",
+    evaluations,
+    seconds,
+    converged,
+    message,
+    initial,
+    final: Float64Array.from(theta),
+    criterion: objective,
+    log,
+    ending: {verdict: converged ? "interior" : "evaluation-limit", atBound: [], probes: [], restarts: []}
+  };
+  return new GeneralizedLinearMixedModel(pirls, spec, {nAGQ, objective, vcovHessian, isSingular, warnings, optimizer});
+}
+
+/**
+ * Var(β̂) from the Hessian H of the deviance over the free (θ, β) coordinates: the β block of 2H⁻¹ (lme4's
+ * `calc.vcov.hess`, which symmetrizes solve(H/2)); null when H is not positive definite.
+ */
+function hessianVcov(H: Float64Array, free: number[], nTheta: number, p: number): Float64Array | null {
+  const m = free.length;
+  // Cholesky of H, then the inverse's β block
+  const L = Float64Array.from(H);
+  for (let j = 0; j < m; j++) {
+    let d = L[j * m + j];
+    for (let k = 0; k < j; k++) d -= L[j * m + k] * L[j * m + k];
+    if (!(d > 0)) return null;
+    const s = Math.sqrt(d);
+    L[j * m + j] = s;
+    for (let i = j + 1; i < m; i++) {
+      let v = L[i * m + j];
+      for (let k = 0; k < j; k++) v -= L[i * m + k] * L[j * m + k];
+      L[i * m + j] = v / s;
+    }
+  }
+  const inv = new Float64Array(m * m);
+  const e = new Float64Array(m);
+  for (let c = 0; c < m; c++) {
+    e.fill(0);
+    e[c] = 1;
+    for (let i = 0; i < m; i++) {
+      let v = e[i];
+      for (let k = 0; k < i; k++) v -= L[i * m + k] * e[k];
+      e[i] = v / L[i * m + i];
+    }
+    for (let i = m - 1; i >= 0; i--) {
+      let v = e[i];
+      for (let k = i + 1; k < m; k++) v -= L[k * m + i] * e[k];
+      e[i] = v / L[i * m + i];
+    }
+    for (let i = 0; i < m; i++) inv[i * m + c] = e[i];
+  }
+  const V = new Float64Array(p * p);
+  const position = new Map(free.map((f, i) => [f, i]));
+  for (let a = 0; a < p; a++) {
+    for (let b = 0; b < p; b++) {
+      const i = position.get(nTheta + a), j = position.get(nTheta + b);
+      if (i === undefined || j === undefined) return null;
+      V[a * p + b] = inv[i * m + j] + inv[j * m + i];
+    }
+  }
+  return V;
+}
+
+/**
+ * The frame with glmer's `offset` option added to any `offset()` of the formula: a numeric column of the data
+ * (by name) or one number a row of the data, read at the model's rows.
+ */
+function withOffset(frame: ModelFrame, offset: GlmerOptions["offset"], data: TableInput): ModelFrame {
+  if (offset === undefined) return frame;
+  let values: ArrayLike<number>;
+  if (typeof offset === "string") values = numericColumn(dataSource(data), offset, "the offset");
+  else {
+    if (offset.length !== frame.sourceRows) fail(`invalid offset: ${offset.length} values for ${frame.sourceRows} rows of the data; give one value a row`);
+    values = offset;
+  }
+  const out = frame.offset ? Float64Array.from(frame.offset) : new Float64Array(frame.n);
+  for (let r = 0; r < frame.n; r++) {
+    const v = values[frame.rows[r]];
+    if (!Number.isFinite(v)) fail(`the offset is ${v} in row ${frame.rows[r] + 1}; give finite values, or leave that row out of the data`);
+    out[r] += v;
+  }
+  return {...frame, offset: out};
+}
+
+/** A formula given already parsed: checked for the shape `formula()` returns. */
+function checkedSpec(spec: unknown): ModelSpec {
+  const f = spec as Partial<ModelSpec> | null;
+  let ok = false;
+  try {
+    ok = f !== null && typeof f === "object" && typeof f.text === "string" && Array.isArray(f.terms) && Array.isArray(f.random) && Array.isArray(f.offsets);
+  } catch {
+    ok = false;
+  }
+  if (!ok) fail(`invalid formula: ${describeValue(spec)}; pass the formula as text, such as "use ~ age + (1 | district)"`);
+  return f as ModelSpec;
+}
