@@ -7,7 +7,9 @@ import {MAX_RANDOM_TERMS} from "./limits.js";
 import {randomSpecs} from "./random.js";
 import {expandTerms} from "./terms.js";
 import {quote} from "./syntax-error.js";
-import {toVarRef} from "./variable.js";
+import {checkArithmetic, columnsOf, toVarRef} from "./variable.js";
+import {deparse} from "./deparse.js";
+import type {Expr} from "./ast.js";
 
 /**
  * Expands a parsed formula as lme4's `lFormula` does: the fixed part by R's `terms.formula` rules
@@ -24,7 +26,7 @@ import {toVarRef} from "./variable.js";
  */
 export function expandFormula(ast: FormulaAST): ModelSpec {
   const {text} = ast;
-  const response = toVarRef(ast.response, text);
+  const response = responseRef(ast.response, text);
   if (response.factor) fail(`the response ${clip(response.label, 60)} in ${quote(text)} cannot be a factor: use a numeric column`);
   const random: RandomSpec[] = [];
   const offsets: VarRef[] = [];
@@ -39,4 +41,20 @@ export function expandFormula(ast: FormulaAST): ModelSpec {
     offset: (variable) => offsets.push(variable),
   });
   return {text, response, intercept, terms, offsets, random, tree: ast};
+}
+
+/**
+ * The response: a variable as on the right-hand side, or, as R allows on the left, arithmetic on columns
+ * without I() (`incidence / size`, glmer's proportions; `log(y) - 1`).
+ *
+ * @example
+ *   responseRef(parseExpression("incidence / size"), "incidence / size ~ 1").columns; // ["incidence", "size"]
+ */
+function responseRef(expr: Expr, text: string): VarRef {
+  const bare = expr.type === "paren" ? expr.expr : expr;
+  if (bare.type === "binary" || (bare.type === "unary" && bare.op === "-")) {
+    checkArithmetic(bare, text);
+    return {label: deparse(bare), expr: bare, factor: false, columns: columnsOf(bare)};
+  }
+  return toVarRef(expr, text);
 }

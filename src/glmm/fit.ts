@@ -105,10 +105,10 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
     const VRX = pirls.ev.unscaledVcov();
     const scale = Float64Array.from({length: p}, (_, a) => Math.sqrt(VRX[a * p + a]) || 1);
     const split = (x: Float64Array) => ({theta: x.subarray(0, nTheta), beta: Float64Array.from({length: p}, (_, a) => beta0[a] + scale[a] * x[nTheta + a])});
-    const laplaceAt = (theta: Float64Array, beta: Float64Array): number => {
+    const laplaceAt = (theta: Float64Array, beta: Float64Array, tight = false): number => {
       pirls.setTheta(theta).setBeta(beta);
-      let run = pirls.run(true);
-      if (!run.converged) run = pirls.reset().setBeta(beta).run(true);
+      let run = pirls.run(true, undefined, tight);
+      if (!run.converged) run = pirls.reset().setBeta(beta).run(true, undefined, tight);
       return run.converged ? pirls.laplace() : Infinity;
     };
     const stage2 = (x: Float64Array): number => {
@@ -134,12 +134,12 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
     const {theta: thetaHat, beta: betaHat} = split(best);
     if (free.length <= MAX_HESSIAN_PARAMETERS) {
       const natural = Float64Array.from([...thetaHat, ...betaHat]);
-      const f = (x: Float64Array) => laplaceAt(x.subarray(0, nTheta), x.slice(nTheta));
+      const f = (x: Float64Array) => laplaceAt(x.subarray(0, nTheta), x.slice(nTheta), true);
       const {hessian} = derivatives(f, natural, free);
       vcovHessian = hessianVcov(hessian, free, nTheta, p);
       if (!vcovHessian) warnings.push("the finite-difference Hessian of the deviance is not positive definite: standard errors from R_X (use.hessian = FALSE)");
     }
-    laplaceAt(thetaHat, betaHat);
+    laplaceAt(thetaHat, betaHat, true);
     theta = Float64Array.from(thetaHat);
   }
   const seconds = (performance.now() - t0) / 1000;

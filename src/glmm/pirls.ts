@@ -180,7 +180,7 @@ export class Pirls {
    * Runs PIRLS at the current θ from the current state: u only (β held, glmer's nAGQ ≥ 1) or β and u
    * together (nAGQ = 0), until the penalized deviance `Σ dᵢ + ‖u‖²` changes by less than `tol` relatively,
    * halving a step that raises it; then one more iteration, so that the factor (and log|L|²) is at the
-   * converged weights. Returns how it ended; a run whose factor or weights break down returns
+   * converged weights (with `tight`, until the steps stop shrinking). Returns how it ended; a run whose factor or weights break down returns
    * `converged: false` with pdev Infinity.
    *
    * Reference: lme4's `pwrssUpdate` and `internal_glmerWrkIter` (external.cpp); MixedModels.jl's `pirls!`.
@@ -188,7 +188,7 @@ export class Pirls {
    * @example
    *   const {converged, pdev} = pirls.setTheta(theta).setBeta(beta).run(true);
    */
-  run(uOnly: boolean, tol = PIRLS_TOLERANCE): PirlsRun {
+  run(uOnly: boolean, tol = PIRLS_TOLERANCE, tight = false): PirlsRun {
     if (this.#fromStart) {
       this.eta.set(this.#eta0);
       const {link} = this.family;
@@ -236,13 +236,22 @@ export class Pirls {
       old = pdev;
     }
     if (!converged) return {converged: false, iterations, pdev: old};
-    // one more iteration: the factor at the converged weights, the modes one Newton step closer
-    const last = this.#solve(uOnly);
-    if (!last) return {converged: false, iterations, pdev: Infinity};
-    this.linearPredictor(last.beta, last.u);
-    this.beta = uOnly ? this.beta : last.beta;
-    this.u = last.u;
-    return {converged: true, iterations: iterations + 1, pdev: this.deviance() + this.penalty()};
+    // more iterations: at least one, so that the factor (and log|L|²) is at the converged weights; with
+    // `tight`, until the steps stop shrinking (Fisher scoring converges only linearly for a non-canonical
+    // link, and finite-difference derivatives of the deviance need the modes to the last digits)
+    let previous = Infinity;
+    for (let k = 0; k < (tight ? MAX_ITERATIONS : 1); k++) {
+      const last = this.#solve(uOnly);
+      if (!last) return {converged: false, iterations, pdev: Infinity};
+      const step = Math.max(maxChange(this.u, last.u), uOnly ? 0 : maxChange([this.beta], [last.beta]));
+      this.linearPredictor(last.beta, last.u);
+      this.beta = uOnly ? this.beta : last.beta;
+      this.u = last.u;
+      iterations++;
+      if (!(step < previous) || step < 1e-14) break;
+      previous = step;
+    }
+    return {converged: true, iterations, pdev: this.deviance() + this.penalty()};
   }
 
   /**
@@ -268,6 +277,12 @@ function sumSquares(u: Float64Array[]): number {
   let s = 0;
   for (const ui of u) for (let j = 0; j < ui.length; j++) s += ui[j] * ui[j];
   return s;
+}
+
+function maxChange(a: Float64Array[], b: Float64Array[]): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < a[i].length; j++) m = Math.max(m, Math.abs(a[i][j] - b[i][j]));
+  return m;
 }
 
 function average(a: Float64Array, b: Float64Array): Float64Array {
