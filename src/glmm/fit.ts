@@ -14,6 +14,7 @@ import {thetaLength, thetaLower, thetaStart} from "../lmm/lambda.js";
 import type {OptimizerRecord} from "../lmm/model.js";
 import {modelStructure} from "../lmm/objective.js";
 import {bobyqa} from "../optimize/bobyqa.js";
+import {stageTwoCoordinates} from "./coordinates.js";
 import {family as familyOf} from "./families.js";
 import {readGlmerOptions, type GlmerOptions} from "./glmer-options.js";
 import {GeneralizedLinearMixedModel} from "./model.js";
@@ -24,7 +25,7 @@ export type {GlmerOptions};
 
 const SINGULAR_TOL = 1e-4;
 /** The final trust-region radius of the second stage, in θ and in β's standard errors. */
-const RHOEND = 1e-7;
+const RHOEND = Number(process.env.RHOEND ?? 1e-6);
 /** Models with more parameters than this get Var(β̂) from R_X only (the Hessian costs (θ, β)² deviances). */
 const MAX_HESSIAN_PARAMETERS = 40;
 
@@ -92,6 +93,7 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
     fail(`PIRLS did not converge at any θ the optimizer tried (${evaluations} evaluations); check the response and the family, or rescale the covariates`);
   }
   stage1(first.x);
+  if (process.env.GLMM_DEBUG) console.log("stage1", first.evaluations, pirls.solves);
   let objective = first.f;
   let theta = Float64Array.from(first.x);
   let converged = first.converged;
@@ -100,46 +102,46 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
   let initial = theta0;
 
   if (nAGQ === 1) {
-    // stage 2: θ and β together, β in units of its standard error from stage 1
+    // stage 2: θ and β together, from stage 1's, in coordinates where the deviance is about ‖y‖² (coordinates.ts)
     const beta0 = start && start.length === nTheta + p ? start.slice(nTheta) : Float64Array.from(pirls.beta);
-    const VRX = pirls.ev.unscaledVcov();
-    const scale = Float64Array.from({length: p}, (_, a) => Math.sqrt(VRX[a * p + a]) || 1);
-    const split = (x: Float64Array) => ({theta: x.subarray(0, nTheta), beta: Float64Array.from({length: p}, (_, a) => beta0[a] + scale[a] * x[nTheta + a])});
+    const vcovRX = pirls.ev.unscaledVcov();
     const laplaceAt = (theta: Float64Array, beta: Float64Array, tight = false): number => {
       pirls.setTheta(theta).setBeta(beta);
       let run = pirls.run(true, undefined, tight);
       if (!run.converged) run = pirls.reset().setBeta(beta).run(true, undefined, tight);
       return run.converged ? pirls.laplace() : Infinity;
     };
-    const stage2 = (x: Float64Array): number => {
+    const naturalTight = (x: Float64Array) => laplaceAt(x.subarray(0, nTheta), x.slice(nTheta), true);
+    const freeAt = (x: ArrayLike<number>) => [...Array(nTheta + p).keys()].filter((i) => !(i < nTheta && lower[i] === 0 && x[i] < SINGULAR_TOL));
+    const z0 = Float64Array.from([...theta, ...beta0]);
+    const free0 = freeAt(z0);
+    const H0 = free0.length <= MAX_HESSIAN_PARAMETERS ? derivatives(naturalTight, z0, free0).hessian : null;
+    const coordinates = stageTwoCoordinates(H0, free0, Float64Array.from(theta), beta0, lower, vcovRX);
+    const stage2 = (y: Float64Array): number => {
       options.signal?.throwIfAborted();
-      const {theta, beta} = split(x);
+      const {theta, beta} = coordinates.toNatural(y);
       const value = laplaceAt(theta, beta);
-      progress(value, Float64Array.from(theta), 2);
+      progress(value, theta, 2);
       return value;
     };
-    const x0 = new Float64Array(nTheta + p);
-    x0.set(theta);
-    initial = x0.slice(0, nTheta);
-    const lower2 = new Float64Array(nTheta + p).fill(-Infinity);
-    lower2.set(lower);
-    const second = bobyqa(stage2, x0, {lower: lower2, rhoend: RHOEND});
+    initial = Float64Array.from(theta);
+    const second = bobyqa(stage2, new Float64Array(nTheta + p), {lower: coordinates.lower, rhoend: RHOEND});
     if (!Number.isFinite(second.f)) fail(`PIRLS did not converge at any (θ, β) of the second stage (${evaluations} evaluations); rescale the covariates`);
+    if (process.env.GLMM_DEBUG) console.log("stage2", second.evaluations, pirls.solves);
     converged = second.converged;
     message = second.message;
-    const best = second.x;
     objective = second.f;
+    const {theta: thetaHat, beta: betaHat} = coordinates.toNatural(second.x);
     // Var(β̂) from the Hessian of the deviance in (θ, β), as lme4's vcov (deriv12, step 1e-4 in θ and β)
-    const free = [...Array(nTheta + p).keys()].filter((i) => !(lower2[i] === 0 && best[i] < SINGULAR_TOL));
-    const {theta: thetaHat, beta: betaHat} = split(best);
+    const natural = Float64Array.from([...thetaHat, ...betaHat]);
+    const free = freeAt(natural);
     if (free.length <= MAX_HESSIAN_PARAMETERS) {
-      const natural = Float64Array.from([...thetaHat, ...betaHat]);
-      const f = (x: Float64Array) => laplaceAt(x.subarray(0, nTheta), x.slice(nTheta), true);
-      const {hessian} = derivatives(f, natural, free);
+      const {hessian} = derivatives(naturalTight, natural, free);
       vcovHessian = hessianVcov(hessian, free, nTheta, p);
       if (!vcovHessian) warnings.push("the finite-difference Hessian of the deviance is not positive definite: standard errors from R_X (use.hessian = FALSE)");
     }
     laplaceAt(thetaHat, betaHat, true);
+    if (process.env.GLMM_DEBUG) console.log("hessian", pirls.solves);
     theta = Float64Array.from(thetaHat);
   }
   const seconds = (performance.now() - t0) / 1000;

@@ -57,6 +57,8 @@ export class Pirls {
   readonly #z: Float64Array;
   readonly #eta0: Float64Array;
   #fromStart = true;
+  /** Reweighted solves so far (each a reweight, a factorization and a solve). */
+  solves = 0;
   #theta: Float64Array | null = null;
 
   constructor(structure: MixedModelStructure, fam: Family, response: GlmResponse) {
@@ -172,6 +174,7 @@ export class Pirls {
   /** One reweight, factor and solve from the current state; the new β and u (β as given when `uOnly`). */
   #solve(uOnly: boolean): {beta: Float64Array; u: Float64Array[]} | null {
     if (!this.#working()) return null;
+    this.solves++;
     if (!this.ev.reweight(this.#w, this.#z).updateL()) return null;
     return uOnly ? {beta: this.beta, u: this.ev.modesGivenBeta(this.beta)} : this.ev.solution();
   }
