@@ -25,7 +25,7 @@ export type {GlmerOptions};
 
 const SINGULAR_TOL = 1e-4;
 /** The final trust-region radius of the second stage, in θ and in β's standard errors. */
-const RHOEND = Number(process.env.RHOEND ?? 1e-6);
+const RHOEND = 1e-6;
 /** Models with more parameters than this get Var(β̂) from R_X only (the Hessian costs (θ, β)² deviances). */
 const MAX_HESSIAN_PARAMETERS = 40;
 
@@ -93,7 +93,6 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
     fail(`PIRLS did not converge at any θ the optimizer tried (${evaluations} evaluations); check the response and the family, or rescale the covariates`);
   }
   stage1(first.x);
-  if (process.env.GLMM_DEBUG) console.log("stage1", first.evaluations, pirls.solves);
   let objective = first.f;
   let theta = Float64Array.from(first.x);
   let converged = first.converged;
@@ -115,7 +114,9 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
     const freeAt = (x: ArrayLike<number>) => [...Array(nTheta + p).keys()].filter((i) => !(i < nTheta && lower[i] === 0 && x[i] < SINGULAR_TOL));
     const z0 = Float64Array.from([...theta, ...beta0]);
     const free0 = freeAt(z0);
-    const H0 = free0.length <= MAX_HESSIAN_PARAMETERS ? derivatives(naturalTight, z0, free0).hessian : null;
+    // a rough Hessian is enough for the coordinates: PIRLS at its usual tolerance, steps of 1e-3
+    const naturalUsual = (x: Float64Array) => laplaceAt(x.subarray(0, nTheta), x.slice(nTheta));
+    const H0 = free0.length <= MAX_HESSIAN_PARAMETERS ? derivatives(naturalUsual, z0, free0, 1e-3).hessian : null;
     const coordinates = stageTwoCoordinates(H0, free0, Float64Array.from(theta), beta0, lower, vcovRX);
     const stage2 = (y: Float64Array): number => {
       options.signal?.throwIfAborted();
@@ -127,7 +128,6 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
     initial = Float64Array.from(theta);
     const second = bobyqa(stage2, new Float64Array(nTheta + p), {lower: coordinates.lower, rhoend: RHOEND});
     if (!Number.isFinite(second.f)) fail(`PIRLS did not converge at any (θ, β) of the second stage (${evaluations} evaluations); rescale the covariates`);
-    if (process.env.GLMM_DEBUG) console.log("stage2", second.evaluations, pirls.solves);
     converged = second.converged;
     message = second.message;
     objective = second.f;
@@ -141,7 +141,6 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
       if (!vcovHessian) warnings.push("the finite-difference Hessian of the deviance is not positive definite: standard errors from R_X (use.hessian = FALSE)");
     }
     laplaceAt(thetaHat, betaHat, true);
-    if (process.env.GLMM_DEBUG) console.log("hessian", pirls.solves);
     theta = Float64Array.from(thetaHat);
   }
   const seconds = (performance.now() - t0) / 1000;

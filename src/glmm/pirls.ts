@@ -17,6 +17,8 @@ export const PIRLS_TOLERANCE = 1e-12;
 /** Iterations of PIRLS at most (glmer: 30), and step halvings in one iteration (glmer: 10). */
 const MAX_ITERATIONS = 60;
 const MAX_HALVINGS = 10;
+/** A last step below this leaves log|L|² (at the weights before it) within ~1e-9 of the converged one. */
+const FACTOR_STEP = 1e-9;
 
 /** How the last PIRLS run ended. */
 export interface PirlsRun {
@@ -201,6 +203,7 @@ export class Pirls {
     this.#fromStart = false;
     let converged = false;
     let iterations = 0;
+    let lastStep = Infinity;
     for (; iterations < MAX_ITERATIONS; iterations++) {
       const step = this.#solve(uOnly);
       if (!step) return {converged: false, iterations, pdev: Infinity};
@@ -210,6 +213,7 @@ export class Pirls {
       if (!Number.isFinite(pdev)) pdev = Infinity;
       const change = Math.abs(old - pdev) / pdev;
       if (!(pdev > old) || change < tol) {
+        lastStep = Math.max(maxChange(this.u, u), uOnly ? 0 : maxChange([this.beta], [beta]));
         this.beta = beta === this.beta ? beta : Float64Array.from(beta);
         this.u = u;
         if (change < tol) {
@@ -230,6 +234,7 @@ export class Pirls {
         this.linearPredictor(this.beta, this.u);
         return {converged: false, iterations, pdev: old};
       }
+      lastStep = Math.max(maxChange(this.u, u), uOnly ? 0 : maxChange([this.beta], [beta]));
       this.beta = uOnly ? this.beta : beta;
       this.u = u;
       if (Math.abs(old - pdev) / pdev < tol) {
@@ -239,7 +244,9 @@ export class Pirls {
       old = pdev;
     }
     if (!converged) return {converged: false, iterations, pdev: old};
-    // more iterations: at least one, so that the factor (and log|L|²) is at the converged weights; with
+    // the factor is at the weights before the last step: close enough when that step was below 1e-9
+    if (!tight && lastStep < FACTOR_STEP) return {converged: true, iterations, pdev: this.deviance() + this.penalty()};
+    // more iterations: one, so that the factor (and log|L|²) is at the converged weights; with
     // `tight`, until the steps stop shrinking (Fisher scoring converges only linearly for a non-canonical
     // link, and finite-difference derivatives of the deviance need the modes to the last digits)
     let previous = Infinity;
