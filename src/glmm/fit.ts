@@ -48,15 +48,15 @@ const MAX_HESSIAN_PARAMETERS = 40;
 export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given?: GlmerOptions): GeneralizedLinearMixedModel {
   const options = readGlmerOptions(given);
   const fam = familyOf(options.family ?? "binomial", options.link);
-  if (fam.estimatesScale) {
-    fail(`family ${quote(fam.name)} (with a dispersion) is not fitted by glmer here yet; use "binomial" or "poisson", or lmer for a Gaussian response with the identity link`);
-  }
   const nAGQ = options.nAGQ ?? 1;
   if (nAGQ > 1) fail(`nAGQ = ${nAGQ} (adaptive Gauss–Hermite quadrature) is not available yet; use nAGQ = 1 (Laplace) or 0`);
   const spec = typeof formulaOrSpec === "string" ? formula(formulaOrSpec) : checkedSpec(formulaOrSpec);
   const built = modelFrame(spec, data, {weights: options.weights, naAction: options.naAction}, fam.name === "binomial" ? "binary" : "numeric");
   const frame = withOffset(built, options.offset, data);
   const response = glmResponse(frame, fam);
+  if (fam.estimatesScale) {
+    fail(`family ${quote(fam.name)} (with a dispersion) is not fitted by glmer here yet; use "binomial" or "poisson", or lmer for a Gaussian response with the identity link`);
+  }
   const structure = modelStructure(frame, false);
   const sizes = structure.A.sizes;
   const nTheta = thetaLength(sizes);

@@ -60,15 +60,13 @@ export function glmResponse(frame: ModelFrame, fam: Family): GlmResponse {
       break;
     }
     case "poisson": {
-      let nonInteger = 0;
       for (let r = 0; r < n; r++) {
         const v = y[r];
         if (v < 0) fail(`the Poisson response ${name} is ${v} in row ${rowOf(frame, r)}; counts cannot be negative: fix the value or choose another family`);
-        if (v !== Math.round(v)) nonInteger++;
+        if (v !== Math.round(v)) {
+          fail(`the Poisson response ${name} is ${v} in row ${rowOf(frame, r)}, not a whole number: the Poisson log-likelihood is −∞ there (lme4 warns "non-integer x" and its deviance is infinite); round the counts, or model a continuous response with the Gamma family or lmer`);
+        }
         muStart[r] = v + 0.1;
-      }
-      if (nonInteger) {
-        warnings.push(`${nonInteger} value${nonInteger > 1 ? "s" : ""} of the Poisson response ${name} ${nonInteger > 1 ? "are" : "is"} not whole: fitted as given, but the log-likelihood and AIC count them as impossible (lme4 warns "non-integer x")`);
       }
       break;
     }
