@@ -26,7 +26,11 @@ import type {Expr} from "./ast.js";
  */
 export function expandFormula(ast: FormulaAST): ModelSpec {
   const {text} = ast;
-  const response = responseRef(ast.response, text);
+  const bareResponse = ast.response.type === "paren" ? ast.response.expr : ast.response;
+  const counts = bareResponse.type === "call" && bareResponse.fn === "cbind" ? countsOf(bareResponse, text) : undefined;
+  const response = counts
+    ? {label: deparse(bareResponse), expr: bareResponse, factor: false, columns: [...new Set([...counts[0].columns, ...counts[1].columns])]}
+    : responseRef(ast.response, text);
   if (response.factor) fail(`the response ${clip(response.label, 60)} in ${quote(text)} cannot be a factor: use a numeric column`);
   const random: RandomSpec[] = [];
   const offsets: VarRef[] = [];
@@ -40,7 +44,7 @@ export function expandFormula(ast: FormulaAST): ModelSpec {
     },
     offset: (variable) => offsets.push(variable),
   });
-  return {text, response, intercept, terms, offsets, random, tree: ast};
+  return {text, response, intercept, terms, offsets, random, tree: ast, ...(counts ? {counts} : {})};
 }
 
 /**
@@ -57,4 +61,18 @@ function responseRef(expr: Expr, text: string): VarRef {
     return {label: deparse(bare), expr: bare, factor: false, columns: columnsOf(bare)};
   }
   return toVarRef(expr, text);
+}
+
+/**
+ * The two arguments of a binomial response `cbind(successes, failures)`, each a column or arithmetic on columns
+ * (`cbind(incidence, size - incidence)`).
+ *
+ * @example
+ *   countsOf(parseExpression("cbind(s, n - s)"), "cbind(s, n - s) ~ x").map((r) => r.label); // ["s", "n - s"]
+ */
+function countsOf(call: Extract<Expr, {type: "call"}>, text: string): [VarRef, VarRef] {
+  if (call.args.length !== 2) {
+    fail(`cbind() in the response of ${quote(text)} takes two arguments, successes and failures, got ${call.args.length}: write cbind(successes, failures), such as cbind(incidence, size - incidence)`);
+  }
+  return [responseRef(call.args[0], text), responseRef(call.args[1], text)];
 }

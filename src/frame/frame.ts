@@ -91,6 +91,11 @@ export interface ModelFrame {
    * its levels, the first coded 0 (failure) and the second 1 (success), as R's `binomial()$initialize`.
    */
   responseLevels?: string[];
+  /**
+   * For a response `cbind(successes, failures)`: the trials s + f of each row (then y = s/(s + f) and the
+   * weights are the prior weights times the trials, as R's `binomial()$initialize`).
+   */
+  trials?: Float64Array;
 }
 
 /** What the response may be: numbers (lmer), or numbers or a factor of at most two levels (glmer's binomial). */
@@ -126,7 +131,10 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
     return variables.get(ref.label)!;
   };
   for (const c of spec.response.columns) if (source.has(c)) refuseDates(c, source.values(c), "the response", false);
-  const response = use(spec.response);
+  if (spec.counts && responseKind !== "binary") {
+    fail(`the response ${clip(spec.response.label, 60)} is a binomial response (successes and failures), which lmer cannot fit: use glmer(formula, data, {family: "binomial"}), or a numeric response for lmer`);
+  }
+  const response = spec.counts ? countsVariable(spec.counts.map(use) as [Variable, Variable], spec.counts) : use(spec.response);
   if (response.kind !== "numeric" && responseKind !== "binary") {
     const numeric = (v: unknown) => typeof v === "number" || (typeof v === "string" && typeof numberFromText(v) === "number");
     const row = response.values.findIndex((v) => v !== null && !numeric(v));
@@ -165,9 +173,26 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
       ? {kind: "numeric", values: pick(v.values, keep)}
       : {kind: "factor", factor: makeFactor(keep.map((i) => v.values[i]))});
   }
-  const responseVar = frameVars.get(spec.response.label)!;
   let responseLevels: string[] | undefined;
+  let trials: Float64Array | undefined;
   let y: Float64Array;
+  let priorWeights = weights ? pick(weights, keep) : null;
+  if (spec.counts) {
+    const [s, f] = spec.counts.map((ref) => (frameVars.get(ref.label) as {values: Float64Array}).values);
+    y = new Float64Array(n);
+    trials = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      if (!(s[r] >= 0 && f[r] >= 0)) {
+        fail(`the binomial counts ${spec.counts[0].label} and ${spec.counts[1].label} are ${s[r]} and ${f[r]} in row ${keep[r] + 1}; successes and failures cannot be negative: fix the values`);
+      }
+      const m = s[r] + f[r];
+      if (m === 0) fail(`row ${keep[r] + 1} has no trials (${spec.counts[0].label} and ${spec.counts[1].label} are both 0); leave it out of the data, it carries no information`);
+      trials[r] = m;
+      y[r] = s[r] / m;
+    }
+    priorWeights = Float64Array.from(trials, (m, r) => m * (priorWeights ? priorWeights[r] : 1));
+  } else {
+  const responseVar = frameVars.get(spec.response.label)!;
   if (responseVar.kind === "numeric") y = responseVar.values;
   else {
     const {levels, codes} = responseVar.factor;
@@ -176,6 +201,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
     }
     responseLevels = levels;
     y = Float64Array.from(codes);
+  }
   }
   if (weights) {
     for (const i of keep) if (!(weights[i] > 0)) fail(`invalid weight ${weights[i]} in row ${i + 1} of column ${options.weights}; weights must be positive`);
@@ -212,11 +238,23 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
     assign: fixed.assign.filter((_, j) => keepCol[j]),
     fixedVariables: new Map(spec.terms.flatMap((t) => t.vars).map((v) => [v.label, frameVars.get(v.label)!])),
     offset,
-    weights: weights ? pick(weights, keep) : null,
+    weights: priorWeights,
     terms,
     warnings,
-    ...(responseLevels ? {responseLevels} : {})
+    ...(responseLevels ? {responseLevels} : {}),
+    ...(trials ? {trials} : {})
   };
+}
+
+/**
+ * The response variable of `cbind(successes, failures)`: its two columns must be numeric (the frame computes
+ * y = s/(s + f) from them once the rows are known); a stand-in numeric variable keeps the checks above uniform.
+ */
+function countsVariable([s, f]: [Variable, Variable], refs: [VarRef, VarRef]): Variable {
+  for (const [v, ref] of [[s, refs[0]], [f, refs[1]]] as const) {
+    if (v.kind !== "numeric") fail(`${ref.label} in cbind() of the response is not numeric; give counts of successes and failures`);
+  }
+  return s;
 }
 
 /**

@@ -12,7 +12,7 @@ export interface GlmResponse {
   y: Float64Array;
   /** The prior weights (all 1 without `weights`); for binomial proportions the numbers of trials. */
   weights: Float64Array;
-  /** The binomial `n` of R's family `aic` (all 1 unless the response was given as successes and failures). */
+  /** The binomial `n` of R's family `aic`: the trials of `cbind(successes, failures)`, else all 1. */
   trials: Float64Array;
   /** Starting means: R's `mustart` of the family's `initialize`. */
   muStart: Float64Array;
@@ -40,7 +40,7 @@ export function glmResponse(frame: ModelFrame, fam: Family): GlmResponse {
   const {n} = frame;
   const y = frame.y;
   const weights = frame.weights ? Float64Array.from(frame.weights) : new Float64Array(n).fill(1);
-  const trials = new Float64Array(n).fill(1);
+  const trials = frame.trials ? Float64Array.from(frame.trials) : new Float64Array(n).fill(1);
   const muStart = new Float64Array(n);
   const warnings: string[] = [];
   const name = frame.responseName;
@@ -54,7 +54,9 @@ export function glmResponse(frame: ModelFrame, fam: Family): GlmResponse {
         }
         const m = weights[r] * v;
         if (Math.abs(m - Math.round(m)) > 1e-3) nonInteger = true;
-        muStart[r] = (weights[r] * v + 0.5) / (weights[r] + 1);
+        // R: (w y + ½)/(w + 1) for 0/1 and proportions, (n y + ½)/(n + 1) with n the trials of cbind()
+        const m0 = frame.trials ? trials[r] : weights[r];
+        muStart[r] = (m0 * v + 0.5) / (m0 + 1);
       }
       if (nonInteger) warnings.push("non-integer #successes in a binomial glm!");
       break;
