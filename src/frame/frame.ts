@@ -1,4 +1,5 @@
 import type {ModelSpec, RandomSpec, VarRef} from "../formula/ast.js";
+import type {ColumnScales} from "../formula/functions.js";
 import {clip, fail, quote, quoteList} from "../errors.js";
 import {optionNames, readOptions} from "../options.js";
 import {cellText, refuseDates} from "./cells.js";
@@ -96,13 +97,16 @@ export interface ModelFrame {
    * weights are the prior weights times the trials, as R's `binomial()$initialize`).
    */
   trials?: Float64Array;
+  /** The centre and scale of each `scale(…)` in the formula, by its call, for predictions on new data. */
+  scales?: ColumnScales;
 }
 
 /** What the response may be: numbers (lmer), or numbers or a factor of at most two levels (glmer's binomial). */
 export type ResponseKind = "numeric" | "binary";
 
 /**
- * Builds the model frame of an expanded formula over a table: evaluates every variable, drops rows with a
+ * Builds the model frame of an expanded formula over a table (`generalized`: for glmer, which takes a binary
+ * response as `responseKind` says and allows as many random effects as observations): evaluates every variable, drops rows with a
  * missing value, codes factors, builds X and the random-effects terms and checks identifiability as lme4 does.
  *
  * Reference: lme4's `lFormula` and `mkReTrms` (Bates et al. 2015, JSS 67(1), §2).
@@ -111,7 +115,7 @@ export type ResponseKind = "numeric" | "binary";
  *   const frame = modelFrame(formula("Reaction ~ Days + (Days | Subject)"), sleepstudy);
  *   frame.xNames; // ["(Intercept)", "Days"]
  */
-export function modelFrame(written: ModelSpec, data: unknown, given: FrameOptions = {}, responseKind: ResponseKind = "numeric"): ModelFrame {
+export function modelFrame(written: ModelSpec, data: unknown, given: FrameOptions = {}, responseKind: ResponseKind = "numeric", generalized = false): ModelFrame {
   const options = readOptions(given, FRAME_OPTIONS, "modelFrame", {renamed: {"na.action": "naAction"}});
   const {spec, responseTerms} = withoutResponseTerm(written);
   const source = dataSource(data);
@@ -126,8 +130,9 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   if (spec.random.length === 0) fail(`no random-effects terms in ${quote(spec.text)}; add one such as (1 | group)`);
 
   const variables = new Map<string, Variable>();
+  const scales: ColumnScales = new Map();
   const use = (ref: VarRef) => {
-    if (!variables.has(ref.label)) variables.set(ref.label, evaluateVariable(ref, source));
+    if (!variables.has(ref.label)) variables.set(ref.label, evaluateVariable(ref, source, scales));
     return variables.get(ref.label)!;
   };
   for (const c of spec.response.columns) if (source.has(c)) refuseDates(c, source.values(c), "the response", false);
@@ -223,7 +228,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
     for (let i = 0; i < n; i++) offset[i] += values.values![i];
   }
 
-  const terms = randomTerms(spec.random, frameVars, groupColumns, keep, n);
+  const terms = randomTerms(spec.random, frameVars, groupColumns, keep, n, generalized);
   return {
     spec,
     n,
@@ -242,7 +247,8 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
     terms,
     warnings,
     ...(responseLevels ? {responseLevels} : {}),
-    ...(trials ? {trials} : {})
+    ...(trials ? {trials} : {}),
+    ...(scales.size ? {scales} : {})
   };
 }
 
@@ -310,7 +316,7 @@ function pick(values: Float64Array, keep: number[]): Float64Array {
   return out;
 }
 
-function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, groups: Map<string, unknown[]>, keep: number[], n: number): RandomTerm[] {
+function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, groups: Map<string, unknown[]>, keep: number[], n: number, generalized: boolean): RandomTerm[] {
   const factors = new Map<string, Factor>();
   const groupFactor = (name: string) => {
     if (!factors.has(name)) factors.set(name, makeFactor(keep.map((i) => groups.get(name)![i])));
@@ -327,10 +333,12 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
     });
     const levels = factor.levels.length;
     if (levels < 2) fail(`grouping factor ${spec.groupLabel} has ${levels} level; a grouping factor needs at least 2 levels`);
-    if (levels >= n) {
+    // a generalized model has no residual to confound with: glmer ignores these two checks (an observation-level
+    // random effect models overdispersion)
+    if (!generalized && levels >= n) {
       fail(`grouping factor ${spec.groupLabel} has ${levels} levels for ${n} observations; the number of levels must be less than the number of observations`);
     }
-    if (levels * p >= n) {
+    if (!generalized && levels * p >= n) {
       fail(`term (${clip(spec.text)}) has ${levels * p} random effects for ${n} observations; the random effects and the residual variance are unidentifiable: simplify the term`);
     }
     return {group: spec.groupLabel, levels: factor.levels, refs: factor.codes, p, names: design.names, Z, text: spec.text, spec: index};

@@ -51,7 +51,7 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
   const nAGQ = options.nAGQ ?? 1;
   if (nAGQ > 1) fail(`nAGQ = ${nAGQ} (adaptive Gauss–Hermite quadrature) is not available yet; use nAGQ = 1 (Laplace) or 0`);
   const spec = typeof formulaOrSpec === "string" ? formula(formulaOrSpec) : checkedSpec(formulaOrSpec);
-  const built = modelFrame(spec, data, {weights: options.weights, naAction: options.naAction}, fam.name === "binomial" ? "binary" : "numeric");
+  const built = modelFrame(spec, data, {weights: options.weights, naAction: options.naAction}, fam.name === "binomial" ? "binary" : "numeric", true);
   const frame = withOffset(built, options.offset, data);
   const response = glmResponse(frame, fam);
   if (fam.estimatesScale) {
