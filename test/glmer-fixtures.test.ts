@@ -71,10 +71,12 @@ const CASES = [
   "cbpp-binomial",
   "cbpp-cloglog",
   "grouseticks-poisson",
-  "cbpp-binomial-nagq0"
+  "cbpp-binomial-nagq0",
+  "cbpp-binomial-agq25",
+  "Contraception-agq9"
 ];
 
-describe("glmer at lme4's optimum (Laplace and nAGQ = 0, binomial and Poisson)", () => {
+describe("glmer at lme4's optimum (Laplace, nAGQ = 0 and adaptive quadrature; binomial and Poisson)", () => {
   for (const id of CASES) {
     it(id, () => {
       const fx = load(id);

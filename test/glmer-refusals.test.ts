@@ -61,6 +61,13 @@ describe("glmer refuses bad input with the value and the fix", () => {
     expect(refusal(() => glmer("incidence / size ~ period + (1 | herd)", rows, {REML: true} as never))).toMatch(/^option "REML" does not apply to glmer/);
   });
 
+  it("nAGQ > 1 without a single scalar random-effects term, as lme4", () => {
+    const data = rows.map((r, i) => ({...r, block: i % 4}));
+    expect(refusal(() => glmer("cbind(incidence, size - incidence) ~ period + (1 | herd) + (1 | block)", data, {nAGQ: 9})))
+      .toBe("nAGQ = 9 (adaptive Gauss–Hermite quadrature) needs a single scalar random-effects term, such as (1 | group), as in lme4; this model has (1 | herd) + (1 | block): use nAGQ = 1 (Laplace)");
+    expect(refusal(() => glmer("cbind(incidence, size - incidence) ~ period + (period | herd)", data, {nAGQ: 2}))).toMatch(/^nAGQ = 2 .* this model has \(period \| herd\)/);
+  });
+
   it("an offset of the wrong length, and a start of the wrong length", () => {
     expect(refusal(() => glmer("incidence / size ~ period + (1 | herd)", rows, {weights: "size", offset: [1, 2]}))).toBe(`invalid offset: 2 values for ${rows.length} rows of the data; give one value a row`);
     expect(refusal(() => glmer("incidence / size ~ period + (1 | herd)", rows, {weights: "size", start: [1, 2]}))).toMatch(/^invalid start: 2 values; give the 1 θ values, or θ then the 2 fixed effects \(3 values\)/);

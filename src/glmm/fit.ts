@@ -18,7 +18,8 @@ import {stageTwoCoordinates} from "./coordinates.js";
 import {family as familyOf} from "./families.js";
 import {readGlmerOptions, type GlmerOptions} from "./glmer-options.js";
 import {GeneralizedLinearMixedModel} from "./model.js";
-import {Pirls} from "./pirls.js";
+import {agqDeviance, Pirls} from "./pirls.js";
+import {gaussHermite} from "../numeric/gauss-hermite.js";
 import {glmResponse} from "./response.js";
 
 export type {GlmerOptions};
@@ -49,11 +50,14 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
   const options = readGlmerOptions(given);
   const fam = familyOf(options.family ?? "binomial", options.link);
   const nAGQ = options.nAGQ ?? 1;
-  if (nAGQ > 1) fail(`nAGQ = ${nAGQ} (adaptive Gauss–Hermite quadrature) is not available yet; use nAGQ = 1 (Laplace) or 0`);
   const spec = typeof formulaOrSpec === "string" ? formula(formulaOrSpec) : checkedSpec(formulaOrSpec);
   const built = modelFrame(spec, data, {weights: options.weights, naAction: options.naAction}, fam.name === "binomial" ? "binary" : "numeric", true);
   const frame = withOffset(built, options.offset, data);
   const response = glmResponse(frame, fam);
+  if (nAGQ > 1 && !(frame.terms.length === 1 && frame.terms[0].p === 1)) {
+    fail(`nAGQ = ${nAGQ} (adaptive Gauss–Hermite quadrature) needs a single scalar random-effects term, such as (1 | group), as in lme4; this model has ${frame.terms.map((t) => `(${t.text})`).join(" + ")}: use nAGQ = 1 (Laplace)`);
+  }
+  const rule = nAGQ > 1 ? gaussHermite(nAGQ) : null;
   if (fam.estimatesScale) {
     fail(`family ${quote(fam.name)} (with a dispersion) is not fitted by glmer here yet; use "binomial" or "poisson", or lmer for a Gaussian response with the identity link`);
   }
@@ -100,7 +104,7 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
   let vcovHessian: Float64Array | null = null;
   let initial = theta0;
 
-  if (nAGQ === 1) {
+  if (nAGQ >= 1) {
     // stage 2: θ and β together, from stage 1's, in coordinates where the deviance is about ‖y‖² (coordinates.ts)
     const beta0 = start && start.length === nTheta + p ? start.slice(nTheta) : Float64Array.from(pirls.beta);
     const vcovRX = pirls.ev.unscaledVcov();
@@ -108,7 +112,8 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
       pirls.setTheta(theta).setBeta(beta);
       let run = pirls.run(true, undefined, tight);
       if (!run.converged) run = pirls.reset().setBeta(beta).run(true, undefined, tight);
-      return run.converged ? pirls.laplace() : Infinity;
+      if (!run.converged) return Infinity;
+      return rule ? agqDeviance(pirls, rule) : pirls.laplace();
     };
     const naturalTight = (x: Float64Array) => laplaceAt(x.subarray(0, nTheta), x.slice(nTheta), true);
     const freeAt = (x: ArrayLike<number>) => [...Array(nTheta + p).keys()].filter((i) => !(i < nTheta && lower[i] === 0 && x[i] < SINGULAR_TOL));
