@@ -23,6 +23,7 @@ interface Fixture {
   se: Record<string, number>;
   se_rx: Record<string, number>;
   varcorr: {grp: string; var1: string; var2: string | null; vcov: number; sdcor: number}[];
+  sigma: number | null;
   deviance: number;
   objective: number;
   minus2logLik: number;
@@ -73,10 +74,13 @@ const CASES = [
   "grouseticks-poisson",
   "cbpp-binomial-nagq0",
   "cbpp-binomial-agq25",
-  "Contraception-agq9"
+  "Contraception-agq9",
+  "sleepstudy-gamma-log",
+  "sleepstudy-inverse-gaussian-log",
+  "voteincome-gaussian-log"
 ];
 
-describe("glmer at lme4's optimum (Laplace, nAGQ = 0 and adaptive quadrature; binomial and Poisson)", () => {
+describe("glmer at lme4's optimum (Laplace, nAGQ = 0 and adaptive quadrature; every family)", () => {
   for (const id of CASES) {
     it(id, () => {
       const fx = load(id);
@@ -114,6 +118,8 @@ describe("glmer at lme4's optimum (Laplace, nAGQ = 0 and adaptive quadrature; bi
         const sumsq = m.residuals[type].reduce((s, v) => s + v * v, 0);
         expect(rel(sumsq, fx.residuals[type].sumsq)).toBeLessThan(1e-4);
       }
+      expect(fx.sigma === null ? m.sigma === 1 : rel(m.sigma, fx.sigma) < 1e-3).toBe(true);
+      expect(m.coefficients.statisticName).toBe(fx.sigma === null ? "z value" : "t value");
       expect(m.warnings).toEqual([]);
       expect(m.optimizer.converged).toBe(true);
     });

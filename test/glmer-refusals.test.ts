@@ -53,6 +53,10 @@ describe("glmer refuses bad input with the value and the fix", () => {
       .toMatch(/^the Gamma response incidence is 0 in row \d+; the Gamma family needs positive values/);
   });
 
+  it("the gaussian family with the identity link, which is lmer's model", () => {
+    expect(refusal(() => glmer("incidence ~ period + (1 | herd)", rows, {family: "gaussian"}))).toMatch(/^family "gaussian" with the identity link is a linear mixed model: fit it with lmer/);
+  });
+
   it("an unknown family or link, an unknown option, a bad nAGQ", () => {
     expect(refusal(() => glmer("incidence / size ~ period + (1 | herd)", rows, {family: "binomail", weights: "size"}))).toMatch(/^family "binomail" is not one glmer fits; use /);
     expect(refusal(() => glmer("incidence / size ~ period + (1 | herd)", rows, {link: "logt", weights: "size"}))).toMatch(/^link "logt" is not available for the binomial family; use one of "logit"/);

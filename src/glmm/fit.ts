@@ -58,8 +58,8 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
     fail(`nAGQ = ${nAGQ} (adaptive Gauss–Hermite quadrature) needs a single scalar random-effects term, such as (1 | group), as in lme4; this model has ${frame.terms.map((t) => `(${t.text})`).join(" + ")}: use nAGQ = 1 (Laplace)`);
   }
   const rule = nAGQ > 1 ? gaussHermite(nAGQ) : null;
-  if (fam.estimatesScale) {
-    fail(`family ${quote(fam.name)} (with a dispersion) is not fitted by glmer here yet; use "binomial" or "poisson", or lmer for a Gaussian response with the identity link`);
+  if (fam.name === "gaussian" && fam.link.name === "identity") {
+    fail(`family "gaussian" with the identity link is a linear mixed model: fit it with lmer(formula, data, {REML: false}) (lme4's glmer calls lmer for it too), or give another link such as "log"`);
   }
   const structure = modelStructure(frame, false);
   const sizes = structure.A.sizes;

@@ -11,9 +11,11 @@ import type {FamilyName} from "./families.js";
 import type {LinkName} from "./links.js";
 import type {Pirls} from "./pirls.js";
 
-/** lme4's `coef(summary(m))` for a generalized model without dispersion: Wald z tests. */
+/** lme4's `coef(summary(m))` for a generalized model: Wald tests, p-values from the normal distribution. */
 export interface GlmCoefficients {
   names: string[];
+  /** "z value", or "t value" for families with a dispersion (lme4's label; the p-values are normal all the same). */
+  statisticName: "z value" | "t value";
   estimate: number[];
   se: number[];
   z: number[];
@@ -48,7 +50,8 @@ export interface GlmmFitRecord {
  * A fitted generalized linear mixed-effects model, as lme4's glmer: β̂ (`beta`, `fixef`), θ̂, the conditional
  * modes b̃ = Λũ with their conditional SDs (`ranef`), the deviance and log-likelihood as lme4 computes them,
  * fitted values on the response scale, residuals of each type, and the optimizer's record. Binomial and
- * Poisson models have no dispersion (`sigma` is 1).
+ * Poisson models have no dispersion (`sigma` is 1); Gamma, gaussian (log or inverse link) and inverse Gaussian
+ * models report lme4's σ.
  *
  * Reference: Bates et al. (2015), JSS 67(1); lme4's `glmer`, `vcov.merMod` (use.hessian), `ranef(condVar)`,
  * `deviance.merMod`, `logLik.merMod`.
@@ -79,11 +82,15 @@ export class GeneralizedLinearMixedModel {
   readonly vcov: number[][];
   /** Standard errors from {@link vcovRX}. */
   readonly seRX: Record<string, number>;
-  /** Var(β̂) = (R_XᵀR_X)⁻¹ from PIRLS's factor at the optimum (lme4's `vcov(m, use.hessian = FALSE)`). */
+  /** Var(β̂) = σ² (R_XᵀR_X)⁻¹ from PIRLS's factor at the optimum (lme4's `vcov(m, use.hessian = FALSE)`). */
   readonly vcovRX: number[][];
   readonly theta: Float64Array;
   readonly thetaNames: string[];
-  /** 1: binomial and Poisson models have no dispersion. */
+  /**
+   * The dispersion's square root as lme4's `sigma(m)`: `√((Σ pearsonᵢ² + ‖ũ‖²)/n)` for Gamma, gaussian and
+   * inverse Gaussian models; 1 for binomial and Poisson. VarCorr, Var(β̂) from R_X and the conditional SDs are
+   * scaled by it, as lme4 scales them.
+   */
   readonly sigma: number;
   readonly varCorr: VarCorrRow[];
   readonly u: Float64Array[];
@@ -103,7 +110,7 @@ export class GeneralizedLinearMixedModel {
   readonly objective: number;
   readonly minus2logLik: number;
   readonly logLik: number;
-  /** Number of parameters: β and θ. */
+  /** Number of parameters: β, θ and (with a dispersion) σ. */
   readonly df: number;
   readonly AIC: number;
   readonly BIC: number;
@@ -132,9 +139,17 @@ export class GeneralizedLinearMixedModel {
     this.beta = Float64Array.from(pirls.beta);
     this.theta = Float64Array.from(pirls.theta);
     this.thetaNames = lme4ThetaNames(frame.terms.map((t) => ({group: t.group, names: t.names})));
-    this.sigma = 1;
+    this.residuals = residualsOf(pirls);
+    this.u = pirls.u.map((ui) => Float64Array.from(ui));
+    // lme4's sigma for a family with a dispersion: √((Pearson's χ² + ‖ũ‖²)/n), its sigmaML
+    let ussq = 0;
+    for (const ui of this.u) for (let j = 0; j < ui.length; j++) ussq += ui[j] * ui[j];
+    let pearson2 = 0;
+    for (let r = 0; r < n; r++) pearson2 += this.residuals.pearson[r] * this.residuals.pearson[r];
+    this.sigma = fam.estimatesScale ? Math.sqrt((pearson2 + ussq) / n) : 1;
+    const sigma2 = this.sigma * this.sigma;
 
-    const VRX = ev.unscaledVcov();
+    const VRX = ev.unscaledVcov().map((v) => v * sigma2);
     const V = record.vcovHessian ?? VRX;
     const matrix = (M: Float64Array) => Array.from({length: p}, (_, a) => Array.from({length: p}, (_, b) => M[a * p + b]));
     this.vcov = matrix(V);
@@ -150,28 +165,28 @@ export class GeneralizedLinearMixedModel {
     const z = names.map((name, a) => this.beta[a] / this.se[name]);
     this.coefficients = {
       names,
+      statisticName: fam.estimatesScale ? "t value" : "z value",
       estimate: Array.from(this.beta),
       se: names.map((name) => this.se[name]),
       z,
       p: z.map((v) => 2 * normalCdf(-Math.abs(v)))
     };
 
-    this.u = pirls.u.map((ui) => Float64Array.from(ui));
     this.b = ev.modes(this.u);
-    this.varCorr = varCorrRows(frame.terms, ev.termCovariance(1));
-    this.ranef = ranefColumns(frame.terms, this.b, ev.conditionalVariances());
+    this.varCorr = varCorrRows(frame.terms, ev.termCovariance(this.sigma));
+    if (fam.estimatesScale) this.varCorr.push({grp: "Residual", var1: null, var2: null, vcov: sigma2, sdcor: this.sigma});
+    this.ranef = ranefColumns(frame.terms, this.b, ev.conditionalVariances().map((v) => v.map((x) => x * sigma2)));
 
     this.linearPredictor = Float64Array.from(pirls.eta);
     this.fitted = Float64Array.from(pirls.mu);
     this.y = response.y;
     this.priorWeights = response.weights;
-    this.residuals = residualsOf(pirls);
 
     this.deviance = pirls.deviance();
     this.objective = record.objective;
     this.minus2logLik = record.objective;
     this.logLik = -record.objective / 2;
-    this.df = p + this.theta.length;
+    this.df = p + this.theta.length + (fam.estimatesScale ? 1 : 0);
     this.AIC = record.objective + 2 * this.df;
     this.BIC = record.objective + this.df * log(n);
     this.dfResidual = n - this.df;
@@ -197,7 +212,7 @@ function residualsOf(pirls: Pirls): GlmResiduals {
   return out;
 }
 
-/** VarCorr rows (no Residual row: no dispersion) from each term's covariance Σᵢ = TᵢTᵢᵀ. */
+/** VarCorr rows from each term's covariance Σᵢ = σ² TᵢTᵢᵀ (the Residual row is added for a dispersion). */
 function varCorrRows(terms: Pirls["frame"]["terms"], covariances: Float64Array[]): VarCorrRow[] {
   const rows: VarCorrRow[] = [];
   terms.forEach((t, i) => {
