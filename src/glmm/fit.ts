@@ -146,6 +146,7 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
       if (!vcovHessian) warnings.push("the finite-difference Hessian of the deviance is not positive definite: standard errors from R_X (use.hessian = FALSE)");
     }
     laplaceAt(thetaHat, betaHat, true);
+    pirls.factorWhole();
     theta = Float64Array.from(thetaHat);
   }
   const seconds = (performance.now() - t0) / 1000;

@@ -10,6 +10,7 @@ import {exp, log} from "../math/index.js";
 import type {ModelFrame} from "../frame/frame.js";
 import {Evaluator} from "../lmm/evaluator.js";
 import type {MixedModelStructure} from "../lmm/structure.js";
+import {modelStructure} from "../lmm/objective.js";
 import type {Family} from "./families.js";
 import type {GlmResponse} from "./response.js";
 
@@ -45,7 +46,15 @@ export interface PirlsRun {
  *   pirls.laplace();  // glmer's deviance there
  */
 export class Pirls {
+  /** The evaluator of the whole model ([Z X y]): joint solves, and R_X at the end ({@link Pirls.factorWhole}). */
   readonly ev: Evaluator;
+  /** The evaluator of [Z y] alone, for u-only solves with Xβ moved into the response: a smaller refill and factor. */
+  readonly #evU: Evaluator;
+  #factored: Evaluator;
+  readonly #xb: Float64Array;
+  /** The β that `#xb` holds Xβ for (set by u-only runs, whose β does not change). */
+  #xbFor: Float64Array | null = null;
+  readonly #zu: Float64Array;
   readonly frame: ModelFrame;
   readonly family: Family;
   readonly response: GlmResponse;
@@ -66,6 +75,8 @@ export class Pirls {
 
   constructor(structure: MixedModelStructure, fam: Family, response: GlmResponse) {
     this.ev = new Evaluator(structure);
+    this.#evU = new Evaluator(modelStructure({...structure.frame, X: [], xNames: [], assign: []}, false));
+    this.#factored = this.ev;
     this.frame = structure.frame;
     this.family = fam;
     this.response = response;
@@ -78,6 +89,8 @@ export class Pirls {
     this.#w = new Float64Array(n);
     this.#z = new Float64Array(n);
     this.#eta0 = new Float64Array(n);
+    this.#xb = new Float64Array(n);
+    this.#zu = new Float64Array(n);
     this.reset();
   }
 
@@ -86,7 +99,8 @@ export class Pirls {
     const {link} = this.family;
     const {muStart} = this.response;
     for (let r = 0; r < this.eta.length; r++) this.#eta0[r] = link.linkfun(muStart[r]);
-    this.beta.fill(0);
+    this.beta = new Float64Array(this.beta.length);
+    this.#xbFor = null;
     for (const u of this.u) u.fill(0);
     this.#fromStart = true;
     return this;
@@ -96,6 +110,7 @@ export class Pirls {
   setTheta(theta: ArrayLike<number>): this {
     this.#theta = Float64Array.from(theta);
     this.ev.setTheta(theta);
+    this.#evU.setTheta(theta);
     return this;
   }
 
@@ -121,9 +136,14 @@ export class Pirls {
     const {X, terms, n} = this.frame;
     const eta = this.eta, mu = this.mu;
     eta.set(this.#offset);
-    for (let a = 0; a < X.length; a++) {
-      const x = X[a], ba = beta[a];
-      if (ba !== 0) for (let r = 0; r < n; r++) eta[r] += x[r] * ba;
+    if (beta === this.#xbFor) {
+      const xb = this.#xb;
+      for (let r = 0; r < n; r++) eta[r] += xb[r];
+    } else {
+      for (let a = 0; a < X.length; a++) {
+        const x = X[a], ba = beta[a];
+        if (ba !== 0) for (let r = 0; r < n; r++) eta[r] += x[r] * ba;
+      }
     }
     const b = this.ev.modes(u);
     terms.forEach((t, i) => {
@@ -178,8 +198,33 @@ export class Pirls {
   #solve(uOnly: boolean): {beta: Float64Array; u: Float64Array[]} | null {
     if (!this.#working()) return null;
     this.solves++;
-    if (!this.ev.reweight(this.#w, this.#z).updateL()) return null;
-    return uOnly ? {beta: this.beta, u: this.ev.modesGivenBeta(this.beta)} : this.ev.solution();
+    if (!uOnly) {
+      this.#factored = this.ev;
+      return this.ev.reweight(this.#w, this.#z).updateL() ? this.ev.solution() : null;
+    }
+    // β held: (ΛᵀZᵀWZΛ + I) u = ΛᵀZᵀW(z − Xβ), the same log|L|² as the whole model's factor
+    const zu = this.#zu, z = this.#z, xb = this.#xb;
+    for (let r = 0; r < zu.length; r++) zu[r] = z[r] - xb[r];
+    this.#factored = this.#evU;
+    return this.#evU.reweight(this.#w, zu).updateL() ? {beta: this.beta, u: this.#evU.solution().u} : null;
+  }
+
+  /** The evaluator whose factor is at the current weights (the last solve's): for log|L|² and (LLᵀ)⁻¹. */
+  get factored(): Evaluator {
+    return this.#factored;
+  }
+
+  /**
+   * Refactors the whole model ([Z X y]) at the working weights of the current state, so that R_X
+   * (`ev.unscaledVcov()`) and the conditional variances read the state the fit ended in.
+   *
+   * @example
+   *   pirls.factorWhole(); const V = pirls.ev.unscaledVcov();
+   */
+  factorWhole(): boolean {
+    if (!this.#working()) return false;
+    this.#factored = this.ev;
+    return this.ev.reweight(this.#w, this.#z).updateL();
   }
 
   /**
@@ -195,6 +240,15 @@ export class Pirls {
    *   const {converged, pdev} = pirls.setTheta(theta).setBeta(beta).run(true);
    */
   run(uOnly: boolean, tol = PIRLS_TOLERANCE, tight = false): PirlsRun {
+    if (uOnly && this.#xbFor !== this.beta) {
+      const {X} = this.frame, xb = this.#xb;
+      xb.fill(0);
+      for (let a = 0; a < X.length; a++) {
+        const x = X[a], ba = this.beta[a];
+        if (ba !== 0) for (let r = 0; r < xb.length; r++) xb[r] += x[r] * ba;
+      }
+      this.#xbFor = this.beta;
+    }
     if (this.#fromStart) {
       this.eta.set(this.#eta0);
       const {link} = this.family;
@@ -279,7 +333,7 @@ export class Pirls {
    */
   laplace(): number {
     const {y, trials, weights} = this.response;
-    const value = this.ev.logDets(false) + this.penalty() + this.family.aic(y, trials, this.mu, weights, this.deviance());
+    const value = this.#factored.logDets(false) + this.penalty() + this.family.aic(y, trials, this.mu, weights, this.deviance());
     return Number.isFinite(value) ? value : Infinity;
   }
 }
@@ -299,7 +353,8 @@ export class Pirls {
  *   pirls.setTheta(theta).setBeta(beta).run(true).converged && agqDeviance(pirls, gaussHermite(25));
  */
 export function agqDeviance(pirls: Pirls, rule: {z: Float64Array; w: Float64Array}): number {
-  const {frame, family: fam, response, ev} = pirls;
+  const {frame, family: fam, response} = pirls;
+  const ev = pirls.factored;
   const term = frame.terms[0];
   const refs = term.refs, q = term.levels.length, n = frame.n;
   const {y, weights} = response;
