@@ -2,7 +2,7 @@
  * glmer: a generalized linear mixed model fitted by lme4's two stages — θ by BOBYQA with β inside PIRLS
  * (nAGQ = 0), then θ and β together on the Laplace deviance from there.
  */
-import {describeValue, fail, quote} from "../errors.js";
+import {describeValue, fail} from "../errors.js";
 import type {ModelSpec} from "../formula/ast.js";
 import {formula} from "../formula/formula.js";
 import {modelFrame, type ModelFrame} from "../frame/frame.js";
