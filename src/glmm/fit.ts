@@ -96,7 +96,9 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
   if (!Number.isFinite(first.f)) {
     fail(`PIRLS did not converge at any θ the optimizer tried (${evaluations} evaluations); check the response and the family, or rescale the covariates`);
   }
-  stage1(first.x);
+  if (!Number.isFinite(stage1(first.x))) {
+    warnings.push("PIRLS did not converge at the first stage's estimates: its modes and β are those of the last iterate; rescale the covariates or simplify the model");
+  }
   let objective = first.f;
   let theta = Float64Array.from(first.x);
   let converged = first.converged;
@@ -145,8 +147,9 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
       vcovHessian = hessianVcov(hessian, free, nTheta, p);
       if (!vcovHessian) warnings.push("the finite-difference Hessian of the deviance is not positive definite: standard errors from R_X (use.hessian = FALSE)");
     }
-    laplaceAt(thetaHat, betaHat, true);
-    pirls.factorWhole();
+    if (!Number.isFinite(laplaceAt(thetaHat, betaHat, true)) || !pirls.factorWhole()) {
+      warnings.push("PIRLS did not converge at the estimates: the modes, fitted values and R_X are those of its last iterate; rescale the covariates or simplify the model");
+    }
     theta = Float64Array.from(thetaHat);
   }
   const seconds = (performance.now() - t0) / 1000;
