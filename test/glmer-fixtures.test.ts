@@ -24,6 +24,7 @@ interface Fixture {
   se_rx: Record<string, number>;
   varcorr: {grp: string; var1: string; var2: string | null; vcov: number; sdcor: number}[];
   sigma: number | null;
+  lme4_warnings: string | null;
   deviance: number;
   objective: number;
   minus2logLik: number;
@@ -120,7 +121,8 @@ describe("glmer at lme4's optimum (Laplace, nAGQ = 0 and adaptive quadrature; ev
       }
       expect(fx.sigma === null ? m.sigma === 1 : rel(m.sigma, fx.sigma) < 1e-3).toBe(true);
       expect(m.coefficients.statisticName).toBe(fx.sigma === null ? "z value" : "t value");
-      expect(m.warnings).toEqual([]);
+      // lme4's convergence checks on the Hessian in (θ, β): voteincome's age in years gives "very large eigenvalue"
+      expect(m.warnings).toEqual(fx.lme4_warnings ? [fx.lme4_warnings.replace("\n", "")] : []);
       expect(m.optimizer.converged).toBe(true);
     });
   }

@@ -14,6 +14,7 @@ import {thetaLength, thetaLower, thetaStart} from "../lmm/lambda.js";
 import type {OptimizerRecord} from "../lmm/model.js";
 import {modelStructure} from "../lmm/objective.js";
 import {bobyqa} from "../optimize/bobyqa.js";
+import {glmerConvergenceWarnings} from "./convergence-check.js";
 import {stageTwoCoordinates} from "./coordinates.js";
 import {family as familyOf} from "./families.js";
 import {readGlmerOptions, type GlmerOptions} from "./glmer-options.js";
@@ -143,8 +144,9 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
     const natural = Float64Array.from([...thetaHat, ...betaHat]);
     const free = freeAt(natural);
     if (free.length <= MAX_HESSIAN_PARAMETERS) {
-      const {hessian} = derivatives(naturalTight, natural, free);
+      const {gradient, hessian} = derivatives(naturalTight, natural, free);
       vcovHessian = hessianVcov(hessian, free, nTheta, p);
+      warnings.push(...glmerConvergenceWarnings(gradient, hessian));
       if (!vcovHessian) warnings.push("the finite-difference Hessian of the deviance is not positive definite: standard errors from R_X (use.hessian = FALSE)");
     }
     if (!Number.isFinite(laplaceAt(thetaHat, betaHat, true)) || !pirls.factorWhole()) {
@@ -156,17 +158,18 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
   const isSingular = [...lower.keys()].some((i) => lower[i] === 0 && theta[i] < SINGULAR_TOL);
   if (!converged) warnings.push(`optimizer did not converge: ${message}`);
   if (isSingular) warnings.push("boundary (singular) fit: see help('isSingular')");
+  const failed = warnings.find((w) => w.startsWith("Model failed to converge"));
   const optimizer: OptimizerRecord = {
     name: "bobyqa",
     evaluations,
     seconds,
-    converged,
-    message,
+    converged: converged && !failed,
+    message: failed ?? message,
     initial,
     final: Float64Array.from(theta),
     criterion: objective,
     log,
-    ending: {verdict: converged ? "interior" : "evaluation-limit", atBound: [], probes: [], restarts: []}
+    ending: {verdict: !converged ? "evaluation-limit" : failed ? "failed-checks" : "interior", atBound: [], probes: [], restarts: []}
   };
   return new GeneralizedLinearMixedModel(pirls, spec, {nAGQ, objective, vcovHessian, isSingular, warnings, optimizer});
 }
