@@ -15,7 +15,7 @@ import type {OptimizerRecord} from "../lmm/model.js";
 import {modelStructure} from "../lmm/objective.js";
 import {bobyqa} from "../optimize/bobyqa.js";
 import {glmerConvergenceWarnings} from "./convergence-check.js";
-import {stageTwoCoordinates} from "./coordinates.js";
+import {covarianceFactor, stageTwoCoordinates, type CoordinatePieces} from "./coordinates.js";
 import {family as familyOf} from "./families.js";
 import {readGlmerOptions, type GlmerOptions} from "./glmer-options.js";
 import {GeneralizedLinearMixedModel} from "./model.js";
@@ -120,12 +120,7 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
     };
     const naturalTight = (x: Float64Array) => laplaceAt(x.subarray(0, nTheta), x.slice(nTheta), true);
     const freeAt = (x: ArrayLike<number>) => [...Array(nTheta + p).keys()].filter((i) => !(i < nTheta && lower[i] === 0 && x[i] < SINGULAR_TOL));
-    const z0 = Float64Array.from([...theta, ...beta0]);
-    const free0 = freeAt(z0);
-    // a rough Hessian is enough for the coordinates: PIRLS at its usual tolerance, steps of 1e-3
-    const naturalUsual = (x: Float64Array) => laplaceAt(x.subarray(0, nTheta), x.slice(nTheta));
-    const H0 = free0.length <= MAX_HESSIAN_PARAMETERS ? derivatives(naturalUsual, z0, free0, 1e-3).hessian : null;
-    const coordinates = stageTwoCoordinates(H0, free0, Float64Array.from(theta), beta0, lower, vcovRX);
+    const coordinates = stageTwoCoordinates(coordinatePieces(pirls, Float64Array.from(theta), beta0, vcovRX, lower, laplaceAt), Float64Array.from(theta), beta0, lower);
     const stage2 = (y: Float64Array): number => {
       options.signal?.throwIfAborted();
       const {theta, beta} = coordinates.toNatural(y);
@@ -172,6 +167,56 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
     ending: {verdict: !converged ? "evaluation-limit" : failed ? "failed-checks" : "interior", atBound: [], probes: [], restarts: []}
   };
   return new GeneralizedLinearMixedModel(pirls, spec, {nAGQ, objective, vcovHessian, isSingular, warnings, optimizer});
+}
+
+/**
+ * The pieces of the second stage's coordinates (coordinates.ts) from what stage 1 knows and a few deviances,
+ * rather than a finite-difference Hessian in (θ, β) (which costs (nθ + p)² of them):
+ * - K = dβ̂/dθ of stage 1 (β̂ from PIRLS at nAGQ = 0), by central differences of step 1e-3: β's conditional
+ *   optimum as θ moves;
+ * - M = γ C with C the Cholesky factor of stage 1's (R_XᵀR_X)⁻¹ (whose inverse is about half the deviance's
+ *   Hessian in β, exactly so without a dispersion), γ making the deviance's curvature along C's first column 2;
+ * - sᵢ making the curvature 2 along (eᵢ, K eᵢ), the path of θᵢ with β following it.
+ * A θ at (or within 2e-3 of) its bound 0 keeps s = 1 and no slope; a curvature that is not positive keeps 1.
+ *
+ * Reference: Nocedal & Wright (2006), Numerical Optimization (2nd ed.), §2.2 (scaling) and §8.1 (finite
+ * differences); lme4's two stages (the first's β̂(θ) as the second's start).
+ *
+ * @example
+ *   const pieces = coordinatePieces(pirls, theta1, beta1, vcovRX, lower, laplaceAt);
+ */
+function coordinatePieces(
+  pirls: Pirls, theta0: Float64Array, beta0: Float64Array, vcovRX: Float64Array, lower: Float64Array,
+  deviance: (theta: Float64Array, beta: Float64Array) => number
+): CoordinatePieces {
+  const nTheta = theta0.length, p = beta0.length;
+  const h = 1e-3;
+  const free = [...theta0.keys()].filter((i) => !(lower[i] === 0 && theta0[i] < 2 * h));
+  const K = new Float64Array(p * nTheta);
+  const s = new Float64Array(nTheta).fill(1);
+  const betaAt = (i: number, d: number): Float64Array | null => {
+    const t = theta0.slice();
+    t[i] += d;
+    return pirls.setTheta(t).run(false).converged ? Float64Array.from(pirls.beta) : null;
+  };
+  for (const i of free) {
+    const plus = betaAt(i, h), minus = betaAt(i, -h);
+    if (plus && minus) for (let a = 0; a < p; a++) K[a * nTheta + i] = (plus[a] - minus[a]) / (2 * h);
+  }
+  const curvature = (f: (t: number) => number, t: number) => (f(t) - 2 * f(0) + f(-t)) / (t * t);
+  const scaleFor = (c: number) => (c > 0 && Number.isFinite(c) ? Math.sqrt(2 / c) : 1);
+  const M = covarianceFactor(vcovRX, p);
+  const gamma = scaleFor(curvature((t) => deviance(theta0, Float64Array.from(beta0, (b, a) => b + t * M[a * p])), 0.05));
+  for (let k = 0; k < M.length; k++) M[k] *= gamma;
+  for (const i of free) {
+    const step = lower[i] === 0 ? Math.min(0.01, theta0[i] / 2) : 0.01;
+    s[i] = scaleFor(curvature((t) => {
+      const theta = theta0.slice();
+      theta[i] += t;
+      return deviance(theta, Float64Array.from(beta0, (b, a) => b + t * K[a * nTheta + i]));
+    }, step));
+  }
+  return {s, K, M};
 }
 
 /**
