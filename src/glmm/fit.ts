@@ -36,9 +36,12 @@ const MAX_HESSIAN_PARAMETERS = 40;
  * frame built (a binomial response may be 0/1, a two-level factor whose first level is failure, or proportions
  * with `weights` = trials), and the deviance minimised in lme4's two stages: first θ with β inside PIRLS
  * (nAGQ = 0; the fit ends there when `nAGQ: 0`), then θ and β together on the Laplace approximation, PIRLS
- * finding the conditional modes at each (θ, β). BOBYQA works on θ and on β in units of its standard error from
- * the first stage, so that every coordinate has the same scale. Var(β̂) comes from the finite-difference
- * Hessian of the deviance in (θ, β), as lme4's `vcov`; `vcovRX` from PIRLS's R_X.
+ * finding the conditional modes at each (θ, β) (or adaptive Gauss–Hermite quadrature for nAGQ > 1 with one
+ * scalar random-effects term). The second stage's BOBYQA works in coordinates where the deviance is about
+ * ‖y‖² (coordinates.ts: β whitened and following its conditional optimum as θ moves), so that it converges
+ * in few evaluations whatever the units and correlations of the covariates. Var(β̂) comes from the
+ * finite-difference Hessian of the deviance in (θ, β), as lme4's `vcov`, with lme4's checks of that Hessian
+ * as warnings; `vcovRX` from PIRLS's R_X.
  *
  * Reference: Bates et al. (2015), JSS 67(1); lme4's `glmer`, `optimizeGlmer` and `glmerLaplace`; Powell (2009),
  * BOBYQA.
