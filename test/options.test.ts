@@ -33,10 +33,14 @@ const ASYNC = [...LMER, "worker"];
 const SETX = ["data", "center"];
 const SIM = ["x", "x1", "n", "seed", "random", "treatment", "data"];
 const mark = (own: string[]) => [...own, ...PLOT_MARK_OPTIONS];
+const GLMER = ["family", "link", "nAGQ", "weights", "naAction", "offset", "start", "onProgress", "signal"];
+const G = "cbind(incidence, size - incidence) ~ period + (1 | herd)";
+const cbpp = dataset("cbpp");
 
 /** The exports, methods and nested bags that take options, by name (`Class#method`, `memo.method`, `fn:bag`). */
 const OPTION_CALLS: Record<string, OptionCall> = {
   lmer: {call: (o) => api.lmer(F, sleepstudy, o), known: LMER},
+  glmer: {call: (o) => api.glmer(G, cbpp, o), known: GLMER},
   memoLmer: {call: (o) => api.memoLmer(F, sleepstudy, o), known: LMER},
   startFit: {call: (o) => api.startFit(F, sleepstudy, {worker: false, ...o}).model, known: ASYNC},
   lmerAsync: {call: (o) => api.lmerAsync(F, sleepstudy, {worker: false, ...o}), known: ASYNC},
@@ -97,6 +101,8 @@ const NO_OPTIONS: Record<string, string> = {
   QI_ORDER: "an array",
   LmmError: "an error class (message)",
   LinearMixedModel: "a class made by lmer (its methods below)",
+  GeneralizedLinearMixedModel: "a class made by glmer (fields only)",
+  family: "(name, link)",
   Profiles: "a class made by setx (its methods below)",
   Simulation: "a class made by sim (its methods below)",
   FitJob: "a class made by startFit (its methods below)",

@@ -75,6 +75,11 @@ export interface ModelSpec {
   /** Inner expressions of `offset(...)` calls. */
   offsets: VarRef[];
   /**
+   * For a response `cbind(successes, failures)` (glmer's binomial counts): the two columns or expressions.
+   * `response` is then the whole call, which is never evaluated as one variable.
+   */
+  counts?: [VarRef, VarRef];
+  /**
    * In lme4's findbars order: terms as written; `(x || g)` as `(1 | g)` then `(0 + x | g)`; `g1/g2` as `g2:g1`
    * then `g1`. (lme4 later reorders terms by number of levels; that belongs to the model frame.)
    */

@@ -4,7 +4,7 @@
 import {clip, fail} from "../errors.js";
 import type {Expr} from "./ast.js";
 import {deparse} from "./deparse.js";
-import {transforms, unsupportedFunction} from "./functions.js";
+import {transforms, unsupportedFunction, type ColumnScales} from "./functions.js";
 import {pow} from "../math/index.js";
 
 /**
@@ -18,7 +18,7 @@ import {pow} from "../math/index.js";
  *   evaluate(parseExpression("I(age^2)"), () => [1, 2, 3], 3); // Float64Array [1, 4, 9]
  * @see R Core Team, `?Arithmetic` and `?log`.
  */
-export function evaluate(expr: Expr, column: (name: string) => ArrayLike<number>, n: number): Float64Array {
+export function evaluate(expr: Expr, column: (name: string) => ArrayLike<number>, n: number, scales?: ColumnScales): Float64Array {
   switch (expr.type) {
     case "number":
       return new Float64Array(n).fill(expr.value);
@@ -28,23 +28,27 @@ export function evaluate(expr: Expr, column: (name: string) => ArrayLike<number>
       return Float64Array.from(values);
     }
     case "paren":
-      return evaluate(expr.expr, column, n);
+      return evaluate(expr.expr, column, n, scales);
     case "unary": {
-      const arg = evaluate(expr.arg, column, n);
+      const arg = evaluate(expr.arg, column, n, scales);
       if (expr.op === "!") return arg.map((x) => (Number.isNaN(x) ? NaN : x === 0 ? 1 : 0));
       return expr.op === "-" ? arg.map((x) => -x) : arg;
     }
     case "call": {
+      if (expr.fn === "scale") {
+        if (expr.args.length !== 1) fail(`scale() takes one argument, got ${expr.args.length}: write scale(x)`);
+        return scaleColumn(evaluate(expr.args[0], column, n, scales), deparse(expr), scales);
+      }
       const f = transforms.get(expr.fn);
       if (!f) fail(unsupportedFunction(expr.fn, `"${clip(deparse(expr), 60)}"`, [...transforms.keys()]));
       if (expr.args.length !== 1) fail(`${expr.fn}() takes one argument, got ${expr.args.length}: write ${expr.fn}(x)`);
-      return evaluate(expr.args[0], column, n).map(f);
+      return evaluate(expr.args[0], column, n, scales).map(f);
     }
     case "binary": {
       const op = arithmetic.get(expr.op) ?? logical.get(expr.op);
       if (!op) fail(`operator "${expr.op}" in "${clip(deparse(expr), 60)}" is not arithmetic: use + - * / ^ (or comparisons, & and | inside I()), or I() around them`);
-      const left = evaluate(expr.left, column, n);
-      const right = evaluate(expr.right, column, n);
+      const left = evaluate(expr.left, column, n, scales);
+      const right = evaluate(expr.right, column, n, scales);
       return left.map((x, i) => op(x, right[i]));
     }
   }
@@ -98,4 +102,35 @@ export function isLogical(expr: Expr): boolean {
   if (expr.type === "call") return expr.fn === "I" && expr.args.length === 1 && isLogical(expr.args[0]);
   if (expr.type === "unary") return expr.op === "!";
   return expr.type === "binary" && logical.has(expr.op);
+}
+
+/**
+ * R's `scale(x)`: (x − mean)/sd over the values that are not missing (NaN stays NaN), sd with n − 1. With a
+ * record `scales` holding this call (a fitted model's, for new data), its centre and scale are used instead;
+ * otherwise the ones computed here are written into it. A column with fewer than two values or no spread is
+ * refused, as its scaled values would be NaN or infinite.
+ *
+ * Reference: R's `scale.default` (center = colMeans(x, na.rm = TRUE), scale = sqrt(sum(x²)/(n − 1)) after
+ * centring) and `makepredictcall.default` (the centre and scale kept for predictions).
+ *
+ * @example
+ *   scaleColumn(Float64Array.of(1, 2, 3), "scale(x)"); // [-1, 0, 1]
+ */
+export function scaleColumn(x: Float64Array, label: string, scales?: ColumnScales): Float64Array {
+  let record = scales?.get(label);
+  if (!record) {
+    let count = 0, sum = 0;
+    for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) (count++, (sum += x[i]));
+    const center = sum / count;
+    let ss = 0;
+    for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) ss += (x[i] - center) * (x[i] - center);
+    const scale = Math.sqrt(ss / (count - 1));
+    if (!(count > 1) || !(scale > 0) || !Number.isFinite(scale)) {
+      fail(`${clip(label, 60)} cannot be computed: its column has ${count > 1 ? "no spread (every value the same)" : "fewer than two values"}; leave scale() out for this column`);
+    }
+    record = {center, scale};
+    scales?.set(label, record);
+  }
+  const {center, scale} = record;
+  return x.map((v) => (v - center) / scale);
 }

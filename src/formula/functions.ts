@@ -14,11 +14,21 @@ export const transforms: ReadonlyMap<string, (x: number) => number> = new Map([
   ["I", (x: number) => x],
 ]);
 
+/**
+ * Transforms of a whole column rather than of each value: `scale(x)` centres x by its mean and divides by its
+ * standard deviation, both over the non-missing values of the column as the data gives it (R's `scale`, as
+ * `model.frame` evaluates it); a fitted model keeps them ({@link ColumnScales}) for new data.
+ */
+export const columnTransforms: readonly string[] = ["scale"];
+
+/** The centre and scale of each `scale(…)` of a model, by its deparsed call: R's `makepredictcall` record. */
+export type ColumnScales = Map<string, {center: number; scale: number}>;
+
 /** Calls with a meaning in the formula itself rather than a value: a factor, an offset, a random term. */
 export const formulaCalls: readonly string[] = ["factor", "offset", "tag"];
 
 /** All supported function names, for messages. */
-export const supportedFunctions: readonly string[] = [...transforms.keys(), ...formulaCalls];
+export const supportedFunctions: readonly string[] = [...transforms.keys(), ...columnTransforms, ...formulaCalls];
 
 /**
  * The message for an unsupported function `name` found in `where`, naming the supported ones and the fix.

@@ -4,7 +4,7 @@
 import {clip, fail} from "../errors.js";
 import type {Expr, VarRef} from "./ast.js";
 import {deparse} from "./deparse.js";
-import {transforms, unsupportedFunction} from "./functions.js";
+import {columnTransforms, transforms, unsupportedFunction} from "./functions.js";
 import {quote, shown} from "./syntax-error.js";
 
 const arithmetic = new Set(["+", "-", "*", "/", "^"]);
@@ -105,7 +105,7 @@ export function checkArithmetic(expr: Expr, text: string, context: Context = "te
       checkArithmetic(expr.left, text, context);
       return checkArithmetic(expr.right, text, context);
     case "call":
-      if (!transforms.has(expr.fn)) {
+      if (!transforms.has(expr.fn) && !columnTransforms.includes(expr.fn)) {
         if (expr.fn === "factor" || expr.fn === "offset" || expr.fn === "tag") {
           fail(`${shown(text, expr)} in ${quote(text)} must be a whole term: ` +
             "factor(), offset() and tag() cannot go inside other functions or arithmetic");

@@ -1,4 +1,5 @@
 import type {ModelSpec, RandomSpec, VarRef} from "../formula/ast.js";
+import type {ColumnScales} from "../formula/functions.js";
 import {clip, fail, quote, quoteList} from "../errors.js";
 import {optionNames, readOptions} from "../options.js";
 import {cellText, refuseDates} from "./cells.js";
@@ -86,10 +87,26 @@ export interface ModelFrame {
   /** Random-effects terms in lme4's order: by decreasing number of levels (see `randomTerms`). */
   terms: RandomTerm[];
   warnings: string[];
+  /**
+   * For a two-level factor response (allowed only when the caller asks, as glmer's binomial family does):
+   * its levels, the first coded 0 (failure) and the second 1 (success), as R's `binomial()$initialize`.
+   */
+  responseLevels?: string[];
+  /**
+   * For a response `cbind(successes, failures)`: the trials s + f of each row (then y = s/(s + f) and the
+   * weights are the prior weights times the trials, as R's `binomial()$initialize`).
+   */
+  trials?: Float64Array;
+  /** The centre and scale of each `scale(…)` in the formula, by its call, for predictions on new data. */
+  scales?: ColumnScales;
 }
 
+/** What the response may be: numbers (lmer), or numbers or a factor of at most two levels (glmer's binomial). */
+export type ResponseKind = "numeric" | "binary";
+
 /**
- * Builds the model frame of an expanded formula over a table: evaluates every variable, drops rows with a
+ * Builds the model frame of an expanded formula over a table (`generalized`: for glmer, which takes a binary
+ * response as `responseKind` says and allows as many random effects as observations): evaluates every variable, drops rows with a
  * missing value, codes factors, builds X and the random-effects terms and checks identifiability as lme4 does.
  *
  * Reference: lme4's `lFormula` and `mkReTrms` (Bates et al. 2015, JSS 67(1), §2).
@@ -98,7 +115,7 @@ export interface ModelFrame {
  *   const frame = modelFrame(formula("Reaction ~ Days + (Days | Subject)"), sleepstudy);
  *   frame.xNames; // ["(Intercept)", "Days"]
  */
-export function modelFrame(written: ModelSpec, data: unknown, given: FrameOptions = {}): ModelFrame {
+export function modelFrame(written: ModelSpec, data: unknown, given: FrameOptions = {}, responseKind: ResponseKind = "numeric", generalized = false): ModelFrame {
   const options = readOptions(given, FRAME_OPTIONS, "modelFrame", {renamed: {"na.action": "naAction"}});
   const {spec, responseTerms} = withoutResponseTerm(written);
   const source = dataSource(data);
@@ -113,13 +130,17 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   if (spec.random.length === 0) fail(`no random-effects terms in ${quote(spec.text)}; add one such as (1 | group)`);
 
   const variables = new Map<string, Variable>();
+  const scales: ColumnScales = new Map();
   const use = (ref: VarRef) => {
-    if (!variables.has(ref.label)) variables.set(ref.label, evaluateVariable(ref, source));
+    if (!variables.has(ref.label)) variables.set(ref.label, evaluateVariable(ref, source, scales));
     return variables.get(ref.label)!;
   };
   for (const c of spec.response.columns) if (source.has(c)) refuseDates(c, source.values(c), "the response", false);
-  const response = use(spec.response);
-  if (response.kind !== "numeric") {
+  if (spec.counts && responseKind !== "binary") {
+    fail(`the response ${clip(spec.response.label, 60)} is a binomial response (successes and failures), which lmer cannot fit: use glmer(formula, data, {family: "binomial"}), or a numeric response for lmer`);
+  }
+  const response = spec.counts ? countsVariable(spec.counts.map(use) as [Variable, Variable], spec.counts) : use(spec.response);
+  if (response.kind !== "numeric" && responseKind !== "binary") {
     const numeric = (v: unknown) => typeof v === "number" || (typeof v === "string" && typeof numberFromText(v) === "number");
     const row = response.values.findIndex((v) => v !== null && !numeric(v));
     if (response.values.some((v) => v !== null && numeric(v))) {
@@ -157,7 +178,36 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
       ? {kind: "numeric", values: pick(v.values, keep)}
       : {kind: "factor", factor: makeFactor(keep.map((i) => v.values[i]))});
   }
-  const y = (frameVars.get(spec.response.label) as {values: Float64Array}).values;
+  let responseLevels: string[] | undefined;
+  let trials: Float64Array | undefined;
+  let y: Float64Array;
+  let priorWeights = weights ? pick(weights, keep) : null;
+  if (spec.counts) {
+    const [s, f] = spec.counts.map((ref) => (frameVars.get(ref.label) as {values: Float64Array}).values);
+    y = new Float64Array(n);
+    trials = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      if (!(s[r] >= 0 && f[r] >= 0)) {
+        fail(`the binomial counts ${spec.counts[0].label} and ${spec.counts[1].label} are ${s[r]} and ${f[r]} in row ${keep[r] + 1}; successes and failures cannot be negative: fix the values`);
+      }
+      const m = s[r] + f[r];
+      if (m === 0) fail(`row ${keep[r] + 1} has no trials (${spec.counts[0].label} and ${spec.counts[1].label} are both 0); leave it out of the data, it carries no information`);
+      trials[r] = m;
+      y[r] = s[r] / m;
+    }
+    priorWeights = Float64Array.from(trials, (m, r) => m * (priorWeights ? priorWeights[r] : 1));
+  } else {
+  const responseVar = frameVars.get(spec.response.label)!;
+  if (responseVar.kind === "numeric") y = responseVar.values;
+  else {
+    const {levels, codes} = responseVar.factor;
+    if (levels.length > 2) {
+      fail(`the response ${spec.response.label} has ${levels.length} levels (${quoteList(levels, 5)}) but a binomial response has two (failure first, then success); recode it to two levels, such as ${spec.response.label} == ${quote(levels[levels.length - 1])}`);
+    }
+    responseLevels = levels;
+    y = Float64Array.from(codes);
+  }
+  }
   if (weights) {
     for (const i of keep) if (!(weights[i] > 0)) fail(`invalid weight ${weights[i]} in row ${i + 1} of column ${options.weights}; weights must be positive`);
   }
@@ -178,7 +228,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
     for (let i = 0; i < n; i++) offset[i] += values.values![i];
   }
 
-  const terms = randomTerms(spec.random, frameVars, groupColumns, keep, n);
+  const terms = randomTerms(spec.random, frameVars, groupColumns, keep, n, generalized);
   return {
     spec,
     n,
@@ -193,10 +243,24 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
     assign: fixed.assign.filter((_, j) => keepCol[j]),
     fixedVariables: new Map(spec.terms.flatMap((t) => t.vars).map((v) => [v.label, frameVars.get(v.label)!])),
     offset,
-    weights: weights ? pick(weights, keep) : null,
+    weights: priorWeights,
     terms,
-    warnings
+    warnings,
+    ...(responseLevels ? {responseLevels} : {}),
+    ...(trials ? {trials} : {}),
+    ...(scales.size ? {scales} : {})
   };
+}
+
+/**
+ * The response variable of `cbind(successes, failures)`: its two columns must be numeric (the frame computes
+ * y = s/(s + f) from them once the rows are known); a stand-in numeric variable keeps the checks above uniform.
+ */
+function countsVariable([s, f]: [Variable, Variable], refs: [VarRef, VarRef]): Variable {
+  for (const [v, ref] of [[s, refs[0]], [f, refs[1]]] as const) {
+    if (v.kind !== "numeric") fail(`${ref.label} in cbind() of the response is not numeric; give counts of successes and failures`);
+  }
+  return s;
 }
 
 /**
@@ -252,7 +316,7 @@ function pick(values: Float64Array, keep: number[]): Float64Array {
   return out;
 }
 
-function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, groups: Map<string, unknown[]>, keep: number[], n: number): RandomTerm[] {
+function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, groups: Map<string, unknown[]>, keep: number[], n: number, generalized: boolean): RandomTerm[] {
   const factors = new Map<string, Factor>();
   const groupFactor = (name: string) => {
     if (!factors.has(name)) factors.set(name, makeFactor(keep.map((i) => groups.get(name)![i])));
@@ -269,10 +333,12 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
     });
     const levels = factor.levels.length;
     if (levels < 2) fail(`grouping factor ${spec.groupLabel} has ${levels} level; a grouping factor needs at least 2 levels`);
-    if (levels >= n) {
+    // a generalized model has no residual to confound with: glmer ignores these two checks (an observation-level
+    // random effect models overdispersion)
+    if (!generalized && levels >= n) {
       fail(`grouping factor ${spec.groupLabel} has ${levels} levels for ${n} observations; the number of levels must be less than the number of observations`);
     }
-    if (levels * p >= n) {
+    if (!generalized && levels * p >= n) {
       fail(`term (${clip(spec.text)}) has ${levels * p} random effects for ${n} observations; the random effects and the residual variance are unidentifiable: simplify the term`);
     }
     return {group: spec.groupLabel, levels: factor.levels, refs: factor.codes, p, names: design.names, Z, text: spec.text, spec: index};

@@ -1,5 +1,6 @@
 import type {Expr, VarRef} from "../formula/ast.js";
 import {evaluate, isLogical} from "../formula/evaluate.js";
+import type {ColumnScales} from "../formula/functions.js";
 import {clip, fail} from "../errors.js";
 import {cellText, refuseDates} from "./cells.js";
 import type {DataSource} from "./source.js";
@@ -48,12 +49,13 @@ export function numericColumn(source: DataSource, name: string, usedIn: string):
 }
 
 /**
- * Evaluates a variable of the formula on every row.
+ * Evaluates a variable of the formula on every row. `scale(…)` calls use the centre and scale in `scales`
+ * when it has them (a fitted model's, for new data) and record theirs in it otherwise.
  *
  * @example
  *   evaluateVariable({label: "log(gsp)", expr, factor: false, columns: ["gsp"]}, source).kind; // "numeric"
  */
-export function evaluateVariable(ref: VarRef, source: DataSource): Variable {
+export function evaluateVariable(ref: VarRef, source: DataSource, scales?: ColumnScales): Variable {
   const n = source.rows;
   const expr = stripParens(ref.expr);
   if (expr.type === "name") {
@@ -67,7 +69,7 @@ export function evaluateVariable(ref: VarRef, source: DataSource): Variable {
     }
     return {kind: "numeric", label: ref.label, values: numericColumn(source, expr.name, ref.label)};
   }
-  const values = evaluate(expr, (name) => numericColumn(source, name, ref.label), n);
+  const values = evaluate(expr, (name) => numericColumn(source, name, ref.label), n, scales);
   if (isLogical(expr)) {
     // R's logical variable: a factor with levels FALSE and TRUE
     const out = new Array<unknown>(n);

@@ -67,20 +67,18 @@ export function fillCrossProducts(A: Blocked, frame: ModelFrame, weights: ArrayL
   const {sizes} = A;
   const p = A.nFixed;
   const px = p + 1;
-  const sw = new Float64Array(n);
+  const {sw, xy, Z} = scratchOf(A, frame);
   for (let r = 0; r < n; r++) sw[r] = weights ? Math.sqrt(weights[r]) : 1;
 
   // [X y] rows, weighted, row-major n × (p + 1)
-  const xy = new Float64Array(n * px);
   for (let r = 0; r < n; r++) {
     for (let a = 0; a < p; a++) xy[r * px + a] = frame.X[a][r] * sw[r];
     xy[r * px + p] = (y[r] - (frame.offset ? frame.offset[r] : 0)) * sw[r];
   }
   // weighted Z of each term, row-major n × pᵢ
-  const Z = terms.map((t) => {
-    const z = new Float64Array(n * t.p);
+  terms.forEach((t, i) => {
+    const z = Z[i];
     for (let r = 0; r < n; r++) for (let a = 0; a < t.p; a++) z[r * t.p + a] = t.Z[r * t.p + a] * sw[r];
-    return z;
   });
 
   const xx = A.xyXy.fill(0);
@@ -113,6 +111,38 @@ export function fillCrossProducts(A: Blocked, frame: ModelFrame, weights: ArrayL
       addDenseProduct(A.zzOffDiagonal[i][j].fill(0), terms[i].refs, Z[i], sizes[i], terms[j].refs, Z[j], sizes[j], n);
     }
   }
+}
+
+/** Buffers of {@link fillCrossProducts} kept per cross-products object, so that refills (PIRLS) allocate nothing per row. */
+interface FillScratch {
+  n: number;
+  sw: Float64Array;
+  xy: Float64Array;
+  Z: Float64Array[];
+}
+
+const SCRATCH = new WeakMap<Blocked, FillScratch>();
+const BLOCK_OF_ROW = new WeakMap<BlockSparse, Int32Array>();
+
+function scratchOf(A: Blocked, frame: ModelFrame): FillScratch {
+  const {n, terms} = frame;
+  let s = SCRATCH.get(A);
+  if (!s || s.n !== n || s.Z.length !== terms.length || s.xy.length !== n * (A.nFixed + 1) || s.Z.some((z, i) => z.length !== n * terms[i].p)) {
+    s = {n, sw: new Float64Array(n), xy: new Float64Array(n * (A.nFixed + 1)), Z: terms.map((t) => new Float64Array(n * t.p))};
+    SCRATCH.set(A, s);
+  }
+  return s;
+}
+
+/** The block of each row in a block-sparse shape (computed once per shape and rows, by bisection). */
+function blocksOfRows(S: BlockSparse, r0: Int32Array, ri: Int32Array, n: number): Int32Array {
+  let out = BLOCK_OF_ROW.get(S);
+  if (!out || out.length !== n) {
+    out = new Int32Array(n);
+    for (let r = 0; r < n; r++) out[r] = blockIndex(S, r0[r], ri[r]);
+    BLOCK_OF_ROW.set(S, out);
+  }
+  return out;
 }
 
 /** Z_iᵀ Z_i, which is block diagonal (one p × p block per level), added into `out`. */
@@ -161,8 +191,9 @@ function blockSparsePattern(ri: Int32Array, si: TermSize, r0: Int32Array, s0: Te
 function addBlockSparseProduct(S: BlockSparse, ri: Int32Array, zi: Float64Array, si: TermSize, r0: Int32Array, z0: Float64Array, s0: TermSize, n: number) {
   const pr = si.p, pc = s0.p, bs = pr * pc;
   const values = S.values.fill(0);
+  const blocks = blocksOfRows(S, r0, ri, n);
   for (let r = 0; r < n; r++) {
-    const o = blockIndex(S, r0[r], ri[r]) * bs;
+    const o = blocks[r] * bs;
     for (let a = 0; a < pr; a++) {
       const v = zi[r * pr + a];
       for (let b = 0; b < pc; b++) values[o + a * pc + b] += v * z0[r * pc + b];

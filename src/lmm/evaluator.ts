@@ -35,7 +35,9 @@ export class Evaluator {
   readonly structure: MixedModelStructure;
   #A: Blocked;
   #ownsA = false;
-  #logDetW: number;
+  #logDetW: number | null;
+  /** The weights of the last reweight (owned), for log|W| on demand. */
+  #weights: Float64Array | null = null;
   #y: ArrayLike<number>;
   #workspace: FactorWorkspace | null = null;
   #L: Blocked | null = null;
@@ -83,6 +85,17 @@ export class Evaluator {
 
   /** log |W| of the current weights. */
   get logDetW(): number {
+    return this.#currentLogDetW();
+  }
+
+  /** log|W|, computed from the last reweight's weights when first needed (PIRLS never needs it). */
+  #currentLogDetW(): number {
+    if (this.#logDetW === null) {
+      const w = this.#weights!;
+      let logDetW = 0;
+      for (let r = 0; r < w.length; r++) logDetW += log(w[r]);
+      this.#logDetW = logDetW;
+    }
     return this.#logDetW;
   }
 
@@ -159,7 +172,7 @@ export class Evaluator {
    *   ev.setTheta(thetaHat).updateL() && ev.objective(false); // the ML deviance of a REML fit
    */
   objective(REML: boolean = this.structure.REML): number {
-    return profiledCriterion(this.summary(), this.structure.frame.n, this.#A.nFixed, this.#logDetW, REML);
+    return profiledCriterion(this.summary(), this.structure.frame.n, this.#A.nFixed, this.#currentLogDetW(), REML);
   }
 
   /**
@@ -195,7 +208,7 @@ export class Evaluator {
    *   ev.setTheta(theta).updateL() && ev.devianceAtSigma(sigma, true); // = REMLcrit at (θ̂, σ̂)
    */
   devianceAtSigma(sigma: number, REML: boolean = this.structure.REML): number {
-    return criterionAtSigma(this.summary(), this.structure.frame.n, this.#A.nFixed, this.#logDetW, REML, sigma);
+    return criterionAtSigma(this.summary(), this.structure.frame.n, this.#A.nFixed, this.#currentLogDetW(), REML, sigma);
   }
 
   /**
@@ -215,7 +228,8 @@ export class Evaluator {
     const base = this.summary();
     const s = fixed ? {...base, r2: base.r2 + this.#heldCoefficientR2(fixed.j, fixed.value)} : base;
     const n = this.structure.frame.n, p = this.#A.nFixed;
-    const value = sigma === null ? profiledCriterion(s, n, p, this.#logDetW, false) : criterionAtSigma(s, n, p, this.#logDetW, false, sigma);
+    const logDetW = this.#currentLogDetW();
+    const value = sigma === null ? profiledCriterion(s, n, p, logDetW, false) : criterionAtSigma(s, n, p, logDetW, false, sigma);
     return Number.isFinite(value) ? value : Infinity;
   }
 
@@ -275,6 +289,46 @@ export class Evaluator {
    */
   solution(): {beta: Float64Array; u: Float64Array[]} {
     return plsSolution(this.factor);
+  }
+
+  /**
+   * The spherical modes ũ with β held at `beta`: the solution of `(ΛᵀZᵀWZΛ + I) u = ΛᵀZᵀW(y − Xβ)` from the
+   * current factor (its `c_u` and `L_ZX` rows), as the u-only step of glmer's PIRLS (`merPredD::solveU`).
+   *
+   * Reference: Bates et al. (2015), JSS 67(1), eqs. 19–21 with β given; lme4's predModule.cpp (`solveU`).
+   *
+   * @example
+   *   const u = ev.reweight(w, z).setTheta(theta).updateL() && ev.modesGivenBeta(beta);
+   */
+  modesGivenBeta(beta: ArrayLike<number>): Float64Array[] {
+    if (beta.length !== this.#A.nFixed) fail(`invalid beta: ${beta.length} values for ${this.#A.nFixed} fixed effects`);
+    return plsSolution(this.factor, beta).u;
+  }
+
+  /**
+   * The diagonal of each term's unscaled conditional covariance `Tᵢ Mᵢ[h] Tᵢᵀ` per level h (level-major, pᵢ
+   * values a level), where Mᵢ[h] are the level blocks of (L_θ L_θᵀ)⁻¹: times σ² (1 for binomial and Poisson),
+   * the conditional variances of the random effects that lme4's `ranef(condVar = TRUE)` reports.
+   *
+   * Reference: Bates et al. (2015), JSS 67(1), §5.1.
+   *
+   * @example
+   *   const v = ev.conditionalVariances(); // v[0][h] for a scalar term
+   */
+  conditionalVariances(): Float64Array[] {
+    const M = this.conditionalBlocks();
+    const T = this.#templates();
+    return this.#A.sizes.map(({p, l}, i) => {
+      const Ti = T[i], out = new Float64Array(l * p);
+      for (let h = 0; h < l; h++) {
+        for (let a = 0; a < p; a++) {
+          let v = 0;
+          for (let c = 0; c <= a; c++) for (let d = 0; d <= a; d++) v += Ti[a * p + c] * M[i][h * p * p + c * p + d] * Ti[a * p + d];
+          out[h * p + a] = Math.max(v, 0);
+        }
+      }
+      return out;
+    });
   }
 
   /**
@@ -363,13 +417,21 @@ export class Evaluator {
       this.#A = cloneBlocked(this.#A);
       this.#ownsA = true;
       this.#workspace = null;
+      this.#y = Float64Array.from(this.#y);
+      this.#weights = new Float64Array(n);
     }
-    if (y !== undefined) this.#y = Float64Array.from(y);
+    if (y !== undefined) {
+      const own = this.#y as Float64Array;
+      for (let r = 0; r < n; r++) {
+        if (!Number.isFinite(y[r])) fail(`invalid response: ${y[r]} in row ${frame.rows[r] + 1}; give finite values`);
+        own[r] = y[r];
+      }
+    }
+    this.#weights!.set(weights);
     fillCrossProducts(this.#A, frame, weights, this.#y);
-    checkFinite(frame, this.#A);
-    let logDetW = 0;
-    for (let r = 0; r < n; r++) logDetW += log(weights[r]);
-    this.#logDetW = logDetW;
+    // the frame's columns were checked when its structure was built: only the new sums can overflow
+    if (!blockedFinite(this.#A)) checkFinite(frame, this.#A);
+    this.#logDetW = null;
     this.#L = null;
     this.#summary = null;
     return this;
@@ -379,6 +441,16 @@ export class Evaluator {
     if (!this.#T) fail("the evaluator has no θ yet; call setTheta(theta) first");
     return this.#T;
   }
+}
+
+/** Whether every value of a blocked matrix is finite. */
+function blockedFinite(A: Blocked): boolean {
+  const arrays = [A.zzFirst, A.xyXy, ...A.zzDiagonal.slice(1), ...A.xyZ, ...A.zzBelowFirst.slice(1).map((s) => s.values), ...A.zzOffDiagonal.flat()];
+  for (const a of arrays) {
+    if (!a) continue;
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  }
+  return true;
 }
 
 /**

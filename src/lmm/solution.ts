@@ -6,19 +6,23 @@ import {factorCBeta, factorRXt, type Blocked} from "./blocks.js";
  * (one Float64Array per term, level-major: level h's pᵢ values at h pᵢ).
  *
  * β̂ solves R_X β = c_β (R_Xᵀ and c_β read by `factorRXt` and `factorCBeta`); ũ then solves
- * Lᵀ u = c_u − L_XZᵀ β by block back-substitution, last term first.
+ * Lᵀ u = c_u − L_XZᵀ β by block back-substitution, last term first. With `fixedBeta`, β is held there and
+ * ũ is the mode given it: `(ΛᵀZᵀWZΛ + I) u = ΛᵀZᵀW(y − Xβ)` (the u-only step of glmer's PIRLS).
  *
  * Reference: Bates et al. (2015), JSS 67(1), eqs. 19–21.
  *
  * @example
  *   const {beta, u} = plsSolution(L);
  */
-export function plsSolution(L: Blocked): {beta: Float64Array; u: Float64Array[]} {
+export function plsSolution(L: Blocked, fixedBeta?: ArrayLike<number>): {beta: Float64Array; u: Float64Array[]} {
   const {sizes, nFixed: p} = L;
   const k = sizes.length;
-  const RXt = factorRXt(L);
-  const beta = factorCBeta(L);
-  solveLowerTranspose(RXt, p, beta);
+  let beta: Float64Array;
+  if (fixedBeta) beta = Float64Array.from(fixedBeta);
+  else {
+    beta = factorCBeta(L);
+    solveLowerTranspose(factorRXt(L), p, beta);
+  }
 
   const u: Float64Array[] = sizes.map((s) => new Float64Array(s.q));
   for (let i = k - 1; i >= 0; i--) {

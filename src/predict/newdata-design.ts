@@ -74,7 +74,7 @@ export function newdataDesign(frame: ModelFrame, newdata: unknown, options: Desi
 
   const vars = new Map<string, FrameVariable>();
   for (const ref of formulaVariables(spec, options.random)) {
-    const v = evaluateVariable(ref, source);
+    const v = evaluateVariable(ref, source, frame.scales && new Map(frame.scales));
     const levels = options.levels?.get(ref.label);
     if (!levels) {
       if (v.kind === "category" && !ref.factor && (options.levels || numericInFit(frame, ref.label))) {
@@ -121,7 +121,7 @@ export function newdataDesign(frame: ModelFrame, newdata: unknown, options: Desi
 
   let offset: Float64Array | null = null;
   for (const ref of spec.offsets) {
-    const v = evaluateVariable(ref, source);
+    const v = evaluateVariable(ref, source, frame.scales && new Map(frame.scales));
     if (v.kind !== "numeric") fail(`offset(${ref.label}) needs a numeric column in newdata`);
     offset ??= new Float64Array(n);
     for (let i = 0; i < n; i++) {

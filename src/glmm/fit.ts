@@ -1,0 +1,306 @@
+/**
+ * glmer: a generalized linear mixed model fitted by lme4's two stages — θ by BOBYQA with β inside PIRLS
+ * (nAGQ = 0), then θ and β together on the Laplace deviance from there.
+ */
+import {describeValue, fail} from "../errors.js";
+import type {ModelSpec} from "../formula/ast.js";
+import {formula} from "../formula/formula.js";
+import {modelFrame, type ModelFrame} from "../frame/frame.js";
+import {dataSource} from "../frame/source.js";
+import type {TableInput} from "../frame/table-input.js";
+import {numericColumn} from "../frame/variables.js";
+import {derivatives} from "../lmm/convergence.js";
+import {thetaLength, thetaLower, thetaStart} from "../lmm/lambda.js";
+import type {OptimizerRecord} from "../lmm/model.js";
+import {modelStructure} from "../lmm/objective.js";
+import {bobyqa} from "../optimize/bobyqa.js";
+import {glmerConvergenceWarnings} from "./convergence-check.js";
+import {covarianceFactor, stageTwoCoordinates, type CoordinatePieces} from "./coordinates.js";
+import {family as familyOf} from "./families.js";
+import {readGlmerOptions, type GlmerOptions} from "./glmer-options.js";
+import {GeneralizedLinearMixedModel} from "./model.js";
+import {agqDeviance, Pirls} from "./pirls.js";
+import {gaussHermite} from "../numeric/gauss-hermite.js";
+import {glmResponse} from "./response.js";
+
+export type {GlmerOptions};
+
+const SINGULAR_TOL = 1e-4;
+/** The final trust-region radius of the second stage, in θ and in β's standard errors. */
+const RHOEND = 1e-6;
+/** Models with more parameters than this get Var(β̂) from R_X only (the Hessian costs (θ, β)² deviances). */
+const MAX_HESSIAN_PARAMETERS = 40;
+
+/**
+ * Fits a generalized linear mixed-effects model as lme4's `glmer`: the formula is parsed and expanded, the
+ * frame built (a binomial response may be 0/1, a two-level factor whose first level is failure, or proportions
+ * with `weights` = trials), and the deviance minimised in lme4's two stages: first θ with β inside PIRLS
+ * (nAGQ = 0; the fit ends there when `nAGQ: 0`), then θ and β together on the Laplace approximation, PIRLS
+ * finding the conditional modes at each (θ, β) (or adaptive Gauss–Hermite quadrature for nAGQ > 1 with one
+ * scalar random-effects term). The second stage's BOBYQA works in coordinates where the deviance is about
+ * ‖y‖² (coordinates.ts: β whitened and following its conditional optimum as θ moves), so that it converges
+ * in few evaluations whatever the units and correlations of the covariates. Var(β̂) comes from the
+ * finite-difference Hessian of the deviance in (θ, β), as lme4's `vcov`, with lme4's checks of that Hessian
+ * as warnings; `vcovRX` from PIRLS's R_X.
+ *
+ * Reference: Bates et al. (2015), JSS 67(1); lme4's `glmer`, `optimizeGlmer` and `glmerLaplace`; Powell (2009),
+ * BOBYQA.
+ *
+ * @example
+ *   const m = glmer("use ~ urban + age + livch + (1 | district)", Contraception, {family: "binomial"});
+ *   m.theta; // [0.4609]
+ */
+export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given?: GlmerOptions): GeneralizedLinearMixedModel {
+  const options = readGlmerOptions(given);
+  const fam = familyOf(options.family ?? "binomial", options.link);
+  const nAGQ = options.nAGQ ?? 1;
+  const spec = typeof formulaOrSpec === "string" ? formula(formulaOrSpec) : checkedSpec(formulaOrSpec);
+  const built = modelFrame(spec, data, {weights: options.weights, naAction: options.naAction}, fam.name === "binomial" ? "binary" : "numeric", true);
+  const frame = withOffset(built, options.offset, data);
+  const response = glmResponse(frame, fam);
+  if (nAGQ > 1 && !(frame.terms.length === 1 && frame.terms[0].p === 1)) {
+    fail(`nAGQ = ${nAGQ} (adaptive Gauss–Hermite quadrature) needs a single scalar random-effects term, such as (1 | group), as in lme4; this model has ${frame.terms.map((t) => `(${t.text})`).join(" + ")}: use nAGQ = 1 (Laplace)`);
+  }
+  const rule = nAGQ > 1 ? gaussHermite(nAGQ) : null;
+  if (fam.name === "gaussian" && fam.link.name === "identity") {
+    fail(`family "gaussian" with the identity link is a linear mixed model: fit it with lmer(formula, data, {REML: false}) (lme4's glmer calls lmer for it too), or give another link such as "log"`);
+  }
+  const structure = modelStructure(frame, false);
+  const sizes = structure.A.sizes;
+  const nTheta = thetaLength(sizes);
+  const p = frame.X.length;
+  const start = options.start ? Float64Array.from(options.start) : undefined;
+  if (start && start.length !== nTheta && start.length !== nTheta + p) {
+    fail(`invalid start: ${start.length} values; give the ${nTheta} θ values, or θ then the ${p} fixed effects (${nTheta + p} values)`);
+  }
+
+  const pirls = new Pirls(structure, fam, response);
+  const lower = thetaLower(sizes);
+  const t0 = performance.now();
+  let evaluations = 0;
+  const progress = (value: number, theta: Float64Array, stage: 1 | 2) => {
+    evaluations++;
+    options.onProgress?.({evaluations, criterion: value, theta, stage});
+  };
+  const warnings = [...frame.warnings, ...response.warnings];
+  const log: string[] = [];
+
+  // stage 1: θ, with β and u from PIRLS (glmer's nAGQ = 0)
+  const stage1 = (theta: Float64Array): number => {
+    options.signal?.throwIfAborted();
+    pirls.setTheta(theta);
+    let run = pirls.run(false);
+    if (!run.converged) run = pirls.reset().run(false);
+    const value = run.converged ? pirls.laplace() : Infinity;
+    progress(value, theta, 1);
+    return value;
+  };
+  const theta0 = start ? Float64Array.from(start.subarray(0, nTheta), (v, i) => Math.max(v, lower[i])) : thetaStart(sizes);
+  const first = bobyqa(stage1, theta0, {lower, ...(nAGQ === 0 ? {rhoend: RHOEND} : {})});
+  if (!Number.isFinite(first.f)) {
+    fail(`PIRLS did not converge at any θ the optimizer tried (${evaluations} evaluations); check the response and the family, or rescale the covariates`);
+  }
+  if (!Number.isFinite(stage1(first.x))) {
+    warnings.push("PIRLS did not converge at the first stage's estimates: its modes and β are those of the last iterate; rescale the covariates or simplify the model");
+  }
+  let objective = first.f;
+  let theta = Float64Array.from(first.x);
+  let converged = first.converged;
+  let message = first.message;
+  let vcovHessian: Float64Array | null = null;
+  let initial = theta0;
+
+  if (nAGQ >= 1) {
+    // stage 2: θ and β together, from stage 1's, in coordinates where the deviance is about ‖y‖² (coordinates.ts)
+    const beta0 = start && start.length === nTheta + p ? start.slice(nTheta) : Float64Array.from(pirls.beta);
+    const vcovRX = pirls.ev.unscaledVcov();
+    const laplaceAt = (theta: Float64Array, beta: Float64Array, tight = false): number => {
+      pirls.setTheta(theta).setBeta(beta);
+      let run = pirls.run(true, undefined, tight);
+      if (!run.converged) run = pirls.reset().setBeta(beta).run(true, undefined, tight);
+      if (!run.converged) return Infinity;
+      return rule ? agqDeviance(pirls, rule) : pirls.laplace();
+    };
+    const naturalTight = (x: Float64Array) => laplaceAt(x.subarray(0, nTheta), x.slice(nTheta), true);
+    const freeAt = (x: ArrayLike<number>) => [...Array(nTheta + p).keys()].filter((i) => !(i < nTheta && lower[i] === 0 && x[i] < SINGULAR_TOL));
+    const coordinates = stageTwoCoordinates(coordinatePieces(pirls, Float64Array.from(theta), beta0, vcovRX, lower, laplaceAt), Float64Array.from(theta), beta0, lower);
+    const stage2 = (y: Float64Array): number => {
+      options.signal?.throwIfAborted();
+      const {theta, beta} = coordinates.toNatural(y);
+      const value = laplaceAt(theta, beta);
+      progress(value, theta, 2);
+      return value;
+    };
+    initial = Float64Array.from(theta);
+    const second = bobyqa(stage2, new Float64Array(nTheta + p), {lower: coordinates.lower, rhoend: RHOEND});
+    if (!Number.isFinite(second.f)) fail(`PIRLS did not converge at any (θ, β) of the second stage (${evaluations} evaluations); rescale the covariates`);
+    converged = second.converged;
+    message = second.message;
+    objective = second.f;
+    const {theta: thetaHat, beta: betaHat} = coordinates.toNatural(second.x);
+    // Var(β̂) from the Hessian of the deviance in (θ, β), as lme4's vcov (deriv12, step 1e-4 in θ and β)
+    const natural = Float64Array.from([...thetaHat, ...betaHat]);
+    const free = freeAt(natural);
+    if (free.length <= MAX_HESSIAN_PARAMETERS) {
+      const {gradient, hessian} = derivatives(naturalTight, natural, free);
+      vcovHessian = hessianVcov(hessian, free, nTheta, p);
+      warnings.push(...glmerConvergenceWarnings(gradient, hessian));
+      if (!vcovHessian) warnings.push("the finite-difference Hessian of the deviance is not positive definite: standard errors from R_X (use.hessian = FALSE)");
+    }
+    if (!Number.isFinite(laplaceAt(thetaHat, betaHat, true)) || !pirls.factorWhole()) {
+      warnings.push("PIRLS did not converge at the estimates: the modes, fitted values and R_X are those of its last iterate; rescale the covariates or simplify the model");
+    }
+    theta = Float64Array.from(thetaHat);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const isSingular = [...lower.keys()].some((i) => lower[i] === 0 && theta[i] < SINGULAR_TOL);
+  if (!converged) warnings.push(`optimizer did not converge: ${message}`);
+  if (isSingular) warnings.push("boundary (singular) fit: see help('isSingular')");
+  const failed = warnings.find((w) => w.startsWith("Model failed to converge"));
+  const optimizer: OptimizerRecord = {
+    name: "bobyqa",
+    evaluations,
+    seconds,
+    converged: converged && !failed,
+    message: failed ?? message,
+    initial,
+    final: Float64Array.from(theta),
+    criterion: objective,
+    log,
+    ending: {verdict: !converged ? "evaluation-limit" : failed ? "failed-checks" : "interior", atBound: [], probes: [], restarts: []}
+  };
+  return new GeneralizedLinearMixedModel(pirls, spec, {nAGQ, objective, vcovHessian, isSingular, warnings, optimizer});
+}
+
+/**
+ * The pieces of the second stage's coordinates (coordinates.ts) from what stage 1 knows and a few deviances,
+ * rather than a finite-difference Hessian in (θ, β) (which costs (nθ + p)² of them):
+ * - K = dβ̂/dθ of stage 1 (β̂ from PIRLS at nAGQ = 0), by central differences of step 1e-3: β's conditional
+ *   optimum as θ moves;
+ * - M = γ C with C the Cholesky factor of stage 1's (R_XᵀR_X)⁻¹ (whose inverse is about half the deviance's
+ *   Hessian in β, exactly so without a dispersion), γ making the deviance's curvature along C's first column 2;
+ * - sᵢ making the curvature 2 along (eᵢ, K eᵢ), the path of θᵢ with β following it.
+ * A θ at (or within 2e-3 of) its bound 0 keeps s = 1 and no slope; a curvature that is not positive keeps 1.
+ *
+ * Reference: Nocedal & Wright (2006), Numerical Optimization (2nd ed.), §2.2 (scaling) and §8.1 (finite
+ * differences); lme4's two stages (the first's β̂(θ) as the second's start).
+ *
+ * @example
+ *   const pieces = coordinatePieces(pirls, theta1, beta1, vcovRX, lower, laplaceAt);
+ */
+function coordinatePieces(
+  pirls: Pirls, theta0: Float64Array, beta0: Float64Array, vcovRX: Float64Array, lower: Float64Array,
+  deviance: (theta: Float64Array, beta: Float64Array) => number
+): CoordinatePieces {
+  const nTheta = theta0.length, p = beta0.length;
+  const h = 1e-3;
+  const free = [...theta0.keys()].filter((i) => !(lower[i] === 0 && theta0[i] < 2 * h));
+  const K = new Float64Array(p * nTheta);
+  const s = new Float64Array(nTheta).fill(1);
+  const betaAt = (i: number, d: number): Float64Array | null => {
+    const t = theta0.slice();
+    t[i] += d;
+    return pirls.setTheta(t).run(false).converged ? Float64Array.from(pirls.beta) : null;
+  };
+  for (const i of free) {
+    const plus = betaAt(i, h), minus = betaAt(i, -h);
+    if (plus && minus) for (let a = 0; a < p; a++) K[a * nTheta + i] = (plus[a] - minus[a]) / (2 * h);
+  }
+  const curvature = (f: (t: number) => number, t: number) => (f(t) - 2 * f(0) + f(-t)) / (t * t);
+  const scaleFor = (c: number) => (c > 0 && Number.isFinite(c) ? Math.sqrt(2 / c) : 1);
+  const M = covarianceFactor(vcovRX, p);
+  const gamma = scaleFor(curvature((t) => deviance(theta0, Float64Array.from(beta0, (b, a) => b + t * M[a * p])), 0.05));
+  for (let k = 0; k < M.length; k++) M[k] *= gamma;
+  for (const i of free) {
+    const step = lower[i] === 0 ? Math.min(0.01, theta0[i] / 2) : 0.01;
+    s[i] = scaleFor(curvature((t) => {
+      const theta = theta0.slice();
+      theta[i] += t;
+      return deviance(theta, Float64Array.from(beta0, (b, a) => b + t * K[a * nTheta + i]));
+    }, step));
+  }
+  return {s, K, M};
+}
+
+/**
+ * Var(β̂) from the Hessian H of the deviance over the free (θ, β) coordinates: the β block of 2H⁻¹ (lme4's
+ * `calc.vcov.hess`, which symmetrizes solve(H/2)); null when H is not positive definite.
+ */
+function hessianVcov(H: Float64Array, free: number[], nTheta: number, p: number): Float64Array | null {
+  const m = free.length;
+  // Cholesky of H, then the inverse's β block
+  const L = Float64Array.from(H);
+  for (let j = 0; j < m; j++) {
+    let d = L[j * m + j];
+    for (let k = 0; k < j; k++) d -= L[j * m + k] * L[j * m + k];
+    if (!(d > 0)) return null;
+    const s = Math.sqrt(d);
+    L[j * m + j] = s;
+    for (let i = j + 1; i < m; i++) {
+      let v = L[i * m + j];
+      for (let k = 0; k < j; k++) v -= L[i * m + k] * L[j * m + k];
+      L[i * m + j] = v / s;
+    }
+  }
+  const inv = new Float64Array(m * m);
+  const e = new Float64Array(m);
+  for (let c = 0; c < m; c++) {
+    e.fill(0);
+    e[c] = 1;
+    for (let i = 0; i < m; i++) {
+      let v = e[i];
+      for (let k = 0; k < i; k++) v -= L[i * m + k] * e[k];
+      e[i] = v / L[i * m + i];
+    }
+    for (let i = m - 1; i >= 0; i--) {
+      let v = e[i];
+      for (let k = i + 1; k < m; k++) v -= L[k * m + i] * e[k];
+      e[i] = v / L[i * m + i];
+    }
+    for (let i = 0; i < m; i++) inv[i * m + c] = e[i];
+  }
+  const V = new Float64Array(p * p);
+  const position = new Map(free.map((f, i) => [f, i]));
+  for (let a = 0; a < p; a++) {
+    for (let b = 0; b < p; b++) {
+      const i = position.get(nTheta + a), j = position.get(nTheta + b);
+      if (i === undefined || j === undefined) return null;
+      V[a * p + b] = inv[i * m + j] + inv[j * m + i];
+    }
+  }
+  return V;
+}
+
+/**
+ * The frame with glmer's `offset` option added to any `offset()` of the formula: a numeric column of the data
+ * (by name) or one number a row of the data, read at the model's rows.
+ */
+function withOffset(frame: ModelFrame, offset: GlmerOptions["offset"], data: TableInput): ModelFrame {
+  if (offset === undefined) return frame;
+  let values: ArrayLike<number>;
+  if (typeof offset === "string") values = numericColumn(dataSource(data), offset, "the offset");
+  else {
+    if (offset.length !== frame.sourceRows) fail(`invalid offset: ${offset.length} values for ${frame.sourceRows} rows of the data; give one value a row`);
+    values = offset;
+  }
+  const out = frame.offset ? Float64Array.from(frame.offset) : new Float64Array(frame.n);
+  for (let r = 0; r < frame.n; r++) {
+    const v = values[frame.rows[r]];
+    if (!Number.isFinite(v)) fail(`the offset is ${v} in row ${frame.rows[r] + 1}; give finite values, or leave that row out of the data`);
+    out[r] += v;
+  }
+  return {...frame, offset: out};
+}
+
+/** A formula given already parsed: checked for the shape `formula()` returns. */
+function checkedSpec(spec: unknown): ModelSpec {
+  const f = spec as Partial<ModelSpec> | null;
+  let ok = false;
+  try {
+    ok = f !== null && typeof f === "object" && typeof f.text === "string" && Array.isArray(f.terms) && Array.isArray(f.random) && Array.isArray(f.offsets);
+  } catch {
+    ok = false;
+  }
+  if (!ok) fail(`invalid formula: ${describeValue(spec)}; pass the formula as text, such as "use ~ age + (1 | district)"`);
+  return f as ModelSpec;
+}
