@@ -141,3 +141,23 @@ function errorText(e: unknown): string {
     return "an error that cannot be shown";
   }
 }
+
+/**
+ * An option that must be an AbortSignal (anything with a boolean `aborted` and a `throwIfAborted` method,
+ * as signals from another realm are), or an error naming what was given.
+ *
+ * @example
+ *   readSignal(new AbortController().signal); // the signal
+ *   readSignal("stop");                        // LmmError: invalid signal: the string "stop"; pass an AbortSignal, …
+ */
+export function readSignal(value: unknown): AbortSignal {
+  const s = value as {aborted?: unknown; throwIfAborted?: unknown} | null;
+  let ok = false;
+  try {
+    ok = s !== null && typeof s === "object" && typeof s.aborted === "boolean" && typeof s.throwIfAborted === "function";
+  } catch {
+    ok = false;
+  }
+  if (!ok) fail(`invalid signal: ${describeValue(value)}; pass an AbortSignal, such as new AbortController().signal`);
+  return value as AbortSignal;
+}

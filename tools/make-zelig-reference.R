@@ -23,61 +23,17 @@ cases <- list(
        formula = "normexam ~ standLRT + schavg + schgend + (1 | school)")
 )
 
-named <- function(v) as.list(setNames(as.numeric(v), names(v)))
-criterion <- function(m) REMLcrit(m)
-best_optimum <- function(m, f) {
-  th <- getME(m, "theta")
-  tries <- list(
-    lmerControl(optimizer = "nloptwrap", optCtrl = list(xtol_abs = 1e-12, ftol_abs = 1e-15, ftol_rel = 1e-15, xtol_rel = 1e-12, maxeval = 1e5)),
-    lmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 1e5)),
-    lmerControl(optimizer = "Nelder_Mead", optCtrl = list(FtolAbs = 1e-15, FtolRel = 1e-15, XtolRel = 1e-12, maxfun = 1e5)))
-  best <- m
-  for (ctl in tries) {
-    r <- tryCatch(suppressWarnings(lmer(f, d, start = th, control = ctl)), error = function(e) NULL)
-    if (!is.null(r) && criterion(r) < criterion(best) - 1e-12) best <- r
-  }
-  thb <- getME(best, "theta")
-  at_zero <- thb
-  at_zero[getME(best, "lower") == 0 & thb < 1e-4] <- 0
-  if (any(at_zero != thb)) {
-    devfun <- lmer(f, d, devFunOnly = TRUE)
-    if (devfun(at_zero) <= criterion(best) + 1e-10 * abs(criterion(best))) {
-      evaluate_only <- function(par, fn, lower, upper, control) list(par = par, fval = fn(par), conv = 0, message = "evaluated at the start")
-      best <- suppressWarnings(lmer(f, d, start = at_zero, control = lmerControl(optimizer = evaluate_only, calc.derivs = FALSE)))
-    }
-  }
-  attr(best, "lme4_default") <- list(criterion = as.numeric(criterion(m)), theta = unname(th),
-                                     stopped_short_by = as.numeric(criterion(m) - criterion(best)))
-  best
-}
+source("tools/lmer-fixture.R")
 
 for (cs in cases) {
   cat(cs$id, "\n")
   d <- datasets[[cs$data]]
   f <- as.formula(cs$formula)
   secs <- system.time(m0 <- suppressWarnings(lmer(f, d)))[["elapsed"]]
-  m <- best_optimum(m0, f)
-  vc <- as.data.frame(VarCorr(m))
-  re <- as.data.frame(ranef(m, condVar = TRUE))
-  out <- list(
-    id = cs$id, zelig = cs$zelig, dataset = cs$data, derived = if (cs$data == "voteincome") "meaneducation = ave(education, state)" else NULL,
-    formula = cs$formula, REML = TRUE,
-    engine = paste("lme4", as.character(packageVersion("lme4"))),
-    nobs = nobs(m), ngrps = as.list(ngrps(m)),
-    fixef = named(fixef(m)), se = named(sqrt(diag(as.matrix(vcov(m))))),
-    vcov = unname(as.matrix(vcov(m))),
-    theta = unname(getME(m, "theta")), theta_names = names(getME(m, "theta")),
-    sigma = sigma(m),
-    varcorr = lapply(seq_len(nrow(vc)), function(i) list(grp = vc$grp[i], var1 = vc$var1[i], var2 = vc$var2[i], vcov = vc$vcov[i], sdcor = vc$sdcor[i])),
-    logLik = as.numeric(logLik(m)), df = attr(logLik(m), "df"),
-    AIC = AIC(m), BIC = BIC(m), deviance = deviance(m, REML = FALSE),
-    REMLcrit = as.numeric(REMLcrit(m)),
-    isSingular = isSingular(m),
-    fitted = unname(fitted(m)), residuals = unname(residuals(m)),
-    lme4_seconds = secs, lme4_evaluations = m0@optinfo$feval, lme4_default = attr(m, "lme4_default"),
-    ranef = list(grpvar = as.character(re$grpvar), term = as.character(re$term), grp = as.character(re$grp),
-                 condval = re$condval, condsd = re$condsd)
-  )
+  m <- best_optimum(m0, f, d, TRUE)
+  out <- c(list(id = cs$id, zelig = cs$zelig, dataset = cs$data, derived = if (cs$data == "voteincome") "meaneducation = ave(education, state)" else NULL,
+                formula = cs$formula, REML = TRUE),
+           fixture_fields(m, m0, secs, TRUE))
   writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, null = "null", na = "null", pretty = TRUE),
              file.path("test/fixtures/zelig", paste0(cs$id, ".json")))
 }

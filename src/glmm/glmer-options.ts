@@ -3,7 +3,7 @@
  */
 import {describeValue, fail} from "../errors.js";
 import type {FrameOptions} from "../frame/frame.js";
-import {optionNames, readOptions} from "../options.js";
+import {optionNames, readOptions, readSignal} from "../options.js";
 
 /** Options of {@link glmer}. */
 export interface GlmerOptions extends FrameOptions {
@@ -79,17 +79,7 @@ export function readGlmerOptions(options: unknown): GlmerOptions {
     if (typeof read.onProgress !== "function") fail(`invalid onProgress: ${describeValue(read.onProgress)}; pass a function of {evaluations, criterion, theta, stage}`);
     out.onProgress = read.onProgress as GlmerOptions["onProgress"];
   }
-  if (read.signal !== undefined) {
-    const s = read.signal as {aborted?: unknown; throwIfAborted?: unknown} | null;
-    let ok = false;
-    try {
-      ok = s !== null && typeof s === "object" && typeof s.aborted === "boolean" && typeof s.throwIfAborted === "function";
-    } catch {
-      ok = false;
-    }
-    if (!ok) fail(`invalid signal: ${describeValue(read.signal)}; pass an AbortSignal, such as new AbortController().signal`);
-    out.signal = read.signal as AbortSignal;
-  }
+  if (read.signal !== undefined) out.signal = readSignal(read.signal);
   if (read.weights !== undefined) out.weights = read.weights as string;
   if (read.naAction !== undefined) out.naAction = read.naAction as GlmerOptions["naAction"];
   return out;

@@ -1,5 +1,5 @@
 import {clip, describeValue, fail} from "../errors.js";
-import {optionNames, readOptions, type OptionHints} from "../options.js";
+import {optionNames, readOptions, readSignal, type OptionHints} from "../options.js";
 import type {FrameOptions} from "../frame/frame.js";
 
 /** Options of {@link lmer}. */
@@ -71,17 +71,7 @@ export function readLmerOptions(options: unknown): LmerOptions {
     if (typeof read.onProgress !== "function") fail(`invalid onProgress: ${describeValue(read.onProgress)}; pass a function of {evaluations, criterion, theta}`);
     out.onProgress = read.onProgress as LmerOptions["onProgress"];
   }
-  if (read.signal !== undefined) {
-    const s = read.signal as {aborted?: unknown; throwIfAborted?: unknown} | null;
-    let ok = false;
-    try {
-      ok = s !== null && typeof s === "object" && typeof s.aborted === "boolean" && typeof s.throwIfAborted === "function";
-    } catch {
-      ok = false;
-    }
-    if (!ok) fail(`invalid signal: ${describeValue(read.signal)}; pass an AbortSignal, such as new AbortController().signal`);
-    out.signal = read.signal as AbortSignal;
-  }
+  if (read.signal !== undefined) out.signal = readSignal(read.signal);
   if (read.weights !== undefined) out.weights = read.weights as string;
   if (read.naAction !== undefined) out.naAction = read.naAction as LmerOptions["naAction"];
   return out;
