@@ -194,6 +194,62 @@ export class GeneralizedLinearMixedModel {
     this.warnings = record.warnings;
     this.optimizer = record.optimizer;
   }
+
+  /**
+   * The JSON contract of `lmm fit --family … --json`: the fields of lmer's (`LinearMixedModel.toJSON`) that
+   * apply to a generalized model, with the same names and shapes (no `REML`, `REMLcrit`), plus `family`,
+   * `link`, `nAGQ`, `objective` (the criterion minimised), `minus2logLik`, `df_residual`, the Wald tests
+   * (`coefficients`) and `vcov_rx`. `deviance` is lme4's `deviance(m)` for a GLMM (the sum of squared deviance
+   * residuals); `residuals` are the deviance residuals (lme4's default type for glmer) and
+   * `residuals_pearson` the Pearson residuals.
+   *
+   * @example
+   *   JSON.stringify(glmer("cbind(incidence, size - incidence) ~ period + (1 | herd)", cbpp, {family: "binomial"}));
+   *   // {"formula": "…", "family": "binomial", "link": "logit", "nAGQ": 1, "nobs": 56, …}
+   */
+  toJSON() {
+    const finite = (x: number) => (Number.isFinite(x) ? x : null);
+    return {
+      formula: this.formula,
+      family: this.family,
+      link: this.link,
+      nAGQ: this.nAGQ,
+      nobs: this.nobs,
+      ngrps: this.ngrps,
+      fixef: this.fixef,
+      se: this.se,
+      vcov: this.vcov,
+      vcov_rx: this.vcovRX,
+      coefficients: {...this.coefficients, p: this.coefficients.p.map(finite)},
+      theta: Array.from(this.theta),
+      theta_names: this.thetaNames,
+      sigma: this.sigma,
+      varcorr: this.varCorr.map((r) => ({...r, vcov: finite(r.vcov), sdcor: finite(r.sdcor)})),
+      logLik: this.logLik,
+      minus2logLik: this.minus2logLik,
+      objective: this.objective,
+      df: this.df,
+      df_residual: this.dfResidual,
+      AIC: this.AIC,
+      BIC: this.BIC,
+      deviance: this.deviance,
+      isSingular: this.isSingular,
+      ranef: this.ranef,
+      fitted: Array.from(this.fitted),
+      residuals: Array.from(this.residuals.deviance),
+      residuals_pearson: Array.from(this.residuals.pearson),
+      warnings: this.warnings,
+      optimizer: {
+        name: this.optimizer.name,
+        evaluations: this.optimizer.evaluations,
+        seconds: this.optimizer.seconds,
+        converged: this.optimizer.converged,
+        verdict: this.optimizer.ending.verdict,
+        initial: Array.from(this.optimizer.initial),
+        final: Array.from(this.optimizer.final)
+      }
+    };
+  }
 }
 
 /** lme4's residuals of each type at the PIRLS state. */
