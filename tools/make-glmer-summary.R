@@ -17,7 +17,7 @@ suppressMessages({library(lme4); library(jsonlite)})
 invisible(Sys.setlocale("LC_COLLATE", "C"))
 
 ids <- c("cbpp-binomial", "cbpp-binomial-agq25", "VerbAgg-crossed", "sleepstudy-gamma-log", "voteincome-logit",
-         "cbpp-binomial-nagq0", "Contraception-slope", "grouseticks-poisson", "bacteria-probit",
+         "cbpp-binomial-nagq0", "cbpp-proportion-weights", "Contraception-slope", "grouseticks-poisson", "bacteria-probit",
          "voteincome-gaussian-log")
 only <- commandArgs(trailingOnly = TRUE)
 if (length(only)) ids <- intersect(ids, only)

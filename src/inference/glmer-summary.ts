@@ -39,7 +39,7 @@ function summarySource(m: GeneralizedLinearMixedModel): SummarySource {
 
 /**
  * lme4's `print(summary(m))` of a glmer fit: the title naming the approximation, ` Family: binomial  ( logit )`,
- * formula and `Data:` line, the AIC table, the Pearson residuals' quantiles, the random effects (with a
+ * formula, `Data:` and `Weights:` lines (the latter when `weights` named a column), the AIC table, the Pearson residuals' quantiles, the random effects (with a
  * `Residual` row for families with a dispersion), the numbers of observations and groups, the fixed effects'
  * Wald tests (`z value`, or `t value` for families with a dispersion, and `Pr(>|z|)` from the normal
  * distribution either way) with significance stars, the correlation of the fixed effects and the warnings.
@@ -59,10 +59,17 @@ export function glmerSummary(m: GeneralizedLinearMixedModel, options: SummaryOpt
   return [
     ...titleLines(glmerTitle(m.nAGQ), "glmerMod"),
     ` Family: ${m.family}  ( ${m.link} )`,
-    ...summaryHeadLines(source, options),
+    ...withWeightsLine(summaryHeadLines(source, options), m.weightsName),
     ...(c.names.length > 0
       ? ["", "Fixed effects:", ...coefficientTableLines(c.names, [["Estimate", c.estimate], ["Std. Error", c.se]], [c.statisticName, c.z], ["Pr(>|z|)", c.p], digits)]
       : []),
     ...summaryTailLines(source, options)
   ].join("\n");
+}
+
+/** lme4's `Weights: size` line, after the formula and `Data:` lines (before the first blank line). */
+function withWeightsLine(lines: string[], weightsName: string | null): string[] {
+  if (weightsName === null) return lines;
+  const at = lines.indexOf("");
+  return [...lines.slice(0, at), `Weights: ${weightsName}`, ...lines.slice(at)];
 }
