@@ -91,6 +91,55 @@ describe("lmm fit prints a summary", () => {
   });
 });
 
+describe("lmm fit --family: a generalized model (glmer)", () => {
+  const cbpp = join(root, "datasets", "cbpp.csv");
+  const CBPP = "cbind(incidence, size - incidence) ~ factor(period) + (1 | herd)";
+  const rGlmerSummary = (id: string) => readFileSync(join(root, "test", "fixtures", "glmer-summary", `${id}.txt`), "utf8").replace(/\n+$/, "\n");
+  const fixture = (id: string) => JSON.parse(readFileSync(join(root, "test", "fixtures", "glmer", `${id}.json`), "utf8"));
+
+  it("prints lme4's summary of the glmer fit, as R prints it for cbpp (Laplace and nAGQ = 25)", () => {
+    const r = run("fit", cbpp, CBPP, "--family", "binomial");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(rGlmerSummary("cbpp-binomial"));
+    expect(run("fit", cbpp, CBPP, "--family=binomial", "--nagq", "25").stdout).toBe(rGlmerSummary("cbpp-binomial-agq25"));
+  });
+
+  it("--link chooses the link", () => {
+    const lines = run("fit", cbpp, CBPP, "--family", "binomial", "--link", "probit").stdout.split("\n");
+    expect(lines[2]).toBe(" Family: binomial  ( probit )");
+    expect(lines[0]).toBe("Generalized linear mixed model fit by maximum likelihood (Laplace");
+  });
+
+  it("--json prints the glmer model's JSON: lmer's fields that apply, and family, link, nAGQ", () => {
+    const r = run("fit", cbpp, CBPP, "--family", "binomial", "--nagq", "25", "--json");
+    expect(r.code).toBe(0);
+    const fit = JSON.parse(r.stdout);
+    for (const k of ["nobs", "ngrps", "fixef", "se", "vcov", "theta", "theta_names", "sigma", "varcorr", "logLik", "df", "AIC", "BIC",
+      "deviance", "isSingular", "ranef", "fitted", "residuals", "warnings", "optimizer", "family", "link", "nAGQ", "coefficients"]) expect(fit, k).toHaveProperty(k);
+    expect(fit).not.toHaveProperty("REML");
+    expect([fit.family, fit.link, fit.nAGQ, fit.nobs, fit.df, fit.sigma]).toEqual(["binomial", "logit", 25, 56, 5, 1]);
+    const ref = fixture("cbpp-binomial-agq25");
+    expect(Math.abs(fit.logLik - ref.logLik)).toBeLessThan(1e-5);
+    for (const [name, b] of Object.entries(ref.beta as Record<string, number>)) expect(Math.abs(fit.fixef[name] - b) / ref.se[name], name).toBeLessThan(1e-3);
+    expect(fit.coefficients.statisticName).toBe("z value");
+    expect(fit.fitted).toHaveLength(56);
+  });
+
+  it("refuses options that make no sense for a generalized model, and bad values, in one line", () => {
+    expect(expectErrorShape(run("fit", cbpp, CBPP, "--family", "binomial", "--ml"))).toMatch(/^--ml makes no sense with --family/);
+    expect(expectErrorShape(run("fit", cbpp, CBPP, "--family", "binomial", "--ddf", "Satterthwaite"))).toMatch(/^--ddf makes no sense with --family/);
+    expect(expectErrorShape(run("fit", cbpp, CBPP, "--link", "probit"))).toBe("--link is for a generalized model: add --family, such as --family binomial");
+    expect(expectErrorShape(run("fit", cbpp, CBPP, "--nagq", "9"))).toMatch(/^--nagq is for a generalized model/);
+    expect(expectErrorShape(run("fit", cbpp, CBPP, "--family", "binomial", "--nagq", "nine"))).toMatch(/^invalid --nagq "nine"; use a whole number/);
+    expect(expectErrorShape(run("fit", cbpp, CBPP, "--family", "binomial", "--nagq", "30"))).toBe("invalid --nagq \"30\"; use a whole number from 0 to 25 (1, the default, is the Laplace approximation)");
+    expect(expectErrorShape(run("fit", cbpp, CBPP, "--family", "binomal"))).toMatch(/^family "binomal" is not one glmer fits/);
+    expect(expectErrorShape(run("fit", cbpp, CBPP, "--family", "binomial", "--link", "sqrt"))).toMatch(/sqrt/);
+    expect(expectErrorShape(run("fit", cbpp, CBPP, "--family", "binomial", "--family", "poisson"))).toBe("--family given 2 times; give it once");
+    expect(expectErrorShape(run("fit", cbpp, "mixed incidence period || herd:", "--syntax", "stata", "--family", "binomial"))).toMatch(/^--syntax stata reads Stata's mixed command/);
+  });
+});
+
 describe("lmm fit --json", () => {
   const fields = [
     "nobs", "ngrps", "fixef", "se", "vcov", "theta", "sigma", "varcorr", "logLik", "df", "AIC", "BIC",

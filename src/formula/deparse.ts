@@ -54,3 +54,93 @@ function precedence(expr: Expr): number {
   if (expr.type === "number" && (expr.value < 0 || Object.is(expr.value, -0))) return unaryPrecedence;
   return atomPrecedence;
 }
+
+/**
+ * `expr` as R's `deparse(expr)` writes it in lines (`width.cutoff = 60`): as {@link deparse}, but after a
+ * spaced binary operator (`a + `) or a call's `, ` that leaves the line longer than `cutoff` bytes, the line
+ * ends there (with its trailing space) and the rest goes on the next, indented four spaces per open break, as
+ * R's `linebreak`. `lme4` prints a long formula this way.
+ *
+ * @example
+ *   deparseLines(parseFormula("TICKS ~ factor(YEAR) + scale(HEIGHT) + (1 | BROOD) + (1 | INDEX) + (1 | LOCATION)"));
+ *   // ["TICKS ~ factor(YEAR) + scale(HEIGHT) + (1 | BROOD) + (1 | INDEX) + ", "    (1 | LOCATION)"]
+ * @see R Core Team, src/main/deparse.c: `deparse2buff` (PP_BINARY), `args2buff`, `linebreak`, `printtab2buff`.
+ */
+export function deparseLines(expr: Expr | {response: Expr; rhs: Expr}, cutoff = 60): string[] {
+  const lines: string[] = [];
+  let line = "";
+  let startLine = true;
+  let indent = 0;
+  const print = (text: string) => {
+    if (startLine) {
+      startLine = false;
+      for (let i = 1; i <= indent; i++) line += i <= 4 ? "    " : "  ";
+    }
+    line += text;
+  };
+  const lineBreak = (state: {broken: boolean}) => {
+    if (new TextEncoder().encode(line).length <= cutoff) return;
+    if (!state.broken) {
+      state.broken = true;
+      indent++;
+    }
+    lines.push(line);
+    line = "";
+    startLine = true;
+  };
+  const write = (e: Expr, parens = false): void => {
+    if (parens) {
+      print("(");
+      write(e);
+      print(")");
+      return;
+    }
+    switch (e.type) {
+      case "paren":
+        print("(");
+        write(e.expr);
+        print(")");
+        return;
+      case "call": {
+        print(`${e.fn}(`);
+        const state = {broken: false};
+        e.args.forEach((arg, i) => {
+          if (i > 0) {
+            print(", ");
+            lineBreak(state);
+          }
+          write(arg);
+        });
+        if (state.broken) indent--;
+        print(")");
+        return;
+      }
+      case "binary": {
+        if (!spaced.has(e.op)) {
+          print(deparse(e));
+          return;
+        }
+        const p = precedence(e);
+        write(e.left, precedence(e.left) < p);
+        print(` ${e.op} `);
+        const state = {broken: false};
+        lineBreak(state);
+        write(e.right, precedence(e.right) <= p);
+        if (state.broken) indent--;
+        return;
+      }
+      default:
+        print(deparse(e));
+    }
+  };
+  if ("rhs" in expr) {
+    // a formula: `~` is a spaced binary operator of the lowest precedence
+    write(expr.response);
+    print(" ~ ");
+    const state = {broken: false};
+    lineBreak(state);
+    write(expr.rhs);
+  } else write(expr);
+  lines.push(line);
+  return lines;
+}

@@ -169,7 +169,7 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
     log,
     ending: {verdict: !converged ? "evaluation-limit" : failed ? "failed-checks" : "interior", atBound: [], probes: [], restarts: []}
   };
-  return new GeneralizedLinearMixedModel(pirls, spec, {nAGQ, objective, vcovHessian, isSingular, warnings, optimizer});
+  return new GeneralizedLinearMixedModel(pirls, spec, {nAGQ, objective, vcovHessian, isSingular, warnings, optimizer, weightsName: typeof options.weights === "string" ? options.weights : null});
 }
 
 /**

@@ -37,6 +37,8 @@ export interface GlmResiduals {
 /** What {@link GeneralizedLinearMixedModel} is built from besides the PIRLS state at the optimum. */
 export interface GlmmFitRecord {
   nAGQ: number;
+  /** The column named as `weights`, for the summary's `Weights:` line (null without). */
+  weightsName?: string | null;
   /** The criterion at the optimum: the Laplace deviance (or nAGQ = 0's). */
   objective: number;
   /** Var(β̂) from the finite-difference Hessian of the deviance in (θ, β) (lme4's default for nAGQ ≥ 1), or null. */
@@ -68,6 +70,8 @@ export class GeneralizedLinearMixedModel {
   readonly link: LinkName;
   /** Points of the quadrature: 1 (Laplace), or 0 (θ only optimized, β from PIRLS). */
   readonly nAGQ: number;
+  /** The column given as `weights` (binomial trials, or prior weights), or null. */
+  readonly weightsName: string | null;
   readonly nobs: number;
   readonly ngrps: Record<string, number>;
   readonly fixefNames: string[];
@@ -131,6 +135,7 @@ export class GeneralizedLinearMixedModel {
     this.family = fam.name;
     this.link = fam.link.name;
     this.nAGQ = record.nAGQ;
+    this.weightsName = record.weightsName ?? null;
     this.nobs = n;
     this.rows = frame.rows;
     this.ngrps = Object.create(null);
@@ -193,6 +198,63 @@ export class GeneralizedLinearMixedModel {
     this.isSingular = record.isSingular;
     this.warnings = record.warnings;
     this.optimizer = record.optimizer;
+  }
+
+  /**
+   * The JSON contract of `lmm fit --family … --json`: the fields of lmer's (`LinearMixedModel.toJSON`) that
+   * apply to a generalized model, with the same names and shapes (no `REML`, `REMLcrit`), plus `family`,
+   * `link`, `nAGQ`, `weights` (the column named, or null), `objective` (the criterion minimised), `minus2logLik`, `df_residual`, the Wald tests
+   * (`coefficients`) and `vcov_rx`. `deviance` is lme4's `deviance(m)` for a GLMM (the sum of squared deviance
+   * residuals); `residuals` are the deviance residuals (lme4's default type for glmer) and
+   * `residuals_pearson` the Pearson residuals.
+   *
+   * @example
+   *   JSON.stringify(glmer("cbind(incidence, size - incidence) ~ period + (1 | herd)", cbpp, {family: "binomial"}));
+   *   // {"formula": "…", "family": "binomial", "link": "logit", "nAGQ": 1, "nobs": 56, …}
+   */
+  toJSON() {
+    const finite = (x: number) => (Number.isFinite(x) ? x : null);
+    return {
+      formula: this.formula,
+      family: this.family,
+      link: this.link,
+      nAGQ: this.nAGQ,
+      weights: this.weightsName,
+      nobs: this.nobs,
+      ngrps: this.ngrps,
+      fixef: this.fixef,
+      se: this.se,
+      vcov: this.vcov,
+      vcov_rx: this.vcovRX,
+      coefficients: {...this.coefficients, p: this.coefficients.p.map(finite)},
+      theta: Array.from(this.theta),
+      theta_names: this.thetaNames,
+      sigma: this.sigma,
+      varcorr: this.varCorr.map((r) => ({...r, vcov: finite(r.vcov), sdcor: finite(r.sdcor)})),
+      logLik: this.logLik,
+      minus2logLik: this.minus2logLik,
+      objective: this.objective,
+      df: this.df,
+      df_residual: this.dfResidual,
+      AIC: this.AIC,
+      BIC: this.BIC,
+      deviance: this.deviance,
+      isSingular: this.isSingular,
+      ranef: this.ranef,
+      fitted: Array.from(this.fitted),
+      residuals: Array.from(this.residuals.deviance),
+      residuals_pearson: Array.from(this.residuals.pearson),
+      warnings: this.warnings,
+      optimizer: {
+        name: this.optimizer.name,
+        evaluations: this.optimizer.evaluations,
+        seconds: this.optimizer.seconds,
+        converged: this.optimizer.converged,
+        verdict: this.optimizer.ending.verdict,
+        initial: Array.from(this.optimizer.initial),
+        final: Array.from(this.optimizer.final)
+      }
+    };
   }
 }
 

@@ -3,7 +3,7 @@
  * `print(summary(m))`, so that a user comparing with R sees the same lines and the same digits. The one
  * summary, lmerTest's, is put together in inference/summary.ts, which adds the fixed effects' t tests.
  */
-import {deparse} from "../formula/deparse.js";
+import {deparseLines} from "../formula/deparse.js";
 import type {ModelSpec} from "../formula/ast.js";
 import type {ModelFrame} from "../frame/frame.js";
 import {abbreviate, formatR, matrixLines, namedVectorLines, roundR, zapsmall, LINE_WIDTH} from "../rformat/format-r.js";
@@ -67,8 +67,8 @@ export function titleLines(title: string, objectClass: string): string[] {
  * gives: formula, `Data:` line, REML criterion (or the AIC table of an ML fit), scaled residuals, random
  * effects and the numbers of observations and groups. Numbers follow R's `format()` rules (see format.ts).
  *
- * Two details differ from R: a formula is printed on one line however long, and warnings about rows
- * dropped for missing values are left out (lme4 drops such rows silently).
+ * One detail differs from R: warnings about rows dropped for missing values are left out (lme4 drops such
+ * rows silently).
  *
  * @example
  *   summaryHeadLines(lmer("Reaction ~ Days + (Days | Subject)", sleepstudy), {dataName: "sleepstudy"});
@@ -79,7 +79,7 @@ export function titleLines(title: string, objectClass: string): string[] {
 export function summaryHeadLines(m: SummarySource, options: SummaryOptions = {}): string[] {
   const digits = options.digits ?? 4;
   return [
-    `Formula: ${formulaText(m.formulaSpec)}`,
+    ...formulaLines(m.formulaSpec),
     ...(options.dataName == null ? [] : [`   Data: ${options.dataName}`]),
     "",
     ...criterionLines(m),
@@ -114,12 +114,22 @@ export function summaryTailLines(m: SummarySource, options: SummaryOptions = {})
 }
 
 /**
- * The formula as R deparses it (`Reaction~Days+(Days|Subject)` as `Reaction ~ Days + (Days | Subject)`), from
- * the parse tree the model keeps; a spec built by hand without its tree prints as written.
+ * The `Formula:` line(s) as lme4's `.prt.call` prints them, `cat("Formula:", deparse(formula), fill = TRUE)`:
+ * the formula as R deparses it (`Reaction~Days+(Days|Subject)` as `Reaction ~ Days + (Days | Subject)`; a
+ * long one broken after the operator that passes 60 bytes, {@link deparseLines}), its pieces joined by a
+ * space and a new line started before a piece that would pass column 80 (the space before it stays at the
+ * end of the line). A spec built by hand without its parse tree prints as written.
  */
-function formulaText(spec: Pick<ModelSpec, "text" | "tree">): string {
+function formulaLines(spec: Pick<ModelSpec, "text" | "tree">): string[] {
   const {tree} = spec;
-  return tree ? `${deparse(tree.response)} ~ ${deparse(tree.rhs)}` : spec.text;
+  const pieces = tree ? deparseLines(tree) : [spec.text];
+  const lines = ["Formula:"];
+  for (const piece of pieces) {
+    lines[lines.length - 1] += " ";
+    if (lines[lines.length - 1].length + piece.length + 1 > LINE_WIDTH) lines.push(piece);
+    else lines[lines.length - 1] += piece;
+  }
+  return lines;
 }
 
 /** REML: the criterion to one decimal; ML: lme4's AIC table, with `df.resid` = n − number of parameters. */

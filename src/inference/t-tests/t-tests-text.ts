@@ -29,9 +29,35 @@ export interface TestColumns {
  *   // Signif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1
  */
 export function testTableLines(names: readonly string[], s: TestColumns, digits = 4): string[] {
+  const column = (c: Record<string, number>) => names.map((n) => c[n]);
+  return coefficientTableLines(names, [["Estimate", column(s.estimate)], ["Std. Error", column(s.se)], ["df", column(s.df)]], ["t value", column(s.t)], ["Pr(>|t|)", column(s.p)], digits);
+}
+
+/**
+ * R's `printCoefmat` of a table whose first columns are estimates (Estimate, Std. Error and, for lmerTest, df:
+ * one shared format), then a test statistic and its p-value, with significance stars and R's legend: the
+ * layout of {@link testTableLines}, with the statistic's and p-value's column names as given (lme4's glmer
+ * summary: `z value` or `t value`, and `Pr(>|z|)`).
+ *
+ * @example
+ *   coefficientTableLines(["x"], [["Estimate", [2]], ["Std. Error", [1]]], ["z value", [2]], ["Pr(>|z|)", [0.0455]]);
+ *   //   Estimate Std. Error z value Pr(>|z|)  
+ *   // x        2          1       2   0.0455 *
+ *   // ---
+ *   // Signif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1
+ * @see R Core Team, `?printCoefmat`.
+ */
+export function coefficientTableLines(
+  names: readonly string[],
+  estimates: readonly [string, readonly number[]][],
+  statistic: readonly [string, readonly number[]],
+  pValues: readonly [string, readonly number[]],
+  digits = 4
+): string[] {
   const p = names.length;
   if (p === 0) return [];
-  const cs = [...names.map((n) => s.estimate[n]), ...names.map((n) => s.se[n]), ...names.map((n) => s.df[n])];
+  const k = estimates.length;
+  const cs = estimates.flatMap(([, values]) => values);
   const magnitudes = cs.filter((x) => Number.isFinite(x) && x !== 0).map(Math.abs);
   const digmin = magnitudes.length ? 1 + Math.floor(log10(Math.min(...magnitudes))) : 1;
   const csText = formatR(cs.map((x) => roundR(x, Math.max(1, digits - digmin))), {digits});
@@ -39,10 +65,10 @@ export function testTableLines(names: readonly string[], s: TestColumns, digits 
     if (Number.isFinite(x) && x !== 0 && Number(csText[i]) === 0) csText[i] = formatR([x], {digits: Math.max(1, digits - 1)})[0];
   });
   const digitsT = Math.max(1, Math.min(5, digits - 1));
-  const tText = formatR(names.map((n) => roundR(s.t[n], digitsT)), {digits});
-  const pText = formatPValues(names.map((n) => s.p[n]), digitsT);
-  const stars = starsColumn(names.map((n) => s.p[n]));
-  const cells = names.map((_, i) => [csText[i], csText[p + i], csText[2 * p + i], tText[i], pText[i], ...(stars ? [stars[i]] : [])]);
-  const columns = ["Estimate", "Std. Error", "df", "t value", "Pr(>|t|)", ...(stars ? [""] : [])];
+  const tText = formatR(statistic[1].map((t) => roundR(t, digitsT)), {digits});
+  const pText = formatPValues(pValues[1].slice(), digitsT);
+  const stars = starsColumn(pValues[1]);
+  const cells = names.map((_, i) => [...Array.from({length: k}, (_, c) => csText[c * p + i]), tText[i], pText[i], ...(stars ? [stars[i]] : [])]);
+  const columns = [...estimates.map(([name]) => name), statistic[0], pValues[0], ...(stars ? [""] : [])];
   return [...matrixLines(names, columns, cells, true), ...(stars ? ["---", SIGNIF_LEGEND] : [])];
 }
