@@ -4,19 +4,10 @@
  * conditional modes within 1e-3 conditional SD — plus the deviance, logLik, AIC and BIC, fitted values and
  * each type of residual.
  */
-import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {glmer, type GlmerOptions} from "../src/glmm/index.js";
-import {readCSV} from "../src/io/csv.js";
+import {glmerFitOf, loadGlmerFixture, type GlmerCall} from "./helpers/glmer.js";
 
-interface Fixture {
-  id: string;
-  dataset: string;
-  formula: string;
-  family: string;
-  link: string;
-  nAGQ: number;
-  weights: string | null;
+interface Fixture extends GlmerCall {
   nobs: number;
   theta: number | number[];
   beta: Record<string, number>;
@@ -37,16 +28,6 @@ interface Fixture {
   residuals: Record<"deviance" | "pearson" | "response" | "working", {head: number[]; sum: number; sumsq: number}>;
 }
 
-const load = (id: string): Fixture => JSON.parse(readFileSync(new URL(`./fixtures/glmer/${id}.json`, import.meta.url), "utf8"));
-const dataset = (name: string) => readCSV(readFileSync(new URL(`../datasets/${name}.csv`, import.meta.url), "utf8"));
-
-/** The options of each case beyond the family (glmer's `offset` argument is log(expected) of the data). */
-function optionsOf(fx: Fixture, data: ReturnType<typeof dataset>): GlmerOptions {
-  const options: GlmerOptions = {family: fx.family, link: fx.link, nAGQ: fx.nAGQ};
-  if (fx.weights) options.weights = fx.weights;
-  if (fx.id === "Mmmec-nested-offset-argument") options.offset = Array.from(data.array("expected") as ArrayLike<number>, Math.log);
-  return options;
-}
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 const maxOf = (values: number[]) => values.reduce((m, v) => Math.max(m, v), 0);
@@ -84,9 +65,8 @@ const CASES = [
 describe("glmer at lme4's optimum (Laplace, nAGQ = 0 and adaptive quadrature; every family)", () => {
   for (const id of CASES) {
     it(id, () => {
-      const fx = load(id);
-      const data = dataset(fx.dataset);
-      const m = glmer(fx.formula, data, optionsOf(fx, data));
+      const fx = loadGlmerFixture<Fixture>(id);
+      const m = glmerFitOf(fx);
       const names = Object.keys(fx.beta);
       expect(m.fixefNames).toEqual(names);
       expect(m.nobs).toBe(fx.nobs);

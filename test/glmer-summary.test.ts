@@ -4,9 +4,9 @@
  */
 import {readFileSync, readdirSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {glmer, type GlmerOptions} from "../src/glmm/index.js";
 import {lmer} from "../src/lmm/fit.js";
-import {readCSV} from "../src/io/csv.js";
+import {dataset} from "./helpers/fits.js";
+import {glmerFitOf, loadGlmerFixture} from "./helpers/glmer.js";
 import {summary} from "../src/index.js";
 import {deparseLines} from "../src/formula/deparse.js";
 import {parseFormula} from "../src/formula/index.js";
@@ -14,26 +14,11 @@ import {parseFormula} from "../src/formula/index.js";
 const FIXTURES = new URL("./fixtures/glmer-summary/", import.meta.url);
 const files = readdirSync(FIXTURES).filter((f) => f.endsWith(".txt")).sort();
 const rLines = (file: string) => readFileSync(new URL(file, FIXTURES), "utf8").replace(/\n+$/, "").split("\n");
-const dataset = (name: string) => readCSV(readFileSync(new URL(`../datasets/${name}.csv`, import.meta.url), "utf8"));
 
-interface Fixture {
-  dataset: string;
-  formula: string;
-  family: string;
-  link: string;
-  nAGQ: number;
-  weights: string | null;
-}
-
-const fits = new Map<string, ReturnType<typeof glmer>>();
+/** The fixture's glmer fit (made once) and its data set's name, for the Data: line. */
 function fitOf(id: string) {
-  if (!fits.has(id)) {
-    const fx: Fixture = JSON.parse(readFileSync(new URL(`./fixtures/glmer/${id}.json`, import.meta.url), "utf8"));
-    const options: GlmerOptions = {family: fx.family, link: fx.link, nAGQ: fx.nAGQ};
-    if (fx.weights) options.weights = fx.weights;
-    fits.set(id, glmer(fx.formula, dataset(fx.dataset), options));
-  }
-  return {model: fits.get(id)!, dataName: JSON.parse(readFileSync(new URL(`./fixtures/glmer/${id}.json`, import.meta.url), "utf8")).dataset as string};
+  const fx = loadGlmerFixture(id);
+  return {model: glmerFitOf(fx), dataName: fx.dataset};
 }
 
 const NUMBER = /-?\d+(?:\.\d+)?(?:e[-+]\d+)?/g;
