@@ -85,3 +85,19 @@ export function dataAndFormula(args: ParsedArgs, command: string, usage: string)
   if (extra.length) fail(`unexpected argument: ${extra[0]}; quote the formula as one argument`);
   return [path, formulaText];
 }
+
+/**
+ * A Zelig formula as given on the command line: the text itself, or Zelig's two-equation list written as a
+ * JSON object (`{"mu": "…", "gamma": "…"}`).
+ *
+ * @example
+ *   zeligArgument('{"mu": "y ~ tag(1, gamma | g)", "gamma": "~ tag(w | g)"}'); // {mu: …, gamma: …}
+ */
+export function zeligArgument(text: string): string | Record<string, string> {
+  if (!text.trim().startsWith("{")) return text;
+  try {
+    return JSON.parse(text) as Record<string, string>;
+  } catch {
+    return fail(`the Zelig formula list ${JSON.stringify(text.slice(0, 60))} is not JSON: write it as '{"mu": "y ~ x + tag(1, gamma | g)", "gamma": "~ tag(w | g)"}'`);
+  }
+}

@@ -10,7 +10,7 @@ import {lmer} from "../lmm/fit.js";
 import {readStata} from "../notation/stata.js";
 import {readLevels} from "../notation/levels.js";
 import {readZelig} from "../notation/zelig.js";
-import {dataAndFormula, parseArgs, singleValue, type Output} from "./args.js";
+import {dataAndFormula, parseArgs, singleValue, zeligArgument, type Output} from "./args.js";
 
 export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--syntax lme4|stata|zelig|levels] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--family binomial|poisson|Gamma|gaussian|inverse.gaussian [--link LINK] [--nagq N]] [--json]`;
 
@@ -83,14 +83,4 @@ function wholeNumber(text: string): number {
   const n = Number(text);
   if (text.trim() === "" || !Number.isInteger(n) || n < 0 || n > 25) fail(`invalid --nagq ${JSON.stringify(text.slice(0, 40))}; use a whole number from 0 to 25 (1, the default, is the Laplace approximation)`);
   return n;
-}
-
-/** A Zelig formula as given on the command line: text, or the two-equation list as a JSON object. */
-function zeligArgument(text: string): string | Record<string, string> {
-  if (!text.trim().startsWith("{")) return text;
-  try {
-    return JSON.parse(text) as Record<string, string>;
-  } catch {
-    return fail(`the Zelig formula list ${JSON.stringify(text.slice(0, 60))} is not JSON: write it as '{"mu": "y ~ x + tag(1, gamma | g)", "gamma": "~ tag(w | g)"}'`);
-  }
 }

@@ -3,7 +3,7 @@ import {formula} from "../formula/formula.js";
 import {readLevels, writeLevels} from "../notation/levels.js";
 import {readStata, writeStata} from "../notation/stata.js";
 import {readZelig, writeZelig} from "../notation/zelig.js";
-import {parseArgs, singleValue, type Output} from "./args.js";
+import {parseArgs, singleValue, zeligArgument, type Output} from "./args.js";
 
 export const TRANSLATE_USAGE = `usage: lmm translate "MODEL" --from lme4|zelig|stata|levels --to lme4|zelig|stata|levels [--ml] [--level2 W,W] [--group G] [--json]`;
 
@@ -41,7 +41,7 @@ export function translateCommand(argv: string[], out: Output): number {
     const m = readStata(text);
     read = {...m, REML: m.REML && !ml, level2: []};
   } else if (from === "zelig") {
-    const m = readZelig(text.trim().startsWith("{") ? jsonList(text) : text);
+    const m = readZelig(zeligArgument(text));
     read = {...m, REML: !ml};
   } else if (from === "levels") {
     const m = readLevels(text);
@@ -52,12 +52,4 @@ export function translateCommand(argv: string[], out: Output): number {
   const written = to === "lme4" ? read.formula : to === "zelig" ? writeZelig(read.spec) : to === "stata" ? writeStata(read.spec, read.REML) : writeLevels(read.spec, {level2, ...(group ? {group} : {})});
   out.stdout((args.flags.has("json") ? JSON.stringify({model: written, lme4: read.formula, REML: read.REML}) : written) + "\n");
   return 0;
-}
-
-function jsonList(text: string): Record<string, string> {
-  try {
-    return JSON.parse(text) as Record<string, string>;
-  } catch {
-    return fail(`the Zelig formula list ${JSON.stringify(text.slice(0, 60))} is not JSON: write it as '{"mu": "y ~ x + tag(1, gamma | g)", "gamma": "~ tag(w | g)"}'`);
-  }
 }
