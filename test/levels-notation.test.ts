@@ -54,6 +54,7 @@ describe("level equations", () => {
     expect(() => readLevels(7 as unknown as string)).toThrow("invalid level equations: the number 7");
     expect(() => writeLevels(formula("y ~ log(x) + (1 | g)"))).toThrow("the term log(x) is not a column, a level-2 column or a cross-level interaction");
     expect(() => writeLevels(formula("y ~ x + (1 | g) + (1 | h)"))).toThrow("the model has 2 random-effects terms");
+    expect(() => writeLevels(formula("y ~ x + (x || g)"))).toThrow("the model's random effects of g are independent (||); level equations give the u's one covariance G: write them correlated, (x | g)");
   });
 
   it("written back from a spec and read again give the same formula (seeded random two-level models)", () => {

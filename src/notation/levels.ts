@@ -215,7 +215,12 @@ export function levelEquations(spec: ModelSpec, options: WriteLevelsOptions): Le
   if (options.group !== undefined && typeof options.group !== "string") fail(`invalid group: ${describeValue(options.group)}; give the grouping column's name`);
   const plain = (t: Term): string[] | null => (t.vars.every((v) => !v.factor && v.expr.type === "name") ? t.vars.map((v) => v.label) : null);
   const randoms: RandomSpec[] = spec.random;
-  if (randoms.length > 1) fail(`the model has ${randoms.length} random-effects terms; level equations here have one grouping factor with one correlated term`);
+  if (randoms.length > 1) {
+    const oneGroup = randoms.every((x) => x.groupLabel === randoms[0].groupLabel);
+    fail(oneGroup
+      ? `the model's random effects of ${randoms[0].groupLabel} are independent (||); level equations give the u's one covariance G: write them correlated, (x | ${randoms[0].groupLabel})`
+      : `the model has ${randoms.length} random-effects terms; level equations here have one grouping factor with one correlated term`);
+  }
   const r = randoms[0];
   if (r && r.group.length !== 1) fail(`the grouping ${r.groupLabel} is not one column: level equations here have i within one j`);
   const responseName = spec.response.expr.type === "name" ? spec.response.label : null;
