@@ -227,7 +227,9 @@ export function factorInPlace(L: FactorWorkspace): boolean {
 
     // factor the diagonal block and solve the blocks below against it, in one blocked factorization
     const column = L.columns[i];
-    if (!(parallelCholeskyWithRows(column, qi, below) ?? choleskyWithRows(column, qi, below))) return false;
+    // two threads only pay for a wide block: below PARALLEL_MIN the hand-offs cost more than the flops
+    const parallel = qi >= PARALLEL_MIN ? parallelCholeskyWithRows(column, qi, below) : null;
+    if (!(parallel ?? choleskyWithRows(column, qi, below))) return false;
   }
 
   const X = L.xyXy;

@@ -4,7 +4,7 @@
  */
 import {INV_LN2, LN2, LN2_HI, LN2_LO} from "./constants.js";
 import {ddAdd, ddMul, ddMulNumber, ddPolynomial, ddReciprocal, ddSub, type DD} from "./double-double.js";
-import {scale} from "./bits.js";
+import {powerOfTwo, scale} from "./bits.js";
 
 /** 1/j! for j = 1…9 as double-doubles (expm1's Taylor coefficients after the leading 1). */
 const FACTORIAL_DD: DD[] = (() => {
@@ -25,6 +25,9 @@ const FACTORIAL: number[] = (() => {
 })();
 /** Halvings of the reduced argument before the series (undone by squaring). */
 const HALVINGS = 8;
+/** 2^k for k = −1021…1022, by index k + 1021: scaling a value in [0.7, 1.42] by one of these is exact. */
+const POW2 = Float64Array.from({length: 2044}, (_, i) => powerOfTwo(i - 1021));
+const [C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13, C14] = FACTORIAL;
 /** Above this, e^x overflows; below the other, it rounds to zero (with margins: scale decides the edge). */
 const OVERFLOW = 709.8;
 const UNDERFLOW = -745.2;
@@ -56,12 +59,14 @@ export function exp(x: number): number {
   const hi = x - k * LN2_HI;
   const lo = k * LN2_LO;
   const r = hi - lo;
-  let p = FACTORIAL[FACTORIAL.length - 1];
-  for (let j = FACTORIAL.length - 2; j >= 0; j--) p = p * r + FACTORIAL[j];
+  // Horner's rule from 1/14! down to 1/2!, written out (the same operations as a loop over FACTORIAL)
+  const p = ((((((((((((C14 * r + C13) * r + C12) * r + C11) * r + C10) * r + C9) * r + C8) * r + C7) * r + C6) * r + C5) * r + C4) * r + C3) * r + C2);
   // 1 + hi exactly as t + e (fast two-sum, |hi| < 1), so that only the small terms round before the last sum
   const t = 1 + hi;
   const e = 1 - t + hi;
-  return scale(t + (e + (r * r * p - lo)), k);
+  const v = t + (e + (r * r * p - lo));
+  // v lies in [0.7, 1.42]: times 2^k it is exact while the result is normal, which a table lookup gives
+  return k >= -1021 && k <= 1022 ? v * POW2[k + 1021] : scale(v, k);
 }
 
 /**
