@@ -28,6 +28,10 @@ export interface Family {
   aic(y: ArrayLike<number>, n: ArrayLike<number>, mu: ArrayLike<number>, wt: ArrayLike<number>, dev: number): number;
   /** Whether μ lies in the family's mean space. */
   validMu(mu: number): boolean;
+  /** {@link Family.devianceResidual} of every row into `out`: one monomorphic loop for PIRLS. */
+  devianceResiduals(y: Float64Array, mu: Float64Array, wt: Float64Array, out: Float64Array): void;
+  /** {@link Family.variance} of every row into `out`. */
+  variances(mu: Float64Array, out: Float64Array): void;
 }
 
 const EPS = 2.220446049250313e-16;
@@ -62,11 +66,34 @@ const sum = (x: ArrayLike<number>): number => {
 
 type Distribution = Omit<Family, "name" | "link">;
 
+/**
+ * The binomial unit deviance times the weight, 2w(y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))): for y = 0 or 1
+ * one logarithm (the same value as the general form, whose other term is 0).
+ */
+function binomialDeviance(y: number, mu: number, wt: number): number {
+  if (y === 1) return 2 * wt * log(1 / mu);
+  if (y === 0) return 2 * wt * log(1 / (1 - mu));
+  return 2 * wt * (yLogY(y, mu) + yLogY(1 - y, 1 - mu));
+}
+
+const poissonDeviance = (y: number, mu: number, wt: number): number => 2 * wt * (yLogY(y, mu) - (y - mu));
+
+function gammaDeviance(y: number, mu: number, wt: number): number {
+  const v = y / mu;
+  return -2 * wt * ((v === 0 ? 0 : log(v)) - (y - mu) / mu);
+}
+
 const DISTRIBUTIONS: Record<FamilyName, Distribution> = {
   binomial: {
     estimatesScale: false,
     variance: (mu) => Math.max(EPS, mu * (1 - mu)),
-    devianceResidual: (y, mu, wt) => 2 * wt * (yLogY(y, mu) + yLogY(1 - y, 1 - mu)),
+    devianceResidual: binomialDeviance,
+    devianceResiduals(y, mu, wt, out) {
+      for (let r = 0; r < mu.length; r++) out[r] = binomialDeviance(y[r], mu[r], wt[r]);
+    },
+    variances(mu, out) {
+      for (let r = 0; r < mu.length; r++) out[r] = Math.max(EPS, mu[r] * (1 - mu[r]));
+    },
     aic(y, n, mu, wt) {
       let trials = false;
       for (let i = 0; i < n.length; i++) if (n[i] > 1) trials = true;
@@ -84,7 +111,13 @@ const DISTRIBUTIONS: Record<FamilyName, Distribution> = {
   poisson: {
     estimatesScale: false,
     variance: (mu) => mu,
-    devianceResidual: (y, mu, wt) => 2 * wt * (yLogY(y, mu) - (y - mu)),
+    devianceResidual: poissonDeviance,
+    devianceResiduals(y, mu, wt, out) {
+      for (let r = 0; r < mu.length; r++) out[r] = poissonDeviance(y[r], mu[r], wt[r]);
+    },
+    variances(mu, out) {
+      out.set(mu);
+    },
     aic(y, _n, mu, wt) {
       let s = 0;
       for (let i = 0; i < mu.length; i++) s += logPoissonProbability(y[i], mu[i]) * wt[i];
@@ -95,9 +128,12 @@ const DISTRIBUTIONS: Record<FamilyName, Distribution> = {
   Gamma: {
     estimatesScale: true,
     variance: (mu) => mu * mu,
-    devianceResidual: (y, mu, wt) => {
-      const v = y / mu;
-      return -2 * wt * ((v === 0 ? 0 : log(v)) - (y - mu) / mu);
+    devianceResidual: gammaDeviance,
+    devianceResiduals(y, mu, wt, out) {
+      for (let r = 0; r < mu.length; r++) out[r] = gammaDeviance(y[r], mu[r], wt[r]);
+    },
+    variances(mu, out) {
+      for (let r = 0; r < mu.length; r++) out[r] = mu[r] * mu[r];
     },
     aic(y, _n, mu, wt, dev) {
       const disp = dev / sum(wt);
@@ -112,6 +148,12 @@ const DISTRIBUTIONS: Record<FamilyName, Distribution> = {
     estimatesScale: true,
     variance: () => 1,
     devianceResidual: (y, mu, wt) => wt * (y - mu) * (y - mu),
+    devianceResiduals(y, mu, wt, out) {
+      for (let r = 0; r < mu.length; r++) out[r] = wt[r] * (y[r] - mu[r]) * (y[r] - mu[r]);
+    },
+    variances(_mu, out) {
+      out.fill(1);
+    },
     aic(_y, _n, mu, wt, dev) {
       const nn = mu.length;
       let logW = 0;
@@ -124,6 +166,12 @@ const DISTRIBUTIONS: Record<FamilyName, Distribution> = {
     estimatesScale: true,
     variance: (mu) => mu * mu * mu,
     devianceResidual: (y, mu, wt) => (wt * (y - mu) * (y - mu)) / (y * mu * mu),
+    devianceResiduals(y, mu, wt, out) {
+      for (let r = 0; r < mu.length; r++) out[r] = (wt[r] * (y[r] - mu[r]) * (y[r] - mu[r])) / (y[r] * mu[r] * mu[r]);
+    },
+    variances(mu, out) {
+      for (let r = 0; r < mu.length; r++) out[r] = mu[r] * mu[r] * mu[r];
+    },
     aic(y, _n, _mu, wt, dev) {
       const w = sum(wt);
       let s = 0;

@@ -26,7 +26,11 @@ import {glmResponse} from "./response.js";
 export type {GlmerOptions};
 
 const SINGULAR_TOL = 1e-4;
-/** The final trust-region radius of the second stage, in θ and in β's standard errors. */
+/**
+ * The final trust-region radius of the second stage, in its coordinates (coordinates.ts), where a unit step is
+ * about one standard error: 1e-6 SE, so that β is right to the seven digits lme4's summary prints (1e-5 SE
+ * changes the last printed digit of some estimates).
+ */
 const RHOEND = 1e-6;
 /** Models with more parameters than this get Var(β̂) from R_X only (the Hessian costs (θ, β)² deviances). */
 const MAX_HESSIAN_PARAMETERS = 40;

@@ -20,6 +20,24 @@ export interface Link {
   linkfun(mu: number): number;
   linkinv(eta: number): number;
   muEta(eta: number): number;
+  /**
+   * μ = linkinv(η) and dμ/dη = muEta(η) for every row at once, into `mu` and `muEta` (the same values as the
+   * scalar functions): one pass, sharing the exponential where the two have one in common (logit, log,
+   * cloglog), for PIRLS's inner loop.
+   */
+  fill(eta: Float64Array, mu: Float64Array, muEta: Float64Array): void;
+}
+
+type ScalarLink = Omit<Link, "fill">;
+
+/** {@link Link.fill} from the scalar functions, for links whose μ and dμ/dη share nothing. */
+function fillFrom(l: ScalarLink): Link["fill"] {
+  return (eta, mu, muEta) => {
+    for (let r = 0; r < eta.length; r++) {
+      mu[r] = l.linkinv(eta[r]);
+      muEta[r] = l.muEta(eta[r]);
+    }
+  };
 }
 
 const EPS = 2.220446049250313e-16;
@@ -41,9 +59,16 @@ export function normalDensity(x: number): number {
   return INV_SQRT_2PI * exp(-0.5 * x1 * x1) * exp((-0.5 * x2 - x1) * x2);
 }
 
-/** The logistic density e^−|x| / (1 + e^−|x|)². */
-function logisticDensity(x: number): number {
-  const e = exp(-Math.abs(x));
+/**
+ * The logistic distribution function 1/(1 + e^−x), from e = e^−|x|: 1/(1 + e) for x ≥ 0 and e/(1 + e) below,
+ * so that neither tail overflows and the density e/(1 + e)² shares the one exponential.
+ */
+function logistic(x: number, e: number): number {
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
+/** The logistic density e^−|x| / (1 + e^−|x|)², from e = e^−|x|. */
+function logisticDensity(e: number): number {
   const f = 1 + e;
   return e / (f * f);
 }
@@ -71,12 +96,12 @@ function cauchyCdf(x: number): number {
   return 0.5 + atan2(x, 1) / Math.PI;
 }
 
-const LINKS: Record<LinkName, Link> = {
+const SCALAR_LINKS: Record<LinkName, ScalarLink> = {
   logit: {
     name: "logit",
     linkfun: (mu) => log(mu / (1 - mu)),
-    linkinv: (eta) => Math.max(EPS, Math.min(ONE_MINUS_EPS, 1 / (1 + exp(-eta)))),
-    muEta: (eta) => Math.max(EPS, logisticDensity(eta))
+    linkinv: (eta) => Math.max(EPS, Math.min(ONE_MINUS_EPS, logistic(eta, exp(-Math.abs(eta))))),
+    muEta: (eta) => Math.max(EPS, logisticDensity(exp(-Math.abs(eta))))
   },
   probit: {
     name: "probit",
@@ -112,6 +137,31 @@ const LINKS: Record<LinkName, Link> = {
     muEta: (eta) => -1 / (2 * pow(eta, 1.5))
   }
 };
+
+/** The one-pass {@link Link.fill} of the links whose μ and dμ/dη share an exponential. */
+const SHARED_FILLS: Partial<Record<LinkName, Link["fill"]>> = {
+  logit(eta, mu, muEta) {
+    for (let r = 0; r < eta.length; r++) {
+      const x = eta[r], e = exp(-Math.abs(x));
+      mu[r] = Math.max(EPS, Math.min(ONE_MINUS_EPS, logistic(x, e)));
+      muEta[r] = Math.max(EPS, logisticDensity(e));
+    }
+  },
+  log(eta, mu, muEta) {
+    for (let r = 0; r < eta.length; r++) mu[r] = muEta[r] = Math.max(EPS, exp(eta[r]));
+  },
+  cloglog(eta, mu, muEta) {
+    for (let r = 0; r < eta.length; r++) {
+      const x = eta[r], e = exp(x);
+      mu[r] = Math.max(EPS, Math.min(ONE_MINUS_EPS, -expm1(-e)));
+      muEta[r] = Math.max(EPS, exp(x - e));
+    }
+  }
+};
+
+const LINKS = Object.fromEntries(
+  Object.entries(SCALAR_LINKS).map(([name, l]) => [name, {...l, fill: SHARED_FILLS[name as LinkName] ?? fillFrom(l)}])
+) as Record<LinkName, Link>;
 
 /** Every link's name, in R's order of mention. */
 export const LINK_NAMES = Object.keys(LINKS) as LinkName[];

@@ -64,6 +64,12 @@ export class Pirls {
   u: Float64Array[];
   readonly eta: Float64Array;
   readonly mu: Float64Array;
+  /** dμ/dη at the current η (filled with μ, in one pass). */
+  readonly #muEta: Float64Array;
+  /** b = Λu per term, refilled by each {@link Pirls.linearPredictor}. */
+  readonly #b: Float64Array[];
+  /** A row-length buffer for the family's vectorised functions (variances, deviance residuals). */
+  readonly #rowScratch: Float64Array;
   readonly #offset: Float64Array;
   readonly #w: Float64Array;
   readonly #z: Float64Array;
@@ -85,6 +91,9 @@ export class Pirls {
     this.u = structure.A.sizes.map((s) => new Float64Array(s.q));
     this.eta = new Float64Array(n);
     this.mu = new Float64Array(n);
+    this.#muEta = new Float64Array(n);
+    this.#b = structure.A.sizes.map((s) => new Float64Array(s.q));
+    this.#rowScratch = new Float64Array(n);
     this.#offset = this.frame.offset ?? new Float64Array(n);
     this.#w = new Float64Array(n);
     this.#z = new Float64Array(n);
@@ -145,30 +154,25 @@ export class Pirls {
         if (ba !== 0) for (let r = 0; r < n; r++) eta[r] += x[r] * ba;
       }
     }
-    const b = this.ev.modes(u);
-    terms.forEach((t, i) => {
-      const p = t.p, Z = t.Z, refs = t.refs, bi = b[i];
-      if (p === 1) for (let r = 0; r < n; r++) eta[r] += Z[r] * bi[refs[r]];
-      else {
-        for (let r = 0; r < n; r++) {
-          const o = refs[r] * p;
-          let s = 0;
-          for (let c = 0; c < p; c++) s += Z[r * p + c] * bi[o + c];
-          eta[r] += s;
-        }
-      }
-    });
-    const {link} = this.family;
-    for (let r = 0; r < n; r++) mu[r] = link.linkinv(eta[r]);
+    const b = this.ev.modesInto(u, this.#b);
+    for (let i = 0; i < terms.length; i++) addTermEffects(eta, terms[i].Z, terms[i].refs, terms[i].p, b[i], n);
+    const muEta = this.#muEta;
+    this.family.link.fill(eta, mu, muEta);
   }
 
   /** The deviance Σ dᵢ of the current μ (the sum of the squared deviance residuals). */
   deviance(): number {
-    const {y, weights} = this.response;
-    const fam = this.family, mu = this.mu;
+    const d = this.#rowScratch;
+    this.family.devianceResiduals(this.response.y, this.mu, this.response.weights, d);
     let s = 0;
-    for (let r = 0; r < mu.length; r++) s += fam.devianceResidual(y[r], mu[r], weights[r]);
+    for (let r = 0; r < d.length; r++) s += d[r];
     return s;
+  }
+
+  /** The deviance residuals' squares of the current μ, row by row (a buffer the next call overwrites). */
+  devianceResiduals(): Float64Array {
+    this.family.devianceResiduals(this.response.y, this.mu, this.response.weights, this.#rowScratch);
+    return this.#rowScratch;
   }
 
   /** ‖u‖², the penalty (lme4's `sqrL(1)`). */
@@ -181,12 +185,11 @@ export class Pirls {
   /** Working weights `w (dμ/dη)²/V(μ)` and working response `η + (y − μ)/(dμ/dη)` (offset included) of the current state. */
   #working(): boolean {
     const {y, weights} = this.response;
-    const {link} = this.family;
-    const fam = this.family;
-    const eta = this.eta, mu = this.mu, w = this.#w, z = this.#z;
+    const eta = this.eta, mu = this.mu, muEta = this.#muEta, w = this.#w, z = this.#z, v = this.#rowScratch;
+    this.family.variances(mu, v);
     for (let r = 0; r < eta.length; r++) {
-      const d = link.muEta(eta[r]);
-      const wr = (weights[r] * d * d) / fam.variance(mu[r]);
+      const d = muEta[r];
+      const wr = (weights[r] * d * d) / v[r];
       w[r] = wr;
       z[r] = eta[r] + (y[r] - mu[r]) / d;
       if (!(wr > 0 && Number.isFinite(wr) && Number.isFinite(z[r]))) return false;
@@ -251,8 +254,7 @@ export class Pirls {
     }
     if (this.#fromStart) {
       this.eta.set(this.#eta0);
-      const {link} = this.family;
-      for (let r = 0; r < this.eta.length; r++) this.mu[r] = link.linkinv(this.eta[r]);
+      this.family.link.fill(this.eta, this.mu, this.#muEta);
     } else this.linearPredictor(this.beta, this.u);
     let old = this.#fromStart ? Infinity : this.deviance() + this.penalty();
     this.#fromStart = false;
@@ -353,14 +355,14 @@ export class Pirls {
  *   pirls.setTheta(theta).setBeta(beta).run(true).converged && agqDeviance(pirls, gaussHermite(25));
  */
 export function agqDeviance(pirls: Pirls, rule: {z: Float64Array; w: Float64Array}): number {
-  const {frame, family: fam, response} = pirls;
+  const {frame} = pirls;
   const ev = pirls.factored;
   const term = frame.terms[0];
   const refs = term.refs, q = term.levels.length, n = frame.n;
-  const {y, weights} = response;
   const devc = (u: Float64Array, out: Float64Array) => {
     for (let g = 0; g < q; g++) out[g] = u[g] * u[g];
-    for (let r = 0; r < n; r++) out[refs[r]] += fam.devianceResidual(y[r], pirls.mu[r], weights[r]);
+    const d = pirls.devianceResiduals();
+    for (let r = 0; r < n; r++) out[refs[r]] += d[r];
   };
   const u0 = Float64Array.from(pirls.u[0]);
   const devc0 = new Float64Array(q);
@@ -385,6 +387,23 @@ export function agqDeviance(pirls: Pirls, rule: {z: Float64Array; w: Float64Arra
   let value = ev.logDets(false);
   for (let g = 0; g < q; g++) value += devc0[g] - 2 * log(mult[g]);
   return Number.isFinite(value) ? value : Infinity;
+}
+
+/**
+ * η += Z b for one random-effects term (rows of Z with p values, `refs` the level of each row): a function of
+ * typed arrays only, so that the engine compiles one tight loop for every term.
+ */
+function addTermEffects(eta: Float64Array, Z: Float64Array, refs: Int32Array, p: number, b: Float64Array, n: number): void {
+  if (p === 1) {
+    for (let r = 0; r < n; r++) eta[r] += Z[r] * b[refs[r]];
+    return;
+  }
+  for (let r = 0; r < n; r++) {
+    const o = refs[r] * p;
+    let s = 0;
+    for (let c = 0; c < p; c++) s += Z[r * p + c] * b[o + c];
+    eta[r] += s;
+  }
 }
 
 function sumSquares(u: Float64Array[]): number {

@@ -68,39 +68,16 @@ export function fillCrossProducts(A: Blocked, frame: ModelFrame, weights: ArrayL
   const p = A.nFixed;
   const px = p + 1;
   const {sw, xy, Z} = scratchOf(A, frame);
-  for (let r = 0; r < n; r++) sw[r] = weights ? Math.sqrt(weights[r]) : 1;
+  if (weights) for (let r = 0; r < n; r++) sw[r] = Math.sqrt(weights[r]);
+  else sw.fill(1);
 
-  // [X y] rows, weighted, row-major n × (p + 1)
-  for (let r = 0; r < n; r++) {
-    for (let a = 0; a < p; a++) xy[r * px + a] = frame.X[a][r] * sw[r];
-    xy[r * px + p] = (y[r] - (frame.offset ? frame.offset[r] : 0)) * sw[r];
-  }
-  // weighted Z of each term, row-major n × pᵢ
-  terms.forEach((t, i) => {
-    const z = Z[i];
-    for (let r = 0; r < n; r++) for (let a = 0; a < t.p; a++) z[r * t.p + a] = t.Z[r * t.p + a] * sw[r];
-  });
+  // [X y] rows, weighted, row-major n × (p + 1); weighted Z of each term, row-major n × pᵢ
+  for (let a = 0; a < p; a++) weightedColumn(xy, frame.X[a], sw, px, a, n);
+  weightedResponse(xy, y, frame.offset ?? null, sw, px, p, n);
+  for (let i = 0; i < terms.length; i++) weightedRows(Z[i], terms[i].Z, sw, terms[i].p, n);
 
-  const xx = A.xyXy.fill(0);
-  for (let r = 0; r < n; r++) {
-    const o = r * px;
-    for (let a = 0; a < px; a++) {
-      const v = xy[o + a];
-      for (let b = 0; b <= a; b++) xx[a * px + b] += v * xy[o + b];
-    }
-  }
-
-  sizes.forEach((s, j) => {
-    const out = A.xyZ[j].fill(0);
-    const refs = terms[j].refs, z = Z[j], pj = s.p;
-    for (let r = 0; r < n; r++) {
-      const col = refs[r] * pj;
-      for (let a = 0; a < px; a++) {
-        const v = xy[r * px + a];
-        for (let b = 0; b < pj; b++) out[a * s.q + col + b] += v * z[r * pj + b];
-      }
-    }
-  });
+  addGramLower(A.xyXy.fill(0), xy, px, n);
+  for (let j = 0; j < sizes.length; j++) addXyZProduct(A.xyZ[j].fill(0), terms[j].refs, Z[j], sizes[j].p, sizes[j].q, xy, px, n);
 
   const s0 = sizes[0];
   addBlockDiagonalProduct(A.zzFirst.fill(0), terms[0].refs, Z[0], s0, n);
@@ -109,6 +86,61 @@ export function fillCrossProducts(A: Blocked, frame: ModelFrame, weights: ArrayL
     addBlockDiagonalProduct(A.zzDiagonal[i].fill(0), terms[i].refs, Z[i], sizes[i], n);
     for (let j = 1; j < i; j++) {
       addDenseProduct(A.zzOffDiagonal[i][j].fill(0), terms[i].refs, Z[i], sizes[i], terms[j].refs, Z[j], sizes[j], n);
+    }
+  }
+}
+
+// The row loops below take typed arrays and numbers only, so that each compiles to one tight loop whatever
+// model (or evaluator) calls it.
+
+/** Column a of the row-major `[X y]` rows: x · √w. */
+function weightedColumn(xy: Float64Array, x: Float64Array, sw: Float64Array, px: number, a: number, n: number): void {
+  for (let r = 0; r < n; r++) xy[r * px + a] = x[r] * sw[r];
+}
+
+/** The last column of the `[X y]` rows: (y − offset) · √w. */
+function weightedResponse(xy: Float64Array, y: ArrayLike<number>, offset: Float64Array | null, sw: Float64Array, px: number, p: number, n: number): void {
+  if (offset) for (let r = 0; r < n; r++) xy[r * px + p] = (y[r] - offset[r]) * sw[r];
+  else for (let r = 0; r < n; r++) xy[r * px + p] = (y[r] - 0) * sw[r];
+}
+
+/** A term's rows of Z times √w (p values a row). */
+function weightedRows(out: Float64Array, z: Float64Array, sw: Float64Array, p: number, n: number): void {
+  if (p === 1) for (let r = 0; r < n; r++) out[r] = z[r] * sw[r];
+  else for (let r = 0; r < n; r++) for (let a = 0; a < p; a++) out[r * p + a] = z[r * p + a] * sw[r];
+}
+
+/** The lower triangle of `[X y]ᵀ[X y]` from its weighted rows. */
+function addGramLower(out: Float64Array, xy: Float64Array, px: number, n: number): void {
+  if (px === 1) {
+    let s = 0;
+    for (let r = 0; r < n; r++) s += xy[r] * xy[r];
+    out[0] += s;
+    return;
+  }
+  for (let r = 0; r < n; r++) {
+    const o = r * px;
+    for (let a = 0; a < px; a++) {
+      const v = xy[o + a];
+      for (let b = 0; b <= a; b++) out[a * px + b] += v * xy[o + b];
+    }
+  }
+}
+
+/** `[X y]ᵀ Z_j`, a dense `(p + 1) × q_j` row-major block, from the weighted rows. */
+function addXyZProduct(out: Float64Array, refs: Int32Array, z: Float64Array, pj: number, q: number, xy: Float64Array, px: number, n: number): void {
+  if (pj === 1) {
+    for (let r = 0; r < n; r++) {
+      const col = refs[r], zr = z[r], o = r * px;
+      for (let a = 0; a < px; a++) out[a * q + col] += xy[o + a] * zr;
+    }
+    return;
+  }
+  for (let r = 0; r < n; r++) {
+    const col = refs[r] * pj;
+    for (let a = 0; a < px; a++) {
+      const v = xy[r * px + a];
+      for (let b = 0; b < pj; b++) out[a * q + col + b] += v * z[r * pj + b];
     }
   }
 }
@@ -148,6 +180,10 @@ function blocksOfRows(S: BlockSparse, r0: Int32Array, ri: Int32Array, n: number)
 /** Z_iᵀ Z_i, which is block diagonal (one p × p block per level), added into `out`. */
 function addBlockDiagonalProduct(out: Float64Array, refs: Int32Array, z: Float64Array, s: TermSize, n: number) {
   const p = s.p;
+  if (p === 1) {
+    for (let r = 0; r < n; r++) out[refs[r]] += z[r] * z[r];
+    return;
+  }
   for (let r = 0; r < n; r++) {
     const o = refs[r] * p * p;
     for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) out[o + a * p + b] += z[r * p + a] * z[r * p + b];
@@ -192,6 +228,10 @@ function addBlockSparseProduct(S: BlockSparse, ri: Int32Array, zi: Float64Array,
   const pr = si.p, pc = s0.p, bs = pr * pc;
   const values = S.values.fill(0);
   const blocks = blocksOfRows(S, r0, ri, n);
+  if (bs === 1) {
+    for (let r = 0; r < n; r++) values[blocks[r]] += zi[r] * z0[r];
+    return;
+  }
   for (let r = 0; r < n; r++) {
     const o = blocks[r] * bs;
     for (let a = 0; a < pr; a++) {

@@ -340,11 +340,21 @@ export class Evaluator {
    *   const b = ev.modes(ev.solution().u);
    */
   modes(u: Float64Array[]): Float64Array[] {
+    return this.modesInto(u, u.map((ui) => new Float64Array(ui.length)));
+  }
+
+  /**
+   * {@link Evaluator.modes} written into `out` (one array a term, each as long as u's), for loops that must not
+   * allocate; returns `out`.
+   *
+   * @example
+   *   ev.modesInto(u, buffers);
+   */
+  modesInto(u: Float64Array[], out: Float64Array[]): Float64Array[] {
     const T = this.#templates();
     const {sizes} = this.#A;
-    return u.map((ui, i) => {
-      const pi = sizes[i].p, Ti = T[i];
-      const bi = new Float64Array(ui.length);
+    for (let i = 0; i < u.length; i++) {
+      const pi = sizes[i].p, Ti = T[i], ui = u[i], bi = out[i];
       for (let h = 0; h < sizes[i].l; h++) {
         for (let a = 0; a < pi; a++) {
           let s = 0;
@@ -352,8 +362,8 @@ export class Evaluator {
           bi[h * pi + a] = s;
         }
       }
-      return bi;
-    });
+    }
+    return out;
   }
 
   /**

@@ -13,6 +13,13 @@ const ATANH2 = Array.from({length: 10}, (_, j) => 2 / (2 * j + 3));
 /** 1/(2j + 1) for j = 0…15 as double-doubles, for the logarithm in double-double. */
 const ATANH_DD: DD[] = Array.from({length: 16}, (_, j) => ddReciprocal(2 * j + 1));
 const exponent = [0];
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+/** Index of the high 32-bit word (sign, exponent, top of the significand): 1 on little-endian hosts. */
+const HI = ((F64[0] = 1), U32[1] === 0x3ff00000 ? 1 : 0);
+/** 2⁵⁴, to lift a subnormal into the normal range exactly. */
+const TWO54 = 18014398509481984;
+const MIN_NORMAL = 2.2250738585072014e-308;
 const [A0, A1, A2, A3, A4, A5, A6, A7, A8, A9] = ATANH2;
 
 /**
@@ -37,8 +44,15 @@ const [A0, A1, A2, A3, A4, A5, A6, A7, A8, A9] = ATANH2;
 export function log(x: number): number {
   if (!(x > 0)) return x === 0 ? -Infinity : NaN;
   if (x === Infinity) return Infinity;
-  let m = significand(x, exponent);
-  let k = exponent[0];
+  // x = m · 2^k from its bits (as bits.ts's significand, written in so that log stays one small function the
+  // engine inlines into the loops that call it)
+  let k = -1023;
+  if (x < MIN_NORMAL) (x *= TWO54), (k -= 54);
+  F64[0] = x;
+  const high = U32[HI];
+  k += high >>> 20;
+  U32[HI] = (high & 0x000fffff) | 0x3ff00000;
+  let m = F64[0];
   if (m > SQRT2) (m *= 0.5), k++;
   const f = m - 1;
   const s = f / (2 + f);
