@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import {expect, it} from "vitest";
-import {balancedSplit, choleskyWithRows, updateTrailingRows} from "../src/linalg/cholesky-blocked.js";
+import {balancedSplit, choleskyBlockDiagonalWithRows, choleskyWithRows, isBlockDiagonal, updateTrailingRows} from "../src/linalg/cholesky-blocked.js";
+import {subtractDenseOuter} from "../src/lmm/factor-kernels.js";
 import {wasmApi} from "../src/linalg/wasm-api.js";
 import {wasmKernel} from "../src/linalg/wasm-kernel.js";
 import {trailingRowsWasm} from "../src/linalg/wasm-trailing.js";
@@ -123,6 +124,65 @@ it("the WebAssembly trailing update equals the JavaScript one (to rounding), edg
       view.set(a);
       trailingRowsWasm(kernel!, view, n, k0, k1, from, n + m);
       for (let e = 0; e < a.length; e++) expect(Math.abs(view[e] - js[e])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(js[e])));
+    }),
+    seeded
+  );
+});
+
+it("a block-diagonal matrix (a nested term's block) factored level by level gives the dense factor bit for bit", () => {
+  fc.assert(
+    fc.property(fc.integer({min: 1, max: 60}), fc.integer({min: 1, max: 3}), fc.integer({min: 0, max: 9}), fc.integer(), (levels, p, m, seed) => {
+      const n = levels * p;
+      let state = seed >>> 0 || 1;
+      const uniform = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5);
+      const a = new Float64Array((n + m) * n);
+      for (let h = 0; h < levels; h++) {
+        const g = Array.from({length: p * p}, uniform);
+        for (let i = 0; i < p; i++) {
+          for (let j = 0; j <= i; j++) {
+            let s = i === j ? p : 0;
+            for (let k = 0; k < p; k++) s += g[i * p + k] * g[j * p + k];
+            a[(h * p + i) * n + h * p + j] = s;
+          }
+        }
+      }
+      for (let k = n * n; k < a.length; k++) a[k] = uniform();
+      expect(isBlockDiagonal(a, n, p)).toBe(true);
+      const dense = a.slice(), blocked = a.slice();
+      expect(choleskyWithRows(dense, n, m)).toBe(true);
+      expect(choleskyBlockDiagonalWithRows(blocked, n, p, m)).toBe(true);
+      for (let i = 0; i < n + m; i++) for (let j = 0; j <= Math.min(i, n - 1); j++) expect(Object.is(blocked[i * n + j] + 0, dense[i * n + j] + 0)).toBe(true);
+      if (levels > 1) {
+        a[(n - 1) * n] = 1e-300;
+        expect(isBlockDiagonal(a, n, p)).toBe(false);
+      }
+    }),
+    seeded
+  );
+});
+
+it("the outer product of a mostly-zero block (a nested term's rows) equals the dense loop's bit for bit", () => {
+  fc.assert(
+    fc.property(fc.integer({min: 1, max: 40}), fc.integer({min: 1, max: 40}), fc.integer({min: 16, max: 200}), fc.boolean(), fc.integer(), (rows, cols, inner, lower, seed) => {
+      let state = seed >>> 0 || 1;
+      const uniform = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5);
+      const r = rows, c = lower ? rows : cols;
+      const P = new Float64Array(r * inner);
+      for (let k = 0; k < P.length; k++) if (uniform() < -0.4) P[k] = uniform();
+      const Q = lower ? P : Float64Array.from({length: c * inner}, uniform);
+      const M = Float64Array.from({length: r * c}, uniform);
+      const sparse = M.slice();
+      subtractDenseOuter(P, r, Q, c, inner, sparse, c, lower);
+      // the dense loop: two accumulators by parity
+      const dense = M.slice();
+      for (let i = 0; i < r; i++) {
+        for (let j = 0; j < (lower ? i + 1 : c); j++) {
+          let s0 = 0, s1 = 0;
+          for (let k = 0; k < inner; k++) (k & 1 ? (s1 += P[i * inner + k] * Q[j * inner + k]) : (s0 += P[i * inner + k] * Q[j * inner + k]));
+          dense[i * c + j] -= s0 + s1;
+        }
+      }
+      for (let k = 0; k < M.length; k++) expect(sparse[k] + 0).toBe(dense[k] + 0);
     }),
     seeded
   );

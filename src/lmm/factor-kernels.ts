@@ -124,6 +124,10 @@ export function subtractXSparse(L: Blocked, i: number, Lx: Float64Array, stride:
  * triangle of a square M is updated.
  */
 export function subtractDenseOuter(P: Float64Array, rows: number, Q: Float64Array, cols: number, inner: number, M: Float64Array, stride: number, lower: boolean) {
+  if (mostlyZero(P, rows * inner)) {
+    subtractSparseRowsOuter(P, rows, Q, cols, inner, M, stride, lower);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const pr = r * inner;
     const end = lower ? r + 1 : cols;
@@ -136,6 +140,44 @@ export function subtractDenseOuter(P: Float64Array, rows: number, Q: Float64Arra
         s1 += P[pr + m + 1] * Q[qc + m + 1];
       }
       if (m < inner) s0 += P[pr + m] * Q[qc + m];
+      M[r * stride + c] -= s0 + s1;
+    }
+  }
+}
+
+/** Whether at most a quarter of the first `size` values are nonzero (and there are enough to matter). */
+function mostlyZero(P: Float64Array, size: number): boolean {
+  if (size < 256) return false;
+  let nonzero = 0;
+  const limit = size >> 2;
+  for (let k = 0; k < size; k++) if (P[k] !== 0 && ++nonzero > limit) return false;
+  return true;
+}
+
+let nonzeroScratch = new Int32Array(64);
+
+/**
+ * {@link subtractDenseOuter} for a P whose rows are mostly zero (a nested term's block below another): each
+ * row's nonzero columns are listed once and only they are summed, in the same two accumulators by parity as
+ * the dense loop, so the result is the dense loop's (adding an exact zero changes no sum).
+ */
+function subtractSparseRowsOuter(P: Float64Array, rows: number, Q: Float64Array, cols: number, inner: number, M: Float64Array, stride: number, lower: boolean) {
+  if (nonzeroScratch.length < inner) nonzeroScratch = new Int32Array(inner);
+  const nz = nonzeroScratch;
+  for (let r = 0; r < rows; r++) {
+    const pr = r * inner;
+    let count = 0;
+    for (let m = 0; m < inner; m++) if (P[pr + m] !== 0) nz[count++] = m;
+    if (count === 0) continue;
+    const end = lower ? r + 1 : cols;
+    for (let c = 0; c < end; c++) {
+      const qc = c * inner;
+      let s0 = 0, s1 = 0;
+      for (let k = 0; k < count; k++) {
+        const m = nz[k];
+        if (m & 1) s1 += P[pr + m] * Q[qc + m];
+        else s0 += P[pr + m] * Q[qc + m];
+      }
       M[r * stride + c] -= s0 + s1;
     }
   }

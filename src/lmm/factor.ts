@@ -1,5 +1,5 @@
 import {cholesky} from "../linalg/cholesky.js";
-import {choleskyWithRows} from "../linalg/cholesky-blocked.js";
+import {choleskyBlockDiagonalWithRows, choleskyWithRows, isBlockDiagonal} from "../linalg/cholesky-blocked.js";
 import {negatedGram, parallelCholeskyWithRows, type SparseColumns} from "../linalg/cholesky-threads.js";
 import {sharedFloat64, sharedInt32} from "../linalg/helper-thread.js";
 import type {Blocked, BlockSparse} from "./blocks.js";
@@ -227,7 +227,12 @@ export function factorInPlace(L: FactorWorkspace): boolean {
 
     // factor the diagonal block and solve the blocks below against it, in one blocked factorization
     const column = L.columns[i];
-    // two threads only pay for a wide block: below PARALLEL_MIN the hand-offs cost more than the flops
+    // a nested term's block is block diagonal: factored level by level; otherwise dense, on two threads only
+    // for a wide block (below PARALLEL_MIN the hand-offs cost more than the flops)
+    if (isBlockDiagonal(column, qi, termCols)) {
+      if (!choleskyBlockDiagonalWithRows(column, qi, termCols, below)) return false;
+      continue;
+    }
     const parallel = qi >= PARALLEL_MIN ? parallelCholeskyWithRows(column, qi, below) : null;
     if (!(parallel ?? choleskyWithRows(column, qi, below))) return false;
   }
