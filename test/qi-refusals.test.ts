@@ -50,7 +50,7 @@ describe("setx refuses", () => {
   it("bad probabilities, options and models", () => {
     expect(refusal(() => quantile(80))).toBe("invalid probability for quantile: 80; use a number from 0 to 1, such as 0.8");
     expect(refusal(() => setx(vote(), {}, {center: "mode" as "mean"}))).toBe("invalid center: the string \"mode\"; use \"mean\" or \"median\"");
-    expect(refusal(() => setx({} as never))).toBe("setx needs a model fitted by lmer, got an object; call setx(lmer(formula, data), …)");
+    expect(refusal(() => setx({} as never))).toBe("setx needs a model fitted by lmer or glmer, got an object; call setx(lmer(formula, data), …)");
   });
 });
 
