@@ -90,7 +90,7 @@ export function sim(model: QiModel, given: SimOptions = {}): Simulation {
   const trials = options.trials ?? 1;
   if (options.trials !== undefined) {
     if (glm?.family !== "binomial") fail(`trials is for a binomial model fitted by glmer${glm ? `; this model's family is ${glm.family}` : ""}: leave out trials`);
-    if (typeof trials !== "number" || !Number.isInteger(trials) || trials < 1) fail(`invalid trials: ${describeValue(trials)}; give the number of trials per profile, a positive integer such as 10`);
+    if (typeof trials !== "number" || !Number.isInteger(trials) || trials < 1) fail(`invalid trials: ${typeof trials === "number" ? describe(trials) : describeValue(trials)}; give the number of trials per profile, a positive integer such as 10`);
   }
   const n = options.n ?? 1000;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail(`invalid n: ${typeof n === "number" ? describe(n) : describeValue(n)}; n is the number of draws, a positive integer such as 1000`);
