@@ -33,7 +33,11 @@ const fixture = (id: string) => loadGlmerFixture<Fixture>(id);
 /** β̂ in the order of the coefficient table. */
 const betaOf = (fx: Fixture) => fx.coefficients.names.map((name) => fx.beta[name]);
 
-const mean = (v: ArrayLike<number>) => Array.prototype.reduce.call(v, (a: number, b: number) => a + b, 0) as number / v.length;
+const mean = (v: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i];
+  return s / v.length;
+};
 const sd = (v: ArrayLike<number>) => {
   const m = mean(v);
   let s = 0;
