@@ -31,7 +31,7 @@ interface OptionCall {
 const LMER = ["REML", "weights", "naAction", "start", "onProgress", "signal", "checkConvergence"];
 const ASYNC = [...LMER, "worker"];
 const SETX = ["data", "center"];
-const SIM = ["x", "x1", "n", "seed", "random", "treatment", "data"];
+const SIM = ["x", "x1", "n", "seed", "random", "treatment", "data", "trials"];
 const mark = (own: string[]) => [...own, ...PLOT_MARK_OPTIONS];
 const GLMER = ["family", "link", "nAGQ", "weights", "naAction", "offset", "start", "onProgress", "signal"];
 const G = "cbind(incidence, size - incidence) ~ period + (1 | herd)";
@@ -42,6 +42,7 @@ const OPTION_CALLS: Record<string, OptionCall> = {
   lmer: {call: (o) => api.lmer(F, sleepstudy, o), known: LMER},
   glmer: {call: (o) => api.glmer(G, cbpp, o), known: GLMER},
   memoLmer: {call: (o) => api.memoLmer(F, sleepstudy, o), known: LMER},
+  memoGlmer: {call: (o) => api.memoGlmer(G, cbpp, o), known: GLMER},
   startFit: {call: (o) => api.startFit(F, sleepstudy, {worker: false, ...o}).model, known: ASYNC},
   lmerAsync: {call: (o) => api.lmerAsync(F, sleepstudy, {worker: false, ...o}), known: ASYNC},
   lmerProgress: {call: (o) => drain(api.lmerProgress(F, sleepstudy, {worker: false, ...o})), known: ASYNC},
@@ -80,6 +81,7 @@ const OPTION_CALLS: Record<string, OptionCall> = {
   "memo.startFit": {call: (o) => api.memo.startFit(F, sleepstudy, {worker: false, ...o}).model, known: ASYNC},
   "memo.lmerAsync": {call: (o) => api.memo.lmerAsync(F, sleepstudy, {worker: false, ...o}), known: ASYNC},
   "memo.lmerProgress": {call: (o) => drain(api.memo.lmerProgress(F, sleepstudy, {worker: false, ...o})), known: ASYNC},
+  "memo.glmer": {call: (o) => api.memo.glmer(G, cbpp, o), known: GLMER},
   "memo.setx": {call: (o) => api.memo.setx(m, {}, o), known: SETX},
   "memo.sim": {call: (o) => api.memo.sim(m, {x, n: 10, seed: 1, ...o}), known: SIM},
   "plot.caterpillar": {call: (o) => plot.caterpillar(m, o), known: mark(["group", "term", "level", "labels", "zero", "r"])},
