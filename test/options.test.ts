@@ -93,6 +93,10 @@ const OPTION_CALLS: Record<string, OptionCall> = {
   "plot.shrinkageRows": {call: (o) => plot.shrinkageRows(m, sleepstudy, o), known: ["group", "x"]},
   "plot.residualsFitted": {call: (o) => plot.residualsFitted(m, o), known: mark(["scaled", "r"])},
   "plot.qqNormal": {call: (o) => plot.qqNormal(m, o), known: mark(["line", "r"])},
+  "plot.binnedResiduals": {call: (o) => plot.binnedResiduals(m, o), known: mark(["bins", "r"])},
+  "plot.binnedResidualRows": {call: (o) => plot.binnedResidualRows(m, o), known: ["bins"]},
+  "plot.predictedCurves": {call: (o) => plot.predictedCurves(m, {x: "Days", ...o}), known: mark(["x", "group", "levels", "points", "at", "data"])},
+  "plot.predictedCurveRows": {call: (o) => plot.predictedCurveRows(m, {x: "Days", ...o}), known: ["x", "group", "levels", "points", "at", "data"]},
   "plot.qiDistribution": {call: (o) => plot.qiDistribution(s, o), known: mark(["qi", "profile", "type", "level", "bandwidth", "thresholds"])}
 };
 

@@ -1,0 +1,98 @@
+/**
+ * The GLMM marks of lmm-kit/plot (issue 13): binned residuals (Gelman & Hill §5.6) and predicted curves by
+ * group, rendered by Plot in jsdom without warnings; their rows checked against sums computed here from the
+ * fit's fitted values and residuals and from lme4's β̂ and conditional modes (test/fixtures/glmer).
+ */
+import * as Plot from "@observablehq/plot";
+// @ts-expect-error jsdom ships no type declarations (and the project has no @types/jsdom)
+import {JSDOM} from "jsdom";
+import {afterEach, beforeEach, describe, expect, it, vi, type MockInstance} from "vitest";
+import {binnedResidualRows, binnedResiduals, predictedCurveRows, predictedCurves} from "../src/plot/index.js";
+import {dataset, fitOf} from "./helpers/fits.js";
+import {glmerFitOf, loadGlmerFixture, type GlmerCall} from "./helpers/glmer.js";
+import {refusal} from "./helpers/refusal.js";
+
+interface Fixture extends GlmerCall {
+  beta: Record<string, number>;
+  ranef: {grpvar: string[]; grp: string[]; condval: number[]};
+}
+const fx = loadGlmerFixture<Fixture>("voteincome-logit");
+const m = () => glmerFitOf(fx);
+
+let warn: MockInstance;
+beforeEach(() => {
+  warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+});
+afterEach(() => warn.mockRestore());
+
+function render(options: Plot.PlotOptions) {
+  const document = new JSDOM("").window.document;
+  return Plot.plot({document, ...options}) as unknown as {querySelectorAll(s: string): {length: number}};
+}
+
+describe("binnedResiduals", () => {
+  it("bins: ⌊√n⌋ by default, every row once, means and 2 sd/√n computed here", () => {
+    const model = m();
+    const rows = binnedResidualRows(model);
+    expect(rows.length).toBe(Math.floor(Math.sqrt(model.nobs)));
+    expect(rows.reduce((s, r) => s + r.n, 0)).toBe(model.nobs);
+    // each bin: the rows whose fitted value lies in [min, max]; fitted values increase from bin to bin
+    for (let b = 1; b < rows.length; b++) expect(rows[b].min).toBeGreaterThan(rows[b - 1].max);
+    for (const r of rows.slice(0, 3)) {
+      const items = Array.from(model.fitted.keys()).filter((i) => model.fitted[i] >= r.min && model.fitted[i] <= r.max);
+      expect(items.length).toBe(r.n);
+      const res = items.map((i) => model.y[i] - model.fitted[i]);
+      const mean = res.reduce((a, b) => a + b, 0) / res.length;
+      const sd = Math.sqrt(res.reduce((a, b) => a + (b - mean) ** 2, 0) / (res.length - 1));
+      expect(r.residual).toBeCloseTo(mean, 12);
+      expect(r.bound).toBeCloseTo((2 * sd) / Math.sqrt(res.length), 12);
+    }
+  });
+  it("renders a dot per bin and two bound lines without Plot warnings; takes bins", () => {
+    const svg = render({marks: [binnedResiduals(m(), {bins: 12})]});
+    expect(svg.querySelectorAll("circle").length).toBe(12);
+    expect(svg.querySelectorAll('g[aria-description="binnedResiduals upper bound"] path').length).toBe(1);
+    expect(warn).not.toHaveBeenCalled();
+  });
+  it("works on an lmer fit (residuals y − ŷ)", () => {
+    const lm = fitOf("sleepstudy", "Reaction ~ Days + (Days | Subject)");
+    const rows = binnedResidualRows(lm, {bins: 10});
+    expect(rows.reduce((s, r) => s + r.n, 0)).toBe(180);
+  });
+  it("refuses bad bins, an unknown option, and what is not a model", () => {
+    expect(refusal(() => binnedResidualRows(m(), {bins: 0}))).toMatch(/^invalid bins: 0; give a whole number of bins from 1 to the \d+ rows/);
+    expect(refusal(() => binnedResiduals(m(), {binz: 3} as never))).toMatch(/unknown option "binz".*did you mean "bins"/);
+    expect(refusal(() => binnedResiduals({} as never))).toBe("binnedResiduals needs a model fitted by glmer or lmer, got an object; call binnedResiduals(glmer(formula, data, {family}), …)");
+  });
+});
+
+describe("predictedCurves", () => {
+  const plogis = (e: number) => 1 / (1 + Math.exp(-e));
+  it("rows: plogis(xβ̂ + b̃_state) along education's range, other covariates at their means (lme4's β̂ and modes, 1e-3)", () => {
+    const model = m();
+    const data = dataset("voteincome");
+    const rows = predictedCurveRows(model, {x: "education", levels: ["SC"], points: 3});
+    const edu = Array.from(data.array("education") as ArrayLike<number>);
+    const age = data.array("age") as ArrayLike<number>, fem = data.array("female") as ArrayLike<number>;
+    const avg = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
+    const lo = Math.min(...edu), hi = Math.max(...edu);
+    const b = fx.beta;
+    const sc = fx.ranef.condval[fx.ranef.grp.indexOf("SC")];
+    expect(rows.map((r) => [r.group, r.x])).toEqual([[null, lo], [null, (lo + hi) / 2], [null, hi], ["SC", lo], ["SC", (lo + hi) / 2], ["SC", hi]]);
+    rows.forEach((r) => {
+      const eta = b["(Intercept)"] + b.education * r.x + b.age * avg(age) + b.female * avg(fem) + (r.group ? sc : 0);
+      expect(Math.abs(r.value - plogis(eta))).toBeLessThan(1e-3);
+    });
+  });
+  it("renders one line per level plus the population's, without warnings", () => {
+    const svg = render({marks: [predictedCurves(m(), {x: "education", group: "state", points: 10})]});
+    expect(svg.querySelectorAll('g[aria-description="predictedCurves group"] path').length).toBe(m().ngrps.state);
+    expect(svg.querySelectorAll('g[aria-description="predictedCurves population"] path').length).toBe(1);
+    expect(warn).not.toHaveBeenCalled();
+  });
+  it("refuses a missing x, an unknown group or level", () => {
+    expect(refusal(() => predictedCurveRows(m(), {}))).toBe("invalid x: undefined; give the name of a numeric covariate of the model, such as {x: \"Anger\"}");
+    expect(refusal(() => predictedCurveRows(m(), {x: "education", group: "county"}))).toBe("invalid group: \"county\"; the model's grouping factors are state");
+    expect(refusal(() => predictedCurveRows(m(), {x: "education", levels: ["XX"]}))).toMatch(/^invalid levels: "XX"; it is not a level of state/);
+  });
+});
