@@ -25,15 +25,20 @@ export function zeligLogNormal(model: GeneralizedLinearMixedModel): boolean {
  * - binomial: successes out of w trials, Binomial(w, μ), w rounded to a whole number (a 0/1 outcome for
  *   w = 1); divided by w with `proportion`, as glmer's response for `cbind()` and for trials given as weights;
  * - poisson: Poisson(μ);
- * - Gamma: shape w/σ̂², scale μσ̂²/w (mean μ, variance σ̂²μ²/w), as lme4's `simulate` (gamma.shape = 1/σ̂²);
+ * - Gamma: shape w/σ̂², scale μσ̂²/w (mean μ, variance σ̂²μ²/w);
  * - inverse.gaussian: mean μ, shape w/σ̂² (variance σ̂²μ³/w);
  * - gaussian with the log link: Zelig's rule, log-normal with log-mean η and log-variance σ̂²/w (ls.mixed:
  *   "predicted values are draws from the log-normal distribution whose logarithm has mean and variance equal
  *   to μᵢⱼ and σ²");
  * - gaussian with another link: N(μ, σ̂²/w).
  *
- * Reference: McCullagh & Nelder (1989), Generalized Linear Models (2nd ed.), Table 2.1 (Var(Y) = φV(μ)/w);
- * lme4's `simulate.merMod` (family simulators); Zelig's ls.mixed documentation (the gaussian-log rule).
+ * The Gamma and inverse Gaussian shapes make Var(Y | μ) = σ̂² V(μ)/w, the variance whose Pearson estimate
+ * σ̂² is (lme4's `sigma(m)` for these families). lme4 1.1-31's own `simulate` differs: its `simfunList` draws
+ * Gamma with shape σ̂·w and the inverse Gaussian with shape w/σ̂, which do not give that variance (for
+ * sleepstudy's Gamma fit, σ̂ = 0.091: a coefficient of variation of 0.091 here, 3.3 with shape σ̂).
+ *
+ * Reference: McCullagh & Nelder (1989), Generalized Linear Models (2nd ed.), Table 2.1 (Var(Y) = φV(μ)/w)
+ * and §8.3 (the gamma's dispersion φ = 1/shape); Zelig's ls.mixed documentation (the gaussian-log rule).
  *
  * @example
  *   familyResponse(m)(0.3, randomSource(7), 1); // a binomial model: 0 or 1 with P(1) = plogis(0.3)
