@@ -167,6 +167,7 @@ const NO_OPTIONS: Record<string, string> = {
   "FitJob#updates": "()",
   "memo.stats": "()",
   "memo.clear": "()",
+  "plot.binResiduals": "(fitted, residuals, bins)",
   "plot.fixedEffectRows": "(model, level, intercept, terms)",
   "plot.groupLeastSquares": "(x, y, refs, groups)",
   "plot.histogramBins": "(sorted, thresholds)",

@@ -3,11 +3,12 @@
  * group, rendered by Plot in jsdom without warnings; their rows checked against sums computed here from the
  * fit's fitted values and residuals and from lme4's β̂ and conditional modes (test/fixtures/glmer).
  */
+import {readFileSync} from "node:fs";
 import * as Plot from "@observablehq/plot";
 // @ts-expect-error jsdom ships no type declarations (and the project has no @types/jsdom)
 import {JSDOM} from "jsdom";
 import {afterEach, beforeEach, describe, expect, it, vi, type MockInstance} from "vitest";
-import {binnedResidualRows, binnedResiduals, predictedCurveRows, predictedCurves} from "../src/plot/index.js";
+import {binResiduals, binnedResidualRows, binnedResiduals, predictedCurveRows, predictedCurves} from "../src/plot/index.js";
 import {dataset, fitOf} from "./helpers/fits.js";
 import {glmerFitOf, loadGlmerFixture, type GlmerCall} from "./helpers/glmer.js";
 import {refusal} from "./helpers/refusal.js";
@@ -95,4 +96,41 @@ describe("predictedCurves", () => {
     expect(refusal(() => predictedCurveRows(m(), {x: "education", group: "county"}))).toBe("invalid group: \"county\"; the model's grouping factors are state");
     expect(refusal(() => predictedCurveRows(m(), {x: "education", levels: ["XX"]}))).toMatch(/^invalid levels: "XX"; it is not a level of state/);
   });
+});
+
+describe("binning against arm's binned.resids (R: test/fixtures/glmer-qi/make-binned.R)", () => {
+  interface Binned {id: string; nclass: number; xbar: number[]; ybar: number[]; n: number[]; x_lo: number[]; x_hi: number[]; se2: number[]; x?: number[]; y?: number[]}
+  const load = (id: string) => JSON.parse(readFileSync(new URL(`./fixtures/glmer-qi/binned-${id}.json`, import.meta.url), "utf8")) as Binned;
+
+  it("binResiduals on R's own fitted values and residuals (voteincome, 38 bins, ties among the fitted values): arm's bins to 1e-12", () => {
+    const R = load("voteincome-logit");
+    const rows = binResiduals(R.x!, R.y!, R.nclass);
+    expect(rows.map((r) => r.n)).toEqual(R.n);
+    rows.forEach((r, b) => {
+      expect(Math.abs(r.fitted - R.xbar[b])).toBeLessThan(1e-12);
+      expect(Math.abs(r.residual - R.ybar[b])).toBeLessThan(1e-12);
+      expect(Math.abs(r.bound - R.se2[b])).toBeLessThan(1e-12);
+      expect([r.min, r.max]).toEqual([R.x_lo[b], R.x_hi[b]]);
+    });
+  });
+
+  // R's fit is glmer's default stop, ours the optimum: fitted values differ by about 1e-5, so the means are
+  // compared to 1e-4. On voteincome the bins hold the same rows; on VerbAgg, rows whose fitted values lie
+  // within that difference of a break can change bin, so only the bins' number and total are compared there.
+  it("binnedResidualRows of our voteincome fit: arm's bins of lme4's fit to 1e-4, the same counts", () => {
+    const R = load("voteincome-logit");
+    const rows = binnedResidualRows(glmerFitOf(fx));
+    expect(rows.map((r) => r.n)).toEqual(R.n);
+    rows.forEach((r, b) => {
+      expect(Math.abs(r.fitted - R.xbar[b])).toBeLessThan(1e-4);
+      expect(Math.abs(r.residual - R.ybar[b])).toBeLessThan(1e-4);
+      expect(Math.abs(r.bound - R.se2[b])).toBeLessThan(1e-4);
+    });
+  });
+  it("binnedResidualRows of our VerbAgg fit: as many bins as arm's (87), every row once", () => {
+    const R = load("VerbAgg-crossed");
+    const rows = binnedResidualRows(glmerFitOf(loadGlmerFixture<Fixture>("VerbAgg-crossed")));
+    expect(rows.length).toBe(R.n.length);
+    expect(rows.reduce((s, r) => s + r.n, 0)).toBe(R.n.reduce((a, b) => a + b, 0));
+  }, 60_000);
 });

@@ -84,11 +84,26 @@ export function binnedResidualRows(model: QiModel, options: {bins?: number} = {}
   const fitted = "usedFitted" in model ? model.usedFitted : model.fitted;
   const residuals = "usedResiduals" in model ? model.usedResiduals : model.residuals.response;
   const n = fitted.length;
-  let k = bins ?? (n >= 100 ? Math.floor(Math.sqrt(n)) : n > 10 ? 10 : Math.floor(n / 2));
   if (bins !== undefined && (typeof bins !== "number" || !Number.isInteger(bins) || bins < 1 || bins > n)) {
     invalid("bins", bins, `give a whole number of bins from 1 to the ${n} rows, such as ${Math.max(1, Math.floor(Math.sqrt(n)))}`);
   }
-  k = Math.max(1, k);
+  return binResiduals(fitted, residuals, bins ?? (n >= 100 ? Math.floor(Math.sqrt(n)) : n > 10 ? 10 : Math.floor(n / 2)));
+}
+
+/**
+ * arm's `binned.resids(x, y, nclass)`: x cut into about `bins` bins of equal counts and, per bin, the mean of
+ * x and of y, the count, the range of x and 2 sd(y)/√n. With k bins, the breaks lie halfway between the
+ * ⌊n i/k⌋-th and next sorted x (i = 1 … k − 1); where those two are tied, the lower one moves down to the
+ * largest smaller x (−∞ at the minimum); equal breaks merge bins; bins are right-closed, as R's `cut`.
+ *
+ * Reference: Gelman & Hill (2007), §5.6; arm 1.13's `binned.resids`.
+ *
+ * @example
+ *   binResiduals([0.1, 0.2, 0.3, 0.4], [0.1, -0.2, 0.3, -0.4], 2); // [{bin: 1, n: 2, fitted: 0.15, …}, {bin: 2, …}]
+ */
+export function binResiduals(fitted: ArrayLike<number>, residuals: ArrayLike<number>, bins: number): BinnedResidualRow[] {
+  const n = fitted.length;
+  const k = Math.max(1, Math.min(bins, n));
   const sorted = Float64Array.from(fitted).sort();
   const breaks: number[] = [-Infinity];
   const index = Array.from({length: k - 1}, (_, i) => Math.floor((n * (i + 1)) / k));
