@@ -142,7 +142,7 @@ export function binResiduals(fitted: ArrayLike<number>, residuals: ArrayLike<num
     const m = items.length;
     const ybar = sy / m;
     let ss = 0;
-    for (const i of items) ss += (residuals[i] - ybar) ** 2;
+    for (const i of items) ss += (residuals[i] - ybar) * (residuals[i] - ybar);
     const sdev = m > 1 ? Math.sqrt(ss / (m - 1)) : 0;
     return {bin: b + 1, n: m, fitted: sx / m, residual: ybar, bound: (2 * sdev) / Math.sqrt(m), min, max};
   });
