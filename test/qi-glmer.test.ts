@@ -249,3 +249,21 @@ describe("the README's glmer examples (figures to the digits printed there)", ()
     expect2(round(t.summaryOf("fd") as never, 4)).toEqual({mean: -0.0889, sd: 0.0168, p2_5: -0.1229, p50: -0.0881, p97_5: -0.0593});
   });
 });
+
+describe("a known group of a glmer fit with a vector term: its draws' factor against lme4's conditional SDs", () => {
+  it("sleepstudy Gamma (Days | Subject): diag(F Fᵀ) = condsd² and the mode = condval, for every level and term (1e-3 relative, 1e-3 condsd)", async () => {
+    const {termFactors} = await import("../src/qi/random-effects.js");
+    const fx = loadGlmerFixture<Fixture & {ranef: {grp: string[]; term: string[]; condval: number[]; condsd: number[]}}>("sleepstudy-gamma-log");
+    const m = glmerFitOf(fx);
+    const [f] = termFactors(m);
+    const F = f.known();
+    const levels = m.frame.terms[0].levels;
+    fx.ranef.grp.forEach((level, k) => {
+      const h = levels.indexOf(level), a = fx.ranef.term[k] === "(Intercept)" ? 0 : 1;
+      let v = 0;
+      for (let c = 0; c <= a; c++) v += F[h * 4 + a * 2 + c] ** 2;
+      expect(Math.abs(Math.sqrt(v) / fx.ranef.condsd[k] - 1)).toBeLessThan(1e-3);
+      expect(Math.abs(f.modes[h * 2 + a] - fx.ranef.condval[k])).toBeLessThan(1e-3 * fx.ranef.condsd[k]);
+    });
+  });
+});
