@@ -3,7 +3,8 @@
  * group, rendered by Plot in jsdom without warnings; their rows checked against sums computed here from the
  * fit's fitted values and residuals and from lme4's β̂ and conditional modes (test/fixtures/glmer).
  */
-import {readFileSync} from "node:fs";
+import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
+import {fileURLToPath} from "node:url";
 import * as Plot from "@observablehq/plot";
 // @ts-expect-error jsdom ships no type declarations (and the project has no @types/jsdom)
 import {JSDOM} from "jsdom";
@@ -28,8 +29,39 @@ afterEach(() => warn.mockRestore());
 
 function render(options: Plot.PlotOptions) {
   const document = new JSDOM("").window.document;
-  return Plot.plot({document, ...options}) as unknown as {querySelectorAll(s: string): {length: number}};
+  return Plot.plot({document, ...options}) as unknown as {outerHTML: string; querySelectorAll(s: string): {length: number}};
 }
+
+const galleryDir = fileURLToPath(new URL("../docs/gallery/", import.meta.url));
+
+/** As test/plot.test.ts: rendered without warnings, numbers of three or more decimals rounded to two, snapshotted and written to the gallery. */
+async function gallery(name: string, options: Plot.PlotOptions) {
+  const svg = render(options);
+  expect(warn).not.toHaveBeenCalled();
+  const text = svg.outerHTML
+    .replace(/^<svg /, `<svg xmlns="http://www.w3.org/2000/svg" `)
+    .replace(/-?\d+\.\d{3,}/g, (m: string) => {
+      const v = Number(m).toFixed(2);
+      return v === "-0.00" ? "0.00" : v;
+    });
+  await expect(text).toMatchFileSnapshot(`./__snapshots__/plot/${name}.svg`);
+  mkdirSync(galleryDir, {recursive: true});
+  writeFileSync(`${galleryDir}${name}.svg`, text + "\n");
+  return svg;
+}
+
+describe("the gallery: the GLMM marks rendered in jsdom", () => {
+  it("binned residuals of the voteincome logit fit", async () => {
+    const svg = await gallery("binned-residuals", {height: 300, y: {grid: true}, marks: [binnedResiduals(m())]});
+    expect(svg.querySelectorAll('g[aria-description="binnedResiduals bin"] circle').length).toBe(38);
+  });
+  it("predicted seizure rates by subject (epil, Poisson)", async () => {
+    const epil = dataset("epil");
+    const model = glmerFitOf(loadGlmerFixture<Fixture>("epil-poisson-interaction"));
+    const svg = await gallery("predicted-curves", {height: 320, y: {type: "log", grid: true}, marks: [predictedCurves(model, {x: "lbase", group: "subject", at: {trt: "placebo"}, data: epil, points: 20})]});
+    expect(svg.querySelectorAll('g[aria-description="predictedCurves group"] path').length).toBe(59);
+  });
+});
 
 describe("binnedResiduals", () => {
   it("bins: ⌊√n⌋ by default, every row once, means and 2 sd/√n computed here", () => {
