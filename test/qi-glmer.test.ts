@@ -267,3 +267,21 @@ describe("a known group of a glmer fit with a vector term: its draws' factor aga
     });
   });
 });
+
+describe("setx on a formula with scale() (grouseticks, Poisson): the fit's centre and scale, as R's makepredictcall", () => {
+  it("scale(HEIGHT) at HEIGHT = 500 is (500 − mean)/sd of the data; ev's median is exp(xβ̂) with lme4's β̂", () => {
+    const fx = fixture("grouseticks-poisson");
+    const m = glmerFitOf(fx);
+    const data = dataset("grouseticks");
+    const x = setx(m, {HEIGHT: 500}, {data});
+    const h = Array.from(data.array("HEIGHT") as ArrayLike<number>);
+    const center = h.reduce((a, b) => a + b, 0) / h.length;
+    const scale = Math.sqrt(h.reduce((a, b) => a + (b - center) ** 2, 0) / (h.length - 1));
+    const row = x.design().objects()[0] as Record<string, number>;
+    expect(Math.abs(row["scale(HEIGHT)"] - (500 - center) / scale)).toBeLessThan(1e-12);
+    const xRow = fx.coefficients.names.map((name) => row[name]);
+    const s = sim(m, {x, n: N, seed: 31});
+    const se = Math.sqrt(quadratic(xRow, fx.vcov));
+    expect(Math.abs(Math.log(s.summaryOf("ev").p50) - dot(xRow, betaOf(fx)))).toBeLessThan(0.04 * se);
+  }, 60_000);
+});
