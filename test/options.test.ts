@@ -31,7 +31,7 @@ interface OptionCall {
 const LMER = ["REML", "weights", "naAction", "start", "onProgress", "signal", "checkConvergence"];
 const ASYNC = [...LMER, "worker"];
 const SETX = ["data", "center"];
-const SIM = ["x", "x1", "n", "seed", "random", "treatment", "data"];
+const SIM = ["x", "x1", "n", "seed", "random", "treatment", "data", "trials"];
 const mark = (own: string[]) => [...own, ...PLOT_MARK_OPTIONS];
 const GLMER = ["family", "link", "nAGQ", "weights", "naAction", "offset", "start", "onProgress", "signal"];
 const G = "cbind(incidence, size - incidence) ~ period + (1 | herd)";
@@ -42,6 +42,7 @@ const OPTION_CALLS: Record<string, OptionCall> = {
   lmer: {call: (o) => api.lmer(F, sleepstudy, o), known: LMER},
   glmer: {call: (o) => api.glmer(G, cbpp, o), known: GLMER},
   memoLmer: {call: (o) => api.memoLmer(F, sleepstudy, o), known: LMER},
+  memoGlmer: {call: (o) => api.memoGlmer(G, cbpp, o), known: GLMER},
   startFit: {call: (o) => api.startFit(F, sleepstudy, {worker: false, ...o}).model, known: ASYNC},
   lmerAsync: {call: (o) => api.lmerAsync(F, sleepstudy, {worker: false, ...o}), known: ASYNC},
   lmerProgress: {call: (o) => drain(api.lmerProgress(F, sleepstudy, {worker: false, ...o})), known: ASYNC},
@@ -80,6 +81,7 @@ const OPTION_CALLS: Record<string, OptionCall> = {
   "memo.startFit": {call: (o) => api.memo.startFit(F, sleepstudy, {worker: false, ...o}).model, known: ASYNC},
   "memo.lmerAsync": {call: (o) => api.memo.lmerAsync(F, sleepstudy, {worker: false, ...o}), known: ASYNC},
   "memo.lmerProgress": {call: (o) => drain(api.memo.lmerProgress(F, sleepstudy, {worker: false, ...o})), known: ASYNC},
+  "memo.glmer": {call: (o) => api.memo.glmer(G, cbpp, o), known: GLMER},
   "memo.setx": {call: (o) => api.memo.setx(m, {}, o), known: SETX},
   "memo.sim": {call: (o) => api.memo.sim(m, {x, n: 10, seed: 1, ...o}), known: SIM},
   "plot.caterpillar": {call: (o) => plot.caterpillar(m, o), known: mark(["group", "term", "level", "labels", "zero", "r"])},
@@ -91,6 +93,10 @@ const OPTION_CALLS: Record<string, OptionCall> = {
   "plot.shrinkageRows": {call: (o) => plot.shrinkageRows(m, sleepstudy, o), known: ["group", "x"]},
   "plot.residualsFitted": {call: (o) => plot.residualsFitted(m, o), known: mark(["scaled", "r"])},
   "plot.qqNormal": {call: (o) => plot.qqNormal(m, o), known: mark(["line", "r"])},
+  "plot.binnedResiduals": {call: (o) => plot.binnedResiduals(m, o), known: mark(["bins", "r"])},
+  "plot.binnedResidualRows": {call: (o) => plot.binnedResidualRows(m, o), known: ["bins"]},
+  "plot.predictedCurves": {call: (o) => plot.predictedCurves(m, {x: "Days", ...o}), known: mark(["x", "group", "levels", "points", "at", "data"])},
+  "plot.predictedCurveRows": {call: (o) => plot.predictedCurveRows(m, {x: "Days", ...o}), known: ["x", "group", "levels", "points", "at", "data"]},
   "plot.qiDistribution": {call: (o) => plot.qiDistribution(s, o), known: mark(["qi", "profile", "type", "level", "bandwidth", "thresholds"])}
 };
 
@@ -161,6 +167,7 @@ const NO_OPTIONS: Record<string, string> = {
   "FitJob#updates": "()",
   "memo.stats": "()",
   "memo.clear": "()",
+  "plot.binResiduals": "(fitted, residuals, bins)",
   "plot.fixedEffectRows": "(model, level, intercept, terms)",
   "plot.groupLeastSquares": "(x, y, refs, groups)",
   "plot.histogramBins": "(sorted, thresholds)",

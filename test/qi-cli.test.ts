@@ -6,7 +6,8 @@ import {describe, expect, it} from "vitest";
 import {main} from "../src/cli/main.js";
 import {setting} from "../src/cli/sim.js";
 import {quantile, setx, sim} from "../src/qi/index.js";
-import {datasetsDir, fitOf} from "./helpers/fits.js";
+import {dataset, datasetsDir, fitOf} from "./helpers/fits.js";
+import {glmer} from "../src/glmm/index.js";
 
 const VOTE = "income ~ education + age + female + tag(1 | state)";
 const voteincome = join(datasetsDir, "voteincome.csv");
@@ -69,5 +70,37 @@ describe("lmm sim", () => {
       expect(r).toEqual({code: 2, stdout: "", stderr: message});
     }
     expect(run("sim", voteincome).stderr).toMatch(/^lmm: sim needs a CSV file and a formula; usage: lmm sim DATA\.csv/);
+  });
+});
+
+describe("lmm sim --family (issue 13)", () => {
+  const VOTE_LOGIT = "vote ~ education + age + female + (1 | state)";
+  it("fits glmer and gives the library's figures on the response scale, with the family and link", () => {
+    const r = run("sim", voteincome, VOTE_LOGIT, "--family", "binomial", "--x", "education=p80", "--x1", "education=p20", "--seed", "7", "--json");
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(["qi", "n", "seed", "family", "link"]);
+    expect([out.family, out.link]).toEqual(["binomial", "logit"]);
+    const m = glmer(VOTE_LOGIT, dataset("voteincome"), {family: "binomial"});
+    const s = sim(m, {x: setx(m, {education: quantile(0.8)}), x1: setx(m, {education: quantile(0.2)}), n: 1000, seed: 7});
+    expect(out.qi.fd).toEqual(s.summaryOf("fd"));
+    expect(out.qi.ev.p50).toBeGreaterThan(0);
+    expect(out.qi.ev.p97_5).toBeLessThan(1);
+  });
+
+  it("--link and --trials: probit, successes out of 10", () => {
+    const r = run("sim", voteincome, VOTE_LOGIT, "--family", "binomial", "--link", "probit", "--trials", "10", "--n", "200", "--seed", "3", "--json");
+    const out = JSON.parse(r.stdout);
+    expect(out.link).toBe("probit");
+    expect(out.qi.pr.p97_5).toBeLessThanOrEqual(10);
+    expect(Number.isInteger(out.qi.pr.p50)).toBe(true);
+  });
+
+  it("refuses --link or --trials without --family, --ml with it, and --trials for another family", () => {
+    expect(run("sim", voteincome, VOTE_LOGIT, "--link", "probit").stderr).toBe("lmm: --link is for a generalized model: add --family, such as --family binomial\n");
+    expect(run("sim", voteincome, VOTE_LOGIT, "--trials", "3").stderr).toBe("lmm: --trials is for a generalized model: add --family, such as --family binomial\n");
+    expect(run("sim", voteincome, VOTE_LOGIT, "--family", "binomial", "--ml").stderr).toBe("lmm: --ml makes no sense with --family: a generalized model is always fitted by maximum likelihood; leave out --ml\n");
+    expect(run("sim", voteincome, "income ~ education + (1 | state)", "--family", "poisson", "--trials", "3").stderr).toBe(
+      "lmm: trials is for a binomial model fitted by glmer; this model's family is poisson: leave out trials\n");
   });
 });

@@ -50,7 +50,7 @@ describe("setx refuses", () => {
   it("bad probabilities, options and models", () => {
     expect(refusal(() => quantile(80))).toBe("invalid probability for quantile: 80; use a number from 0 to 1, such as 0.8");
     expect(refusal(() => setx(vote(), {}, {center: "mode" as "mean"}))).toBe("invalid center: the string \"mode\"; use \"mean\" or \"median\"");
-    expect(refusal(() => setx({} as never))).toBe("setx needs a model fitted by lmer, got an object; call setx(lmer(formula, data), …)");
+    expect(refusal(() => setx({} as never))).toBe("setx needs a model fitted by lmer or glmer, got an object; call setx(lmer(formula, data), …)");
   });
 });
 
@@ -87,8 +87,8 @@ describe("sim refuses", () => {
     );
     expect(refusal(() => sim(m, {x, seed: -1}))).toBe("invalid seed: the number -1; use an integer from 0 to 4294967295");
     expect(refusal(() => sim(m, {x, seed: 1, random: randomSource(1)}))).toBe("give seed or random, not both");
-    expect(refusal(() => sim(m, {x, draws: 10} as never))).toBe("unknown option \"draws\" of sim; the options are x, x1, n, seed, random, treatment, data");
-    expect(refusal(() => sim(m, {x, nsim: 10} as never))).toBe("unknown option \"nsim\" of sim; did you mean \"n\"? The options are x, x1, n, seed, random, treatment, data");
+    expect(refusal(() => sim(m, {x, draws: 10} as never))).toBe("unknown option \"draws\" of sim; the options are x, x1, n, seed, random, treatment, data, trials");
+    expect(refusal(() => sim(m, {x, nsim: 10} as never))).toBe("unknown option \"nsim\" of sim; did you mean \"n\"? The options are x, x1, n, seed, random, treatment, data, trials");
     expect(refusal(() => sim(m, {x: {X: []} as never}))).toBe("invalid x: an object; make it with setx(model, …)");
   });
 });

@@ -309,3 +309,39 @@ describe("keys", () => {
     expect([lru.has("a"), lru.has("b"), lru.has("c"), lru.size]).toEqual([true, false, true, 2]);
   });
 });
+
+describe("memoized glmer, and setx and sim on its fits (issue 13)", () => {
+  const LOGIT = "vote ~ education + age + female + (1 | state)";
+  it("returns the same model for a rebuilt equal table; a changed family, link, used value or offset refits", () => {
+    const cache = createCache();
+    const m = cache.glmer(LOGIT, voteincome, {family: "binomial"});
+    expect(cache.glmer(LOGIT, rebuilt(voteincome), {family: "binomial"})).toBe(m);
+    expect(cache.stats()).toMatchObject({hits: 1, misses: 1, fits: 1, size: 1});
+    const probit = cache.glmer(LOGIT, voteincome, {family: "binomial", link: "probit"});
+    expect(probit).not.toBe(m);
+    expect(probit.link).toBe("probit");
+    expect(cache.glmer(LOGIT, changed(voteincome, "vote", 0, 0), {family: "binomial"})).not.toBe(m);
+    const offset = new Float64Array(voteincome.numRows()).fill(0.1);
+    const withOffset = cache.glmer(LOGIT, voteincome, {family: "binomial", offset});
+    expect(withOffset).not.toBe(m);
+    expect(cache.glmer(LOGIT, voteincome, {family: "binomial", offset: offset.slice()})).toBe(withOffset);
+    offset[0] = 0.2;
+    expect(cache.glmer(LOGIT, voteincome, {family: "binomial", offset})).not.toBe(withOffset);
+    expect(cache.stats().fits).toBe(5);
+    // a misspelt option is refused with glmer's message, not cached
+    expect(() => cache.glmer(LOGIT, voteincome, {famly: "binomial"} as never)).toThrow(/unknown option "famly" of glmer; did you mean "family"/);
+  });
+
+  it("setx and sim on a glmer fit hit for equal profiles and options; the draws are sim's", () => {
+    const cache = createCache();
+    const m = cache.glmer(LOGIT, voteincome, {family: "binomial"});
+    const x = cache.setx(m, {education: 4});
+    expect(cache.setx(m, {education: 4})).toBe(x);
+    const s = cache.sim(m, {x, n: 200, seed: 3, trials: 5});
+    expect(cache.sim(m, {x: setx(m, {education: 4}), n: 200, seed: 3, trials: 5})).toBe(s);
+    expect(cache.sim(m, {x, n: 200, seed: 3, trials: 6})).not.toBe(s);
+    expect(Array.from(s.qi.pr![0])).toEqual(Array.from(sim(m, {x, n: 200, seed: 3, trials: 5}).qi.pr![0]));
+    expect(cache.stats().setx).toEqual({hits: 1, misses: 1});
+    expect(cache.stats().sim).toEqual({hits: 1, misses: 2});
+  });
+});

@@ -1,5 +1,6 @@
 import {fail} from "../errors.js";
 import {loadCSVSync} from "../io/load.js";
+import {glmer} from "../glmm/fit.js";
 import {lmer} from "../lmm/fit.js";
 import {quantile} from "../stats/quantile.js";
 import {setx} from "../qi/setx.js";
@@ -7,7 +8,7 @@ import {sim} from "../qi/sim.js";
 import {dataAndFormula, parseArgs, singleValue, type Output} from "./args.js";
 
 export const SIM_USAGE =
-  `usage: lmm sim DATA.csv "FORMULA" [--x NAME=VALUE]… [--x1 NAME=VALUE]… [--n 1000] [--seed 7] [--treatment COLUMN] [--ml] [--json]`;
+  `usage: lmm sim DATA.csv "FORMULA" [--x NAME=VALUE]… [--x1 NAME=VALUE]… [--n 1000] [--seed 7] [--treatment COLUMN] [--ml] [--family F [--link L] [--trials K]] [--json]`;
 
 const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 const PERCENTILE = /^p(\d+(?:\.\d*)?|\.\d+)$/;
@@ -51,12 +52,16 @@ function overrides(texts: string[] | undefined): Record<string, unknown> {
  * `{qi: {ev: {mean, sd, p2_5, p50, p97_5}, pr, ev1, pr1, fd, att.ev, att.pr}, n, seed}` (the quantities
  * computed, one profile each).
  *
+ * With `--family` (and optionally `--link`) the model is fitted by {@link glmer} and the quantities are on the
+ * response scale, `pr` drawn from the family (see {@link sim}); `--trials K` gives a binomial model's `pr` as
+ * successes out of K. The JSON then also names the `family` and `link`.
+ *
  * @example
  *   simCommand(["datasets/voteincome.csv", "income ~ education + age + female + (1 | state)",
  *     "--x", "education=p80", "--x1", "education=p20", "--seed", "7", "--json"], output);
  */
 export function simCommand(argv: string[], out: Output): number {
-  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["x", "x1", "n", "seed", "treatment"]});
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["x", "x1", "n", "seed", "treatment", "family", "link", "trials"]});
   const [path, formulaText] = dataAndFormula(args, "sim", SIM_USAGE);
   const number = (name: string) => {
     const text = singleValue(args, name);
@@ -66,15 +71,25 @@ export function simCommand(argv: string[], out: Output): number {
   };
   const n = number("n");
   const seed = number("seed");
+  const trials = number("trials");
   const treatment = singleValue(args, "treatment");
+  const family = singleValue(args, "family");
+  const link = singleValue(args, "link");
+  if (family === undefined && (link !== undefined || trials !== undefined)) {
+    fail(`--${link !== undefined ? "link" : "trials"} is for a generalized model: add --family, such as --family binomial`);
+  }
+  if (family !== undefined && args.flags.has("ml")) fail("--ml makes no sense with --family: a generalized model is always fitted by maximum likelihood; leave out --ml");
   const data = loadCSVSync(path);
-  const model = lmer(formulaText, data, {REML: !args.flags.has("ml")});
+  const model = family !== undefined
+    ? glmer(formulaText, data, {family, ...(link !== undefined ? {link} : {})})
+    : lmer(formulaText, data, {REML: !args.flags.has("ml")});
   const x = setx(model, overrides(args.values.get("x")), {data});
   const x1 = args.values.has("x1") ? setx(model, overrides(args.values.get("x1")), {data}) : undefined;
-  const s = sim(model, {x, x1, n, seed, treatment, data});
+  const s = sim(model, {x, x1, n, seed, treatment, data, ...(trials !== undefined ? {trials} : {})});
   if (args.flags.has("json")) {
     const qi = Object.fromEntries(s.names.map((q) => [q, s.summaryOf(q)]));
-    out.stdout(JSON.stringify({qi, n: s.n, seed: s.seed}) + "\n");
+    const glm = "family" in model ? {family: model.family, link: model.link} : {};
+    out.stdout(JSON.stringify({qi, n: s.n, seed: s.seed, ...glm}) + "\n");
   } else {
     out.stdout(s.toString().replace(/^\n/, "") + "\n");
   }

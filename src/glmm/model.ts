@@ -3,6 +3,7 @@
  * the optimum.
  */
 import type {ModelSpec} from "../formula/ast.js";
+import type {ModelFrame} from "../frame/frame.js";
 import {thetaNames as lme4ThetaNames} from "../lmm/lambda.js";
 import type {OptimizerRecord, RanefColumns, VarCorrRow} from "../lmm/model.js";
 import {log} from "../math/index.js";
@@ -124,6 +125,13 @@ export class GeneralizedLinearMixedModel {
   readonly optimizer: OptimizerRecord;
   readonly coefficients: GlmCoefficients;
   readonly rows: Int32Array;
+  /** The model frame the fit used (X, the random-effects terms, offset, rows): what setx and sim read. */
+  readonly frame: ModelFrame;
+  /**
+   * The level blocks of (L_θ̂ L_θ̂ᵀ)⁻¹ per term at the PIRLS weights of the optimum (level-major pᵢ × pᵢ):
+   * the conditional covariance of a level's effects is σ² Tᵢ M_h Tᵢᵀ (Bates et al. 2015, JSS 67(1), §5.1).
+   */
+  readonly conditionalBlocks: Float64Array[];
 
   constructor(pirls: Pirls, spec: ModelSpec, record: GlmmFitRecord) {
     const {frame, family: fam, response, ev} = pirls;
@@ -181,6 +189,8 @@ export class GeneralizedLinearMixedModel {
     this.varCorr = varCorrRows(frame.terms, ev.termCovariance(this.sigma));
     if (fam.estimatesScale) this.varCorr.push({grp: "Residual", var1: null, var2: null, vcov: sigma2, sdcor: this.sigma});
     this.ranef = ranefColumns(frame.terms, this.b, ev.conditionalVariances().map((v) => v.map((x) => x * sigma2)));
+    this.frame = frame;
+    this.conditionalBlocks = ev.conditionalBlocks();
 
     this.linearPredictor = Float64Array.from(pirls.eta);
     this.fitted = Float64Array.from(pirls.mu);

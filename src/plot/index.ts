@@ -16,3 +16,5 @@ export {qqNormal, qqRows, type QqNormalOptions, type QqRow} from "./qq-normal.js
 export {qiDistribution, qiDraws, type QiDistributionOptions} from "./qi-distribution.js";
 export {kernelDensity, silvermanBandwidth, densityAt, type DensityPoint} from "./kernel-density.js";
 export {histogramBins, type HistogramBin, type Thresholds, type ThresholdFunction} from "./histogram-bins.js";
+export {binnedResiduals, binnedResidualRows, binResiduals, type BinnedResidualsOptions, type BinnedResidualRow} from "./binned-residuals.js";
+export {predictedCurves, predictedCurveRows, type PredictedCurvesOptions, type PredictedCurveRow} from "./predicted-curves.js";

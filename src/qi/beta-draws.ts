@@ -1,9 +1,9 @@
 import {fail} from "../errors.js";
 import {cholesky} from "../linalg/cholesky.js";
-import type {LinearMixedModel} from "../lmm/model.js";
+import type {QiModel} from "./qi-model.js";
 import type {RandomSource} from "../stats/random.js";
 
-const factors = new WeakMap<LinearMixedModel, Float64Array>();
+const factors = new WeakMap<QiModel, Float64Array>();
 
 /**
  * The lower Cholesky factor C of Var(β̂) (C Cᵀ = `model.vcov`), p × p row-major, cached per model.
@@ -13,7 +13,7 @@ const factors = new WeakMap<LinearMixedModel, Float64Array>();
  * @example
  *   vcovFactor(m)[0]; // √Var(β̂₀)
  */
-export function vcovFactor(model: LinearMixedModel): Float64Array {
+export function vcovFactor(model: QiModel): Float64Array {
   let C = factors.get(model);
   if (C) return C;
   const p = model.beta.length;
@@ -36,7 +36,7 @@ export function vcovFactor(model: LinearMixedModel): Float64Array {
  * @example
  *   const B = drawBeta(m, 1000, randomSource(7)); // Float64Array(1000 × 4)
  */
-export function drawBeta(model: LinearMixedModel, n: number, random: RandomSource): Float64Array {
+export function drawBeta(model: QiModel, n: number, random: RandomSource): Float64Array {
   const p = model.beta.length;
   const C = vcovFactor(model);
   const beta = model.beta;

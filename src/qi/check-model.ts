@@ -1,16 +1,16 @@
 import {fail} from "../errors.js";
-import {LinearMixedModel} from "../lmm/model.js";
+import {isQiModel, type QiModel} from "./qi-model.js";
 
 /**
- * Fails unless `model` is a fitted model from `lmer`.
+ * Fails unless `model` is a fitted model from `lmer` or `glmer`.
  *
  * @example
  *   checkModel(m, "sim"); // passes
- *   checkModel({}, "sim"); // throws "sim needs a model fitted by lmer, got an object; …"
+ *   checkModel({}, "sim"); // throws "sim needs a model fitted by lmer or glmer, got an object; …"
  */
-export function checkModel(model: unknown, verb: string): asserts model is LinearMixedModel {
-  if (!(model instanceof LinearMixedModel)) {
+export function checkModel(model: unknown, verb: string): asserts model is QiModel {
+  if (!isQiModel(model)) {
     const got = model === null || typeof model !== "object" ? String(model) : "an object";
-    fail(`${verb} needs a model fitted by lmer, got ${got}; call ${verb}(lmer(formula, data), …)`);
+    fail(`${verb} needs a model fitted by lmer or glmer, got ${got}; call ${verb}(lmer(formula, data), …)`);
   }
 }

@@ -1,10 +1,10 @@
 import {ColumnTable} from "arquero";
 import {formatR, matrixLines} from "../rformat/format-r.js";
-import type {LinearMixedModel} from "../lmm/model.js";
+import type {QiModel} from "./qi-model.js";
 
 /** What {@link setx} computed: the covariate values, groups and design rows of each profile. */
 export interface ProfilesInit {
-  model: LinearMixedModel;
+  model: QiModel;
   length: number;
   values: Map<string, unknown[]>;
   groups: Map<string, string[]>;
@@ -26,7 +26,7 @@ export interface ProfilesInit {
  */
 export class Profiles {
   /** The model the profiles belong to. */
-  readonly model: LinearMixedModel;
+  readonly model: QiModel;
   /** Number of profiles. */
   readonly length: number;
   /** Each covariate column's value in each profile. */

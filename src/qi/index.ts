@@ -6,3 +6,4 @@ export {quantile, quantileSorted, type ColumnFunction} from "../stats/quantile.j
 export {randomSource, type RandomSource} from "../stats/random.js";
 export {portableLog} from "./log.js";
 export {summarizeDraws, type DrawSummary} from "./summarize.js";
+export {type QiModel} from "./qi-model.js";

@@ -2,7 +2,7 @@ import {fail} from "../errors.js";
 import type {ModelSpec, RandomSpec, VarRef} from "../formula/ast.js";
 import {designColumns, type FrameVariable} from "../frame/design.js";
 import type {ModelFrame} from "../frame/frame.js";
-import type {LinearMixedModel} from "../lmm/model.js";
+import {frameOf, type QiModel} from "./qi-model.js";
 
 /**
  * How a fitted model turns covariate values into its design: the variables it evaluates, the data columns
@@ -56,8 +56,8 @@ export function covariates(spec: ModelSpec): {refs: VarRef[]; columns: string[]}
  * @example
  *   modelLayout(m, new Set(), new Map()).columns; // ["education", "age", "female"]
  */
-export function modelLayout(model: LinearMixedModel, textColumns: Set<string>, factorLevels: Map<string, string[]>): ModelLayout {
-  const frame = model.structure.frame;
+export function modelLayout(model: QiModel, textColumns: Set<string>, factorLevels: Map<string, string[]>): ModelLayout {
+  const frame = frameOf(model);
   const {spec} = frame;
   const {refs, columns} = covariates(spec);
   const categorical = new Set(columns.filter((c) => textColumns.has(c) || refs.some((r) => r.factor && r.columns.includes(c))));

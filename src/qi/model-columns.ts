@@ -2,7 +2,7 @@ import {describeValue, fail} from "../errors.js";
 import {compareValues, levelLabel, makeFactor} from "../frame/factor.js";
 import {dataSource} from "../frame/source.js";
 import {evaluateVariable, isNumericColumn} from "../frame/variables.js";
-import type {LinearMixedModel} from "../lmm/model.js";
+import {frameOf, type QiModel} from "./qi-model.js";
 import {covariateDesign} from "./profile-design.js";
 import {covariates, isFactorRef, modelLayout, type ModelLayout} from "./layout.js";
 
@@ -17,7 +17,7 @@ export interface ModelColumns {
   from: "model" | "data";
 }
 
-const fromModel = new WeakMap<LinearMixedModel, ModelColumns>();
+const fromModel = new WeakMap<QiModel, ModelColumns>();
 
 /**
  * The model's covariate columns on its rows, read from the model itself when possible and otherwise from
@@ -34,7 +34,7 @@ const fromModel = new WeakMap<LinearMixedModel, ModelColumns>();
  * @example
  *   modelColumns(m).values.get("education"); // Float64Array of education on the model's rows
  */
-export function modelColumns(model: LinearMixedModel, data?: unknown): ModelColumns {
+export function modelColumns(model: QiModel, data?: unknown): ModelColumns {
   if (data === undefined || data === null) {
     let cached = fromModel.get(model);
     if (!cached) fromModel.set(model, (cached = readFromModel(model)));
@@ -46,8 +46,8 @@ export function modelColumns(model: LinearMixedModel, data?: unknown): ModelColu
   return readFromData(model, data);
 }
 
-function readFromModel(model: LinearMixedModel): ModelColumns {
-  const frame = model.structure.frame;
+function readFromModel(model: QiModel): ModelColumns {
+  const frame = frameOf(model);
   const {refs, columns: names} = covariates(frame.spec);
   const needData = (why: string): never =>
     fail(`setx needs the data the model was fit on: ${why}; pass it as setx(model, overrides, {data})`);
@@ -72,8 +72,8 @@ function readFromModel(model: LinearMixedModel): ModelColumns {
   return columns;
 }
 
-function readFromData(model: LinearMixedModel, data: object): ModelColumns {
-  const frame = model.structure.frame;
+function readFromData(model: QiModel, data: object): ModelColumns {
+  const frame = frameOf(model);
   const source = dataSource(data);
   if (source.rows !== frame.sourceRows) {
     fail(`the data has ${source.rows} rows but the model was fit on ${frame.sourceRows}; pass the table the model was fit on`);

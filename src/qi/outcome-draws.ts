@@ -1,4 +1,4 @@
-import type {LinearMixedModel} from "../lmm/model.js";
+import type {QiModel} from "./qi-model.js";
 import type {Profiles} from "./covariate-profiles.js";
 import type {RandomSource} from "../stats/random.js";
 import {termFactors} from "./random-effects.js";
@@ -28,10 +28,30 @@ export function expectedValues(x: Profiles, B: Float64Array, n: number): Float64
 }
 
 /**
- * Predicted values `Y = x β + z b + ε` of every profile for every draw: β from `ev`'s draws, `b` per
- * random-effects term from N(0, Ψ̂) for a new group or from the conditional distribution of the level's
- * effects for a known group (see {@link termFactors}), and ε ~ N(0, σ̂²) (unit prior weight). Normals are
- * taken profile by profile, draw by draw: each term's p values in the model's term order, then ε.
+ * Draws one outcome around a linear predictor η (offset, xβ and zb included): lmer's `η + σ̂ ε`, or a draw
+ * from a generalized model's family at the mean g⁻¹(η) (see `familyResponse`).
+ */
+export type Respond = (eta: number, random: RandomSource) => number;
+
+/**
+ * The linear model's outcome: η + ε with ε ~ N(0, σ̂²) (unit prior weight).
+ *
+ * Reference: Bates et al. (2015), JSS 67(1), eq. 2 (y | b ~ N(Xβ + Zb, σ²I)).
+ *
+ * @example
+ *   normalResponse(2.5)(10, randomSource(7)); // 10 + 2.5 z
+ */
+export function normalResponse(sigma: number): Respond {
+  return (eta, random) => eta + sigma * random.normal();
+}
+
+/**
+ * Predicted values of every profile for every draw: the linear predictor `η = x β + z b` (`eta`: the
+ * population-level `x β` draws, offset included) with `b` per random-effects term from N(0, Ψ̂) for a new
+ * group or from the conditional distribution of the level's effects for a known group (see
+ * {@link termFactors}), then an outcome drawn around η by `respond` (lmer's: η + ε, ε ~ N(0, σ̂²)). Normals
+ * are taken profile by profile, draw by draw: each term's p values in the model's term order, then the
+ * outcome's.
  *
  * Reference: Bates et al. (2015), JSS 67(1), eq. 2 (y | b ~ N(Xβ + Zb, σ²I), b ~ N(0, Σ_θ)); Gelman & Hill
  * (2007), Data Analysis Using Regression and Multilevel/Hierarchical Models, §12.8 (predicting for new and
@@ -40,11 +60,10 @@ export function expectedValues(x: Profiles, B: Float64Array, n: number): Float64
  * @example
  *   predictedValues(x, ev, m, 1000, randomSource(7))[0]; // pr draws of profile 1
  */
-export function predictedValues(x: Profiles, ev: Float64Array[], model: LinearMixedModel, n: number, random: RandomSource): Float64Array[] {
+export function predictedValues(x: Profiles, eta: Float64Array[], model: QiModel, n: number, random: RandomSource, respond: Respond = normalResponse(model.sigma)): Float64Array[] {
   const factors = termFactors(model);
-  const sigma = model.sigma;
   const w = new Float64Array(Math.max(1, ...factors.map((f) => f.p)));
-  return ev.map((mean, j) => {
+  return eta.map((mean, j) => {
     const out = new Float64Array(n);
     const plan = factors.map((f, i) => {
       const h = x.levels[i][j];
@@ -66,7 +85,7 @@ export function predictedValues(x: Profiles, ev: Float64Array[], model: LinearMi
         s += shift;
         for (let c = 0; c < p; c++) s += zF[c] * w[c];
       }
-      out[d] = s + sigma * random.normal();
+      out[d] = respond(s, random);
     }
     return out;
   });

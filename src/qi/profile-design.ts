@@ -19,7 +19,8 @@ const unwrap = (e: Expr): Expr => (e.type === "paren" ? unwrap(e.expr) : e);
 /**
  * Evaluates the model's variables on `n` rows of data-column values and codes them exactly as the model
  * frame did: the same expressions, the model's factor levels and treatment contrasts, the same dropped
- * (aliased) columns. Used for covariate profiles and to check recovered columns against the model's X.
+ * (aliased) columns, and `scale(…)` with the centre and scale the fit computed (R's `makepredictcall`). Used
+ * for covariate profiles and to check recovered columns against the model's X.
  *
  * Reference: Chambers & Hastie (1992), Statistical Models in S, §2.4.1 (coding of factors in terms), via
  * {@link designColumns}.
@@ -38,16 +39,18 @@ export function covariateDesign(layout: ModelLayout, values: ReadonlyMap<string,
     }
     return numbers.get(name)!;
   };
+  // scale(…) with the fit's centre and scale (a copy: evaluate records new ones), as predict does for new data
+  const scales = layout.frame.scales && new Map(layout.frame.scales);
   const variables = new Map<string, FrameVariable>();
   for (const ref of layout.refs) {
     if (!isFactorRef(ref, layout.textColumns)) {
-      variables.set(ref.label, {kind: "numeric", values: evaluate(ref.expr, numeric, n)});
+      variables.set(ref.label, {kind: "numeric", values: evaluate(ref.expr, numeric, n, scales)});
       continue;
     }
     const levels = layout.factorLevels.get(ref.label)!;
     const index = new Map(levels.map((l, i) => [l, i]));
     const expr = unwrap(ref.expr);
-    const raw: ArrayLike<unknown> = expr.type === "name" ? values.get(expr.name)! : evaluate(expr, numeric, n);
+    const raw: ArrayLike<unknown> = expr.type === "name" ? values.get(expr.name)! : evaluate(expr, numeric, n, scales);
     const codes = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const code = index.get(levelLabel(raw[i]));

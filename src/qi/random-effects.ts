@@ -1,8 +1,7 @@
 import {fail} from "../errors.js";
 import {cholesky} from "../linalg/cholesky.js";
 import {templates} from "../lmm/lambda.js";
-import type {LinearMixedModel} from "../lmm/model.js";
-import {conditionalBlocks} from "../lmm/solution.js";
+import {blocksOf, frameOf, type QiModel} from "./qi-model.js";
 
 /**
  * Factors for drawing one term's random effects `b` (p values per level): `b = F w` with w ~ N(0, I_p).
@@ -28,7 +27,7 @@ export interface TermFactors {
   modes: Float64Array;
 }
 
-const cache = new WeakMap<LinearMixedModel, TermFactors[]>();
+const cache = new WeakMap<QiModel, TermFactors[]>();
 
 /**
  * The draw factors of every random-effects term of `model`, in the model's term order (cached per model).
@@ -37,14 +36,14 @@ const cache = new WeakMap<LinearMixedModel, TermFactors[]>();
  *   const [state] = termFactors(m);
  *   state.newGroup; // Float64Array [σ̂ θ̂] for (1 | state)
  */
-export function termFactors(model: LinearMixedModel): TermFactors[] {
+export function termFactors(model: QiModel): TermFactors[] {
   let out = cache.get(model);
   if (out) return out;
-  const sizes = model.structure.A.sizes;
-  const T = templates(sizes, model.theta);
+  const terms = frameOf(model).terms;
+  const T = templates(terms.map((t) => ({p: t.p, l: t.levels.length, q: t.p * t.levels.length})), model.theta);
   const sigma = model.sigma;
   let blocks: Float64Array[] | null = null;
-  out = model.structure.frame.terms.map((t, i) => {
+  out = terms.map((t, i) => {
     const p = t.p;
     const newGroup = T[i].map((v) => sigma * v);
     let known: Float64Array | null = null;
@@ -54,7 +53,7 @@ export function termFactors(model: LinearMixedModel): TermFactors[] {
       modes: model.b[i],
       known() {
         if (known) return known;
-        blocks ??= conditionalBlocks(model.L);
+        blocks ??= blocksOf(model);
         const l = t.levels.length;
         const result = new Float64Array(l * p * p);
         const C = new Float64Array(p * p);

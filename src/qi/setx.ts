@@ -1,6 +1,6 @@
 import {clip, describeValue, fail, quoteList} from "../errors.js";
 import {levelLabel} from "../frame/factor.js";
-import type {LinearMixedModel} from "../lmm/model.js";
+import type {QiModel} from "./qi-model.js";
 import {nearestNames, optionNames, readOptions} from "../options.js";
 import {covariateDesign} from "./profile-design.js";
 import {describe} from "./describe-value.js";
@@ -74,7 +74,7 @@ const NEW = "new";
  *   const x1 = setx(m, {education: quantile(0.2)});
  *   setx(m, {education: [2, 3, 4], state: ["AR", "SC"]}).length; // 6
  */
-export function setx(model: LinearMixedModel, overrides: Record<string, Override> = {}, options: SetxOptions = {}): Profiles {
+export function setx(model: QiModel, overrides: Record<string, Override> = {}, options: SetxOptions = {}): Profiles {
   checkModel(model, "setx");
   if (overrides === null || typeof overrides !== "object" || Array.isArray(overrides)) {
     fail(`invalid overrides: ${describeValue(overrides)}; give an object such as {education: quantile(0.8)}`);

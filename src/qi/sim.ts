@@ -1,9 +1,12 @@
 import {fail} from "../errors.js";
-import type {LinearMixedModel} from "../lmm/model.js";
+import {frameOf, type QiModel} from "./qi-model.js";
 import {drawBeta} from "./beta-draws.js";
 import {checkModel} from "./check-model.js";
 import {modelColumns} from "./model-columns.js";
-import {expectedValues, predictedValues} from "./outcome-draws.js";
+import {expectedValues, predictedValues, type Respond} from "./outcome-draws.js";
+import {familyResponse, linkInverseOf} from "./family-response.js";
+import {generalizedTreatmentEffects} from "./generalized-treatment.js";
+import {isGeneralized} from "./qi-model.js";
 import {Profiles} from "./covariate-profiles.js";
 import {freshSeed, randomSource, type RandomSource} from "../stats/random.js";
 import {describe} from "./describe-value.js";
@@ -28,10 +31,15 @@ export interface SimOptions {
   treatment?: string;
   /** The table the model was fit on, when the treatment's covariates cannot be read from the model (see setx). */
   data?: unknown;
+  /**
+   * A binomial glmer model's trials per profile: `pr` counts successes out of `trials` (default 1: a 0/1
+   * outcome). Only for binomial models.
+   */
+  trials?: number;
 }
 
 /** The options {@link sim} knows. */
-export const SIM_OPTIONS = optionNames<SimOptions>({x: true, x1: true, n: true, seed: true, random: true, treatment: true, data: true});
+export const SIM_OPTIONS = optionNames<SimOptions>({x: true, x1: true, n: true, seed: true, random: true, treatment: true, data: true, trials: true});
 
 /** lme4's and Zelig's names for sim's number of draws. */
 export const SIM_HINTS = {renamed: {nsim: "n", num: "n"}};
@@ -55,6 +63,13 @@ export const MAX_SIM_VALUES = 10_000_000;
  * - `ev1`, `pr1` for `x1`, and `fd` = ev(x1) − ev(x) (profiles paired, or one broadcast to all);
  * - `att.ev`, `att.pr` with `treatment`: see {@link treatmentEffects}.
  *
+ * For a generalized model (glmer's), on the response scale: `ev` = g⁻¹(xβ + offset), population level
+ * (random effects at 0: the typical group's mean, not the average over groups); `pr` an outcome drawn from
+ * the family at g⁻¹(xβ + zb + offset), with b as above (see {@link familyResponse}: binomial successes out of
+ * `trials`, Poisson counts, Gamma and inverse Gaussian with glmer's dispersion σ̂², and for the gaussian
+ * family with the log link Zelig's rule: ev = exp(xβ), pr log-normal with log-mean xβ + zb and log-variance
+ * σ̂²); `fd` the difference of response-scale ev; ATT from {@link generalizedTreatmentEffects}.
+ *
  * The draws come from `random`, or from {@link randomSource}(seed): the same seed gives the same draws in
  * Node and in browsers. Order of use: all β draws (draw by draw), then `pr` for each profile of x, then of
  * x1, then ATT; so adding x1 does not change the draws for x.
@@ -67,10 +82,16 @@ export const MAX_SIM_VALUES = 10_000_000;
  *   const s = sim(m, {x: setx(m, {education: quantile(0.8)}), x1: setx(m, {education: quantile(0.2)}), n: 1000, seed: 7});
  *   s.summaryOf("fd"); // {mean: -3.85…, sd: 0.33…, …}
  */
-export function sim(model: LinearMixedModel, given: SimOptions = {}): Simulation {
+export function sim(model: QiModel, given: SimOptions = {}): Simulation {
   checkModel(model, "sim");
   const options = readOptions(given, SIM_OPTIONS, "sim", SIM_HINTS);
   const {x, x1, treatment} = options;
+  const glm = isGeneralized(model) ? model : null;
+  const trials = options.trials ?? 1;
+  if (options.trials !== undefined) {
+    if (glm?.family !== "binomial") fail(`trials is for a binomial model fitted by glmer${glm ? `; this model's family is ${glm.family}` : ""}: leave out trials`);
+    if (typeof trials !== "number" || !Number.isInteger(trials) || trials < 1) fail(`invalid trials: ${typeof trials === "number" ? describe(trials) : describeValue(trials)}; give the number of trials per profile, a positive integer such as 10`);
+  }
   const n = options.n ?? 1000;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail(`invalid n: ${typeof n === "number" ? describe(n) : describeValue(n)}; n is the number of draws, a positive integer such as 1000`);
   if (n > MAX_DRAWS) fail(`n = ${n} draws is over the limit of ${MAX_DRAWS}; use fewer draws (1000 is usually enough)`);
@@ -91,7 +112,7 @@ export function sim(model: LinearMixedModel, given: SimOptions = {}): Simulation
   };
   bounded("coefficients", model.fixefNames.length);
   bounded("profiles", Math.max(x?.length ?? 0, x1?.length ?? 0));
-  if (treatment !== undefined) bounded("random effects", model.structure.frame.terms.reduce((q, t) => q + t.levels.length * t.p, 0));
+  if (treatment !== undefined) bounded("random effects", frameOf(model).terms.reduce((q, t) => q + t.levels.length * t.p, 0));
   if (options.random !== undefined && options.seed !== undefined) fail("give seed or random, not both");
   if (options.seed !== undefined && typeof options.seed !== "number") fail(`invalid seed: ${describeValue(options.seed)}; use an integer from 0 to 4294967295`);
   if (treatment !== undefined && typeof treatment !== "string") fail(`invalid treatment: ${describeValue(treatment)}; give the name of a 0/1 column, such as "female"`);
@@ -103,13 +124,19 @@ export function sim(model: LinearMixedModel, given: SimOptions = {}): Simulation
 
   const B = drawBeta(model, n, random);
   const qi: Partial<Record<QiName, Float64Array[]>> = {};
+  // the linear predictor's draws, then (for glmer) the response scale
+  const inverse = glm ? linkInverseOf(glm) : null;
+  const outcome: Respond | undefined = glm ? ((draw) => (eta: number, r: typeof random) => draw(eta, r, trials))(familyResponse(glm)) : undefined;
+  const response = (eta: Float64Array[]) => (inverse ? eta.map((e) => e.map(inverse)) : eta);
   if (x) {
-    qi.ev = expectedValues(x, B, n);
-    qi.pr = predictedValues(x, qi.ev, model, n, random);
+    const eta = expectedValues(x, B, n);
+    qi.ev = response(eta);
+    qi.pr = predictedValues(x, eta, model, n, random, outcome);
   }
   if (x && x1) {
-    const ev1 = (qi.ev1 = expectedValues(x1, B, n));
-    qi.pr1 = predictedValues(x1, ev1, model, n, random);
+    const eta1 = expectedValues(x1, B, n);
+    const ev1 = (qi.ev1 = response(eta1));
+    qi.pr1 = predictedValues(x1, eta1, model, n, random, outcome);
     const ev = qi.ev!;
     qi.fd = Array.from({length: Math.max(ev.length, ev1.length)}, (_, j) => {
       const a = ev[ev.length === 1 ? 0 : j], b = ev1[ev1.length === 1 ? 0 : j];
@@ -117,7 +144,7 @@ export function sim(model: LinearMixedModel, given: SimOptions = {}): Simulation
     });
   }
   if (treatment !== undefined) {
-    const att = treatmentEffects(model, columns!, treatment, B, n, random);
+    const att = glm ? generalizedTreatmentEffects(glm, columns!, treatment, B, n, random) : treatmentEffects(model, columns!, treatment, B, n, random);
     qi["att.ev"] = [att.ev];
     qi["att.pr"] = [att.pr];
   }

@@ -1,7 +1,5 @@
-import {fail} from "../errors.js";
-import {levelLabel} from "../frame/factor.js";
-import type {LinearMixedModel} from "../lmm/model.js";
-import {covariateDesign} from "./profile-design.js";
+import type {QiModel} from "./qi-model.js";
+import {counterfactualRows} from "./counterfactual-rows.js";
 import type {ModelColumns} from "./model-columns.js";
 import type {RandomSource} from "../stats/random.js";
 import {termFactors} from "./random-effects.js";
@@ -36,30 +34,10 @@ export interface TreatmentEffects {
  * @example
  *   treatmentEffects(m, modelColumns(m), "female", B, 1000, randomSource(7)).ev;
  */
-export function treatmentEffects(model: LinearMixedModel, columns: ModelColumns, treatment: string, B: Float64Array, n: number, random: RandomSource): TreatmentEffects {
-  const {layout} = columns;
-  const frame = layout.frame;
-  if (typeof treatment !== "string" || !layout.columns.includes(treatment)) {
-    fail(`treatment column ${String(treatment)} is not a covariate of the model; the model's covariates are ${layout.columns.join(", ")}`);
-  }
-  const t = columns.values.get(treatment)!;
-  const treated: number[] = [];
-  for (let r = 0; r < frame.n; r++) {
-    const label = levelLabel(t[r]);
-    if (label === "1") treated.push(r);
-    else if (label !== "0") {
-      fail(`treatment column ${treatment} is not 0/1: row ${frame.rows[r] + 1} holds ${JSON.stringify(t[r])}; code it 0 for control and 1 for treated`);
-    }
-  }
+export function treatmentEffects(model: QiModel, columns: ModelColumns, treatment: string, B: Float64Array, n: number, random: RandomSource): TreatmentEffects {
+  const frame = columns.layout.frame;
+  const {treated, design} = counterfactualRows(columns, treatment);
   const nT = treated.length;
-  if (nT === 0) fail(`no treated rows: treatment column ${treatment} is 0 in every row the model used`);
-  const levels = columns.levels.get(treatment);
-  if (levels && !levels.raw.has("0")) fail(`no control rows: treatment column ${treatment} is 1 in every row, so t = 0 is not a level of the data`);
-  const control = levels ? levels.raw.get("0") : 0;
-
-  const values = new Map<string, ArrayLike<unknown>>();
-  for (const [c, v] of columns.values) values.set(c, c === treatment ? new Array(nT).fill(control) : treated.map((r) => v[r]));
-  const design = covariateDesign(layout, values, nT);
   const p = design.X.length;
   const xbar = design.X.map((col) => col.reduce((s, v) => s + v, 0) / nT);
   const obar = design.offset ? design.offset.reduce((s, v) => s + v, 0) / nT : 0;

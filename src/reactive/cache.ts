@@ -4,7 +4,12 @@ import type {ModelSpec} from "../formula/ast.js";
 import {formula} from "../formula/formula.js";
 import type {TableInput} from "../frame/table-input.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
-import {LinearMixedModel} from "../lmm/model.js";
+import type {LinearMixedModel} from "../lmm/model.js";
+import {glmer, type GlmerOptions} from "../glmm/fit.js";
+import {readGlmerOptions} from "../glmm/glmer-options.js";
+import {hashValues} from "./hash.js";
+import type {GeneralizedLinearMixedModel} from "../glmm/model.js";
+import {frameOf, isQiModel, type QiModel} from "../qi/qi-model.js";
 import {Profiles} from "../qi/covariate-profiles.js";
 import {SETX_OPTIONS, setx, type Override, type SetxOptions} from "../qi/setx.js";
 import {SIM_HINTS, SIM_OPTIONS, sim, type SimOptions} from "../qi/sim.js";
@@ -45,6 +50,8 @@ export interface CacheStats extends CacheCounts {
 export interface AnalysisCache {
   /** {@link lmer}, memoized: the same formula, options and used column values give the same model. */
   lmer(formula: string | ModelSpec, data: unknown, options?: LmerOptions): LinearMixedModel;
+  /** {@link glmer}, memoized: the same formula, options (family, link, …) and used column values give the same model. */
+  glmer(formula: string | ModelSpec, data: unknown, options?: GlmerOptions): GeneralizedLinearMixedModel;
   /** {@link startFit}, memoized with `lmer`: a hit is a job that has already ended; a fit stores its model. */
   startFit(formula: string | ModelSpec, data: unknown, options?: AsyncFitOptions): FitJob;
   /** {@link lmerAsync}, memoized with `lmer`. */
@@ -52,9 +59,9 @@ export interface AnalysisCache {
   /** {@link lmerProgress}, memoized with `lmer`: on a hit it yields the model at once. */
   lmerProgress(formula: string | ModelSpec, data: unknown, options?: AsyncFitOptions): AsyncGenerator<FitProgress | LinearMixedModel, LinearMixedModel, unknown>;
   /** {@link setx}, memoized per model: equal overrides and options give the same profiles. */
-  setx(model: LinearMixedModel, overrides?: Record<string, Override>, options?: SetxOptions): Profiles;
+  setx(model: QiModel, overrides?: Record<string, Override>, options?: SetxOptions): Profiles;
   /** {@link sim}, memoized per model: equal profiles (by content) and options give the same simulation. */
-  sim(model: LinearMixedModel, options?: SimOptions): Simulation;
+  sim(model: QiModel, options?: SimOptions): Simulation;
   stats(): CacheStats;
   /** Forgets every entry (the counts stay). */
   clear(): void;
@@ -116,7 +123,8 @@ export function createCache(given: CacheOptions = {}): AnalysisCache {
   const identity = identities();
   const specs = new LRU<string, ModelSpec>(64);
   const models = new LRU<string, LinearMixedModel>(size);
-  let slots = new WeakMap<LinearMixedModel, ModelSlot>();
+  const generalized = new LRU<string, GeneralizedLinearMixedModel>(size);
+  let slots = new WeakMap<QiModel, ModelSlot>();
   const counts = {hits: 0, misses: 0, fits: 0, setx: {hits: 0, misses: 0}, sim: {hits: 0, misses: 0}};
 
   const specOf = (formulaOrSpec: string | ModelSpec): ModelSpec => {
@@ -145,10 +153,10 @@ export function createCache(given: CacheOptions = {}): AnalysisCache {
     return model;
   };
 
-  const slotOf = (model: LinearMixedModel): ModelSlot => {
+  const slotOf = (model: QiModel): ModelSlot => {
     let slot = slots.get(model);
     if (!slot) {
-      slot = {columns: usedColumns(model.structure.frame.spec), setx: new LRU(size), profiles: new LRU(size), sim: new LRU(size)};
+      slot = {columns: usedColumns(frameOf(model).spec), setx: new LRU(size), profiles: new LRU(size), sim: new LRU(size)};
       slots.set(model, slot);
     }
     return slot;
@@ -169,6 +177,29 @@ export function createCache(given: CacheOptions = {}): AnalysisCache {
       counts.misses++;
       counts.fits++;
       return keep(key, lmer(formula, data as TableInput, options));
+    },
+
+    glmer(formula, data, options = {}) {
+      readGlmerOptions(options);
+      let key: string | null = null;
+      try {
+        const spec = specOf(formula);
+        const {weights, offset, onProgress: _p, signal: _s, ...rest} = options;
+        const keyed = {...rest, weights, offset: offset === undefined || typeof offset === "string" ? offset : hashValues(offset)};
+        key = `${spec.text}\n${stableKey(keyed, identity)}\n${dataFingerprint(data, usedColumns(spec, typeof weights === "string" ? weights : undefined).concat(typeof offset === "string" ? [offset] : []))}`;
+      } catch {
+        key = null;
+      }
+      const held = key === null ? undefined : generalized.get(key);
+      if (held) {
+        counts.hits++;
+        return held;
+      }
+      counts.misses++;
+      counts.fits++;
+      const model = glmer(formula, data as TableInput, options);
+      if (key !== null) generalized.set(key, model);
+      return model;
     },
 
     startFit(formula, data, options = {}) {
@@ -194,7 +225,7 @@ export function createCache(given: CacheOptions = {}): AnalysisCache {
 
     setx(model, overrides = {}, options = {}) {
       readOptions(options, SETX_OPTIONS, "setx");
-      if (!(model instanceof LinearMixedModel)) return setx(model, overrides, options);
+      if (!isQiModel(model)) return setx(model, overrides, options);
       const slot = slotOf(model);
       let key: string | null = null;
       try {
@@ -221,7 +252,7 @@ export function createCache(given: CacheOptions = {}): AnalysisCache {
 
     sim(model, options = {}) {
       readOptions(options, SIM_OPTIONS, "sim", SIM_HINTS);
-      const plain = model instanceof LinearMixedModel && options !== null && typeof options === "object" && options.random === undefined;
+      const plain = isQiModel(model) && options !== null && typeof options === "object" && options.random === undefined;
       const own = (p: unknown) => p === undefined || (p instanceof Profiles && p.model === model);
       if (!plain || !own(options.x) || !own(options.x1)) {
         counts.sim.misses++;
@@ -254,13 +285,14 @@ export function createCache(given: CacheOptions = {}): AnalysisCache {
       hits: counts.hits,
       misses: counts.misses,
       fits: counts.fits,
-      size: models.size,
+      size: models.size + generalized.size,
       setx: {...counts.setx},
       sim: {...counts.sim}
     }),
 
     clear() {
       models.clear();
+      generalized.clear();
       specs.clear();
       slots = new WeakMap();
     }

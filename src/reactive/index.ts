@@ -1,5 +1,5 @@
 export {createCache, type AnalysisCache, type CacheCounts, type CacheOptions, type CacheStats} from "./cache.js";
-export {memo, memoLmer, memoSetx, memoSim} from "./memo.js";
+export {memo, memoGlmer, memoLmer, memoSetx, memoSim} from "./memo.js";
 export {FitJob, startFit, lmerAsync, lmerProgress, type AsyncFitOptions, type FitProgress, type FitThread} from "./fit-job.js";
 export {fitWorkers} from "./worker-host.js";
 export {invalidationSignal} from "./abort.js";

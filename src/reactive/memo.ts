@@ -1,7 +1,7 @@
 import {createCache, type AnalysisCache} from "./cache.js";
 
 /**
- * The shared cache behind {@link memoLmer}, {@link memoSetx} and {@link memoSim}, for notebooks: every cell
+ * The shared cache behind {@link memoLmer}, {@link memoGlmer}, {@link memoSetx} and {@link memoSim}, for notebooks: every cell
  * that calls them shares one bounded cache (see {@link createCache} for the key rule). `memo.stats()` counts
  * its hits and fits; `memo.lmerProgress` and `memo.lmerAsync` fit in a worker and share its models.
  *
@@ -34,3 +34,12 @@ export const memoSetx = memo.setx;
  *   const s = memoSim(m, {x: memoSetx(m, {education: 4}), n: 1000, seed: 7});
  */
 export const memoSim = memo.sim;
+
+/**
+ * `glmer`, memoized in the shared cache: the same formula, options (family, link, nAGQ, weights, offset) and
+ * used column values return the same model without refitting.
+ *
+ * @example
+ *   const m = memoGlmer("r2 ~ Anger + Gender + btype + situ + (1 | id) + (1 | item)", VerbAgg, {family: "binomial"});
+ */
+export const memoGlmer = memo.glmer;
