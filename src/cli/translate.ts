@@ -14,7 +14,8 @@ const TO = ["lme4", "zelig", "stata", "levels"];
  * `lmm translate "MODEL" --from N --to M`: the model in another notation, printed. lme4 formulas and Zelig's
  * (a formula, or its `{"mu", "gamma"}` list as JSON) and level equations are REML models unless `--ml`, as
  * lmer fits them; a Stata command carries its own method (ML unless `reml`). `--to lme4` prints the formula;
- * `--to zelig` Zelig's single formula (`tag(z | g)`);
+ * `--to zelig` Zelig's single formula (`tag(z | g)`), or its `{"mu", "gamma"}` list as JSON (what `--from zelig`
+ * reads) when level-2 covariates (from the model or `--level2`) enter as a gamma equation puts them;
  * `--to stata` the `mixed` command; `--to levels` the equations, with the level-2 covariates from the model
  * when it was written in Zelig's list or as equations, or from `--level2` (and the grouping from `--group`
  * when no random term names it). `--json` prints `{"model", "lme4", "REML"}`: the translation, the lme4 formula
@@ -49,7 +50,12 @@ export function translateCommand(argv: string[], out: Output): number {
   } else read = {formula: text, spec: formula(text), REML: !ml, level2: []};
   const level2 = level2Option !== undefined ? level2Option.split(",").map((w) => w.trim()).filter(Boolean) : read.level2;
   const group = groupOption ?? read.group;
-  const written = to === "lme4" ? read.formula : to === "zelig" ? writeZelig(read.spec) : to === "stata" ? writeStata(read.spec, read.REML) : writeLevels(read.spec, {level2, ...(group ? {group} : {})});
+  const written = to === "lme4" ? read.formula : to === "zelig" ? zeligText(writeZelig(read.spec, {level2})) : to === "stata" ? writeStata(read.spec, read.REML) : writeLevels(read.spec, {level2, ...(group ? {group} : {})});
   out.stdout((args.flags.has("json") ? JSON.stringify({model: written, lme4: read.formula, REML: read.REML}) : written) + "\n");
   return 0;
+}
+
+/** Zelig's formula as the command line takes it: a formula as it is, the equation list as JSON. */
+function zeligText(written: string | Record<string, string>): string {
+  return typeof written === "string" ? written : JSON.stringify(written);
 }
