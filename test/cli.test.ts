@@ -491,7 +491,7 @@ describe("lmm translate", () => {
     // three levels: Stata's nested levels as π/β/γ equations, with school-level covariates from --level3
     const three = "k = school\nj = class\ny_ijk = π0jk + π1·x_ijk + e_ijk\nπ0jk = β00k + r0jk\nβ00k = γ000 + γ001·w_k + u00k";
     expect(translate("mixed y x w || school: || class:", "--from", "stata", "--to", "levels", "--level3", "w")).toBe(three);
-    expect(translate(three, "--from", "levels", "--to", "stata")).toBe("mixed y x w || school: || class:, reml");
+    expect(translate(three, "--from", "levels", "--to", "stata")).toBe("mixed y w x || school: || class:, reml");
     expect(translate(three, "--from", "levels", "--to", "levels")).toBe(three);
     // level-2 covariates (from the level equations, or --level2) go back into Zelig's gamma equation, as JSON
     const list = {mu: "normexam ~ standLRT + sex + tag(1 + standLRT, gamma | school)", gamma: "~ tag(schavg | school)"};

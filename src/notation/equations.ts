@@ -44,7 +44,9 @@ const isFitted = (m: ModelSpec | FittedEquations): m is FittedEquations =>
 /**
  * The model as equations. `form: "levels"` gives the level-1 and level-2 equations (one grouping factor,
  * as {@link levelEquations}), with each γ (and each fixed β) replaced by its estimate, the level-2 residuals'
- * covariance G and the residual variance σ² when the model is fitted; `"matrix"` gives
+ * covariance G and the residual variance σ² when the model is fitted; for a model grouped by k and k:j
+ * (`(1 | school/class)`) the three-level equations (π, β, γ; `level3` names the school-level covariates), with
+ * T_β the covariance of the schools' u's and T_π that of the classes' r's; `"matrix"` gives
  * y = Xβ + Zb + ε, b ~ N(0, G), ε ~ N(0, σ²I) with β̂, each term's block of G and σ̂²; `"lme4"` the formula;
  * `"stata"` the `mixed` command. `format: "tex"` writes TeX (an `aligned` block for equations) for
  * Notebook Kit's `tex` or KaTeX; `"text"` plain Unicode lines.
