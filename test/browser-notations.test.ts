@@ -28,7 +28,7 @@ import type {BrowserContext, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {launchLocalChromium} from "./helpers/chromium.js";
 import {buildSite, root, serveSite} from "../scripts/site.mjs";
-import {equations, lmer, readCSV} from "../src/index.js";
+import {equations, lmer, readCSV, readStata} from "../src/index.js";
 
 const SHOTS = join(root, "test", "screenshots", process.env.LMM_UPDATE_SCREENSHOTS === "1" ? "" : "tmp");
 const PAGE = "notations.html";
@@ -104,7 +104,7 @@ async function open(csp: boolean): Promise<Opened> {
 
 /** Waits until the four equation blocks and the verdict are on the page and every chart is drawn. */
 async function rendered(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll("main .notation-tex .katex").length >= 4 && document.querySelector("main [data-same]") && document.querySelectorAll("main svg").length >= 4, null, {timeout: 180_000});
+  await page.waitForFunction(() => document.querySelectorAll("main .notation-tex .katex").length >= 6 && document.querySelector("main [data-same]") && document.querySelectorAll("main svg").length >= 4, null, {timeout: 180_000});
   await page.evaluate(() => document.fonts.ready);
 }
 
@@ -158,6 +158,9 @@ function nodeTex(formula: string): string[] {
   ];
 }
 
+/** The three-level block: Stata's `|| batch: || cask:` fitted to Pastes, written as π/β/γ equations in TeX. */
+const pastesTex = equations(lmer(readStata("mixed strength || batch: || cask:, reml").spec, readCSV(readFileSync(join(root, "datasets", "Pastes.csv"), "utf8"))), {form: "levels", format: "tex"});
+
 const FORMULAS: Record<string, string> = {
   "random intercept, school intake as a school-level covariate": "normexam ~ standLRT + schavg + (1 | school)",
   "random intercept and random slope": "normexam ~ standLRT + (1 + standLRT | school)",
@@ -187,10 +190,12 @@ describe("notations.html", () => {
         await rendered(page);
         const s = await state(page);
         expect({model: s.model, same: s.same, blocks: s.blocks, html: s.html, errors: s.errors, cellErrors: s.cellErrors}).toEqual({
-          model: names[i], same: "true", blocks: 5, html: 5, errors: 0, cellErrors: []
+          model: names[i], same: "true", blocks: 6, html: 6, errors: 0, cellErrors: []
         });
-        // the four blocks of equations(…) are the TeX Node writes for the same fit, to the character
+        // the four blocks of equations(…) are the TeX Node writes for the same fit, to the character, and so is
+        // the last, the three-level equations of Pastes' fit (π, β, γ; T_β and T_π)
         expect(s.sources.slice(0, 4)).toEqual(expected);
+        expect(s.sources[5]).toBe(pastesTex);
         expect(s.fontLoaded).toBe(true);
         expect(s.fontFamily).toContain("KaTeX_Main");
       }
@@ -206,7 +211,7 @@ describe("notations.html", () => {
     const {page, errors} = await open(true);
     try {
       const s = await state(page);
-      expect({same: s.same, html: s.html, errors: s.errors, cellErrors: s.cellErrors, fontLoaded: s.fontLoaded}).toEqual({same: "true", html: 5, errors: 0, cellErrors: [], fontLoaded: true});
+      expect({same: s.same, html: s.html, errors: s.errors, cellErrors: s.cellErrors, fontLoaded: s.fontLoaded}).toEqual({same: "true", html: 6, errors: 0, cellErrors: [], fontLoaded: true});
       expect(s.fontFamily).toContain("KaTeX_Main");
       expect(s.sources[0]).toContain("\\begin{aligned}");
       await page.waitForTimeout(100); // a violation event is queued as a task
