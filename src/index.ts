@@ -1,6 +1,6 @@
 export const version = "0.1.0";
 export {readStata, writeStata, type StataModel} from "./notation/stata.js";
-export {readZelig, writeZelig, type ZeligModel} from "./notation/zelig.js";
+export {readZelig, writeZelig, type ZeligModel, type WriteZeligOptions} from "./notation/zelig.js";
 export {readLevels, writeLevels, type LevelsModel} from "./notation/levels.js";
 export {equations, type EquationsOptions, type FittedEquations} from "./notation/equations.js";
 export {lmer, LinearMixedModel, type LmerOptions, type OptimizerRecord, type RanefColumns, type VarCorrRow} from "./lmm/index.js";

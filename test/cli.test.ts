@@ -488,6 +488,16 @@ describe("lmm translate", () => {
     expect(translate('{"mu": "normexam ~ standLRT + sex + tag(1 + standLRT, gamma | school)", "gamma": "~ tag(schavg | school)"}', "--from", "zelig", "--to", "levels")).toBe(LEVELS);
     expect(translate(LEVELS, "--from", "levels", "--to", "levels")).toBe(LEVELS);
     expect(translate("mixed wage tenure || occupation: tenure, cov(un)", "--from", "stata", "--to", "zelig")).toBe("wage ~ tenure + tag(1 + tenure | occupation)");
+    // three levels: Stata's nested levels as π/β/γ equations, with school-level covariates from --level3
+    const three = "k = school\nj = class\ny_ijk = π0jk + π1·x_ijk + e_ijk\nπ0jk = β00k + r0jk\nβ00k = γ000 + γ001·w_k + u00k";
+    expect(translate("mixed y x w || school: || class:", "--from", "stata", "--to", "levels", "--level3", "w")).toBe(three);
+    expect(translate(three, "--from", "levels", "--to", "stata")).toBe("mixed y w x || school: || class:, reml");
+    expect(translate(three, "--from", "levels", "--to", "levels")).toBe(three);
+    // level-2 covariates (from the level equations, or --level2) go back into Zelig's gamma equation, as JSON
+    const list = {mu: "normexam ~ standLRT + sex + tag(1 + standLRT, gamma | school)", gamma: "~ tag(schavg | school)"};
+    expect(JSON.parse(translate(LEVELS, "--from", "levels", "--to", "zelig"))).toEqual(list);
+    expect(JSON.parse(translate(JSON.stringify(list), "--from", "zelig", "--to", "zelig"))).toEqual(list);
+    expect(JSON.parse(translate("normexam ~ standLRT + sex + schavg + standLRT:schavg + (standLRT | school)", "--from", "lme4", "--to", "zelig", "--level2", "schavg"))).toEqual(list);
     expect(translate("normexam ~ standLRT + schavg + standLRT:schavg + (standLRT | school)", "--from", "lme4", "--to", "levels", "--level2", "schavg")).toBe("j = school\nnormexam_ij = β0j + β1j·standLRT_ij + e_ij\nβ0j = γ00 + γ01·schavg_j + u0j\nβ1j = γ10 + γ11·schavg_j + u1j");
   });
 

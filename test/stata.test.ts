@@ -75,7 +75,11 @@ describe("Stata's syntax and defaults", () => {
   });
 
   it("refuses what it cannot say, naming the part and the fix", () => {
-    expect(() => readStata("mixed y x || g: x z, cov(exchangeable)")).toThrow('covariance(exchangeable) at level g in "mixed y x || g: x z, cov(exchangeable)" constrains the variances to be equal, which an lme4 formula cannot say: use covariance(unstructured) or covariance(independent)');
+    expect(() => readStata("mixed y x || g: x z, cov(exchangeable)")).toThrow('covariance(exchangeable) at level g in "mixed y x || g: x z, cov(exchangeable)" gives the 3 random effects one common variance and one common covariance; lmm-kit (as lme4) fits only an unstructured or a diagonal covariance: write || g: x z, covariance(unstructured) (lme4\'s |, which contains the exchangeable structure) or || g: x z (covariance(independent), lme4\'s ||)');
+    expect(() => readStata("mixed y x || g: x z, nocons cov(id)")).toThrow("gives the 2 random effects one common variance and no covariances; lmm-kit (as lme4) fits only an unstructured or a diagonal covariance: write || g: x z, nocons covariance(unstructured) (lme4's |, which contains the identity structure) or || g: x z, nocons (covariance(independent), lme4's ||)");
+    // with one random effect at the level the structures are the same: accepted
+    expect(readStata("mixed y x || g:, cov(exchangeable)").formula).toBe("y ~ x + (1 | g)");
+    expect(readStata("mixed y x || g: x, nocons cov(identity)").formula).toBe("y ~ x + (0 + x | g)");
     expect(() => readStata("mixed y x || g: x, cov(banded)")).toThrow("covariance(banded) in");
     expect(() => readStata("mixed y L.x || g:")).toThrow('"L.x" in "mixed y L.x || g:" uses a time-series operator (l.), which is not read here: use i.x, c.x or x');
     expect(() => readStata("mixed y ib2.x || g:")).toThrow("uses a base level (ib2.)");

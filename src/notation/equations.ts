@@ -29,11 +29,13 @@ export interface EquationsOptions {
   level2?: readonly string[];
   /** The grouping column, for level equations of a model without random terms. */
   group?: string;
+  /** The level-3 (school-level) covariates, for the equations of a three-level model. */
+  level3?: readonly string[];
   /** Significant digits of the estimates (default 4). */
   digits?: number;
 }
 
-const EQUATIONS_OPTIONS = optionNames<EquationsOptions>({form: true, format: true, level2: true, group: true, digits: true});
+const EQUATIONS_OPTIONS = optionNames<EquationsOptions>({form: true, format: true, level2: true, group: true, level3: true, digits: true});
 const FORMS = ["levels", "matrix", "lme4", "stata"];
 
 const isFitted = (m: ModelSpec | FittedEquations): m is FittedEquations =>
@@ -42,7 +44,9 @@ const isFitted = (m: ModelSpec | FittedEquations): m is FittedEquations =>
 /**
  * The model as equations. `form: "levels"` gives the level-1 and level-2 equations (one grouping factor,
  * as {@link levelEquations}), with each γ (and each fixed β) replaced by its estimate, the level-2 residuals'
- * covariance G and the residual variance σ² when the model is fitted; `"matrix"` gives
+ * covariance G and the residual variance σ² when the model is fitted; for a model grouped by k and k:j
+ * (`(1 | school/class)`) the three-level equations (π, β, γ; `level3` names the school-level covariates), with
+ * T_β the covariance of the schools' u's and T_π that of the classes' r's; `"matrix"` gives
  * y = Xβ + Zb + ε, b ~ N(0, G), ε ~ N(0, σ²I) with β̂, each term's block of G and σ̂²; `"lme4"` the formula;
  * `"stata"` the `mixed` command. `format: "tex"` writes TeX (an `aligned` block for equations) for
  * Notebook Kit's `tex` or KaTeX; `"text"` plain Unicode lines.
@@ -102,9 +106,10 @@ function matrixTex(spec: ModelSpec, fitted: FittedEquations | null, number: (x: 
 
 /** The level equations, estimates substituted for the γ's and fixed β's, with G and σ² after them. */
 function levelLines(spec: ModelSpec, fitted: FittedEquations | null, options: Partial<EquationsOptions>, number: (x: number) => string): string[] {
-  const eq = levelEquations(spec, {level2: options.level2, group: options.group});
-  let lines = eq.lines.filter((l) => !l.startsWith("j = "));
-  const group = eq.lines.find((l) => l.startsWith("j = "))?.slice(4);
+  const eq = levelEquations(spec, {level2: options.level2, group: options.group, level3: options.level3});
+  const groupLines = eq.lines.filter((l) => /^[jk] = /.test(l));
+  let lines = eq.lines.filter((l) => !/^[jk] = /.test(l));
+  const three = groupLines.length === 2;
   if (fitted) {
     /** The estimate behind a symbol, and its column's name: a two-level factor's one indicator column (sexM). */
     const estimate = (symbol: string): [number, string] => {
@@ -127,12 +132,15 @@ function levelLines(spec: ModelSpec, fitted: FittedEquations | null, options: Pa
       return `${left} = ${terms.map((t, i) => (i === 0 ? (t.sign < 0 ? "-" : "") + t.text : `${t.sign < 0 ? "-" : "+"} ${t.text}`)).join(" ")}`;
     });
   }
-  if (eq.residuals.length) {
-    const u = eq.residuals.length === 1 ? eq.residuals[0] : `(${eq.residuals.join(", ")})`;
-    lines.push(`${u} ~ N(0, G)${fitted && group ? `, G = ${matrixText(groupCovariance(fitted, group), number)}` : ""}`);
-  }
-  lines.push(`e_ij ~ N(0, σ²)${fitted ? `, σ² = ${number(fitted.sigma * fitted.sigma)}` : ""}`);
-  return [...(group ? [`j = ${group}`] : []), ...lines];
+  // the residuals' covariances: G for two levels; T_β (schools' u's) and T_π (classes' r's) for three, as
+  // Raudenbush & Bryk name them
+  eq.random.forEach(({group, residuals}, i) => {
+    const u = residuals.length === 1 ? residuals[0] : `(${residuals.join(", ")})`;
+    const name = three ? (i === 0 ? "T_β" : "T_π") : "G";
+    lines.push(`${u} ~ N(0, ${name})${fitted ? `, ${name} = ${matrixText(groupCovariance(fitted, group), number)}` : ""}`);
+  });
+  lines.push(`${three ? "e_ijk" : "e_ij"} ~ N(0, σ²)${fitted ? `, σ² = ${number(fitted.sigma * fitted.sigma)}` : ""}`);
+  return [...groupLines, ...lines];
 }
 
 /** y = Xβ + Zb + ε with its distributions, and the estimates when fitted. */
@@ -171,13 +179,16 @@ function texEscape(text: string): string {
   return text.replace(/[\\{}&%$#_^~]/g, (c) => (c === "\\" ? "\\textbackslash{}" : c === "~" ? "\\textasciitilde{}" : c === "^" ? "\\textasciicircum{}" : `\\${c}`));
 }
 
+const TEX_LETTERS: Record<string, string> = {π: "\\pi", β: "\\beta", γ: "\\gamma", u: "u", r: "r"};
+
 /** One plain-text equation line as TeX: Greek symbols with subscripts, variables in \text, N(0, G). */
 function toTex(line: string): string {
-  if (line.startsWith("j = ")) return `&j = \\text{${texEscape(line.slice(4))}}`;
+  if (/^[jk] = /.test(line)) return `&${line[0]} = \\text{${texEscape(line.slice(4))}}`;
   const tex = line
     .replace(/\[([^\]]*;[^\]]*)\]/g, (_, m: string) => `\\begin{bmatrix}${m.split(";").map((r) => r.split(",").map((c) => c.trim()).join(" & ")).join(" \\\\ ")}\\end{bmatrix}`)
-    .replace(/([βγu])(\d+j?)/g, (_, g: string, sub: string) => `${g === "β" ? "\\beta" : g === "γ" ? "\\gamma" : "u"}_{${sub}}`)
-    .replace(/([\p{L}.][\p{L}\p{N}._:()]*?)_(ij|j)\b/gu, (_, name: string, sub: string) => (name === "e" ? `e_{${sub}}` : `\\text{${texEscape(name)}}_{${sub}}`))
+    .replace(/(?<![\p{L}\p{N}_.])([πβγur])(\d+(?:jk|j|k)?)(?![\p{L}\p{N}_.])/gu, (_, g: string, sub: string) => `${TEX_LETTERS[g]}_{${sub}}`)
+    .replace(/([\p{L}.][\p{L}\p{N}._:()]*?)_(ijk|ij|jk|j|k)\b/gu, (_, name: string, sub: string) => (name === "e" ? `e_{${sub}}` : `\\text{${texEscape(name)}}_{${sub}}`))
+    .replace(/T_([βπ])/g, (_, g: string) => `T_{${TEX_LETTERS[g]}}`)
     .replace(/σ²/g, "\\sigma^2")
     .replace(/ε/g, "\\varepsilon")
     .replace(/β/g, "\\beta")

@@ -7,13 +7,15 @@
  *   β0j = γ00 + γ01·schavg_j + u0j
  *   β1j = γ10 + u1j
  *
- * is `y ~ standLRT + sex + schavg + standLRT:schavg + (1 + standLRT | school)`.
+ * is `y ~ standLRT + sex + schavg + standLRT:schavg + (1 + standLRT | school)`. Three levels (i in j in k)
+ * are in three-levels.ts.
  */
 import {clip, describeValue, fail} from "../errors.js";
 import type {ModelSpec, RandomSpec, Term} from "../formula/ast.js";
 import {formula} from "../formula/formula.js";
 import {MAX_FORMULA_LENGTH} from "../formula/limits.js";
 import {optionNames, readOptions} from "../options.js";
+import {nestedPair, readThreeLevels, threeLevelEquations} from "./three-levels.js";
 
 /** Options of {@link writeLevels}. */
 export interface WriteLevelsOptions {
@@ -21,9 +23,11 @@ export interface WriteLevelsOptions {
   level2?: readonly string[];
   /** The grouping column, when no random-effects term names it. */
   group?: string;
+  /** The school-level (level-3) covariates of a three-level model. */
+  level3?: readonly string[];
 }
 
-const WRITE_LEVELS_OPTIONS = optionNames<WriteLevelsOptions>({level2: true, group: true});
+const WRITE_LEVELS_OPTIONS = optionNames<WriteLevelsOptions>({level2: true, group: true, level3: true});
 
 /** What level equations mean for lmm-kit. */
 export interface LevelsModel {
@@ -33,18 +37,20 @@ export interface LevelsModel {
   group: string | null;
   /** The level-2 covariates (the w's of the level-2 equations), for {@link writeLevels}. */
   level2: string[];
+  /** The level-3 covariates of three-level equations (none for two levels). */
+  level3: string[];
 }
 
-const SUBSCRIPTS: Record<string, string> = {"ᵢ": "i", "ⱼ": "j", "₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4", "₅": "5", "₆": "6", "₇": "7", "₈": "8", "₉": "9"};
+const SUBSCRIPTS: Record<string, string> = {"ᵢ": "i", "ⱼ": "j", "ₖ": "k", "₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4", "₅": "5", "₆": "6", "₇": "7", "₈": "8", "₉": "9"};
 const NAME = /^[\p{L}.][\p{L}\p{N}._]*$/u;
 const MAX_EQUATIONS = 200;
 
 /** Unicode subscripts to ASCII, `{}` and `[…]` subscripts to `_…`, spaces around operators normalized. */
 function normalize(text: string): string {
   return text
-    .replace(/[ᵢⱼ₀-₉]+/gu, (s) => "_" + [...s].map((c) => SUBSCRIPTS[c]).join(""))
+    .replace(/[ᵢⱼₖ₀-₉]+/gu, (s) => "_" + [...s].map((c) => SUBSCRIPTS[c]).join(""))
     .replace(/_\{([^}]*)\}/g, (_, s: string) => "_" + s.replace(/[\s,]/g, ""))
-    .replace(/\[([ij, ]+)\]/g, (_, s: string) => "_" + s.replace(/[\s,]/g, ""))
+    .replace(/\[([ijk, ]+)\]/g, (_, s: string) => "_" + s.replace(/[\s,]/g, ""))
     .replace(/[·×]/g, "*");
 }
 
@@ -76,7 +82,8 @@ const ERRORS = /^(e|ε|r)_(ij|i)$/u;
  * written b or beta, γ g or gamma, the residual e, ε or r. Each coefficient's level-2 covariates enter the
  * fixed part as cross-level interactions with its variable (alone for the intercept), the coefficients with
  * a u enter `(… | group)` with an unstructured covariance (lme4's `|`), as the level-2 residuals are
- * usually taken. Two grouping levels at most (i within j).
+ * usually taken. Three levels (pupils i in classes j in schools k) are read when a line `k = school` names the
+ * third: see {@link readThreeLevels} (π's, β's and γ's, lme4's `(… | school/class)`).
  *
  * Reference: Raudenbush & Bryk (2002), Hierarchical Linear Models (2nd ed.), eqs. 2.1–2.3 and ch. 5 (the
  * combined model); Snijders & Bosker (2012), Multilevel Analysis (2nd ed.), §5.2.
@@ -89,6 +96,10 @@ export function readLevels(text: string): LevelsModel {
   if (text.length > MAX_FORMULA_LENGTH) fail(`level equations have ${text.length} characters; the limit is ${MAX_FORMULA_LENGTH}: shorten them`);
   const lines = normalize(text).split(/[\n;]/).map((l) => l.trim()).filter(Boolean);
   if (lines.length > MAX_EQUATIONS) fail(`${lines.length} level equations; the limit is ${MAX_EQUATIONS}`);
+  if (lines.some((l) => /^k\s*=/.test(l))) {
+    const three = readThreeLevels(lines);
+    return {formula: three.formula, spec: three.spec, group: three.groups.join(":"), level2: three.level2, level3: three.level3};
+  }
   let group: string | null = null;
   let response: string | null = null;
   /** Level-1 terms: a coefficient's index, whether it varies over j, and its variable (null: intercept). */
@@ -174,7 +185,7 @@ export function readLevels(text: string): LevelsModel {
   const rhs = [intercept ? "" : "0", ...fixed, ...random].filter(Boolean);
   const text2 = `${response} ~ ${rhs.length ? rhs.join(" + ") : "1"}`;
   const level2Names = [...new Set([...level2.values()].flatMap((eq) => eq.covariates))];
-  return {formula: text2, spec: formula(text2), group, level2: level2Names};
+  return {formula: text2, spec: formula(text2), group, level2: level2Names, level3: []};
 }
 
 /**
@@ -182,7 +193,9 @@ export function readLevels(text: string): LevelsModel {
  * its random-effects term correlated (`(1 + x | g)`), fixed terms that are level-1 variables, level-2
  * covariates (w alone, for the intercept's equation) and their cross-level interactions x:w. Which fixed
  * variables are level-2 is given (`level2`), as a specification does not know the data, and so is the
- * grouping column when no random term names it (`group`). What this form cannot write is refused by name.
+ * grouping column when no random term names it (`group`). A model whose random terms group by k and by k:j
+ * (`(1 | school/class)`) is written as three-level equations, with `level2` its class-level and `level3` its
+ * school-level covariates ({@link threeLevelEquations}). What this form cannot write is refused by name.
  *
  * @example
  *   writeLevels(formula("y ~ x + w + x:w + (1 + x | g)"), {level2: ["w"]});
@@ -197,8 +210,8 @@ export interface LevelEquations {
   lines: string[];
   /** Each fixed coefficient's symbol (γ00, γ01, β2, …) and the fixed-effect column it is (`(Intercept)`, `x:w`). */
   symbols: Map<string, string>;
-  /** The level-2 residuals (u0j, u1j, …) in the order of the random term's columns. */
-  residuals: string[];
+  /** Each random term's grouping and its residuals (u0j, u1j, …) in the order of the term's columns. */
+  random: {group: string; residuals: string[]}[];
 }
 
 /**
@@ -213,13 +226,17 @@ export function levelEquations(spec: ModelSpec, options: WriteLevelsOptions): Le
     fail(`invalid level2: ${describeValue(options.level2)}; give the level-2 covariates' names as an array of text`);
   }
   if (options.group !== undefined && typeof options.group !== "string") fail(`invalid group: ${describeValue(options.group)}; give the grouping column's name`);
+  if (options.level3 !== undefined && !(Array.isArray(options.level3) && options.level3.every((v) => typeof v === "string"))) {
+    fail(`invalid level3: ${describeValue(options.level3)}; give the level-3 covariates' names as an array of text`);
+  }
+  if (nestedPair(spec.random)) return threeLevelEquations(spec, options);
   const plain = (t: Term): string[] | null => (t.vars.every((v) => !v.factor && v.expr.type === "name") ? t.vars.map((v) => v.label) : null);
   const randoms: RandomSpec[] = spec.random;
   if (randoms.length > 1) {
     const oneGroup = randoms.every((x) => x.groupLabel === randoms[0].groupLabel);
     fail(oneGroup
       ? `the model's random effects of ${randoms[0].groupLabel} are independent (||); level equations give the u's one covariance G: write them correlated, (x | ${randoms[0].groupLabel})`
-      : `the model has ${randoms.length} random-effects terms; level equations here have one grouping factor with one correlated term`);
+      : `the model has ${randoms.length} random-effects terms; level equations have one grouping factor with one correlated term, or two nested ones (school and class within school, as (1 | school/class))`);
   }
   const r = randoms[0];
   if (r && r.group.length !== 1) fail(`the grouping ${r.groupLabel} is not one column: level equations here have i within one j`);
@@ -281,5 +298,5 @@ export function levelEquations(spec: ModelSpec, options: WriteLevelsOptions): Le
   if (!spec.intercept && r?.intercept) fail("the model has a random intercept without a fixed one: level equations give β0j its γ00");
   if (!spec.intercept && interceptCovariates.length) fail("level-2 covariates without an intercept: level equations put them in β0j's equation");
   const residuals = r ? [...(r.intercept ? [residualOf.get(null)!] : []), ...randomSlopes.map((x) => residualOf.get(x)!)] : [];
-  return {lines, symbols, residuals};
+  return {lines, symbols, random: r ? [{group: r.groupLabel, residuals}] : []};
 }

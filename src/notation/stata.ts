@@ -50,7 +50,8 @@ const COVARIANCES: [Covariance, number][] = [["independent", 2], ["unstructured"
  *   are not nested in it;
  * - each level has a random intercept unless `noconstant`; its random slopes are independent
  *   (`covariance(independent)`, lme4's `||`) unless `covariance(unstructured)` (lme4's `|`); `exchangeable`
- *   and `identity` (equal variances) have no lme4 formula and are refused;
+ *   (equal variances, equal covariances) and `identity` (equal variances, no covariances) have no lme4 formula
+ *   and lmer cannot fit them: they are refused with the two structures it fits, `unstructured` and `independent`;
  * - the method is ML unless `reml` is given.
  * Weights, `if`/`in`, time-series operators and base-level prefixes (`ib2.`) are refused by name.
  *
@@ -116,7 +117,9 @@ export function readStata(command: string): StataModel {
       continue;
     }
     if ((covariance === "exchangeable" || covariance === "identity") && terms.length + (levelIntercept ? 1 : 0) > 1) {
-      fail(`covariance(${covariance}) at level ${level} in ${shown} constrains the variances to be equal, which an lme4 formula cannot say: use covariance(unstructured) or covariance(independent)`);
+      const what = covariance === "exchangeable" ? "one common variance and one common covariance" : "one common variance and no covariances";
+      const written = `${level}: ${vars.join(" ")}${levelIntercept ? "" : ", nocons"}`;
+      fail(`covariance(${covariance}) at level ${level} in ${shown} gives the ${terms.length + (levelIntercept ? 1 : 0)} random effects ${what}; lmm-kit (as lme4) fits only an unstructured or a diagonal covariance: write || ${written}${levelIntercept ? ", " : " "}covariance(unstructured) (lme4's |, which contains the ${covariance} structure) or || ${written} (covariance(independent), lme4's ||)`);
     }
     const lhs = (levelIntercept ? "" : "0 + ") + terms.join(" + ");
     const bar = covariance === "unstructured" || terms.length + (levelIntercept ? 1 : 0) === 1 ? "|" : "||";

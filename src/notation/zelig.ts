@@ -10,6 +10,7 @@ import {deparse} from "../formula/deparse.js";
 import {formula} from "../formula/formula.js";
 import {MAX_FORMULA_LENGTH} from "../formula/limits.js";
 import {parseExpression, parseFormula} from "../formula/parse.js";
+import {optionNames, readOptions} from "../options.js";
 import {expandTerms} from "../formula/terms.js";
 
 /** What a Zelig formula means for lmm-kit. */
@@ -143,22 +144,74 @@ function levelTwo(z: Expr, bar: Expr, equations: Record<string, string>, mu: str
   return [...fixed, `(${zText} | ${group})`].join(" + ");
 }
 
+/** Options of {@link writeZelig}. */
+export interface WriteZeligOptions {
+  /** The fixed variables that are group-level covariates, which a `gamma` equation may carry. */
+  level2?: readonly string[];
+}
+
+const WRITE_ZELIG_OPTIONS = optionNames<WriteZeligOptions>({level2: true});
+
 /**
- * Writes a model specification as Zelig's single formula: the lme4 formula with each random-effects term
- * `(z | g)` written `tag(z | g)` (the inverse of {@link readZelig} on a string; lme4's `||` split into its
- * terms, which is what it means).
+ * Writes a model specification in Zelig's notation (the inverse of {@link readZelig}). Each random-effects
+ * term `(z | g)` is written `tag(z | g)` (lme4's `||` split into its terms, which is what it means). When
+ * `level2` names group-level covariates and, for a term `(z | g)`, a set W of them enters the fixed part
+ * exactly as a level-2 equation puts it there (every w alone for z's intercept, c:w for each slope c of z,
+ * each slope c with its main effect), the term is written `tag(z, gamma | g)` with the equation
+ * `gamma: "~ tag(w₁ + … + wₙ | g)"` and those fixed terms leave mu: the result is then the list
+ * `{mu, gamma, …}` (`gamma`, `gamma2`, … for several terms). Otherwise, and without `level2`, it is the single
+ * formula. A covariate is given to the first term that can carry it; reading the list gives the same model.
+ *
+ * Reference: Zelig's `ls.mixed` documentation (the formula list and `tag()`); Raudenbush & Bryk (2002),
+ * Hierarchical Linear Models (2nd ed.), ch. 5 (the combined model).
  *
  * @example
  *   writeZelig(formula("income ~ education + (1 | state)")); // "income ~ education + tag(1 | state)"
+ *   writeZelig(formula("y ~ x + w + x:w + (1 + x | g)"), {level2: ["w"]});
+ *   // {mu: "y ~ x + tag(1 + x, gamma | g)", gamma: "~ tag(w | g)"}
  */
-export function writeZelig(spec: ModelSpec): string {
-  const fixed = spec.terms.map((t) => t.label);
-  const offsets = spec.offsets.map((o) => `offset(${o.label})`);
-  const random = spec.random.map((r) => {
-    const terms = r.terms.map((t) => t.label);
-    const lhs = r.intercept ? (terms.length ? `1 + ${terms.join(" + ")}` : "1") : `0 + ${terms.join(" + ")}`;
-    return `tag(${lhs} | ${r.groupLabel})`;
+export function writeZelig(spec: ModelSpec, given?: WriteZeligOptions): string | Record<string, string> {
+  const options = readOptions(given, WRITE_ZELIG_OPTIONS, "writeZelig");
+  if (options.level2 !== undefined && !(Array.isArray(options.level2) && options.level2.every((v) => typeof v === "string"))) {
+    fail(`invalid level2: ${describeValue(options.level2)}; give the group-level covariates' names as an array of text, such as ["schavg"]`);
+  }
+  const level2 = options.level2 ?? [];
+  /** A fixed term as its set of variables (R names x:w and w:x alike). */
+  const key = (vars: readonly string[]) => [...vars].sort().join("\u0000");
+  const fixedKeys = spec.terms.map((t) => key(t.vars.map((v) => v.label)));
+  const consumed = new Set<number>();
+  const equations: {name: string; covariates: string[]; group: string}[] = [];
+  const tags = spec.random.map((r) => {
+    const slopes = r.terms.map((t) => t.vars.map((v) => v.label));
+    const lhs = randomLhs(r.intercept, r.terms.map((t) => t.label));
+    // a slope's main effect stays in the fixed part (reading adds it back), so it must be there
+    const slopesHaveMainEffects = slopes.every((c) => fixedKeys.includes(key(c)));
+    const covariates: string[] = [];
+    if (slopesHaveMainEffects) {
+      for (const w of level2) {
+        if (slopes.some((c) => c.includes(w))) continue;
+        const needed = [...(r.intercept ? [key([w])] : []), ...slopes.map((c) => key([...c, w]))].map((k) => fixedKeys.indexOf(k));
+        if (needed.length === 0 || needed.some((i) => i < 0) || needed.every((i) => consumed.has(i))) continue;
+        needed.forEach((i) => consumed.add(i));
+        covariates.push(w);
+      }
+    }
+    if (covariates.length === 0) return `tag(${lhs} | ${r.groupLabel})`;
+    const name = equations.length === 0 ? "gamma" : `gamma${equations.length + 1}`;
+    equations.push({name, covariates, group: r.groupLabel});
+    return `tag(${lhs}, ${name} | ${r.groupLabel})`;
   });
-  const rhs = [spec.intercept ? (fixed.length || offsets.length || random.length ? "" : "1") : "0", ...fixed, ...offsets, ...random].filter(Boolean);
-  return `${spec.response.label} ~ ${rhs.join(" + ")}`;
+  const fixed = spec.terms.filter((_, i) => !consumed.has(i)).map((t) => t.label);
+  const offsets = spec.offsets.map((o) => `offset(${o.label})`);
+  const rhs = [spec.intercept ? (fixed.length || offsets.length || tags.length ? "" : "1") : "0", ...fixed, ...offsets, ...tags].filter(Boolean);
+  const mu = `${spec.response.label} ~ ${rhs.join(" + ")}`;
+  if (equations.length === 0) return mu;
+  const list: Record<string, string> = {mu};
+  for (const e of equations) list[e.name] = `~ tag(${e.covariates.join(" + ")} | ${e.group})`;
+  return list;
+}
+
+/** The left side of a random term: `1`, `1 + x`, `0 + x`. */
+function randomLhs(intercept: boolean, terms: string[]): string {
+  return intercept ? (terms.length ? `1 + ${terms.join(" + ")}` : "1") : `0 + ${terms.join(" + ")}`;
 }
