@@ -68,11 +68,11 @@ type Distribution = Omit<Family, "name" | "link">;
 
 /**
  * The binomial unit deviance times the weight, 2w(y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))): for y = 0 or 1
- * one logarithm (the same value as the general form, whose other term is 0).
+ * one logarithm, −2w log μ or −2w log(1 − μ) (the general form's other term is 0).
  */
 function binomialDeviance(y: number, mu: number, wt: number): number {
-  if (y === 1) return 2 * wt * log(1 / mu);
-  if (y === 0) return 2 * wt * log(1 / (1 - mu));
+  if (y === 1) return -2 * wt * log(mu);
+  if (y === 0) return -2 * wt * log(1 - mu);
   return 2 * wt * (yLogY(y, mu) + yLogY(1 - y, 1 - mu));
 }
 

@@ -5,7 +5,7 @@
  */
 import {LN2, LN2_HI, LN2_LO} from "./constants.js";
 import {ddAdd, ddDiv, ddMul, ddMulNumber, ddPolynomial, ddReciprocal, twoSum, type DD} from "./double-double.js";
-import {significand} from "./bits.js";
+import {powerOfTwo, significand} from "./bits.js";
 
 const SQRT2 = 1.4142135623730951;
 /** 2/(2j + 1) for j = 1…10: ln(1 + f) = 2 atanh(s) = 2s + s·(2s²/3 + 2s⁴/5 + …), s = f/(2 + f). */
@@ -20,6 +20,13 @@ const HI = ((F64[0] = 1), U32[1] === 0x3ff00000 ? 1 : 0);
 /** 2⁵⁴, to lift a subnormal into the normal range exactly. */
 const TWO54 = 18014398509481984;
 const MIN_NORMAL = 2.2250738585072014e-308;
+/** 2^(1023 − e) for each biased exponent e = 1…2046: a normal double with that exponent times it lies in [1, 2), exactly. */
+const INVERSE_POW2 = Float64Array.from({length: 2047}, (_, e) => (e === 0 ? 0 : powerOfTwoAny(1023 - e)));
+
+/** 2^k for an integer k in [−1023, 1022], exactly (2⁻¹⁰²³ is subnormal, built as 2⁻¹⁰²² / 2). */
+function powerOfTwoAny(k: number): number {
+  return k < -1022 ? powerOfTwo(-1022) / 2 : powerOfTwo(k);
+}
 const [A0, A1, A2, A3, A4, A5, A6, A7, A8, A9] = ATANH2;
 
 /**
@@ -46,13 +53,14 @@ export function log(x: number): number {
   if (x === Infinity) return Infinity;
   // x = m · 2^k from its bits (as bits.ts's significand, written in so that log stays one small function the
   // engine inlines into the loops that call it)
+  // (the significand by multiplying with 2^−k, exact, rather than rewriting the high word: a 4-byte store read
+  // back as 8 bytes stalls the processor)
   let k = -1023;
   if (x < MIN_NORMAL) (x *= TWO54), (k -= 54);
   F64[0] = x;
-  const high = U32[HI];
-  k += high >>> 20;
-  U32[HI] = (high & 0x000fffff) | 0x3ff00000;
-  let m = F64[0];
+  const biased = U32[HI] >>> 20;
+  k += biased;
+  let m = x * INVERSE_POW2[biased];
   if (m > SQRT2) (m *= 0.5), k++;
   const f = m - 1;
   const s = f / (2 + f);
