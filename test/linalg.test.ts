@@ -187,3 +187,27 @@ it("the outer product of a mostly-zero block (a nested term's rows) equals the d
     seeded
   );
 });
+
+it("−S Sᵀ of a fully crossed S (every column holds every row) equals the product summed column by column, bit for bit", () => {
+  fc.assert(
+    fc.property(fc.integer({min: 1, max: 30}), fc.integer({min: 1, max: 50}), fc.integer(), (q, columns, seed) => {
+      let state = seed >>> 0 || 1;
+      const uniform = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5);
+      const values = Float64Array.from({length: q * columns}, uniform);
+      const colPtr = Int32Array.from({length: columns + 1}, (_, g) => g * q);
+      const rowLevel = Int32Array.from({length: q * columns}, (_, k) => k % q);
+      const M = new Float64Array(q * q);
+      const split = Math.floor(q / 2);
+      negatedGramRows(values, colPtr, rowLevel, columns, M, q, 0, split);
+      negatedGramRows(values, colPtr, rowLevel, columns, M, q, split, q);
+      for (let r = 0; r < q; r++) {
+        for (let c = 0; c <= r; c++) {
+          let s = 0;
+          for (let g = 0; g < columns; g++) s -= values[g * q + r] * values[g * q + c];
+          expect(M[r * q + c]).toBe(s);
+        }
+      }
+    }),
+    seeded
+  );
+});

@@ -27,6 +27,10 @@ export function negatedGramRows(
   from: number,
   to: number
 ): void {
+  if (colPtr[columns] === q * columns) {
+    denseNegatedGramRows(values, columns, M, q, from, to);
+    return;
+  }
   for (let r = from; r < to; r++) M.fill(0, r * q, r * q + r + 1);
   for (let g = 0; g < columns; g++) {
     const start = colPtr[g], end = colPtr[g + 1];
@@ -36,6 +40,44 @@ export function negatedGramRows(
       if (r >= to) break;
       const va = values[a], row = r * q;
       for (let b = start; b <= a; b++) M[row + rowLevel[b]] -= va * values[b];
+    }
+  }
+}
+
+const transposed = new WeakMap<Float64Array, Float64Array>();
+
+/**
+ * {@link negatedGramRows} when every column holds all q rows (fully crossed factors): S copied by rows, then
+ * each entry of −S Sᵀ summed in a register, four entries at a time, over the columns in the same order as the
+ * sparse loop (so the same numbers), instead of a read-modify-write of M per product.
+ */
+function denseNegatedGramRows(values: Float64Array, columns: number, M: Float64Array, q: number, from: number, to: number): void {
+  let T = transposed.get(values);
+  if (!T || T.length !== values.length) transposed.set(values, (T = new Float64Array(values.length)));
+  for (let g = 0; g < columns; g++) for (let r = 0; r < q; r++) T[r * columns + g] = values[g * q + r];
+  for (let r = from; r < to; r++) {
+    const a = r * columns;
+    let c = 0;
+    for (; c + 3 <= r; c += 4) {
+      const b0 = c * columns, b1 = b0 + columns, b2 = b1 + columns, b3 = b2 + columns;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let g = 0; g < columns; g++) {
+        const v = T[a + g];
+        s0 -= v * T[b0 + g];
+        s1 -= v * T[b1 + g];
+        s2 -= v * T[b2 + g];
+        s3 -= v * T[b3 + g];
+      }
+      M[r * q + c] = s0;
+      M[r * q + c + 1] = s1;
+      M[r * q + c + 2] = s2;
+      M[r * q + c + 3] = s3;
+    }
+    for (; c <= r; c++) {
+      const b = c * columns;
+      let s = 0;
+      for (let g = 0; g < columns; g++) s -= T[a + g] * T[b + g];
+      M[r * q + c] = s;
     }
   }
 }
