@@ -70,6 +70,8 @@ export class Pirls {
   readonly #b: Float64Array[];
   /** A row-length buffer for the family's vectorised functions (variances, deviance residuals). */
   readonly #rowScratch: Float64Array;
+  /** The deviance of the current μ, once computed (NaN after μ changes). */
+  #deviance = NaN;
   readonly #offset: Float64Array;
   readonly #w: Float64Array;
   readonly #z: Float64Array;
@@ -158,15 +160,17 @@ export class Pirls {
     for (let i = 0; i < terms.length; i++) addTermEffects(eta, terms[i].Z, terms[i].refs, terms[i].p, b[i], n);
     const muEta = this.#muEta;
     this.family.link.fill(eta, mu, muEta);
+    this.#deviance = NaN;
   }
 
   /** The deviance Σ dᵢ of the current μ (the sum of the squared deviance residuals). */
   deviance(): number {
+    if (!Number.isNaN(this.#deviance)) return this.#deviance;
     const d = this.#rowScratch;
     this.family.devianceResiduals(this.response.y, this.mu, this.response.weights, d);
     let s = 0;
     for (let r = 0; r < d.length; r++) s += d[r];
-    return s;
+    return (this.#deviance = s);
   }
 
   /** The deviance residuals' squares of the current μ, row by row (a buffer the next call overwrites). */
@@ -255,6 +259,7 @@ export class Pirls {
     if (this.#fromStart) {
       this.eta.set(this.#eta0);
       this.family.link.fill(this.eta, this.mu, this.#muEta);
+      this.#deviance = NaN;
     } else this.linearPredictor(this.beta, this.u);
     let old = this.#fromStart ? Infinity : this.deviance() + this.penalty();
     this.#fromStart = false;
