@@ -28,6 +28,18 @@ describe("glmer refuses bad input with the value and the fix", () => {
     expect(message).toMatch(/^the binomial response incidence is 2 in row 1, outside \[0, 1\]; give 0\/1 values, a two-level factor, proportions with weights = trials/);
   });
 
+  it("a response the fixed effects separate: an error when PIRLS cannot converge, else glm's warning on the result", () => {
+    let state = 7;
+    const uniform = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const x = Array.from({length: 200}, () => 4 * uniform() - 2);
+    const data = {x, y: x.map((v) => (v > 0 ? 1 : 0)), g: x.map((_, i) => `g${i % 10}`)};
+    const message = refusal(() => glmer("y ~ x + (1 | g)", data, {family: "binomial"}));
+    expect(message).toMatch(/^the fixed effects separate the response: .* \(complete separation\); remove or combine the covariates that predict the outcome perfectly/);
+    const m = glmer("y ~ period + (1 | herd)", rows.map((r) => ({...r, y: r.period >= 3 ? 1 : 0})), {family: "binomial"});
+    expect(m.warnings.some((w) => w.startsWith("fitted probabilities numerically 0 or 1 occurred: the fixed effects may separate the response"))).toBe(true);
+    expect(glmer("cbind(incidence, size - incidence) ~ period + (1 | herd)", rows, {family: "binomial"}).warnings.join()).not.toMatch(/numerically 0 or 1/);
+  });
+
   it("a factor response with three levels", () => {
     const data = rows.map((r) => ({...r, y: ["low", "mid", "high"][r.incidence % 3]}));
     const message = refusal(() => glmer("y ~ period + (1 | herd)", data, {family: "binomial"}));

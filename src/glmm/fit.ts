@@ -26,6 +26,7 @@ import {glmResponse} from "./response.js";
 export type {GlmerOptions};
 
 const SINGULAR_TOL = 1e-4;
+const EPS = 2.220446049250313e-16;
 /**
  * The final trust-region radius of the second stage, in its coordinates (coordinates.ts), where a unit step is
  * about one standard error: 1e-6 SE, so that β is right to the seven digits lme4's summary prints (1e-5 SE
@@ -102,6 +103,8 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
   const theta0 = start ? Float64Array.from(start.subarray(0, nTheta), (v, i) => Math.max(v, lower[i])) : thetaStart(sizes);
   const first = bobyqa(stage1, theta0, {lower, ...(nAGQ === 0 ? {rhoend: RHOEND} : {})});
   if (!Number.isFinite(first.f)) {
+    const separated = separation(pirls);
+    if (separated) fail(separated);
     fail(`PIRLS did not converge at any θ the optimizer tried (${evaluations} evaluations); check the response and the family, or rescale the covariates`);
   }
   if (!Number.isFinite(stage1(first.x))) {
@@ -160,6 +163,10 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
   const isSingular = [...lower.keys()].some((i) => lower[i] === 0 && theta[i] < SINGULAR_TOL);
   if (!converged) warnings.push(`optimizer did not converge: ${message}`);
   if (isSingular) warnings.push("boundary (singular) fit: see help('isSingular')");
+  if (fam.name === "binomial" && pirls.mu.some((m) => m < 10 * EPS || m > 1 - 10 * EPS)) {
+    // R's glm.fit warns at the same bound (10 ε)
+    warnings.push("fitted probabilities numerically 0 or 1 occurred: the fixed effects may separate the response (their estimates and standard errors then grow without bound); look for a covariate that predicts the outcome perfectly");
+  }
   const failed = warnings.find((w) => w.startsWith("Model failed to converge"));
   const optimizer: OptimizerRecord = {
     name: "bobyqa",
@@ -224,6 +231,22 @@ function coordinatePieces(
     }, step));
   }
   return {s, K, M};
+}
+
+/**
+ * When PIRLS fails because a binomial model's fixed effects separate the response (the probabilities of the
+ * last iterate at 0 or 1 within 1e-8 for every row, and β growing without bound), the message that says so;
+ * null otherwise. Complete separation has no finite maximum-likelihood estimate (Albert & Anderson 1984,
+ * Biometrika 71(1)); lme4 returns huge estimates with warnings.
+ *
+ * @example
+ *   const message = separation(pirls); // "the fixed effects separate the response …" or null
+ */
+function separation(pirls: Pirls): string | null {
+  if (pirls.family.name !== "binomial") return null;
+  const {y} = pirls.response, mu = pirls.mu;
+  for (let r = 0; r < mu.length; r++) if (Math.abs(mu[r] - y[r]) > 1e-8) return null;
+  return "the fixed effects separate the response: PIRLS drives every fitted probability to the observed 0 or 1, so the estimates are infinite (complete separation); remove or combine the covariates that predict the outcome perfectly, or add data where it varies";
 }
 
 /**
