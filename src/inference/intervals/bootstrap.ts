@@ -89,7 +89,9 @@ export function bootstrap(model: LinearMixedModel, given: BootstrapOptions = {})
  */
 export function percentileIntervals(b: BootstrapResult, level: number): {lower: number[]; upper: number[]} {
   const q = (xs: Float64Array, prob: number) => {
-    const s = Float64Array.from(xs).sort();
+    // refits that failed (NaN, a glmer bootstrap's) are left out, as boot.ci leaves out NA
+    const s = Float64Array.from(xs).filter((v) => !Number.isNaN(v)).sort();
+    if (s.length === 0) return NaN;
     const h = (s.length - 1) * prob, lo = Math.floor(h);
     return lo + 1 < s.length ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[lo];
   };

@@ -1,0 +1,64 @@
+/**
+ * confint() of glmer fits against lme4 1.1-31's confint.merMod: Wald (cbpp, Mmmec with an offset,
+ * grouseticks with scale(): test/fixtures/glmer-downstream) and profile (cbpp and Mmmec, the same folder; lme4's
+ * profile re-optimizing with bobyqa: test/fixtures/glmer/cbpp-binomial.json's `confint.profile` was made
+ * without re-optimizing and is too narrow, see tools/make-glmer-downstream.R), at the reference optima.
+ *
+ * Tolerances: Wald limits β̂ ± z se within 3e-3 of the SE (β̂ within 1e-3 SE and the SE within 1e-3 relative
+ * of lme4's: the glmer fixtures' tolerances). Profile limits within 1e-3 relative (of the limit, or of the
+ * SE for a limit near 0; we are within 2e-4): lme4's confint.thpr interpolates ζ with splines through a grid of profile points,
+ * where we solve ζ(v) = ±z on the profile itself, and both re-optimize to a tolerance. The bootstrap is
+ * checked for reproducibility by seed and for covering the estimate (its values are ours, not R's RNG's).
+ */
+import {readFileSync} from "node:fs";
+import {describe, expect, it} from "vitest";
+import {confintValues} from "../src/inference/index.js";
+import {glmerFitOf, loadGlmerFixture} from "./helpers/glmer.js";
+
+interface Limits {parameters: string[]; lower: (number | null)[]; upper: (number | null)[]}
+const downstream = (id: string) => JSON.parse(readFileSync(new URL(`./fixtures/glmer-downstream/${id}.json`, import.meta.url), "utf8")) as {confint_wald?: Limits; confint_profile?: Limits};
+
+describe("confint(glmer)", () => {
+  it.each(["cbpp-binomial", "Mmmec-offset", "grouseticks-poisson"])("Wald: %s", (id) => {
+    const ref = downstream(id).confint_wald!;
+    const m = glmerFitOf(loadGlmerFixture(id));
+    const c = confintValues(m, {method: "Wald"});
+    expect(c.parameters).toEqual(m.fixefNames);
+    c.parameters.forEach((name, j) => {
+      const i = ref.parameters.indexOf(name);
+      expect(Math.abs(c.lower[j] - ref.lower[i]!) / m.se[name]).toBeLessThan(3e-3);
+      expect(Math.abs(c.upper[j] - ref.upper[i]!) / m.se[name]).toBeLessThan(3e-3);
+    });
+  });
+
+  it.each(["cbpp-binomial", "Mmmec-offset"])("profile: %s", (id) => {
+    const ref = downstream(id).confint_profile!;
+    const m = glmerFitOf(loadGlmerFixture(id));
+    const c = confintValues(m, {method: "profile"});
+    expect(c.parameters).toEqual(ref.parameters);
+    c.parameters.forEach((name, j) => {
+      const scale = (v: number) => Math.max(Math.abs(v), m.se[name] ?? 0);
+      expect(Math.abs(c.lower[j] - ref.lower[j]!) / scale(ref.lower[j]!)).toBeLessThan(1e-3);
+      expect(Math.abs(c.upper[j] - ref.upper[j]!) / scale(ref.upper[j]!)).toBeLessThan(1e-3);
+    });
+  });
+
+  it("profile refuses a family with a dispersion, naming the other methods", () => {
+    const m = glmerFitOf(loadGlmerFixture("sleepstudy-gamma-log"));
+    expect(() => confintValues(m, {method: "profile"})).toThrow(/profile intervals of a Gamma glmer fit are not available.*"Wald".*"boot"/);
+  });
+
+  it("bootstrap: seeded, reproducible, percentile intervals around the estimates", () => {
+    const m = glmerFitOf(loadGlmerFixture("cbpp-binomial"));
+    const a = confintValues(m, {method: "boot", nsim: 30, seed: 4});
+    const b = confintValues(m, {method: "boot", nsim: 30, seed: 4});
+    expect(a).toEqual(b);
+    expect(a.parameters).toEqual(["sd_(Intercept)|herd", ...m.fixefNames]);
+    m.fixefNames.forEach((name, j) => {
+      expect(a.lower[j + 1]).toBeLessThan(m.fixef[name]);
+      expect(a.upper[j + 1]).toBeGreaterThan(m.fixef[name]);
+    });
+    expect(a.lower[0]).toBeGreaterThanOrEqual(0);
+    expect(() => confintValues(m, {method: "boot", nsim: 5})).toThrow(/needs a seed/);
+  });
+});
