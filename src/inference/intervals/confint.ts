@@ -1,11 +1,9 @@
 import {table, type ColumnTable} from "arquero";
-import {describeValue, fail} from "../../errors.js";
+import {fail} from "../../errors.js";
 import type {LinearMixedModel} from "../../lmm/model.js";
 import {GeneralizedLinearMixedModel} from "../../glmm/model.js";
-import {glmerBootstrap} from "./glmer-bootstrap.js";
-import {glmerProfiles} from "./glmer-profile.js";
 import {optionNames, readOptions} from "../../options.js";
-import {bootstrap, MAX_REFITS, percentileIntervals} from "./bootstrap.js";
+import {bootstrap, percentileIntervals} from "./bootstrap.js";
 import {normalQuantile} from "../../stats/normal-quantile.js";
 import {profileLimits, profiles} from "./likelihood-profile.js";
 
@@ -86,7 +84,7 @@ export function confintValues(model: LinearMixedModel | GeneralizedLinearMixedMo
     };
   }
   if (method === "profile" && model instanceof GeneralizedLinearMixedModel) {
-    const list = glmerProfiles(model);
+    const list = profiles(model);
     const limits = list.map((p) => {
       const j = model.fixefNames.indexOf(p.name);
       const step = j >= 0 ? z * model.se[p.name] : p.name.startsWith("cor_") ? 0.25 * (1 - Math.abs(p.estimate)) + 1e-3 : 0.25 * Math.max(p.estimate, 0.05);
@@ -112,9 +110,7 @@ export function confintValues(model: LinearMixedModel | GeneralizedLinearMixedMo
     if (options.seed === undefined) {
       fail("confint's method \"boot\" needs a seed so that its intervals can be reproduced; pass {method: \"boot\", seed: 1} (any integer from 0 to 4294967295)");
     }
-    const b = model instanceof GeneralizedLinearMixedModel
-      ? glmerBootstrap(model, bootstrapCount(options.nsim), checkedSeed(options.seed), options.onProgress, options.signal)
-      : bootstrap(model, {nsim: options.nsim, seed: options.seed, onProgress: options.onProgress, signal: options.signal});
+    const b = bootstrap(model, {nsim: options.nsim, seed: options.seed, onProgress: options.onProgress, signal: options.signal});
     const {lower, upper} = percentileIntervals(b, level);
     return {method, level, parameters: b.names, lower, upper};
   }
@@ -134,16 +130,3 @@ export function confint(model: LinearMixedModel | GeneralizedLinearMixedModel, o
   return table({parameter: c.parameters, lower: c.lower, upper: c.upper});
 }
 
-/** The number of bootstrap refits: 500 by default, a whole number from 1 to {@link MAX_REFITS}. */
-function bootstrapCount(nsim: unknown): number {
-  const n = nsim === undefined ? 500 : nsim;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail(`invalid nsim: ${describeValue(n)}; give a whole number of refits such as 500`);
-  if (n > MAX_REFITS) fail(`nsim = ${n} refits is over the limit of ${MAX_REFITS}; use fewer refits (lme4's confint uses 500)`);
-  return n;
-}
-
-/** A seed of the random source (checked again by `randomSource`). */
-function checkedSeed(seed: unknown): number {
-  if (typeof seed !== "number") fail(`invalid seed: ${describeValue(seed)}; use an integer from 0 to 4294967295`);
-  return seed;
-}

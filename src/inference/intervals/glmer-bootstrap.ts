@@ -3,7 +3,7 @@ import {glmerOnFrame} from "../../glmm/fit.js";
 import type {GeneralizedLinearMixedModel} from "../../glmm/model.js";
 import {randomSource} from "../../stats/random.js";
 import {sdCorFromTheta, sdCorNames} from "../../varpar/sd-cor.js";
-import type {BootstrapResult} from "./bootstrap.js";
+import type {BootstrapResult} from "./bootstrap-result.js";
 import {simulateGlmer} from "./simulate-glmer.js";
 
 /**

@@ -4,7 +4,7 @@ import {agqDeviance, Pirls} from "../../glmm/pirls.js";
 import {gaussHermite} from "../../numeric/gauss-hermite.js";
 import {bobyqa} from "../../optimize/bobyqa.js";
 import {sdCorFromTheta, sdCorNames, thetaFromSdCor} from "../../varpar/sd-cor.js";
-import type {ParameterProfile} from "./likelihood-profile.js";
+import type {ParameterProfile} from "./parameter-profile.js";
 
 /**
  * The deviance of a glmer fit as a function of (θ, β): PIRLS for the modes at that point (warm from the last
