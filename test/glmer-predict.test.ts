@@ -87,6 +87,12 @@ describe("predict(glmer): conditional standard errors and offsets", () => {
     expect(predict(numbers).fit.length).toBe(Mmmec.numRows());
   });
 
+  it("glmer's offset as an expression: an unknown column and text are refused by name", () => {
+    const Mmmec = dataset("Mmmec");
+    expect(() => glmer("deaths ~ uvb + (1 | region)", Mmmec, {family: "poisson", offset: "log(expectd)"})).toThrow(/expectd/);
+    expect(() => glmer("deaths ~ uvb + (1 | region)", Mmmec, {family: "poisson", offset: "factor(nation)"})).toThrow(/invalid offset: factor\(nation\) is not numeric/);
+  });
+
   it("refuses an unknown type by name", () => {
     expect(() => predict(m, undefined, {type: "probability" as never})).toThrow(/invalid type: "?probability"?; use "link"/);
   });

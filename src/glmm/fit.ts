@@ -321,9 +321,9 @@ function withOffset(frame: ModelFrame, offset: GlmerOptions["offset"], data: Tab
  */
 export function offsetValues(text: string, source: DataSource): Float64Array {
   const ref = toVarRef(parseExpression(text), text);
-  if (ref.expr.type === "name") return numericColumn(source, ref.label, "the offset");
-  const v = evaluateVariable(ref, source);
-  if (v.kind !== "numeric") fail(`invalid offset: ${text} is not numeric; give a numeric column or an arithmetic expression of numeric columns, such as log(expected)`);
+  if (!ref.factor && ref.expr.type === "name") return numericColumn(source, ref.label, "the offset");
+  const v = ref.factor ? null : evaluateVariable(ref, source);
+  if (v === null || v.kind !== "numeric") return fail(`invalid offset: ${text} is not numeric; give a numeric column or an arithmetic expression of numeric columns, such as log(expected)`);
   return v.values;
 }
 
