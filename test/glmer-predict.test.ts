@@ -93,6 +93,18 @@ describe("predict(glmer): conditional standard errors and offsets", () => {
     expect(() => glmer("deaths ~ uvb + (1 | region)", Mmmec, {family: "poisson", offset: "factor(nation)"})).toThrow(/invalid offset: factor\(nation\) is not numeric/);
   });
 
+  it("glmer's offset argument on new data: lme4's prediction with the offset added back (lme4 1.1-31 leaves it out)", () => {
+    const fx = load("Mmmec-nested-offset-argument") as Downstream & {predict: {link_with_offset: number[]; link_population_with_offset: number[]}};
+    const model = glmerFitOf(loadGlmerFixture("Mmmec-nested-offset-argument"));
+    expect(model.offsetArgument).toBe("log(expected)");
+    const nd = rows(fx.predict.newdata);
+    const se = fx.predict.se_population;
+    const conditional = predict(model, nd, {allowNewLevels: true}).fit;
+    const population = predict(model, nd, {re: "none"}).fit;
+    expect(maxOf(conditional.map((v, i) => Math.abs(v - fx.predict.link_with_offset[i]) / se[i]))).toBeLessThan(1e-3);
+    expect(maxOf(population.map((v, i) => Math.abs(v - fx.predict.link_population_with_offset[i]) / se[i]))).toBeLessThan(1e-3);
+  });
+
   it("refuses an unknown type by name", () => {
     expect(() => predict(m, undefined, {type: "probability" as never})).toThrow(/invalid type: "?probability"?; use "link"/);
   });

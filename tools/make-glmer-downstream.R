@@ -34,10 +34,14 @@ model_of <- function(id) {
   ctl <- glmerControl(tolPwrss = r$tolPwrss, optimizer = list(at, at), restart_edge = FALSE, boundary.tol = 0)
   start <- list(theta = as.numeric(r$theta), fixef = as.numeric(unlist(r$beta)))
   f <- as.formula(r$formula); environment(f) <- environment()
-  cl <- call("glmer", f, data = quote(d), family = quote(fam), control = quote(ctl), start = quote(start))
+  cl <- call("glmer", f, data = quote(d), family = quote(fam), control = quote(ctl), start = quote(start), nAGQ = as.integer(r$nAGQ))
   if (!is.null(r$weights)) cl$weights <- as.name(r$weights)
   if (!is.null(r$offset) && r$offset != "in the formula") cl$offset <- str2lang(r$offset)
-  list(m = suppressWarnings(eval(cl)), d = d, r = r)
+  m <- suppressWarnings(eval(cl))
+  cl$devFunOnly <- TRUE
+  cl$control <- glmerControl(tolPwrss = r$tolPwrss)
+  cl$start <- NULL
+  list(m = m, d = d, r = r, devfun = suppressWarnings(eval(cl)))
 }
 tight <- function(formula, d, family) {
   f <- as.formula(formula); environment(f) <- environment()
@@ -90,9 +94,52 @@ cases <- list(
   list(id = "grouseticks-poisson", new = list(BROOD = 999999, INDEX = 999999, LOCATION = 999999)),
   list(id = "Mmmec-offset", new = list(region = 999999)),
   list(id = "VerbAgg-crossed", new = list(id = 999999, item = "NewItem")),
-  list(id = "sleepstudy-gamma-log", new = list(Subject = 999999))
+  list(id = "sleepstudy-gamma-log", new = list(Subject = 999999)),
+  # glmer's offset argument: lme4 1.1-31's predict(newdata =) leaves it out, so the reference adds it back
+  # (link_with_offset = predict(...) + log(expected))
+  list(id = "Mmmec-nested-offset-argument", new = list(nation = "Atlantis", region = 999999), broom = FALSE),
+  list(id = "cbpp-binomial-agq25", new = list(herd = "new"), broom = FALSE)
 )
 only <- commandArgs(trailingOnly = TRUE)
+# The profile limits solved exactly on lme4's own deviance function, with no spline:
+# zeta(v) = sign(v - v0) sqrt(min over the other parameters of d(v) - d0), minimised by bobyqa (rhoend 1e-9) from
+# the optimum (in units of the SEs), and zeta(v) = -/+1.959964 solved by uniroot (tol 1e-10) between the estimate and the first of
+# est -/+ k se (k = 1, 2, 4, ...) past it (or the bound 0 of an SD), a check of lme4's spline-interpolated limits.
+exact_profile_limits <- function(m, devfun) {
+  # glmer's own deviance function of c(theta, beta) (devFunOnly = TRUE); with scalar terms and no dispersion
+  # theta is the SD. Not devfun2 (profile's): at cbpp's and Mmmec's optima it is 3e-5 above this one, and
+  # 3e-3 above it at Mmmec's upper intercept limit, where it puts zeta at 1.96 and this one at 1.9592.
+  stopifnot(all(lengths(m@cnms) == 1))
+  opt <- c(getME(m, "theta"), fixef(m))
+  dd <- function(p) devfun(unname(p))
+  base <- dd(opt)
+  nth <- length(getME(m, "theta"))
+  se <- c(pmax(abs(opt[seq_len(nth)]), 0.05), sqrt(diag(as.matrix(vcov(m)))))
+  lower <- c(rep(0, nth), rep(-Inf, length(opt) - nth))
+  z <- qnorm(0.975)
+  # the other parameters in units of their SEs (unscaled, bobyqa stops short on Mmmec, whose uvb SE is 0.01)
+  zeta <- function(j, v) {
+    f <- function(x) { p <- opt; p[j] <- v; p[-j] <- x * se[-j]; dd(p) }
+    r <- minqa::bobyqa(opt[-j] / se[-j], f, lower = lower[-j] / se[-j], control = list(rhobeg = 0.2, rhoend = 1e-9, maxfun = 1e5))
+    sign(v - opt[j]) * sqrt(max(0, r$fval - base))
+  }
+  profile_names <- c(paste0("sd_", unlist(m@cnms), "|", names(m@cnms)), names(fixef(m)))
+  limits <- t(vapply(seq_along(opt), function(j) vapply(c(-1, 1), function(side) {
+    k <- 1
+    repeat {
+      outer <- opt[j] + side * k * se[j]
+      if (outer <= lower[j]) {
+        outer <- lower[j]
+        if (side * zeta(j, outer) <= z) return(lower[j])
+        break
+      }
+      if (side * zeta(j, outer) > z) break
+      k <- k * 2
+    }
+    uniroot(function(v) zeta(j, v) - side * z, sort(c(opt[j], outer)), tol = 1e-10)$root
+  }, 0), c(0, 0)))
+  list(parameters = profile_names, lower = unname(limits[, 1]), upper = unname(limits[, 2]))
+}
 profile_limits <- function(m) {
   ci <- confint(profile(m, signames = FALSE, optimizer = "bobyqa"))
   list(parameters = rownames(ci), lower = unname(ci[, 1]), upper = unname(ci[, 2]))
@@ -101,13 +148,21 @@ for (cs in cases) {
   if (length(only) && !(cs$id %in% only)) next
   cat(cs$id, "\n")
   x <- model_of(cs$id)
-  out <- list(id = cs$id, predict = predictions(x$m, x$d, cs$new), broom = broom_of(x$m, x$d))
+  out <- list(id = cs$id, predict = predictions(x$m, x$d, cs$new))
+  if (!isFALSE(cs$broom)) out$broom <- broom_of(x$m, x$d)
+  if (cs$id == "Mmmec-nested-offset-argument") {
+    nd <- out$predict$newdata
+    off <- log(nd$expected)
+    out$predict$link_with_offset <- out$predict$link + off
+    out$predict$link_population_with_offset <- out$predict$link_population + off
+  }
   if (cs$id %in% c("cbpp-binomial", "Mmmec-offset", "grouseticks-poisson")) {
     w <- confint(x$m, method = "Wald", oldNames = FALSE)
     out$confint_wald <- list(parameters = rownames(w), lower = unname(w[, 1]), upper = unname(w[, 2]))
   }
-  if (cs$id %in% c("cbpp-binomial", "Mmmec-offset")) {
+  if (cs$id %in% c("cbpp-binomial", "Mmmec-offset", "cbpp-binomial-agq25")) {
     out$confint_profile <- profile_limits(x$m)
+    out$confint_profile_exact <- exact_profile_limits(x$m, x$devfun)
   }
   if (cs$id == "Mmmec-offset") {
     m0 <- tight("deaths ~ 1 + offset(log(expected)) + (1 | region)", x$d, poisson)

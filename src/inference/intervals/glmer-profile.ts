@@ -35,7 +35,8 @@ export function glmerDeviance(model: GeneralizedLinearMixedModel): (theta: Array
  * standard deviations and correlations (`sd_(Intercept)|herd`, …; θ on the SD scale, as lme4 profiles it),
  * then the fixed effects. ζ(v) = sign(v − v̂) √(d(v) − d̂), d(v) the deviance ({@link glmerDeviance})
  * minimised over every other parameter with this one held at v (BOBYQA in coordinates scaled by the
- * standard errors of β̂ and the size of each SD, warm from the previous value). Families with a dispersion
+ * standard errors of β̂ and the size of each SD, warm from the previous value), d̂ the deviance at the fit or
+ * the lower minimum a tight BOBYQA from it finds. Families with a dispersion
  * (Gamma, gaussian, inverse Gaussian) are refused, as their profile would need σ among the parameters (lme4
  * 1.1-31 profiles them without it); nAGQ = 0 fits too (their deviance is not a function of β).
  *
@@ -65,7 +66,12 @@ export function glmerProfiles(model: GeneralizedLinearMixedModel): ParameterProf
     const theta = thetaFromSdCor(sizes, [...x.subarray(0, m), 1]);
     return theta ? dev(theta, x.subarray(m)) : Infinity;
   };
-  const dMin = deviance(hat);
+  // d̂: the fit's deviance, or lower when a tight minimisation from the estimates finds lower (the fit stops
+  // within ~1e-6 relative of the minimum, which near a limit moves ζ by ~1e-3 for deviances in the thousands)
+  const polished = bobyqa((y) => deviance(Float64Array.from(y, (v, i) => v * scale[i])), Float64Array.from(hat, (v, i) => v / scale[i]), {
+    lower: Float64Array.from(lower, (v, i) => v / scale[i]), upper: Float64Array.from(upper, (v, i) => v / scale[i]), rhobeg: 0.05, rhoend: 1e-8
+  });
+  const dMin = Math.min(deviance(hat), polished.f);
   return [...hat.keys()].map((j) => {
     const free = [...hat.keys()].filter((i) => i !== j);
     let warm = Float64Array.from(free, (i) => hat[i] / scale[i]);
