@@ -16,7 +16,7 @@
  */
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {confintValues} from "../src/inference/index.js";
+import {bootstrap, confintValues} from "../src/inference/index.js";
 import {glmerFitOf, loadGlmerFixture} from "./helpers/glmer.js";
 
 interface Limits {parameters: string[]; lower: (number | null)[]; upper: (number | null)[]}
@@ -68,5 +68,14 @@ describe("confint(glmer)", () => {
     });
     expect(a.lower[0]).toBeGreaterThanOrEqual(0);
     expect(() => confintValues(m, {method: "boot", nsim: 5})).toThrow(/needs a seed/);
+  });
+
+  it("bootstrap of a family with a dispersion collects σ too", () => {
+    const m = glmerFitOf(loadGlmerFixture("sleepstudy-gamma-log"));
+    const b = bootstrap(m, {nsim: 4, seed: 2});
+    expect(b.names).toEqual(["sd_(Intercept)|Subject", "cor_Days.(Intercept)|Subject", "sd_Days|Subject", "sigma", "(Intercept)", "Days"]);
+    expect(b.estimates[3]).toBe(m.sigma);
+    expect(b.replicates.every((r) => r.length === 4)).toBe(true);
+    expect(b.replicates[3].every((s) => s > 0 && Math.abs(s / m.sigma - 1) < 0.5)).toBe(true);
   });
 });
