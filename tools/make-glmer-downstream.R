@@ -176,4 +176,52 @@ for (cs in cases) {
   }
   write_out(out, cs$id)
 }
+# A vector random-effects term: epil's Poisson model with (V4 | subject), fitted by glmer at tight tolerances,
+# its profile limits by lme4 (profile with bobyqa, splines) and solved exactly on glmer's deviance function with
+# the (SD, correlation, SD) parameters mapped to theta; the correlation's lower limit is its bound -1.
+if (!length(only) || "epil-vector" %in% only) {
+  cat("epil-vector\n")
+  d <- data_of("epil")
+  f <- y ~ lbase + trt + (V4 | subject)
+  ctl <- glmerControl(optimizer = "bobyqa", tolPwrss = 1e-12, optCtrl = list(rhoend = 1e-10, maxfun = 1e5))
+  m <- glmer(f, data = d, family = poisson, control = ctl)
+  devfun <- glmer(f, data = d, family = poisson, control = glmerControl(tolPwrss = 1e-12), devFunOnly = TRUE)
+  ci <- confint(profile(m, signames = FALSE, optimizer = "bobyqa"))
+  th <- unname(getME(m, "theta")); s1 <- sqrt(th[2]^2 + th[3]^2)
+  opt <- c(th[1], th[2] / s1, s1, unname(fixef(m)))
+  to_theta <- function(p) c(p[1], p[2] * p[3], p[3] * sqrt(max(0, 1 - p[2]^2)))
+  dd <- function(p) devfun(c(to_theta(p[1:3]), p[-(1:3)]))
+  base <- dd(opt)
+  se <- c(pmax(abs(opt[1]), 0.05), 0.5, pmax(abs(opt[3]), 0.05), sqrt(diag(as.matrix(vcov(m)))))
+  lower <- c(0, -1, 0, rep(-Inf, 3)); upper <- c(Inf, 1, Inf, rep(Inf, 3))
+  z <- qnorm(0.975)
+  zeta <- function(j, v) {
+    g <- function(x) { p <- opt; p[j] <- v; p[-j] <- x * se[-j]; dd(p) }
+    r <- minqa::bobyqa(opt[-j] / se[-j], g, lower = lower[-j] / se[-j], upper = upper[-j] / se[-j],
+                       control = list(rhobeg = 0.1, rhoend = 1e-9, maxfun = 1e5))
+    sign(v - opt[j]) * sqrt(max(0, r$fval - base))
+  }
+  limit <- function(j, side) {
+    step <- if (j == 2) 0.25 else se[j]
+    k <- 1
+    repeat {
+      outer <- opt[j] + side * k * step
+      bound <- if (side < 0) lower[j] else upper[j]
+      if ((side < 0 && outer <= bound) || (side > 0 && outer >= bound)) {
+        outer <- bound
+        if (side * zeta(j, outer) <= z) return(bound)
+        break
+      }
+      if (side * zeta(j, outer) > z) break
+      k <- k * 2
+    }
+    uniroot(function(v) zeta(j, v) - side * z, sort(c(opt[j], outer)), tol = 1e-10)$root
+  }
+  exact <- t(vapply(seq_along(opt), function(j) c(limit(j, -1), limit(j, 1)), c(0, 0)))
+  write_out(list(id = "epil-vector", formula = "y ~ lbase + trt + (V4 | subject)", family = "poisson",
+                 theta = th, beta = unname(fixef(m)), objective = base,
+                 confint_profile = list(parameters = rownames(ci), lower = unname(ci[, 1]), upper = unname(ci[, 2])),
+                 confint_profile_exact = list(parameters = rownames(ci), lower = unname(exact[, 1]), upper = unname(exact[, 2]))),
+            "epil-vector")
+}
 cat("done\n")

@@ -62,8 +62,12 @@ export function glmerProfiles(model: GeneralizedLinearMixedModel): ParameterProf
   const lower = Float64Array.from(hat, (_, i) => (i < m ? (kinds[i] === "cor" ? -1 : 0) : -Infinity));
   const upper = Float64Array.from(hat, (_, i) => (i < m && kinds[i] === "cor" ? 1 : Infinity));
   const scale = Float64Array.from(hat, (v, i) => (i < m ? (kinds[i] === "cor" ? 0.5 : Math.max(Math.abs(v), 0.05)) : model.se[model.fixefNames[i - m]]));
+  // a correlation of ±1 (a semidefinite correlation matrix, where a profile's minimum often lies) has no θ
+  // in thetaFromSdCor: it is evaluated a hair inside, where the deviance is continuous
+  const EDGE = 1 - 1e-10;
   const deviance = (x: Float64Array) => {
-    const theta = thetaFromSdCor(sizes, [...x.subarray(0, m), 1]);
+    const phi = Array.from(x.subarray(0, m), (v, i) => (kinds[i] === "cor" ? Math.min(Math.max(v, -EDGE), EDGE) : v));
+    const theta = thetaFromSdCor(sizes, [...phi, 1]);
     return theta ? dev(theta, x.subarray(m)) : Infinity;
   };
   // d̂: the fit's deviance, or lower when a tight minimisation from the estimates finds lower (the fit stops
