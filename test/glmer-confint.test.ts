@@ -1,8 +1,7 @@
 /**
  * confint() of glmer fits against lme4 1.1-31's confint.merMod: Wald (cbpp, Mmmec with an offset,
  * grouseticks with scale(): test/fixtures/glmer-downstream) and profile (cbpp by Laplace and with nAGQ = 25, Mmmec, the same folder; lme4's
- * profile re-optimizing with bobyqa: test/fixtures/glmer/cbpp-binomial.json's `confint.profile` was made
- * without re-optimizing and is too narrow, see tools/make-glmer-downstream.R), at the reference optima.
+ * profile re-optimizing with bobyqa, see tools/make-glmer-downstream.R), at the reference optima.
  *
  * Tolerances: Wald limits β̂ ± z se within 3e-3 of the SE (β̂ within 1e-3 SE and the SE within 1e-3 relative
  * of lme4's: the glmer fixtures' tolerances). Profile limits within 1e-3 relative (of the limit, or of the

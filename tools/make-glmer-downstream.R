@@ -12,8 +12,8 @@
 # has as its optimizer one that only evaluates the deviance at the start, and profile.merMod re-optimizes the
 # other parameters with the fit's own optimizer unless told otherwise: confint(m, method = "profile") of such
 # a model does not re-optimize at all and its limits are too narrow (cbpp's intercept: [-1.8006, -1.0007],
-# where lme4's default fit gives [-1.9012, -0.9478]). test/fixtures/glmer/cbpp-binomial.json's confint.profile
-# was made that way (tools/make-glmer-reference.R) and is not a reference for profile limits.
+# where lme4's default fit gives [-1.9012, -0.9478]). tools/make-glmer-reference.R made cbpp-binomial.json's
+# confint.profile that way until it too passed optimizer = "bobyqa".
 #
 # Run from the project folder: Rscript tools/make-glmer-downstream.R [id ...]
 # Needs Debian's r-cran-lme4 (1.1-31), r-cran-broom.mixed and r-cran-jsonlite.
