@@ -111,6 +111,45 @@ describe("lmm fit --family: a generalized model (glmer)", () => {
     expect(lines[0]).toBe("Generalized linear mixed model fit by maximum likelihood (Laplace");
   });
 
+  it("--weights gives a binomial proportion's trials: the fit of cbind(successes, failures)", () => {
+    const a = JSON.parse(run("fit", cbpp, "incidence / size ~ factor(period) + (1 | herd)", "--family", "binomial", "--weights", "size", "--json").stdout);
+    const ref = fixture("cbpp-proportion-weights");
+    expect(a.weights).toBe("size");
+    expect(Math.abs(a.logLik - ref.logLik) / Math.abs(ref.logLik)).toBeLessThan(1e-6);
+    expect(run("fit", cbpp, "incidence / size ~ factor(period) + (1 | herd)", "--family", "binomial", "--weights", "size").stdout).toBe(rGlmerSummary("cbpp-proportion-weights"));
+    expect(expectErrorShape(run("fit", cbpp, CBPP, "--family", "binomial", "--weights", "sise"))).toMatch(/sise/);
+  });
+
+  it("predict, anova and confint take --family: glmer's predictions, likelihood-ratio tests and intervals", () => {
+    const newdata = join(dir, "cbpp-new.csv");
+    writeFileSync(newdata, "herd,period,incidence,size\n1,1,2,14\nnew,2,0,10\n");
+    const p = JSON.parse(run("predict", cbpp, CBPP, "--family", "binomial", "--newdata", newdata, "--allow-new-levels", "--type", "response", "--json").stdout);
+    const ref = JSON.parse(readFileSync(join(root, "test", "fixtures", "glmer-downstream", "cbpp-binomial.json"), "utf8")).predict;
+    expect(Math.abs(p.fit[0] - ref.response[0]) / ref.response[0]).toBeLessThan(1e-3);
+    const population = JSON.parse(run("predict", cbpp, CBPP, "--family", "binomial", "--newdata", newdata, "--re", "none", "--se", "--json").stdout);
+    expect(Math.abs(population.fit[1] - ref.link_population[1])).toBeLessThan(1e-3);
+    expect(Math.abs(population.se[1] - ref.se_population[1]) / ref.se_population[1]).toBeLessThan(1e-3);
+    expect(expectErrorShape(run("predict", cbpp, CBPP, "--family", "binomial", "--newdata", newdata))).toMatch(/new levels in newdata: "new" of herd; pass --allow-new-levels/);
+    expect(expectErrorShape(run("predict", cbpp, CBPP, "--type", "response"))).toMatch(/^--type is for a generalized model/);
+    expect(expectErrorShape(run("predict", cbpp, CBPP, "--family", "binomial", "--type", "mean"))).toMatch(/^invalid --type "mean"; use --type link or --type response/);
+
+    const a = JSON.parse(run("anova", cbpp, "cbind(incidence, size - incidence) ~ 1 + (1 | herd)", CBPP, "--family", "binomial", "--json").stdout);
+    const anovaRef = fixture("cbpp-binomial").anova;
+    expect(a.npar).toEqual(anovaRef.npar);
+    expect(Math.abs(a.Chisq[1] - anovaRef.Chisq[1])).toBeLessThan(1e-4);
+    expect(run("anova", cbpp, "cbind(incidence, size - incidence) ~ 1 + (1 | herd)", CBPP, "--family", "binomial").stdout).toMatch(/^Models:\nm1: .*\nm2: /);
+    expect(expectErrorShape(run("anova", cbpp, CBPP, "--family", "binomial"))).toMatch(/^the F tests of one model's terms are for linear models/);
+
+    const c = JSON.parse(run("confint", cbpp, CBPP, "--family", "binomial", "--method", "Wald", "--json").stdout);
+    expect(c.parameters).toEqual(["(Intercept)", "factor(period)2", "factor(period)3", "factor(period)4"]);
+    expect(run("confint", cbpp, CBPP, "--family", "binomial", "--method", "Wald").stdout).toMatch(/^ +2\.5 % +97\.5 %\n\(Intercept\) /);
+    for (const command of ["predict", "anova", "confint"]) {
+      const formulas = command === "anova" ? [CBPP, CBPP] : [CBPP];
+      expect(expectErrorShape(run(command, cbpp, ...formulas, "--family", "binomial", "--ml")), command).toMatch(/^--ml makes no sense with --family/);
+      expect(expectErrorShape(run(command, cbpp, CBPP, "--link", "probit")), command).toMatch(/^--link is for a generalized model/);
+    }
+  });
+
   it("--json prints the glmer model's JSON: lmer's fields that apply, and family, link, nAGQ", () => {
     const r = run("fit", cbpp, CBPP, "--family", "binomial", "--nagq", "25", "--json");
     expect(r.code).toBe(0);

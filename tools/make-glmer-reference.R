@@ -335,7 +335,9 @@ total <- system.time(for (cs in cases) {
   if (isTRUE(cs$confint)) {
     m1 <- r$ref$value
     w <- confint(m1, method = "Wald", oldNames = FALSE)
-    pr <- collect_warnings(confint(m1, method = "profile", oldNames = FALSE))
+    # optimizer = "bobyqa": the model at the optimum was built with an evaluate-only optimizer, which
+    # profile.merMod would reuse (re-optimizing nothing)
+    pr <- collect_warnings(confint(m1, method = "profile", oldNames = FALSE, optimizer = "bobyqa"))
     out$confint <- list(
       wald = list(parameters = rownames(w), lower = unname(w[, 1]), upper = unname(w[, 2])),
       profile = list(parameters = rownames(pr$value), lower = unname(pr$value[, 1]), upper = unname(pr$value[, 2]),

@@ -18,7 +18,7 @@ invisible(Sys.setlocale("LC_COLLATE", "C"))
 
 ids <- c("cbpp-binomial", "cbpp-binomial-agq25", "VerbAgg-crossed", "sleepstudy-gamma-log", "voteincome-logit",
          "cbpp-binomial-nagq0", "cbpp-proportion-weights", "Contraception-slope", "grouseticks-poisson", "bacteria-probit",
-         "voteincome-gaussian-log")
+         "voteincome-gaussian-log", "Mmmec-nested-offset-argument")
 only <- commandArgs(trailingOnly = TRUE)
 if (length(only)) ids <- intersect(ids, only)
 
@@ -47,6 +47,8 @@ for (id in ids) {
   cl <- bquote(glmer(.(as.formula(r$formula)), data = .(as.name(r$dataset)), family = fam,
                      nAGQ = .(as.integer(r$nAGQ)), control = .(ctl), start = .(start)))
   if (!is.null(r$weights)) cl$weights <- as.name(r$weights)
+  # glmer's offset argument (not one in the formula): printed on the Offset: line
+  if (!is.null(r$offset) && r$offset != "in the formula") cl$offset <- str2lang(r$offset)
   if (r$nAGQ == 1) cl$nAGQ <- NULL
   m <- suppressWarnings(eval(cl, env))
   m@call$control <- NULL

@@ -4,6 +4,8 @@ import {dataSource} from "../frame/source.js";
 import {LinearMixedModel, padExcluded} from "../lmm/model.js";
 import type {TableInput} from "../frame/table-input.js";
 import {cooksDistance, hatValues} from "./hat-values.js";
+import {GeneralizedLinearMixedModel} from "../glmm/model.js";
+import {augmentGlmerColumns} from "./augment-glmer.js";
 
 /**
  * The data with the model's per-row values, as broom.mixed's `augment()` gives them for an lmer fit: the
@@ -24,6 +26,9 @@ import {cooksDistance, hatValues} from "./hat-values.js";
  * columns (`naAction: "exclude"`), so that the result joins back to the input. Without `data` the table holds
  * the added columns only, in the rows of `model.fitted` (broom.mixed would take lme4's model frame).
  *
+ * A glmer fit gets broom.mixed's columns for a `glmerMod` ({@link augmentGlmerColumns}: `.fitted` on the
+ * link scale, deviance residuals, working-weight columns and `.eta`).
+ *
  * Reference: broom.mixed 0.2.9's `augment.merMod` and broom's `augment_columns`; lme4's `hatvalues.merMod`,
  * `cooks.distance.merMod`; R's `naresid.exclude`.
  *
@@ -32,8 +37,9 @@ import {cooksDistance, hatValues} from "./hat-values.js";
  *   // {Reaction: 249.56, Days: 0, Subject: 308, .fitted: 253.66, .resid: -4.10, .hat: 0.229, .cooksd: 0.00496,
  *   //  .fixed: 251.41, .mu: 253.66, .offset: 0, .sqrtXwt: 1, .sqrtrwt: 1, .weights: 1, .wtres: -4.10}
  */
-export function augment(model: LinearMixedModel, data?: TableInput): ColumnTable {
-  if (!(model instanceof LinearMixedModel)) fail(`invalid model of augment: ${describeValue(model)}; pass a model from lmer()`);
+export function augment(model: LinearMixedModel | GeneralizedLinearMixedModel, data?: TableInput): ColumnTable {
+  if (model instanceof GeneralizedLinearMixedModel) return withData(model.frame, augmentGlmerColumns(model), data);
+  if (!(model instanceof LinearMixedModel)) fail(`invalid model of augment: ${describeValue(model)}; pass a model from lmer() or glmer()`);
   const frame = model.structure.frame;
   const {n, X, offset, weights} = frame;
   const hat = hatValues(model);
@@ -59,6 +65,11 @@ export function augment(model: LinearMixedModel, data?: TableInput): ColumnTable
     ".weights": w,
     ".wtres": model.usedResiduals.map((e, r) => e * sqrtW[r])
   };
+  return withData(frame, added, data);
+}
+
+/** The data's columns (at the rows used, or all of them with naAction "exclude") beside the added ones. */
+function withData(frame: LinearMixedModel["structure"]["frame"], added: Record<string, Float64Array>, data: TableInput | undefined): ColumnTable {
   const columns: Record<string, ArrayLike<unknown>> = {};
   if (data !== undefined) {
     const source = dataSource(data);

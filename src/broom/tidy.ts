@@ -5,6 +5,7 @@ import {fixedEffectTests} from "../inference/t-tests/fixed-effect-tests.js";
 import {normalQuantile} from "../stats/normal-quantile.js";
 import {studentTQuantile} from "../stats/student-t-quantile.js";
 import {LinearMixedModel} from "../lmm/model.js";
+import {GeneralizedLinearMixedModel} from "../glmm/model.js";
 import {optionNames, readOptions} from "../options.js";
 
 /** The parts of a model {@link tidy} can list: broom.mixed's `effects`. */
@@ -63,6 +64,11 @@ function either<T>(o: Partial<TidyOptions>, a: keyof TidyOptions, b: keyof TidyO
  *   at those df for fixed effects and the normal quantile for modes; NaN for ran_pars (broom.mixed's Wald
  *   intervals have none; use `confint` for profile intervals).
  *
+ * A glmer fit's fixed effects are lme4's Wald tests (`statistic` the z value, `p.value` from the normal
+ * distribution, no `df` column, `conf.low`/`conf.high` with the normal quantile), as broom.mixed gives them for
+ * a `glmerMod`; `ddf` does not apply to it. Its ran_pars have an `sd__Observation` row for σ only with a
+ * dispersion (Gamma, gaussian, inverse Gaussian).
+ *
  * A number broom.mixed gives as NA is NaN, a text NA is null. The model's own fields keep their shapes (fixef
  * a by-name object, varCorr rows, ranef columns, predict `{fit, se}`); tidy, glance and augment are the
  * uniform tables of the same numbers.
@@ -75,8 +81,9 @@ function either<T>(o: Partial<TidyOptions>, a: keyof TidyOptions, b: keyof TidyO
  *   // {effect: "fixed", group: null, term: "Days", estimate: 10.467, std.error: 1.546, statistic: 6.771,
  *   //  df: 17.0, p.value: 3.26e-6, conf.low: 7.206, conf.high: 13.729}
  */
-export function tidy(model: LinearMixedModel, options?: TidyOptions): ColumnTable {
-  if (!(model instanceof LinearMixedModel)) fail(`invalid model of tidy: ${describeValue(model)}; pass a model from lmer()`);
+export function tidy(model: LinearMixedModel | GeneralizedLinearMixedModel, options?: TidyOptions): ColumnTable {
+  const generalized = model instanceof GeneralizedLinearMixedModel;
+  if (!(model instanceof LinearMixedModel) && !generalized) fail(`invalid model of tidy: ${describeValue(model)}; pass a model from lmer() or glmer()`);
   const o = readOptions(options, TIDY_OPTIONS, "tidy");
   const effects = effectList(o.effects);
   const confInt = either<unknown>(o, "conf.int", "confInt") ?? false;
@@ -84,10 +91,11 @@ export function tidy(model: LinearMixedModel, options?: TidyOptions): ColumnTabl
   const level = either<unknown>(o, "conf.level", "confLevel") ?? 0.95;
   if (typeof level !== "number" || !(level > 0 && level < 1)) fail(`invalid conf.level of tidy: ${describeValue(level)}; use a number between 0 and 1, such as 0.95`);
   const ddfGiven = either<unknown>(o, "ddf", "ddf.method");
+  if (generalized && ddfGiven !== undefined) fail(`ddf does not apply to a glmer fit (its fixed effects have Wald z tests); leave it out`);
   const ddf = ddfGiven === undefined ? "Satterthwaite" : checkDdf(ddfGiven);
 
   const rows: Row[] = [];
-  if (effects.has("fixed")) rows.push(...fixedRows(model, ddf, confInt, level));
+  if (effects.has("fixed")) rows.push(...(generalized ? waldRows(model, confInt, level) : fixedRows(model, ddf, confInt, level)));
   if (effects.has("ran_pars")) rows.push(...ranParsRows(model));
   if (effects.has("ran_vals")) rows.push(...ranValsRows(model, confInt, level));
 
@@ -99,7 +107,7 @@ export function tidy(model: LinearMixedModel, options?: TidyOptions): ColumnTabl
     ["estimate", true],
     ["std.error", effects.has("fixed") || effects.has("ran_vals")],
     ["statistic", effects.has("fixed")],
-    ["df", effects.has("fixed")],
+    ["df", effects.has("fixed") && !generalized],
     ["p.value", effects.has("fixed")],
     ["conf.low", confInt],
     ["conf.high", confInt]
@@ -151,8 +159,22 @@ function fixedRows(model: LinearMixedModel, ddf: Ddf, confInt: boolean, level: n
   });
 }
 
+/** A glmer fit's fixed effects: lme4's Wald z tests, intervals with the normal quantile. */
+function waldRows(model: GeneralizedLinearMixedModel, confInt: boolean, level: number): Row[] {
+  const c = model.coefficients;
+  const q = normalQuantile((1 + level) / 2);
+  return c.names.map((term, j) => {
+    const row: Row = {effect: "fixed", term, estimate: c.estimate[j], "std.error": c.se[j], statistic: c.z[j], "p.value": c.p[j]};
+    if (confInt) {
+      row["conf.low"] = c.estimate[j] - q * c.se[j];
+      row["conf.high"] = c.estimate[j] + q * c.se[j];
+    }
+    return row;
+  });
+}
+
 /** The standard deviations and correlations per group in lower-triangle order, then the residual's. */
-function ranParsRows(model: LinearMixedModel): Row[] {
+function ranParsRows(model: Pick<LinearMixedModel, "varCorr">): Row[] {
   const rows: Row[] = [];
   const groups: string[] = [];
   for (const r of model.varCorr) if (!groups.includes(r.grp)) groups.push(r.grp);
@@ -172,7 +194,7 @@ function ranParsRows(model: LinearMixedModel): Row[] {
   return rows;
 }
 
-function ranValsRows(model: LinearMixedModel, confInt: boolean, level: number): Row[] {
+function ranValsRows(model: Pick<LinearMixedModel, "ranef">, confInt: boolean, level: number): Row[] {
   const r = model.ranef;
   const z = confInt ? normalQuantile((1 + level) / 2) : 0;
   return r.condval.map((estimate, i) => {

@@ -4,6 +4,7 @@
  * {@link dataAndFormula}). The commands import this file; it imports none of them.
  */
 import {fail} from "../errors.js";
+import type {GlmerOptions} from "../glmm/glmer-options.js";
 
 /** Where a command writes: its standard output and standard error, a piece of text at a time. */
 export interface Output {
@@ -100,4 +101,38 @@ export function zeligArgument(text: string): string | Record<string, string> {
   } catch {
     return fail(`the Zelig formula list ${JSON.stringify(text.slice(0, 60))} is not JSON: write it as '{"mu": "y ~ x + tag(1, gamma | g)", "gamma": "~ tag(w | g)"}'`);
   }
+}
+
+/** The options of a generalized model, which fit, predict, anova and confint read alike. */
+export const GLMM_OPTIONS = ["family", "link", "nagq", "weights"];
+
+/**
+ * glmer's options from the command line: `--family` (which makes the model a generalized one), `--link`,
+ * `--nagq` (glmer's nAGQ, a whole number from 0 to 25) and `--weights COLUMN` (prior weights, or a binomial
+ * proportion's trials); null without `--family`. `--link` and `--nagq` without `--family`, and `--ml` with it,
+ * are refused. `--weights` without `--family` is for the caller (lmer's prior weights).
+ *
+ * @example
+ *   glmerArguments(parseArgs(["--family", "binomial", "--weights", "size"], {flags: ["ml"], values: GLMM_OPTIONS}));
+ *   // {family: "binomial", weights: "size"}
+ */
+export function glmerArguments(args: ParsedArgs): GlmerOptions | null {
+  const family = singleValue(args, "family");
+  const link = singleValue(args, "link");
+  const nagq = singleValue(args, "nagq");
+  const weights = singleValue(args, "weights");
+  if (family === undefined) {
+    if (link !== undefined || nagq !== undefined) fail(`--${link !== undefined ? "link" : "nagq"} is for a generalized model: add --family, such as --family binomial`);
+    return null;
+  }
+  if (args.flags.has("ml")) fail("--ml makes no sense with --family: a generalized model is always fitted by maximum likelihood; leave out --ml");
+  const options: GlmerOptions = {family};
+  if (link !== undefined) options.link = link;
+  if (nagq !== undefined) {
+    const n = Number(nagq);
+    if (nagq.trim() === "" || !Number.isInteger(n) || n < 0 || n > 25) fail(`invalid --nagq ${JSON.stringify(nagq.slice(0, 40))}; use a whole number from 0 to 25 (1, the default, is the Laplace approximation)`);
+    options.nAGQ = n;
+  }
+  if (weights !== undefined) options.weights = weights;
+  return options;
 }

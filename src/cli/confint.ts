@@ -1,23 +1,27 @@
 import {fail} from "../errors.js";
 import {confintValues} from "../inference/intervals/confint.js";
 import {loadCSVSync} from "../io/load.js";
+import {glmer} from "../glmm/fit.js";
 import {lmer} from "../lmm/fit.js";
 import {formatR, matrixLines} from "../rformat/format-r.js";
-import {dataAndFormula, parseArgs, singleValue, type Output} from "./args.js";
+import {dataAndFormula, GLMM_OPTIONS, glmerArguments, parseArgs, singleValue, type Output} from "./args.js";
 
-export const CONFINT_USAGE = `usage: lmm confint DATA.csv "FORMULA" [--method profile|Wald|boot] [--level 0.95] [--nsim 500 --seed N] [--ml] [--json]`;
+export const CONFINT_USAGE = `usage: lmm confint DATA.csv "FORMULA" [--method profile|Wald|boot] [--level 0.95] [--nsim 500 --seed N] [--ml] [--family F [--link L] [--nagq N]] [--weights COLUMN] [--json]`;
 
 /**
  * `lmm confint DATA.csv "F" [--method profile|Wald|boot] [--level 0.95] [--nsim 500 --seed N] [--ml] [--json]`:
  * fits the model (REML unless --ml) and prints lme4's `confint` table (profile intervals by default; boot
- * needs --seed); `--json` prints `{method, level, parameters, lower, upper}`.
+ * needs --seed); `--json` prints `{method, level, parameters, lower, upper}`. With `--family` (`--link`,
+ * `--nagq`) the model is fitted by glmer; `--weights COLUMN` gives prior weights (or a binomial proportion's trials).
  *
  * @example
  *   confintCommand(["datasets/sleepstudy.csv", "Reaction ~ Days + (Days | Subject)", "--method", "Wald"], out);
  */
 export function confintCommand(argv: string[], out: Output): number {
-  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["method", "level", "nsim", "seed"]});
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["method", "level", "nsim", "seed", ...GLMM_OPTIONS]});
   const [path, formulaText] = dataAndFormula(args, "confint", CONFINT_USAGE);
+  const glmm = glmerArguments(args);
+  const weights = singleValue(args, "weights");
   const method = singleValue(args, "method") ?? "profile";
   if (method !== "profile" && method !== "Wald" && method !== "boot") fail(`invalid --method ${method}; use --method profile, Wald or boot`);
   const integer = (name: string, fallback?: number) => {
@@ -32,7 +36,8 @@ export function confintCommand(argv: string[], out: Output): number {
   const levelText = singleValue(args, "level");
   const level = levelText === undefined ? 0.95 : Number(levelText);
   if (!(level > 0 && level < 1)) fail(`invalid --level ${levelText}; give a number between 0 and 1, such as 0.95`);
-  const model = lmer(formulaText, loadCSVSync(path), {REML: !args.flags.has("ml")});
+  const data = loadCSVSync(path);
+  const model = glmm ? glmer(formulaText, data, glmm) : lmer(formulaText, data, {REML: !args.flags.has("ml"), ...(weights !== undefined ? {weights} : {})});
   const c = confintValues(model, {method, level, nsim, seed});
   if (args.flags.has("json")) {
     out.stdout(JSON.stringify(c) + "\n");

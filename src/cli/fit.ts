@@ -10,9 +10,9 @@ import {lmer} from "../lmm/fit.js";
 import {readStata} from "../notation/stata.js";
 import {readLevels} from "../notation/levels.js";
 import {readZelig} from "../notation/zelig.js";
-import {dataAndFormula, parseArgs, singleValue, zeligArgument, type Output} from "./args.js";
+import {dataAndFormula, GLMM_OPTIONS, glmerArguments, parseArgs, singleValue, zeligArgument, type Output} from "./args.js";
 
-export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--syntax lme4|stata|zelig|levels] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--family binomial|poisson|Gamma|gaussian|inverse.gaussian [--link LINK] [--nagq N]] [--json]`;
+export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--syntax lme4|stata|zelig|levels] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--family binomial|poisson|Gamma|gaussian|inverse.gaussian [--link LINK] [--nagq N]] [--weights COLUMN] [--json]`;
 
 /** The notations `--syntax` reads. */
 const SYNTAXES = ["lme4", "stata", "zelig", "levels"];
@@ -27,6 +27,7 @@ const SYNTAXES = ["lme4", "stata", "zelig", "levels"];
  * `.csv`) on its `Data:` line; `--json` prints the model's JSON contract (`m.toJSON()`) with Satterthwaite's
  * t tests (`satterthwaite`) and, with `--ddf Kenward-Roger`, Kenward and Roger's (`kenwardRoger`).
  *
+ * `--weights COLUMN` gives prior weights (lmer's and glmer's `weights`; a binomial proportion's trials).
  * With `--family` (and optionally `--link` and `--nagq`, glmer's `nAGQ`) the model is a generalized one,
  * fitted by {@link glmer}, and the summary is lme4's for a glmer fit; `--json` prints its `toJSON()`. `--ml`
  * and `--ddf` are refused with it (glmer fits by maximum likelihood, and its tests are Wald z tests), as is
@@ -37,21 +38,15 @@ const SYNTAXES = ["lme4", "stata", "zelig", "levels"];
  *   fitCommand(["datasets/cbpp.csv", "cbind(incidence, size - incidence) ~ factor(period) + (1 | herd)", "--family", "binomial"], out);
  */
 export function fitCommand(argv: string[], out: Output): number {
-  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["ddf", "syntax", "family", "link", "nagq"]});
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["ddf", "syntax", ...GLMM_OPTIONS]});
   const [path, formulaText] = dataAndFormula(args, "fit", FIT_USAGE);
   const ddfGiven = singleValue(args, "ddf");
   const ddf = checkDdf(ddfGiven ?? "Satterthwaite");
   const syntax = singleValue(args, "syntax") ?? "lme4";
   if (!SYNTAXES.includes(syntax)) fail(`unknown --syntax ${JSON.stringify(syntax.slice(0, 40))}; use ${SYNTAXES.slice(0, -1).join(", ")} or ${SYNTAXES[SYNTAXES.length - 1]}`);
-  const family = singleValue(args, "family");
-  const link = singleValue(args, "link");
-  const nagq = singleValue(args, "nagq");
-  if (family === undefined && (link !== undefined || nagq !== undefined)) {
-    fail(`--${link !== undefined ? "link" : "nagq"} is for a generalized model: add --family, such as --family binomial`);
-  }
-  const nAGQ = nagq === undefined ? undefined : wholeNumber(nagq);
-  if (family !== undefined) {
-    if (args.flags.has("ml")) fail("--ml makes no sense with --family: a generalized model is always fitted by maximum likelihood; leave out --ml");
+  const glmm = glmerArguments(args);
+  const weights = singleValue(args, "weights");
+  if (glmm !== null) {
     if (ddfGiven !== undefined) fail("--ddf makes no sense with --family: a generalized model's fixed effects have Wald z tests, with no denominator degrees of freedom; leave out --ddf");
     if (syntax === "stata") fail("--syntax stata reads Stata's mixed command, a linear model; write the generalized model as an lme4 formula");
   }
@@ -64,23 +59,16 @@ export function fitCommand(argv: string[], out: Output): number {
   const REML = stata ? stata.REML && !args.flags.has("ml") : !args.flags.has("ml");
   if (ddf === "Kenward-Roger" && !REML) fail(`--ddf Kenward-Roger needs a REML fit; ${stata ? "add reml to the Stata command" : "leave out --ml"}`);
   const data = loadCSVSync(path);
-  if (family !== undefined) {
+  if (glmm !== null) {
     const spec = zelig?.spec ?? levels?.spec ?? formulaText;
-    const model = glmer(spec, data, {family, ...(link !== undefined ? {link} : {}), ...(nAGQ !== undefined ? {nAGQ} : {}), ...(zelig ? {naAction: zelig.naAction} : {})});
+    const model = glmer(spec, data, {...glmm, ...(zelig ? {naAction: zelig.naAction} : {})});
     out.stdout((args.flags.has("json") ? JSON.stringify(model.toJSON()) : summary(model, {dataName: basename(path).replace(/\.csv$/i, "")})) + "\n");
     return 0;
   }
-  const model = lmer(stata?.spec ?? zelig?.spec ?? levels?.spec ?? formulaText, data, {REML, ...(zelig ? {naAction: zelig.naAction} : {})});
+  const model = lmer(stata?.spec ?? zelig?.spec ?? levels?.spec ?? formulaText, data, {REML, ...(zelig ? {naAction: zelig.naAction} : {}), ...(weights !== undefined ? {weights} : {})});
   if (args.flags.has("json")) {
     const kr = ddf === "Kenward-Roger" ? {kenwardRoger: kenwardRogerJSON(model)} : {};
     out.stdout(JSON.stringify({...model.toJSON(), satterthwaite: satterthwaiteJSON(model), ...kr}) + "\n");
   } else out.stdout(summary(model, {dataName: basename(path).replace(/\.csv$/i, ""), ddf}) + "\n");
   return 0;
-}
-
-/** `--nagq`'s value: a whole number from 0 to 25, as glmer's nAGQ. */
-function wholeNumber(text: string): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isInteger(n) || n < 0 || n > 25) fail(`invalid --nagq ${JSON.stringify(text.slice(0, 40))}; use a whole number from 0 to 25 (1, the default, is the Laplace approximation)`);
-  return n;
 }

@@ -6,9 +6,11 @@ import {describeValue, fail} from "../errors.js";
 import type {ModelSpec} from "../formula/ast.js";
 import {formula} from "../formula/formula.js";
 import {modelFrame, type ModelFrame} from "../frame/frame.js";
-import {dataSource} from "../frame/source.js";
+import {dataSource, type DataSource} from "../frame/source.js";
 import type {TableInput} from "../frame/table-input.js";
-import {numericColumn} from "../frame/variables.js";
+import {evaluateVariable, numericColumn} from "../frame/variables.js";
+import {parseExpression} from "../formula/parse.js";
+import {toVarRef} from "../formula/variable.js";
 import {derivatives} from "../lmm/convergence.js";
 import {thetaLength, thetaLower, thetaStart} from "../lmm/lambda.js";
 import type {OptimizerRecord} from "../lmm/model.js";
@@ -58,10 +60,24 @@ const MAX_HESSIAN_PARAMETERS = 40;
 export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given?: GlmerOptions): GeneralizedLinearMixedModel {
   const options = readGlmerOptions(given);
   const fam = familyOf(options.family ?? "binomial", options.link);
-  const nAGQ = options.nAGQ ?? 1;
   const spec = typeof formulaOrSpec === "string" ? formula(formulaOrSpec) : checkedSpec(formulaOrSpec);
   const built = modelFrame(spec, data, {weights: options.weights, naAction: options.naAction}, fam.name === "binomial" ? "binary" : "numeric", true);
-  const frame = withOffset(built, options.offset, data);
+  return glmerOnFrame(spec, withOffset(built, options.offset, data), options);
+}
+
+/**
+ * {@link glmer} on a model frame already built (glmer's offset argument included): the fit of a new
+ * response on the same design, as a parametric bootstrap refits. `options` as {@link readGlmerOptions}
+ * returns them.
+ *
+ * Reference: as {@link glmer}; lme4's `refit`.
+ *
+ * @example
+ *   glmerOnFrame(model.formulaSpec, {...model.frame, y: ystar}, {family: "poisson", start: [...model.theta, ...model.beta]});
+ */
+export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerOptions): GeneralizedLinearMixedModel {
+  const fam = familyOf(options.family ?? "binomial", options.link);
+  const nAGQ = options.nAGQ ?? 1;
   const response = glmResponse(frame, fam);
   if (nAGQ > 1 && !(frame.terms.length === 1 && frame.terms[0].p === 1)) {
     fail(`nAGQ = ${nAGQ} (adaptive Gauss–Hermite quadrature) needs a single scalar random-effects term, such as (1 | group), as in lme4; this model has ${frame.terms.map((t) => `(${t.text})`).join(" + ")}: use nAGQ = 1 (Laplace)`);
@@ -180,7 +196,10 @@ export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given
     log,
     ending: {verdict: !converged ? "evaluation-limit" : failed ? "failed-checks" : "interior", atBound: [], probes: [], restarts: []}
   };
-  return new GeneralizedLinearMixedModel(pirls, spec, {nAGQ, objective, vcovHessian, isSingular, warnings, optimizer, weightsName: typeof options.weights === "string" ? options.weights : null});
+  return new GeneralizedLinearMixedModel(pirls, spec, {
+    nAGQ, objective, vcovHessian, isSingular, warnings, optimizer, weightsName: typeof options.weights === "string" ? options.weights : null,
+    offsetArgument: typeof options.offset === "string" ? options.offset : null, hasOffsetArgument: options.offset !== undefined
+  });
 }
 
 /**
@@ -299,13 +318,14 @@ function hessianVcov(H: Float64Array, free: number[], nTheta: number, p: number)
 }
 
 /**
- * The frame with glmer's `offset` option added to any `offset()` of the formula: a numeric column of the data
- * (by name) or one number a row of the data, read at the model's rows.
+ * The frame with glmer's `offset` option added to any `offset()` of the formula: an expression of numeric
+ * columns (a column's name, or a transform such as `log(expected)`, read by the formula's whitelisted
+ * evaluator, never `eval`), or one number a row of the data, read at the model's rows.
  */
 function withOffset(frame: ModelFrame, offset: GlmerOptions["offset"], data: TableInput): ModelFrame {
   if (offset === undefined) return frame;
   let values: ArrayLike<number>;
-  if (typeof offset === "string") values = numericColumn(dataSource(data), offset, "the offset");
+  if (typeof offset === "string") values = offsetValues(offset, dataSource(data));
   else {
     if (offset.length !== frame.sourceRows) fail(`invalid offset: ${offset.length} values for ${frame.sourceRows} rows of the data; give one value a row`);
     values = offset;
@@ -317,6 +337,21 @@ function withOffset(frame: ModelFrame, offset: GlmerOptions["offset"], data: Tab
     out[r] += v;
   }
   return {...frame, offset: out};
+}
+
+/**
+ * The values of glmer's offset given as text: a column's name, or an expression of numeric columns that
+ * `offset()` in a formula would take (`log(expected)`), evaluated as the formula evaluates it.
+ *
+ * @example
+ *   offsetValues("log(expected)", dataSource(Mmmec)); // Float64Array of the logarithms
+ */
+export function offsetValues(text: string, source: DataSource): Float64Array {
+  const ref = toVarRef(parseExpression(text), text);
+  if (!ref.factor && ref.expr.type === "name") return numericColumn(source, ref.label, "the offset");
+  const v = ref.factor ? null : evaluateVariable(ref, source);
+  if (v === null || v.kind !== "numeric") return fail(`invalid offset: ${text} is not numeric; give a numeric column or an arithmetic expression of numeric columns, such as log(expected)`);
+  return v.values;
 }
 
 /** A formula given already parsed: checked for the shape `formula()` returns. */

@@ -16,7 +16,11 @@ export interface GlmerOptions extends FrameOptions {
    * β coming from PIRLS (glmer's nAGQ = 0).
    */
   nAGQ?: number;
-  /** An offset added to the linear predictor: a numeric column's name, or one number a row of the data. */
+  /**
+   * An offset added to the linear predictor: an expression of numeric columns (a column's name, or a transform
+   * as in a formula, `"log(expected)"`; predictions on new data evaluate it there and the summary prints it),
+   * or one number a row of the data.
+   */
   offset?: string | ArrayLike<number>;
   /** Start values: θ, or θ followed by β (as glmer's `start = list(theta, fixef)`). */
   start?: ArrayLike<number>;

@@ -4,13 +4,16 @@
  */
 import type {ModelSpec} from "../formula/ast.js";
 import type {ModelFrame} from "../frame/frame.js";
+import type {Evaluator} from "../lmm/evaluator.js";
 import {thetaNames as lme4ThetaNames} from "../lmm/lambda.js";
 import type {OptimizerRecord, RanefColumns, VarCorrRow} from "../lmm/model.js";
+import type {MixedModelStructure} from "../lmm/structure.js";
 import {log} from "../math/index.js";
 import {normalCdf} from "../stats/normal-quantile.js";
-import type {FamilyName} from "./families.js";
+import type {Family, FamilyName} from "./families.js";
 import type {LinkName} from "./links.js";
 import type {Pirls} from "./pirls.js";
+import type {GlmResponse} from "./response.js";
 
 /** lme4's `coef(summary(m))` for a generalized model: Wald tests, p-values from the normal distribution. */
 export interface GlmCoefficients {
@@ -40,6 +43,14 @@ export interface GlmmFitRecord {
   nAGQ: number;
   /** The column named as `weights`, for the summary's `Weights:` line (null without). */
   weightsName?: string | null;
+  /**
+   * glmer's `offset` argument as given: the expression (a column name, or `log(expected)`) that the summary
+   * prints on its `Offset:` line and predictions on new data evaluate; null when it was given as numbers or
+   * not at all (an `offset()` in the formula is the formula's).
+   */
+  offsetArgument?: string | null;
+  /** Whether glmer's `offset` argument was given (as an expression or as numbers). */
+  hasOffsetArgument?: boolean;
   /** The criterion at the optimum: the Laplace deviance (or nAGQ = 0's). */
   objective: number;
   /** Var(β̂) from the finite-difference Hessian of the deviance in (θ, β) (lme4's default for nAGQ ≥ 1), or null. */
@@ -73,6 +84,24 @@ export class GeneralizedLinearMixedModel {
   readonly nAGQ: number;
   /** The column given as `weights` (binomial trials, or prior weights), or null. */
   readonly weightsName: string | null;
+  /** glmer's `offset` argument as an expression (`"log(expected)"`), or null (none, or given as numbers). */
+  readonly offsetArgument: string | null;
+  /** Whether glmer's `offset` argument was given at all (as an expression or as numbers). */
+  readonly hasOffsetArgument: boolean;
+  /** The family with its link: variance, deviance residuals, inverse link (for predictions and simulations). */
+  readonly familyObject: Family;
+  /** The model frame: spec, X, the random-effects terms, the offset (glmer's argument included), scales. */
+  readonly frame: ModelFrame;
+  /** The structure the fit was built on (the frame's cross-products at the prior weights), for refits and profiles. */
+  readonly structure: MixedModelStructure;
+  /** The response as glmer took it: y, prior weights, binomial trials, R's starting means. */
+  readonly response: GlmResponse;
+  /**
+   * PIRLS's evaluator at the optimum: its factor L is that of `[ZΛ X]ᵀ W [ZΛ X] + I` at the last working
+   * weights W, from which conditional standard errors of predictions and leverages are read. Not changed
+   * after the fit.
+   */
+  readonly evaluator: Evaluator;
   readonly nobs: number;
   readonly ngrps: Record<string, number>;
   readonly fixefNames: string[];
@@ -125,8 +154,6 @@ export class GeneralizedLinearMixedModel {
   readonly optimizer: OptimizerRecord;
   readonly coefficients: GlmCoefficients;
   readonly rows: Int32Array;
-  /** The model frame the fit used (X, the random-effects terms, offset, rows): what setx and sim read. */
-  readonly frame: ModelFrame;
   /**
    * The level blocks of (L_θ̂ L_θ̂ᵀ)⁻¹ per term at the PIRLS weights of the optimum (level-major pᵢ × pᵢ):
    * the conditional covariance of a level's effects is σ² Tᵢ M_h Tᵢᵀ (Bates et al. 2015, JSS 67(1), §5.1).
@@ -144,6 +171,13 @@ export class GeneralizedLinearMixedModel {
     this.link = fam.link.name;
     this.nAGQ = record.nAGQ;
     this.weightsName = record.weightsName ?? null;
+    this.offsetArgument = record.offsetArgument ?? null;
+    this.hasOffsetArgument = record.hasOffsetArgument ?? this.offsetArgument !== null;
+    this.familyObject = fam;
+    this.frame = frame;
+    this.structure = ev.structure;
+    this.response = response;
+    this.evaluator = ev;
     this.nobs = n;
     this.rows = frame.rows;
     this.ngrps = Object.create(null);
@@ -189,7 +223,6 @@ export class GeneralizedLinearMixedModel {
     this.varCorr = varCorrRows(frame.terms, ev.termCovariance(this.sigma));
     if (fam.estimatesScale) this.varCorr.push({grp: "Residual", var1: null, var2: null, vcov: sigma2, sdcor: this.sigma});
     this.ranef = ranefColumns(frame.terms, this.b, ev.conditionalVariances().map((v) => v.map((x) => x * sigma2)));
-    this.frame = frame;
     this.conditionalBlocks = ev.conditionalBlocks();
 
     this.linearPredictor = Float64Array.from(pirls.eta);

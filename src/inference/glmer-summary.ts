@@ -39,7 +39,8 @@ function summarySource(m: GeneralizedLinearMixedModel): SummarySource {
 
 /**
  * lme4's `print(summary(m))` of a glmer fit: the title naming the approximation, ` Family: binomial  ( logit )`,
- * formula, `Data:` and `Weights:` lines (the latter when `weights` named a column), the AIC table, the Pearson residuals' quantiles, the random effects (with a
+ * formula, `Data:`, `Weights:` and ` Offset:` lines (the latter two when `weights` named a column and `offset`
+ * was an expression), the AIC table, the Pearson residuals' quantiles, the random effects (with a
  * `Residual` row for families with a dispersion), the numbers of observations and groups, the fixed effects'
  * Wald tests (`z value`, or `t value` for families with a dispersion, and `Pr(>|z|)` from the normal
  * distribution either way) with significance stars, the correlation of the fixed effects and the warnings.
@@ -59,7 +60,7 @@ export function glmerSummary(m: GeneralizedLinearMixedModel, options: SummaryOpt
   return [
     ...titleLines(glmerTitle(m.nAGQ), "glmerMod"),
     ` Family: ${m.family}  ( ${m.link} )`,
-    ...withWeightsLine(summaryHeadLines(source, options), m.weightsName),
+    ...withCallLines(summaryHeadLines(source, options), m.weightsName, m.offsetArgument),
     ...(c.names.length > 0
       ? ["", "Fixed effects:", ...coefficientTableLines(c.names, [["Estimate", c.estimate], ["Std. Error", c.se]], [c.statisticName, c.z], ["Pr(>|z|)", c.p], digits)]
       : []),
@@ -67,9 +68,14 @@ export function glmerSummary(m: GeneralizedLinearMixedModel, options: SummaryOpt
   ].join("\n");
 }
 
-/** lme4's `Weights: size` line, after the formula and `Data:` lines (before the first blank line). */
-function withWeightsLine(lines: string[], weightsName: string | null): string[] {
-  if (weightsName === null) return lines;
+/**
+ * lme4's `Weights: size` and ` Offset: log(expected)` lines (`.prt.call`), after the formula and `Data:` lines
+ * (before the first blank line). The offset line is for glmer's `offset` argument given as an expression (an
+ * `offset()` in the formula is printed with the formula; one given as numbers has no expression to print).
+ */
+function withCallLines(lines: string[], weightsName: string | null, offset: string | null): string[] {
+  const extra = [...(weightsName === null ? [] : [`Weights: ${weightsName}`]), ...(offset === null ? [] : [` Offset: ${offset}`])];
+  if (extra.length === 0) return lines;
   const at = lines.indexOf("");
-  return [...lines.slice(0, at), `Weights: ${weightsName}`, ...lines.slice(at)];
+  return [...lines.slice(0, at), ...extra, ...lines.slice(at)];
 }

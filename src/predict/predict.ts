@@ -3,6 +3,8 @@ import {optionNames, readOptions} from "../options.js";
 import {cellText} from "../frame/cells.js";
 import {templates} from "../lmm/lambda.js";
 import {LinearMixedModel, padExcluded} from "../lmm/model.js";
+import {GeneralizedLinearMixedModel} from "../glmm/model.js";
+import {predictGlmer} from "./predict-glmer.js";
 import {frameDesign, newdataDesign, type PredictionDesign} from "./newdata-design.js";
 import {linearPredictorVariance} from "./joint-covariance.js";
 import {trainingLevels} from "./levels.js";
@@ -13,8 +15,13 @@ export interface PredictOptions {
   re?: "all" | "none";
   /** Predict levels of grouping factors the fit has not seen at the population level instead of refusing them. */
   allowNewLevels?: boolean;
-  /** Also return standard errors conditional on θ̂. */
+  /** Also return standard errors conditional on θ̂ (on the link scale for a glmer fit). */
   seFit?: boolean;
+  /**
+   * For a glmer fit: `"link"` (default, as lme4), the linear predictor η, or `"response"`, the mean g⁻¹(η).
+   * A linear mixed model's two scales are the same.
+   */
+  type?: "link" | "response";
   /**
    * The table the model was fitted to. Needed when the formula has factor variables (`sex`, `factor(Days)`):
    * the model keeps no record of their reference level, and new data must be coded as the fit coded them.
@@ -23,7 +30,7 @@ export interface PredictOptions {
 }
 
 /** The options {@link predict} knows. */
-export const PREDICT_OPTIONS = optionNames<PredictOptions>({re: true, allowNewLevels: true, seFit: true, data: true});
+export const PREDICT_OPTIONS = optionNames<PredictOptions>({re: true, allowNewLevels: true, seFit: true, data: true, type: true});
 
 /** Predictions: one value per row of newdata (NaN where a used variable is missing). */
 export interface Prediction {
@@ -44,22 +51,29 @@ export interface Prediction {
  * `Var(xᵀβ̂ + zᵀb̃) = σ̂² [Λᵀz; x]ᵀ C⁻¹ [Λᵀz; x]` with C the matrix of the penalized least-squares system
  * (see {@link linearPredictorVariance}); at the population level, and for new levels, `xᵀ Var(β̂) x`.
  *
+ * A glmer fit is predicted on the link or the response scale (`type`), as {@link predictGlmer} describes.
+ *
  * Reference: Bates et al. (2015), JSS 67(1), §5.1 and eqs. 18–22; Henderson (1975), Biometrics 31, 423–447;
  * lme4's `predict.merMod`.
  *
  * @example
+ *   predict(glmerModel, newdata, {type: "response", re: "none"}).fit; // population-level means
  *   predict(model, [{Days: 3, Subject: 308}]).fit; // [292.996…]
  *   predict(model, [{Days: 3, Subject: 999}], {allowNewLevels: true, seFit: true}); // {fit: [282.807…], se: […]}
  */
-export function predict(model: LinearMixedModel, newdata?: unknown, options: PredictOptions = {}): Prediction {
-  if (!(model instanceof LinearMixedModel)) fail(`invalid model: ${describeValue(model)}; pass a model from lmer()`);
-  const given = readOptions(options, PREDICT_OPTIONS, "predict", {renamed: {"re.form": "re", "allow.new.levels": "allowNewLevels", "se.fit": "seFit"}});
+export function predict(model: LinearMixedModel | GeneralizedLinearMixedModel, newdata?: unknown, options: PredictOptions = {}): Prediction {
+  const generalized = model instanceof GeneralizedLinearMixedModel;
+  if (!(model instanceof LinearMixedModel) && !generalized) fail(`invalid model: ${describeValue(model)}; pass a model from lmer() or glmer()`);
+  const given = readOptions(options, PREDICT_OPTIONS, "predict", {renamed: {"re.form": "re", reForm: "re", "allow.new.levels": "allowNewLevels", "se.fit": "seFit"}});
+  const type = given.type ?? "link";
+  if (type !== "link" && type !== "response") fail(`invalid type: ${cellText(type)}; use "link" (the linear predictor) or "response" (the mean)`);
   const re = given.re ?? "all";
   if (re !== "all" && re !== "none") fail(`invalid re: ${cellText(re)}; use "all" (conditional) or "none" (population level)`);
   const allowNewLevels = given.allowNewLevels ?? false;
   if (typeof allowNewLevels !== "boolean") fail(`invalid allowNewLevels: ${cellText(allowNewLevels)}; use true or false`);
   const seFit = given.seFit ?? false;
   if (typeof seFit !== "boolean") fail(`invalid seFit: ${cellText(seFit)}; use true or false`);
+  if (generalized) return predictGlmer(model, newdata, {re, type, allowNewLevels, seFit, data: given.data});
   const frame = model.structure.frame;
   const random = re === "all";
   const design = newdata === undefined

@@ -2,6 +2,9 @@ import {describeValue, fail} from "../../errors.js";
 import {optionNames, readOptions} from "../../options.js";
 import {fitStructure} from "../../lmm/fit.js";
 import type {LinearMixedModel} from "../../lmm/model.js";
+import {GeneralizedLinearMixedModel} from "../../glmm/model.js";
+import {glmerBootstrap} from "./glmer-bootstrap.js";
+import type {BootstrapResult} from "./bootstrap-result.js";
 import {randomSource} from "../../stats/random.js";
 import {sdCorFromTheta, sdCorNames} from "../../varpar/sd-cor.js";
 import {simulate} from "./simulate-responses.js";
@@ -25,19 +28,7 @@ export const BOOTSTRAP_OPTIONS = optionNames<BootstrapOptions>({nsim: true, seed
 /** The most refits {@link bootstrap} makes. */
 export const MAX_REFITS = 100_000;
 
-/** The replicates of a parametric bootstrap, one column per parameter. */
-export interface BootstrapResult {
-  /** Parameter names: lme4's SD/correlation names, `sigma`, then the fixed effects. */
-  names: string[];
-  /** The fitted model's values of the parameters. */
-  estimates: Float64Array;
-  /** `replicates[k]`: the n bootstrap values of parameter k. */
-  replicates: Float64Array[];
-  /** The seed used. */
-  seed: number;
-  /** Seconds per refit (mean). */
-  secondsPerRefit: number;
-}
+export type {BootstrapResult} from "./bootstrap-result.js";
 
 /**
  * A parametric bootstrap of a fitted model, as lme4's `bootMer(m, FUN, nsim, seed)` with
@@ -46,19 +37,23 @@ export interface BootstrapResult {
  * recomputed, {@link withResponse}; no formula, frame or full cross-products), collecting the standard
  * deviations and correlations of the random effects, σ and β.
  *
+ * A glmer fit is refitted by glmer to responses drawn from its family ({@link glmerBootstrap}).
+ *
  * Reference: Davison & Hinkley (1997), Bootstrap Methods and their Application, §2.2 and §5.3 (parametric
  * bootstrap, percentile intervals); Bates et al. (2015), JSS 67(1), §5.3; lme4's `bootMer`.
  *
  * @example
+ *   bootstrap(glmerModel, {nsim: 100, seed: 1}).names; // ["sd_(Intercept)|herd", "(Intercept)", …]
  *   const b = bootstrap(model, {nsim: 500, seed: 1, onProgress: ({done}) => console.log(done)});
  */
-export function bootstrap(model: LinearMixedModel, given: BootstrapOptions = {}): BootstrapResult {
+export function bootstrap(model: LinearMixedModel | GeneralizedLinearMixedModel, given: BootstrapOptions = {}): BootstrapResult {
   const options = readOptions(given, BOOTSTRAP_OPTIONS, "bootstrap", {renamed: {n: "nsim"}});
   const n = options.nsim === undefined ? 500 : options.nsim;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) fail(`invalid nsim: ${describeValue(n)}; give a whole number of refits such as 500`);
   if (n > MAX_REFITS) fail(`nsim = ${n} refits is over the limit of ${MAX_REFITS}; use fewer refits (lme4's confint uses 500)`);
   if (options.seed === undefined) fail("bootstrap needs a seed so that its refits can be reproduced; pass {seed: 1} (any integer from 0 to 4294967295)");
   if (typeof options.seed !== "number") fail(`invalid seed: ${describeValue(options.seed)}; use an integer from 0 to 4294967295`);
+  if (model instanceof GeneralizedLinearMixedModel) return glmerBootstrap(model, n, options.seed, options.onProgress, options.signal);
   const random = randomSource(options.seed);
   const frame = model.structure.frame;
   const sizes = model.structure.A.sizes;
@@ -89,7 +84,9 @@ export function bootstrap(model: LinearMixedModel, given: BootstrapOptions = {})
  */
 export function percentileIntervals(b: BootstrapResult, level: number): {lower: number[]; upper: number[]} {
   const q = (xs: Float64Array, prob: number) => {
-    const s = Float64Array.from(xs).sort();
+    // refits that failed (NaN, a glmer bootstrap's) are left out, as boot.ci leaves out NA
+    const s = Float64Array.from(xs).filter((v) => !Number.isNaN(v)).sort();
+    if (s.length === 0) return NaN;
     const h = (s.length - 1) * prob, lo = Math.floor(h);
     return lo + 1 < s.length ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[lo];
   };

@@ -1,6 +1,7 @@
 import {table, type ColumnTable} from "arquero";
 import {fail} from "../../errors.js";
 import type {LinearMixedModel} from "../../lmm/model.js";
+import {GeneralizedLinearMixedModel} from "../../glmm/model.js";
 import {optionNames, readOptions} from "../../options.js";
 import {bootstrap, percentileIntervals} from "./bootstrap.js";
 import {normalQuantile} from "../../stats/normal-quantile.js";
@@ -53,14 +54,19 @@ export interface ConfintValues {
  * - `"boot"`: percentile intervals of a seeded parametric bootstrap ({@link bootstrap}) of the same
  *   parameters, refitted by the model's own criterion.
  *
+ * A glmer fit's Wald intervals use lme4's `vcov(m)`; its profile is of the Laplace (or quadrature) deviance
+ * over the SDs/correlations and β ({@link glmerProfiles}; families with a dispersion are refused); its
+ * bootstrap refits glmer to responses drawn from the family ({@link glmerBootstrap}).
+ *
  * Reference: Bates et al. (2015), JSS 67(1), §5.3 (profile intervals); Wald (1943), Trans. AMS 54, 426–482;
  * Davison & Hinkley (1997), §5.3.1 (bootstrap percentile intervals).
  *
  * @example
+ *   confintValues(glmerModel, {method: "profile"}).parameters; // ["sd_(Intercept)|herd", "(Intercept)", …]
  *   confintValues(model, {method: "boot", nsim: 500, seed: 1}); // percentile intervals, the same on every run
  *   confintValues(model, {method: "Wald"}); // {parameters: ["(Intercept)", "Days"], lower: [238.03, 7.44], upper: [264.78, 13.50], …}
  */
-export function confintValues(model: LinearMixedModel, given: ConfintOptions = {}): ConfintValues {
+export function confintValues(model: LinearMixedModel | GeneralizedLinearMixedModel, given: ConfintOptions = {}): ConfintValues {
   const options = readOptions(given, CONFINT_OPTIONS, "confint", {renamed: {n: "nsim"}});
   const method = options.method ?? "profile";
   const level = options.level ?? 0.95;
@@ -77,8 +83,17 @@ export function confintValues(model: LinearMixedModel, given: ConfintOptions = {
       upper: parameters.map((_, j) => model.beta[j] + z * se[j])
     };
   }
-  if (method === "profile") {
+  if (method === "profile" && model instanceof GeneralizedLinearMixedModel) {
     const list = profiles(model);
+    const limits = list.map((p) => {
+      const j = model.fixefNames.indexOf(p.name);
+      const step = j >= 0 ? z * model.se[p.name] : p.name.startsWith("cor_") ? 0.25 * (1 - Math.abs(p.estimate)) + 1e-3 : 0.25 * Math.max(p.estimate, 0.05);
+      return profileLimits(p, z, step);
+    });
+    return {method, level, parameters: list.map((p) => p.name), lower: limits.map((l) => l[0]), upper: limits.map((l) => l[1])};
+  }
+  if (method === "profile") {
+    const list = profiles(model as LinearMixedModel);
     const sigma = list.find((p) => p.name === "sigma")!.estimate;
     const limits = list.map((p) => {
       const j = model.fixefNames.indexOf(p.name);
@@ -110,7 +125,8 @@ export function confintValues(model: LinearMixedModel, given: ConfintOptions = {
  * @example
  *   confint(model, {method: "Wald"}).objects()[1]; // {parameter: "Days", lower: 7.4376, upper: 13.497}
  */
-export function confint(model: LinearMixedModel, options: ConfintOptions = {}): ColumnTable {
+export function confint(model: LinearMixedModel | GeneralizedLinearMixedModel, options: ConfintOptions = {}): ColumnTable {
   const c = confintValues(model, options);
   return table({parameter: c.parameters, lower: c.lower, upper: c.upper});
 }
+

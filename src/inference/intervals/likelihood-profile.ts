@@ -2,23 +2,16 @@ import {fail} from "../../errors.js";
 import {Evaluator} from "../../lmm/evaluator.js";
 import {thetaLower} from "../../lmm/lambda.js";
 import type {LinearMixedModel} from "../../lmm/model.js";
+import {GeneralizedLinearMixedModel} from "../../glmm/model.js";
+import {glmerProfiles} from "./glmer-profile.js";
+import type {ParameterProfile} from "./parameter-profile.js";
 import type {MixedModelStructure} from "../../lmm/structure.js";
 import {bobyqa} from "../../optimize/bobyqa.js";
 import {refit} from "../refit.js";
 import {bracketedRoot} from "../../numeric/root.js";
 import {sdCorFromTheta, sdCorNames, thetaFromSdCor} from "../../varpar/sd-cor.js";
 
-/** The likelihood profile of one parameter: ζ as a function of its value. */
-export interface ParameterProfile {
-  name: string;
-  /** The ML estimate. */
-  estimate: number;
-  /** `ζ(v) = sign(v − v̂) √(d(v) − d̂)`, d(v) the ML deviance minimised with the parameter fixed at v. */
-  zeta: (value: number) => number;
-  /** The parameter's bounds (sd ≥ 0, −1 ≤ cor ≤ 1, σ > 0, β free). */
-  lower: number;
-  upper: number;
-}
+export type {ParameterProfile} from "./parameter-profile.js";
 
 /**
  * The ML deviance of a structure as a function of θ and σ (σ null: profiled out), with β at β̂(θ) or with one
@@ -39,14 +32,18 @@ function mlDeviance(structure: MixedModelStructure) {
  * REML fits are refitted by ML first: profiles are of the ML deviance. Each ζ evaluation minimises the
  * deviance over the other parameters (BOBYQA, from the previous solution).
  *
+ * A glmer fit's profiles are of its Laplace (or quadrature) deviance ({@link glmerProfiles}).
+ *
  * Reference: Bates et al. (2015), JSS 67(1), §5.3 (profiled deviance, ζ and its use for confidence
  * intervals); Bates (2010), lme4: Mixed-effects modeling with R, ch. 1.5.
  *
  * @example
+ *   profiles(glmerModel)[0].name; // "sd_(Intercept)|herd"
  *   const [sd0] = profiles(model);
  *   sd0.zeta(30); // ≈ 0.9 for sleepstudy's sd_(Intercept)|Subject
  */
-export function profiles(model: LinearMixedModel): ParameterProfile[] {
+export function profiles(model: LinearMixedModel | GeneralizedLinearMixedModel): ParameterProfile[] {
+  if (model instanceof GeneralizedLinearMixedModel) return glmerProfiles(model);
   const ml = model.REML ? refit(model, {REML: false}) : model;
   const structure = ml.structure;
   const sizes = structure.A.sizes;

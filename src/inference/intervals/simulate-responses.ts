@@ -2,6 +2,8 @@ import {describeValue, fail} from "../../errors.js";
 import {optionNames, readOptions} from "../../options.js";
 import {templates} from "../../lmm/lambda.js";
 import type {LinearMixedModel} from "../../lmm/model.js";
+import {GeneralizedLinearMixedModel} from "../../glmm/model.js";
+import {simulateGlmer} from "./simulate-glmer.js";
 import {randomSource, type RandomSource} from "../../stats/random.js";
 
 /** Options of {@link simulate}. */
@@ -22,19 +24,23 @@ export const SIMULATE_OPTIONS = optionNames<SimulateOptions>({nsim: true, seed: 
  * effects): `y* = Xβ̂ + offset + ZΛ_θ̂ u* + ε*` with `u* ~ N(0, σ̂² I)` and `ε*ᵢ ~ N(0, σ̂²/wᵢ)`, one array per
  * simulation over the rows the fit used. Randomness comes only from the seeded source.
  *
+ * A glmer fit's responses are drawn from its family around new random effects ({@link simulateGlmer}).
+ *
  * Reference: Bates et al. (2015), JSS 67(1), eqs. 2–4 (the model simulated); lme4's `simulate.merMod`.
  *
  * @example
+ *   simulate(glmerModel, {nsim: 10, seed: 1}); // 10 arrays of counts, proportions or positive values
  *   const [ystar] = simulate(model, {seed: 1}); // 180 new reaction times
  *   simulate(model, {nsim: 100, seed: 1}).length; // 100
  */
-export function simulate(model: LinearMixedModel, given: SimulateOptions = {}): Float64Array[] {
+export function simulate(model: LinearMixedModel | GeneralizedLinearMixedModel, given: SimulateOptions = {}): Float64Array[] {
   const options = readOptions(given, SIMULATE_OPTIONS, "simulate", {renamed: {n: "nsim"}});
   const n = options.nsim ?? 1;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0) fail(`invalid nsim: ${describeValue(n)}; give a whole number of simulations such as 100`);
   if (options.random === undefined && options.seed === undefined) fail("simulate needs a seed (or a random source) so that its draws can be reproduced; pass {seed: 1} (any integer from 0 to 4294967295)");
   if (options.random !== undefined && options.seed !== undefined) fail("give seed or random, not both");
   const random = options.random ?? randomSource(options.seed!);
+  if (model instanceof GeneralizedLinearMixedModel) return simulateGlmer(model, n, random);
   const frame = model.structure.frame;
   const rows = frame.n;
   const T = templates(model.structure.A.sizes, model.theta);
