@@ -13,7 +13,7 @@ import {templates} from "../lmm/lambda.js";
 import {padExcluded} from "../lmm/model.js";
 import {linearPredictorVariance} from "./joint-covariance.js";
 import {formulaVariables} from "./levels.js";
-import {frameDesign, newdataDesign, type PredictionDesign} from "./newdata-design.js";
+import {designLinearPredictor, frameDesign, newdataDesign, type PredictionDesign} from "./newdata-design.js";
 
 /** What {@link predictGlmer} is asked for (read and checked by `predict`). */
 export interface GlmerPredictRequest {
@@ -58,7 +58,7 @@ export function predictGlmer(model: GeneralizedLinearMixedModel, newdata: unknow
     design = newdataDesign(frame, newdata, {random, allowNewLevels: request.allowNewLevels, levels: factorLevels(frame, request.data)});
     design = withOffsetArgument(model, design, newdata);
   }
-  const eta = linearPredictor(model, design);
+  const eta = designLinearPredictor(model.beta, model.b, design);
   const {linkinv} = model.familyObject.link;
   const fit = request.type === "response" ? eta.map((e) => (Number.isNaN(e) ? NaN : linkinv(e))) : eta;
   const se = request.seFit ? (random ? conditionalSe(model, design) : populationSe(model, design)) : undefined;
@@ -101,28 +101,6 @@ function withOffsetArgument(model: GeneralizedLinearMixedModel, design: Predicti
     if (Number.isNaN(values[i])) missing[i] = 1;
   }
   return {...design, offset, missing};
-}
-
-/** `offset + Xβ̂ (+ Zb̃)` per row, NaN at rows with a missing value. */
-function linearPredictor(model: GeneralizedLinearMixedModel, d: PredictionDesign): number[] {
-  const {beta, b} = model;
-  const out = new Array<number>(d.n);
-  for (let i = 0; i < d.n; i++) {
-    if (d.missing[i]) {
-      out[i] = NaN;
-      continue;
-    }
-    let s = d.offset ? d.offset[i] : 0;
-    for (let a = 0; a < beta.length; a++) s += d.X[a][i] * beta[a];
-    d.terms?.forEach((t, k) => {
-      const h = t.refs[i];
-      if (h < 0) return;
-      const p = t.Z.length / d.n;
-      for (let c = 0; c < p; c++) s += t.Z[i * p + c] * b[k][h * p + c];
-    });
-    out[i] = s;
-  }
-  return out;
 }
 
 /** `√(xᵀ V x)`, V = lme4's vcov(m). */

@@ -5,7 +5,7 @@ import {templates} from "../lmm/lambda.js";
 import {LinearMixedModel, padExcluded} from "../lmm/model.js";
 import {GeneralizedLinearMixedModel} from "../glmm/model.js";
 import {predictGlmer} from "./predict-glmer.js";
-import {frameDesign, newdataDesign, type PredictionDesign} from "./newdata-design.js";
+import {designLinearPredictor, frameDesign, newdataDesign, type PredictionDesign} from "./newdata-design.js";
 import {linearPredictorVariance} from "./joint-covariance.js";
 import {trainingLevels} from "./levels.js";
 
@@ -79,7 +79,7 @@ export function predict(model: LinearMixedModel | GeneralizedLinearMixedModel, n
   const design = newdata === undefined
     ? frameDesign(frame, random)
     : newdataDesign(frame, newdata, {random, allowNewLevels, levels: given.data === undefined ? undefined : trainingLevels(frame, given.data)});
-  const fit = fitted(model, design);
+  const fit = designLinearPredictor(model.beta, model.b, design);
   const result: Prediction = seFit ? {fit, se: standardErrors(model, design)} : {fit};
   if (newdata !== undefined) return result;
   // the fit's own rows: with naAction "exclude", one value per input row (NaN at the dropped rows), as fitted
@@ -87,28 +87,6 @@ export function predict(model: LinearMixedModel | GeneralizedLinearMixedModel, n
   return result.se ? {fit: pad(result.fit), se: pad(result.se)} : {fit: pad(result.fit)};
 }
 
-
-/** `offset + Xβ̂ (+ Zb̃)` per row. */
-function fitted(model: LinearMixedModel, d: PredictionDesign): number[] {
-  const {beta, b} = model;
-  const out = new Array<number>(d.n);
-  for (let i = 0; i < d.n; i++) {
-    if (d.missing[i]) {
-      out[i] = NaN;
-      continue;
-    }
-    let s = d.offset ? d.offset[i] : 0;
-    for (let a = 0; a < beta.length; a++) s += d.X[a][i] * beta[a];
-    d.terms?.forEach((t, k) => {
-      const h = t.refs[i];
-      if (h < 0) return;
-      const p = t.Z.length / d.n;
-      for (let c = 0; c < p; c++) s += t.Z[i * p + c] * b[k][h * p + c];
-    });
-    out[i] = s;
-  }
-  return out;
-}
 
 /** Standard errors conditional on θ̂ (see {@link linearPredictorVariance}). */
 function standardErrors(model: LinearMixedModel, d: PredictionDesign): number[] {
