@@ -3,7 +3,7 @@ import type {GeneralizedLinearMixedModel} from "../../glmm/model.js";
 import {templates} from "../../lmm/lambda.js";
 import type {RandomSource} from "../../stats/random.js";
 import {binomialDraw, gammaDraw, inverseGaussianDraw, poissonDraw} from "../../stats/random-variates.js";
-import {addNewRandomEffects, fixedLinearPredictor} from "./new-random-effects.js";
+import {addNewRandomEffects, fixedLinearPredictor} from "../../lmm/new-random-effects.js";
 
 /**
  * New responses from a glmer fit, as lme4's `simulate(m, nsim, seed)` (unconditional: new random effects):

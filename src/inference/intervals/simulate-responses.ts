@@ -4,7 +4,7 @@ import {templates} from "../../lmm/lambda.js";
 import type {LinearMixedModel} from "../../lmm/model.js";
 import {GeneralizedLinearMixedModel} from "../../glmm/model.js";
 import {simulateGlmer} from "./simulate-glmer.js";
-import {addNewRandomEffects, fixedLinearPredictor} from "./new-random-effects.js";
+import {addNewRandomEffects, fixedLinearPredictor} from "../../lmm/new-random-effects.js";
 import {randomSource, type RandomSource} from "../../stats/random.js";
 
 /** Options of {@link simulate}. */

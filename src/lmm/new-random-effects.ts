@@ -1,5 +1,5 @@
-import type {ModelFrame} from "../../frame/frame.js";
-import type {RandomSource} from "../../stats/random.js";
+import type {ModelFrame} from "../frame/frame.js";
+import type {RandomSource} from "../stats/random.js";
 
 /**
  * The pieces of an unconditional simulation shared by lmer's and glmer's `simulate`: the fixed part of the
