@@ -42,7 +42,8 @@ export default [
     plugins: [
       mlMatrixSources,
       nodeResolve({preferBuiltins: true}),
-      typescript({tsconfig: "./tsconfig.build.json"})
+      // the doc comments are for readers of src/; without them the one file is a third smaller to read and compile
+      typescript({tsconfig: "./tsconfig.build.json", removeComments: true})
     ]
   },
   ...Object.entries(declarations).map(([name, input]) => ({
