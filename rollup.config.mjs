@@ -18,6 +18,24 @@ const declarations = {...entries, cli: "src/cli/main.ts"};
 // the helper thread of the two-thread kernels: loaded by URL, next to the chunk that starts it
 const workers = {"helper-worker": "src/linalg/helper-worker.ts", "fit-worker": "src/reactive/fit-worker.ts"};
 const external = (id) => /^(arquero|ml-matrix|@observablehq\/|node:)/.test(id);
+// What the lmm command never calls of arquero's dependencies: its expression parser (acorn; the command passes
+// arquero no expressions, only columns) and Arrow (flechette). Stubs keep them out of dist/cli.js, whose
+// start-up time is spent mostly reading and compiling it; a stub reached by mistake says what happened.
+const CLI_STUBS = {
+  acorn: ["parse"],
+  "@uwdata/flechette": ["columnFromArray", "columnFromValues", "tableFromColumns", "tableToIPC", "tableFromIPC"]
+};
+const cliStubs = {
+  name: "cli-stubs",
+  resolveId: (id) => (id in CLI_STUBS ? `\0cli-stub:${id}` : null),
+  load(id) {
+    if (!id.startsWith("\0cli-stub:")) return null;
+    const name = id.slice("\0cli-stub:".length);
+    return CLI_STUBS[name]
+      .map((f) => `export function ${f}() { throw new Error("${name}'s ${f} is left out of the lmm command's bundle (rollup.config.mjs); please report the command that reached it"); }`)
+      .join("\n");
+  }
+};
 // ml-matrix's ES entry for Node is a facade over its CommonJS bundle; its sources are ES modules
 const mlMatrixSources = {name: "ml-matrix-sources", resolveId: (id) => (id === "ml-matrix" ? fileURLToPath(new URL("src/index.js", import.meta.resolve("ml-matrix"))) : null)};
 
@@ -41,6 +59,7 @@ export default [
     output: {dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].js", inlineDynamicImports: true},
     plugins: [
       mlMatrixSources,
+      cliStubs,
       nodeResolve({preferBuiltins: true}),
       // the doc comments are for readers of src/; without them the one file is a third smaller to read and compile
       typescript({tsconfig: "./tsconfig.build.json", removeComments: true})
