@@ -80,15 +80,19 @@ function lme4Fit(root) {
 
 const rows = [];
 const lme4 = [];
-for (const root of roots) {
-  const fit = [], help = [], node = [];
-  for (let r = 0; r < runs; r++) {
-    fit.push(wall(process.execPath, ["bin/lmm.js", "fit", "datasets/sleepstudy.csv", FORMULA], root));
-    help.push(cpu(`"${process.execPath}" bin/lmm.js help`, root));
-    node.push(nodeFirstFit(root));
-    const l = lme4Fit(root);
-    if (l) lme4.push(l);
-  }
+// the builds take turns within each run, so that a change in the machine's load falls on all of them
+const samples = roots.map(() => ({fit: [], help: [], node: []}));
+for (let r = 0; r < runs; r++) {
+  roots.forEach((root, i) => {
+    samples[i].fit.push(wall(process.execPath, ["bin/lmm.js", "fit", "datasets/sleepstudy.csv", FORMULA], root));
+    samples[i].help.push(cpu(`"${process.execPath}" bin/lmm.js help`, root));
+    samples[i].node.push(nodeFirstFit(root));
+  });
+  const l = lme4Fit(roots[0]);
+  if (l) lme4.push(l);
+}
+for (const [i, root] of roots.entries()) {
+  const {fit, help, node} = samples[i];
   const first = median(node.map((n) => n.firstMs));
   const firstTimings = node.find((n) => n.firstMs === first).timings;
   rows.push({
