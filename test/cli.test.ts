@@ -459,6 +459,15 @@ describe("bin/lmm.js", () => {
     expect(good.stderr).toBe("");
     expect(JSON.parse(good.stdout).nobs).toBe(180);
   });
+
+  it("is one module: dist/cli.js imports only Node's built-ins, and holds no plot, notebook or worker code, nor arquero's parser or Arrow", () => {
+    const code = readFileSync(join(root, "dist", "cli.js"), "utf8");
+    const imports = [...code.matchAll(/^import\s[^;]*?from\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? m[2]);
+    expect(imports.filter((id) => !id.startsWith("node:"))).toEqual([]);
+    const sources: string[] = JSON.parse(readFileSync(join(root, "dist", "cli.js.map"), "utf8")).sources;
+    expect(sources.some((s) => s.endsWith("src/lmm/fit.ts"))).toBe(true);
+    expect(sources.filter((s) => /src\/(plot|reactive)\/|helper-worker|fit-worker|@observablehq|flechette|\/acorn\//.test(s))).toEqual([]);
+  });
 });
 
 describe("hostile input: every limit is one `lmm: ` line and exit code 2", () => {
