@@ -70,8 +70,8 @@ describe("glmer refuses bad input with the value and the fix", () => {
   });
 
   it("an unknown family or link, an unknown option, a bad nAGQ", () => {
-    expect(refusal(() => glmer("incidence / size ~ period + (1 | herd)", rows, {family: "binomail", weights: "size"}))).toMatch(/^family "binomail" is not one glmer fits; use /);
-    expect(refusal(() => glmer("incidence / size ~ period + (1 | herd)", rows, {link: "logt", weights: "size"}))).toMatch(/^link "logt" is not available for the binomial family; use one of "logit"/);
+    expect(refusal(() => glmer("incidence / size ~ period + (1 | herd)", rows, {family: "binomail", weights: "size"}))).toMatch(/^family "binomail" is not one glmer fits; did you mean "binomial"\? use /);
+    expect(refusal(() => glmer("incidence / size ~ period + (1 | herd)", rows, {link: "logt", weights: "size"}))).toMatch(/^link "logt" is not available for the binomial family; did you mean "logit" or "log"\? use one of "logit"/);
     expect(refusal(() => glmer("incidence / size ~ period + (1 | herd)", rows, {nagq: 9} as never))).toMatch(/^unknown option "nagq" of glmer; did you mean "nAGQ"\?/);
     expect(refusal(() => glmer("incidence / size ~ period + (1 | herd)", rows, {nAGQ: 1.5}))).toMatch(/^invalid nAGQ: the number 1\.5; use a whole number from 0 to 25/);
     expect(refusal(() => glmer("incidence / size ~ period + (1 | herd)", rows, {REML: true} as never))).toMatch(/^option "REML" does not apply to glmer/);

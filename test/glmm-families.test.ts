@@ -99,10 +99,10 @@ describe("families: lme4's variance, deviance residuals and AIC", () => {
   });
 
   it("refuses an unknown family or a link the family does not admit, naming the value and what would do", () => {
-    expect(() => family("binomal")).toThrow('family "binomal" is not one glmer fits; use "binomial", "poisson", "Gamma", "gaussian", "inverse.gaussian"');
-    expect(() => family("gamma")).toThrow('family "gamma" is not one glmer fits; use "Gamma"');
-    expect(() => family("inverse_gaussian")).toThrow('use "inverse.gaussian"');
-    expect(() => family("poisson", "logit")).toThrow('link "logit" is not available for the poisson family; use one of "log", "identity", "sqrt"');
+    expect(() => family("binomal")).toThrow('family "binomal" is not one glmer fits; did you mean "binomial"? use "binomial", "poisson", "Gamma", "gaussian", "inverse.gaussian"');
+    expect(() => family("gamma")).toThrow('family "gamma" is not one glmer fits; did you mean "Gamma"? use "binomial", "poisson", "Gamma"');
+    expect(() => family("inverse_gaussian")).toThrow('did you mean "inverse.gaussian"');
+    expect(() => family("poisson", "logit")).toThrow('link "logit" is not available for the poisson family; did you mean "log"? use one of "log", "identity", "sqrt"');
     expect(() => family("toString")).toThrow('family "toString" is not one glmer fits');
   });
 });

@@ -7,6 +7,7 @@
  * canonical links) and §2.3 (the deviance); R's family objects for which links each family admits.
  */
 import {fail, quote} from "../errors.js";
+import {nearestNames} from "../options.js";
 import {log} from "../math/index.js";
 import {logBinomialProbability, logGammaDensity, logPoissonProbability} from "../stats/log-densities.js";
 import {link, type Link, type LinkName} from "./links.js";
@@ -197,13 +198,14 @@ export const FAMILY_NAMES = Object.keys(DISTRIBUTIONS) as FamilyName[];
  */
 export function family(name: string, linkName?: string): Family {
   if (!Object.hasOwn(DISTRIBUTIONS, name)) {
-    const hint = FAMILY_NAMES.find((f) => f.toLowerCase() === String(name).toLowerCase().replace("_", "."));
-    fail(`family ${quote(String(name))} is not one glmer fits; use ${hint ? quote(hint) : FAMILY_NAMES.map((f) => quote(f)).join(", ")}`);
+    const hint = nearestNames(String(name).replace("_", "."), FAMILY_NAMES);
+    fail(`family ${quote(String(name))} is not one glmer fits; ${hint.length ? `did you mean ${hint.map((f) => quote(f)).join(" or ")}? ` : ""}use ${FAMILY_NAMES.map((f) => quote(f)).join(", ")}`);
   }
   const known = FAMILY_LINKS[name as FamilyName];
   const chosen = linkName ?? known[0];
   if (!known.includes(chosen as LinkName)) {
-    fail(`link ${quote(String(chosen))} is not available for the ${name} family; use one of ${known.map((l) => quote(l)).join(", ")}`);
+    const hint = nearestNames(String(chosen), known);
+    fail(`link ${quote(String(chosen))} is not available for the ${name} family; ${hint.length ? `did you mean ${hint.map((l) => quote(l)).join(" or ")}? ` : ""}use one of ${known.map((l) => quote(l)).join(", ")}`);
   }
   return {name: name as FamilyName, link: link(chosen as LinkName), ...DISTRIBUTIONS[name as FamilyName]};
 }

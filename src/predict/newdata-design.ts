@@ -203,3 +203,31 @@ function listOf(values: string[]): string {
   const shown = values.slice(0, 10).map((v) => JSON.stringify(v)).join(", ");
   return values.length > 10 ? `${shown} and ${values.length - 10} more` : shown;
 }
+
+/**
+ * `offset + Xβ (+ Zb)` per row of a prediction design (the random effects only where the design has terms,
+ * and only at known levels), NaN at rows with a missing value: the linear predictor of lmer's and glmer's
+ * predictions.
+ *
+ * @example
+ *   designLinearPredictor(model.beta, model.b, newdataDesign(model, rows, options));
+ */
+export function designLinearPredictor(beta: Float64Array, b: Float64Array[], d: PredictionDesign): number[] {
+  const out = new Array<number>(d.n);
+  for (let i = 0; i < d.n; i++) {
+    if (d.missing[i]) {
+      out[i] = NaN;
+      continue;
+    }
+    let s = d.offset ? d.offset[i] : 0;
+    for (let a = 0; a < beta.length; a++) s += d.X[a][i] * beta[a];
+    d.terms?.forEach((t, k) => {
+      const h = t.refs[i];
+      if (h < 0) return;
+      const p = t.Z.length / d.n;
+      for (let c = 0; c < p; c++) s += t.Z[i * p + c] * b[k][h * p + c];
+    });
+    out[i] = s;
+  }
+  return out;
+}

@@ -9,11 +9,10 @@ import {dataSource} from "../frame/source.js";
 import {evaluateVariable} from "../frame/variables.js";
 import {offsetValues} from "../glmm/fit.js";
 import type {GeneralizedLinearMixedModel} from "../glmm/model.js";
-import {templates} from "../lmm/lambda.js";
 import {padExcluded} from "../lmm/model.js";
-import {linearPredictorVariance} from "./joint-covariance.js";
+import {conditionalStandardErrors} from "./conditional-se.js";
 import {formulaVariables} from "./levels.js";
-import {frameDesign, newdataDesign, type PredictionDesign} from "./newdata-design.js";
+import {designLinearPredictor, frameDesign, newdataDesign, type PredictionDesign} from "./newdata-design.js";
 
 /** What {@link predictGlmer} is asked for (read and checked by `predict`). */
 export interface GlmerPredictRequest {
@@ -58,10 +57,10 @@ export function predictGlmer(model: GeneralizedLinearMixedModel, newdata: unknow
     design = newdataDesign(frame, newdata, {random, allowNewLevels: request.allowNewLevels, levels: factorLevels(frame, request.data)});
     design = withOffsetArgument(model, design, newdata);
   }
-  const eta = linearPredictor(model, design);
+  const eta = designLinearPredictor(model.beta, model.b, design);
   const {linkinv} = model.familyObject.link;
   const fit = request.type === "response" ? eta.map((e) => (Number.isNaN(e) ? NaN : linkinv(e))) : eta;
-  const se = request.seFit ? (random ? conditionalSe(model, design) : populationSe(model, design)) : undefined;
+  const se = request.seFit ? (random ? conditionalStandardErrors(model.evaluator.factor, model.evaluator.rXt(), model.theta, model.sigma, design) : populationSe(model, design)) : undefined;
   if (newdata !== undefined) return se ? {fit, se} : {fit};
   const pad = (values: number[]) => Array.from(padExcluded(frame, Float64Array.from(values)));
   return se ? {fit: pad(fit), se: pad(se)} : {fit: pad(fit)};
@@ -103,28 +102,6 @@ function withOffsetArgument(model: GeneralizedLinearMixedModel, design: Predicti
   return {...design, offset, missing};
 }
 
-/** `offset + Xβ̂ (+ Zb̃)` per row, NaN at rows with a missing value. */
-function linearPredictor(model: GeneralizedLinearMixedModel, d: PredictionDesign): number[] {
-  const {beta, b} = model;
-  const out = new Array<number>(d.n);
-  for (let i = 0; i < d.n; i++) {
-    if (d.missing[i]) {
-      out[i] = NaN;
-      continue;
-    }
-    let s = d.offset ? d.offset[i] : 0;
-    for (let a = 0; a < beta.length; a++) s += d.X[a][i] * beta[a];
-    d.terms?.forEach((t, k) => {
-      const h = t.refs[i];
-      if (h < 0) return;
-      const p = t.Z.length / d.n;
-      for (let c = 0; c < p; c++) s += t.Z[i * p + c] * b[k][h * p + c];
-    });
-    out[i] = s;
-  }
-  return out;
-}
-
 /** `√(xᵀ V x)`, V = lme4's vcov(m). */
 function populationSe(model: GeneralizedLinearMixedModel, d: PredictionDesign): number[] {
   const V = model.vcov, p = model.beta.length;
@@ -136,28 +113,3 @@ function populationSe(model: GeneralizedLinearMixedModel, d: PredictionDesign): 
   });
 }
 
-/** Conditional standard errors from PIRLS's factor at the optimum (see {@link linearPredictorVariance}). */
-function conditionalSe(model: GeneralizedLinearMixedModel, d: PredictionDesign): number[] {
-  const ev = model.evaluator;
-  const L = ev.factor;
-  const RXt = ev.rXt();
-  const T = templates(L.sizes, model.theta);
-  const p = L.nFixed;
-  const x = new Float64Array(p);
-  return Array.from({length: d.n}, (_, i) => {
-    if (d.missing[i]) return NaN;
-    for (let a = 0; a < p; a++) x[a] = d.X[a][i];
-    const lambdaZ = L.sizes.map((s) => new Float64Array(s.q));
-    d.terms?.forEach((t, k) => {
-      const h = t.refs[i];
-      if (h < 0) return;
-      const pk = L.sizes[k].p, Tk = T[k];
-      for (let c = 0; c < pk; c++) {
-        let s = 0;
-        for (let r = c; r < pk; r++) s += Tk[r * pk + c] * t.Z[i * pk + r];
-        lambdaZ[k][h * pk + c] = s;
-      }
-    });
-    return Math.sqrt(linearPredictorVariance(L, RXt, lambdaZ, x, model.sigma));
-  });
-}

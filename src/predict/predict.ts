@@ -1,12 +1,11 @@
 import {describeValue, fail} from "../errors.js";
 import {optionNames, readOptions} from "../options.js";
 import {cellText} from "../frame/cells.js";
-import {templates} from "../lmm/lambda.js";
 import {LinearMixedModel, padExcluded} from "../lmm/model.js";
 import {GeneralizedLinearMixedModel} from "../glmm/model.js";
 import {predictGlmer} from "./predict-glmer.js";
-import {frameDesign, newdataDesign, type PredictionDesign} from "./newdata-design.js";
-import {linearPredictorVariance} from "./joint-covariance.js";
+import {designLinearPredictor, frameDesign, newdataDesign} from "./newdata-design.js";
+import {conditionalStandardErrors} from "./conditional-se.js";
 import {trainingLevels} from "./levels.js";
 
 /** Options of {@link predict}. */
@@ -79,8 +78,8 @@ export function predict(model: LinearMixedModel | GeneralizedLinearMixedModel, n
   const design = newdata === undefined
     ? frameDesign(frame, random)
     : newdataDesign(frame, newdata, {random, allowNewLevels, levels: given.data === undefined ? undefined : trainingLevels(frame, given.data)});
-  const fit = fitted(model, design);
-  const result: Prediction = seFit ? {fit, se: standardErrors(model, design)} : {fit};
+  const fit = designLinearPredictor(model.beta, model.b, design);
+  const result: Prediction = seFit ? {fit, se: conditionalStandardErrors(model.L, model.evaluator.rXt(), model.theta, model.sigma, design)} : {fit};
   if (newdata !== undefined) return result;
   // the fit's own rows: with naAction "exclude", one value per input row (NaN at the dropped rows), as fitted
   const pad = (values: number[]) => Array.from(padExcluded(frame, Float64Array.from(values)));
@@ -88,55 +87,3 @@ export function predict(model: LinearMixedModel | GeneralizedLinearMixedModel, n
 }
 
 
-/** `offset + Xβ̂ (+ Zb̃)` per row. */
-function fitted(model: LinearMixedModel, d: PredictionDesign): number[] {
-  const {beta, b} = model;
-  const out = new Array<number>(d.n);
-  for (let i = 0; i < d.n; i++) {
-    if (d.missing[i]) {
-      out[i] = NaN;
-      continue;
-    }
-    let s = d.offset ? d.offset[i] : 0;
-    for (let a = 0; a < beta.length; a++) s += d.X[a][i] * beta[a];
-    d.terms?.forEach((t, k) => {
-      const h = t.refs[i];
-      if (h < 0) return;
-      const p = t.Z.length / d.n;
-      for (let c = 0; c < p; c++) s += t.Z[i * p + c] * b[k][h * p + c];
-    });
-    out[i] = s;
-  }
-  return out;
-}
-
-/** Standard errors conditional on θ̂ (see {@link linearPredictorVariance}). */
-function standardErrors(model: LinearMixedModel, d: PredictionDesign): number[] {
-  const L = model.L;
-  const RXt = model.evaluator.rXt();
-  const T = templates(L.sizes, model.theta);
-  const p = L.nFixed;
-  const x = new Float64Array(p);
-  const out = new Array<number>(d.n);
-  for (let i = 0; i < d.n; i++) {
-    if (d.missing[i]) {
-      out[i] = NaN;
-      continue;
-    }
-    for (let a = 0; a < p; a++) x[a] = d.X[a][i];
-    const lambdaZ = L.sizes.map((s) => new Float64Array(s.q));
-    d.terms?.forEach((t, k) => {
-      const h = t.refs[i];
-      if (h < 0) return;
-      const pk = L.sizes[k].p, Tk = T[k];
-      // (Λᵀz) for level h: Tᵀ z, T lower triangular
-      for (let c = 0; c < pk; c++) {
-        let s = 0;
-        for (let r = c; r < pk; r++) s += Tk[r * pk + c] * t.Z[i * pk + r];
-        lambdaZ[k][h * pk + c] = s;
-      }
-    });
-    out[i] = Math.sqrt(linearPredictorVariance(L, RXt, lambdaZ, x, model.sigma));
-  }
-  return out;
-}

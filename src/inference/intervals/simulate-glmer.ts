@@ -3,6 +3,7 @@ import type {GeneralizedLinearMixedModel} from "../../glmm/model.js";
 import {templates} from "../../lmm/lambda.js";
 import type {RandomSource} from "../../stats/random.js";
 import {binomialDraw, gammaDraw, inverseGaussianDraw, poissonDraw} from "../../stats/random-variates.js";
+import {addNewRandomEffects, fixedLinearPredictor} from "../../lmm/new-random-effects.js";
 
 /**
  * New responses from a glmer fit, as lme4's `simulate(m, nsim, seed)` (unconditional: new random effects):
@@ -33,33 +34,12 @@ export function simulateGlmer(model: GeneralizedLinearMixedModel, nsim: number, 
     }
   }
   const T = templates(model.structure.A.sizes, model.theta);
-  const fixed = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let s = frame.offset ? frame.offset[r] : 0;
-    for (let a = 0; a < model.beta.length; a++) s += frame.X[a][r] * model.beta[a];
-    fixed[r] = s;
-  }
+  const fixed = fixedLinearPredictor(frame, model.beta);
   const sigma = model.sigma, s2 = sigma * sigma;
   const out: Float64Array[] = [];
   for (let k = 0; k < nsim; k++) {
     const eta = fixed.slice();
-    frame.terms.forEach((t, i) => {
-      const p = t.p, Ti = T[i];
-      const b = new Float64Array(t.levels.length * p);
-      const u = new Float64Array(p);
-      for (let h = 0; h < t.levels.length; h++) {
-        for (let c = 0; c < p; c++) u[c] = sigma * random.normal();
-        for (let a = 0; a < p; a++) {
-          let s = 0;
-          for (let c = 0; c <= a; c++) s += Ti[a * p + c] * u[c];
-          b[h * p + a] = s;
-        }
-      }
-      for (let r = 0; r < rows; r++) {
-        const o = t.refs[r] * p;
-        for (let c = 0; c < p; c++) eta[r] += t.Z[r * p + c] * b[o + c];
-      }
-    });
+    addNewRandomEffects(eta, frame, T, sigma, random);
     const y = new Float64Array(rows);
     for (let r = 0; r < rows; r++) {
       const mu = fam.link.linkinv(eta[r]), w = weights[r];

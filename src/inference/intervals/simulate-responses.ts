@@ -4,6 +4,7 @@ import {templates} from "../../lmm/lambda.js";
 import type {LinearMixedModel} from "../../lmm/model.js";
 import {GeneralizedLinearMixedModel} from "../../glmm/model.js";
 import {simulateGlmer} from "./simulate-glmer.js";
+import {addNewRandomEffects, fixedLinearPredictor} from "../../lmm/new-random-effects.js";
 import {randomSource, type RandomSource} from "../../stats/random.js";
 
 /** Options of {@link simulate}. */
@@ -44,33 +45,12 @@ export function simulate(model: LinearMixedModel | GeneralizedLinearMixedModel, 
   const frame = model.structure.frame;
   const rows = frame.n;
   const T = templates(model.structure.A.sizes, model.theta);
-  const mean = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let s = frame.offset ? frame.offset[r] : 0;
-    for (let a = 0; a < model.beta.length; a++) s += frame.X[a][r] * model.beta[a];
-    mean[r] = s;
-  }
+  const mean = fixedLinearPredictor(frame, model.beta);
   const sigma = model.sigma;
   const out: Float64Array[] = [];
   for (let k = 0; k < n; k++) {
     const y = mean.slice();
-    frame.terms.forEach((t, i) => {
-      const p = t.p, Ti = T[i];
-      const b = new Float64Array(t.levels.length * p);
-      const u = new Float64Array(p);
-      for (let h = 0; h < t.levels.length; h++) {
-        for (let c = 0; c < p; c++) u[c] = sigma * random.normal();
-        for (let a = 0; a < p; a++) {
-          let s = 0;
-          for (let c = 0; c <= a; c++) s += Ti[a * p + c] * u[c];
-          b[h * p + a] = s;
-        }
-      }
-      for (let r = 0; r < rows; r++) {
-        const o = t.refs[r] * p;
-        for (let c = 0; c < p; c++) y[r] += t.Z[r * p + c] * b[o + c];
-      }
-    });
+    addNewRandomEffects(y, frame, T, sigma, random);
     for (let r = 0; r < rows; r++) y[r] += (sigma / (frame.weights ? Math.sqrt(frame.weights[r]) : 1)) * random.normal();
     out.push(y);
   }
