@@ -3,7 +3,7 @@ export {readStata, writeStata, type StataModel} from "./notation/stata.js";
 export {readZelig, writeZelig, type ZeligModel, type WriteZeligOptions} from "./notation/zelig.js";
 export {readLevels, writeLevels, type LevelsModel} from "./notation/levels.js";
 export {equations, type EquationsOptions, type FittedEquations} from "./notation/equations.js";
-export {lmer, LinearMixedModel, type LmerOptions, type OptimizerRecord, type RanefColumns, type VarCorrRow} from "./lmm/index.js";
+export {lmer, LinearMixedModel, type LmerOptions, type OptimizerRecord, type RanefColumns, type VarCorrRow, type FitTimings} from "./lmm/index.js";
 export {glmer, GeneralizedLinearMixedModel, family, type GlmerOptions, type GlmCoefficients, type GlmResiduals, type Family, type FamilyName, type Link, type LinkName} from "./glmm/index.js";
 export {formula, parseFormula} from "./formula/index.js";
 export {modelFrame, type ModelFrame, type FrameOptions, type NaAction, type TableInput} from "./frame/index.js";

@@ -155,7 +155,7 @@ describe("lmm fit --family: a generalized model (glmer)", () => {
     expect(r.code).toBe(0);
     const fit = JSON.parse(r.stdout);
     for (const k of ["nobs", "ngrps", "fixef", "se", "vcov", "theta", "theta_names", "sigma", "varcorr", "logLik", "df", "AIC", "BIC",
-      "deviance", "isSingular", "ranef", "fitted", "residuals", "warnings", "optimizer", "family", "link", "nAGQ", "coefficients"]) expect(fit, k).toHaveProperty(k);
+      "deviance", "isSingular", "ranef", "fitted", "residuals", "warnings", "optimizer", "timings", "family", "link", "nAGQ", "coefficients"]) expect(fit, k).toHaveProperty(k);
     expect(fit).not.toHaveProperty("REML");
     expect([fit.family, fit.link, fit.nAGQ, fit.nobs, fit.df, fit.sigma]).toEqual(["binomial", "logit", 25, 56, 5, 1]);
     const ref = fixture("cbpp-binomial-agq25");
@@ -182,7 +182,7 @@ describe("lmm fit --family: a generalized model (glmer)", () => {
 describe("lmm fit --json", () => {
   const fields = [
     "nobs", "ngrps", "fixef", "se", "vcov", "theta", "sigma", "varcorr", "logLik", "df", "AIC", "BIC",
-    "deviance", "REMLcrit", "isSingular", "ranef", "fitted", "residuals", "warnings", "optimizer"
+    "deviance", "REMLcrit", "isSingular", "ranef", "fitted", "residuals", "warnings", "optimizer", "timings"
   ];
 
   function jsonOf(...argv: string[]): Record<string, any> {
@@ -216,6 +216,11 @@ describe("lmm fit --json", () => {
     expect(Number.isInteger(opt.evaluations) && opt.evaluations > 0).toBe(true);
     expect(typeof opt.seconds === "number" && opt.seconds >= 0).toBe(true);
     expect(opt.converged).toBe(true);
+    // the whole call's stages in ms (their sizes are not asserted: wall-clock time varies)
+    const stages = ["formula", "frame", "crossProducts", "optimization", "checks"];
+    expect(Object.keys(fit.timings).sort()).toEqual([...stages, "total"].sort());
+    for (const k of [...stages, "total"]) expect(Number.isFinite(fit.timings[k]) && fit.timings[k] >= 0, k).toBe(true);
+    expect(stages.reduce((s, k) => s + fit.timings[k], 0)).toBeLessThanOrEqual(fit.timings.total * (1 + 1e-12));
     expect(compareWithLme4(loadReference("sleepstudy-slope"), fit as FitJSON).bad).toEqual([]);
   });
 
@@ -453,6 +458,15 @@ describe("bin/lmm.js", () => {
     expect(good.status).toBe(0);
     expect(good.stderr).toBe("");
     expect(JSON.parse(good.stdout).nobs).toBe(180);
+  });
+
+  it("is one module: dist/cli.js imports only Node's built-ins, and holds no plot, notebook or worker code, nor arquero's parser or Arrow", () => {
+    const code = readFileSync(join(root, "dist", "cli.js"), "utf8");
+    const imports = [...code.matchAll(/^import\s[^;]*?from\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? m[2]);
+    expect(imports.filter((id) => !id.startsWith("node:"))).toEqual([]);
+    const sources: string[] = JSON.parse(readFileSync(join(root, "dist", "cli.js.map"), "utf8")).sources;
+    expect(sources.some((s) => s.endsWith("src/lmm/fit.ts"))).toBe(true);
+    expect(sources.filter((s) => /src\/(plot|reactive)\/|helper-worker|fit-worker|@observablehq|flechette|\/acorn\//.test(s))).toEqual([]);
   });
 });
 

@@ -20,6 +20,7 @@ import {glmerConvergenceWarnings} from "./convergence-check.js";
 import {covarianceFactor, stageTwoCoordinates, type CoordinatePieces} from "./coordinates.js";
 import {family as familyOf} from "./families.js";
 import {readGlmerOptions, type GlmerOptions} from "./glmer-options.js";
+import {FitClock} from "../lmm/timings.js";
 import {GeneralizedLinearMixedModel} from "./model.js";
 import {agqDeviance, Pirls} from "./pirls.js";
 import {gaussHermite} from "../numeric/gauss-hermite.js";
@@ -62,27 +63,35 @@ const MAX_HESSIAN_PARAMETERS = 40;
  *   m.theta; // [0.4609]
  */
 export function glmer(formulaOrSpec: string | ModelSpec, data: TableInput, given?: GlmerOptions): GeneralizedLinearMixedModel {
+  const clock = new FitClock();
   const options = readGlmerOptions(given);
   const fam = familyOf(options.family ?? "binomial", options.link);
+  clock.skip();
   const spec = typeof formulaOrSpec === "string" ? formula(formulaOrSpec) : checkedSpec(formulaOrSpec);
+  clock.lap("formula");
   const built = modelFrame(spec, data, {weights: options.weights, naAction: options.naAction}, fam.name === "binomial" ? "binary" : "numeric", true);
-  return glmerOnFrame(spec, withOffset(built, options.offset, data), options);
+  const frame = withOffset(built, options.offset, data);
+  clock.lap("frame");
+  return glmerOnFrame(spec, frame, options, clock);
 }
 
 /**
  * {@link glmer} on a model frame already built (glmer's offset argument included): the fit of a new
  * response on the same design, as a parametric bootstrap refits. `options` as {@link readGlmerOptions}
- * returns them.
+ * returns them. `clock` is the fit's stopwatch (glmer's, with the formula and frame charged); a refit starts
+ * its own.
  *
  * Reference: as {@link glmer}; lme4's `refit`.
  *
  * @example
  *   glmerOnFrame(model.formulaSpec, {...model.frame, y: ystar}, {family: "poisson", start: [...model.theta, ...model.beta]});
  */
-export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerOptions): GeneralizedLinearMixedModel {
+export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerOptions, clock = new FitClock()): GeneralizedLinearMixedModel {
+  clock.skip();
   const fam = familyOf(options.family ?? "binomial", options.link);
   const nAGQ = options.nAGQ ?? 1;
   const response = glmResponse(frame, fam);
+  clock.lap("frame");
   if (nAGQ > 1 && !(frame.terms.length === 1 && frame.terms[0].p === 1)) {
     fail(`nAGQ = ${nAGQ} (adaptive Gauss–Hermite quadrature) needs a single scalar random-effects term, such as (1 | group), as in lme4; this model has ${frame.terms.map((t) => `(${t.text})`).join(" + ")}: use nAGQ = 1 (Laplace)`);
   }
@@ -90,6 +99,7 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
   if (fam.name === "gaussian" && fam.link.name === "identity") {
     fail(`family "gaussian" with the identity link is a linear mixed model: fit it with lmer(formula, data, {REML: false}) (lme4's glmer calls lmer for it too), or give another link such as "log"`);
   }
+  clock.skip();
   const structure = modelStructure(frame, false);
   const sizes = structure.A.sizes;
   const nTheta = thetaLength(sizes);
@@ -100,6 +110,7 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
   }
 
   const pirls = new Pirls(structure, fam, response);
+  clock.lap("crossProducts");
   const lower = thetaLower(sizes);
   const t0 = performance.now();
   let evaluations = 0;
@@ -136,6 +147,7 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
   let message = first.message;
   let vcovHessian: Float64Array | null = null;
   let initial = theta0;
+  clock.lap("optimization");
 
   if (nAGQ >= 1) {
     // stage 2: θ and β together, from stage 1's, in coordinates where the deviance is about ‖y‖² (coordinates.ts)
@@ -160,6 +172,7 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
     };
     initial = Float64Array.from(theta);
     const second = bobyqa(stage2, new Float64Array(nTheta + p), {lower: coordinates.lower, rhoend: RHOEND});
+    clock.lap("optimization");
     if (!Number.isFinite(second.f)) fail(`PIRLS did not converge at any (θ, β) of the second stage (${evaluations} evaluations); rescale the covariates`);
     converged = second.converged;
     message = second.message;
@@ -205,7 +218,7 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
   };
   return new GeneralizedLinearMixedModel(pirls, spec, {
     nAGQ, objective, vcovHessian, isSingular, warnings, optimizer, weightsName: typeof options.weights === "string" ? options.weights : null,
-    offsetArgument: typeof options.offset === "string" ? options.offset : null, hasOffsetArgument: options.offset !== undefined
+    offsetArgument: typeof options.offset === "string" ? options.offset : null, hasOffsetArgument: options.offset !== undefined, clock
   });
 }
 

@@ -8,6 +8,7 @@ import type {Evaluator} from "../lmm/evaluator.js";
 import {thetaNames as lme4ThetaNames} from "../lmm/lambda.js";
 import type {OptimizerRecord, RanefColumns, VarCorrRow} from "../lmm/model.js";
 import type {MixedModelStructure} from "../lmm/structure.js";
+import {FitClock, type FitTimings} from "../lmm/timings.js";
 import {log} from "../math/index.js";
 import {normalCdf} from "../stats/normal-quantile.js";
 import type {Family, FamilyName} from "./families.js";
@@ -58,6 +59,11 @@ export interface GlmmFitRecord {
   isSingular: boolean;
   warnings: string[];
   optimizer: OptimizerRecord;
+  /**
+   * The fit's stopwatch, with the stages before the model charged: what the constructor computes is charged
+   * to `checks`, and the model's `timings` are the clock stopped at its end (without one, the constructor alone).
+   */
+  clock?: FitClock;
 }
 
 /**
@@ -152,6 +158,13 @@ export class GeneralizedLinearMixedModel {
   readonly isSingular: boolean;
   readonly warnings: string[];
   readonly optimizer: OptimizerRecord;
+  /**
+   * Milliseconds per stage of the fit, and of the whole call ({@link FitTimings}): formula, frame,
+   * cross-products (with PIRLS's workspace), optimization (both stages), the checks after it (the Hessian,
+   * PIRLS at the estimates, this object's results), total. `optimizer.seconds` counts the optimizer
+   * (and the Hessian) alone.
+   */
+  readonly timings: FitTimings;
   readonly coefficients: GlmCoefficients;
   readonly rows: Int32Array;
   /**
@@ -161,6 +174,7 @@ export class GeneralizedLinearMixedModel {
   readonly conditionalBlocks: Float64Array[];
 
   constructor(pirls: Pirls, spec: ModelSpec, record: GlmmFitRecord) {
+    const start = performance.now();
     const {frame, family: fam, response, ev} = pirls;
     const {n} = frame;
     const p = frame.X.length;
@@ -241,6 +255,7 @@ export class GeneralizedLinearMixedModel {
     this.isSingular = record.isSingular;
     this.warnings = record.warnings;
     this.optimizer = record.optimizer;
+    this.timings = (record.clock ?? new FitClock(start)).stop();
   }
 
   /**
@@ -296,7 +311,8 @@ export class GeneralizedLinearMixedModel {
         verdict: this.optimizer.ending.verdict,
         initial: Array.from(this.optimizer.initial),
         final: Array.from(this.optimizer.final)
-      }
+      },
+      timings: {...this.timings}
     };
   }
 }

@@ -11,6 +11,7 @@ import {thetaLength, thetaLower, thetaStart} from "./lambda.js";
 import {thetaScales} from "./theta-scale.js";
 import {scaleWarnings} from "./scale-check.js";
 import {readLmerOptions, type LmerOptions} from "./lmer-options.js";
+import {FitClock} from "./timings.js";
 
 export type {LmerOptions};
 import {LinearMixedModel, type BoundaryRestart, type OptimizerEnding, type OptimizerRecord} from "./model.js";
@@ -37,15 +38,20 @@ const MAX_RESTARTS = 3;
  *   m.fixef; // {"(Intercept)": 251.405…, Days: 10.467…}
  */
 export function lmer(formulaOrSpec: string | ModelSpec, data: TableInput, given?: LmerOptions): LinearMixedModel {
+  const clock = new FitClock();
   const options = readLmerOptions(given);
   const REML = options.REML ?? true;
+  clock.skip();
   const spec = typeof formulaOrSpec === "string" ? formula(formulaOrSpec) : parsedSpec(formulaOrSpec);
+  clock.lap("formula");
   const frame = modelFrame(spec, data, Object.fromEntries(FRAME_OPTIONS.map((name) => [name, options[name as keyof LmerOptions]])));
+  clock.lap("frame");
   const structure = modelStructure(frame, REML);
+  clock.lap("crossProducts");
   const sizes = structure.A.sizes;
   const {start} = options;
   if (start && start.length !== thetaLength(sizes)) fail(`invalid start: ${start.length} values for ${thetaLength(sizes)} θ parameters`);
-  return fitStructure(structure, start, options);
+  return fitStructure(structure, start, options, clock);
 }
 
 /** Options of {@link fitStructure}: progress, cancellation and the convergence checks of {@link LmerOptions}. */
@@ -62,14 +68,16 @@ export type FitOptions = Pick<LmerOptions, "onProgress" | "signal" | "checkConve
  * the fit is singular when a bounded θ is below 1e-4 (lme4's rule); and for small models finite-difference
  * checks of the gradient and Hessian (in the scaled coordinates) give lme4's warnings. The record says how
  * the fit ended, with one verdict. Used by {@link lmer} and by refits that reuse a structure (ML refits,
- * bootstrap).
+ * bootstrap). `clock` is the fit's stopwatch ({@link FitClock}): lmer's, with the formula, frame and
+ * cross-products charged already; a refit starts its own, so its timings count the optimization and checks.
  *
  * Reference: lme4's `optimizeLmer` and `checkConv`; Bates et al. (2015), JSS 67(1), §3; Powell (2009).
  *
  * @example
  *   const ml = fitStructure({...model.structure, REML: false}, model.theta);
  */
-export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<number>, options: FitOptions = {}): LinearMixedModel {
+export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock()): LinearMixedModel {
+  clock.skip();
   const {frame} = structure;
   const criterion = criterionFunction(structure);
   const lower = thetaLower(structure.A.sizes);
@@ -96,11 +104,14 @@ export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<n
 
   // a diagonal θ at its bound: probe inward (both mirror images of its column) and restart from a lower probe
   let probed: BoundaryProbes | undefined;
+  clock.lap("optimization");
   for (let round = 0; result.converged; round++) {
     probed = probeBoundary(counted, result.x, NEAR_BOUND, structure.A.sizes, result.f);
+    clock.lap("checks");
     if (!probed.best || round === MAX_RESTARTS) break;
     const from = probed.best;
     const again = bobyqa(counted, from.theta, {lower, rhobeg: from.step, rhoend: Math.min(rhoend, from.step)});
+    clock.lap("optimization");
     restarts.push({atBound: probed.atBound, criterionAtBound: result.f, probe: from.criterion, criterionAfter: again.f});
     log.push(
       `restarted from the bound (θ[${probed.atBound.join(", ")}] at 0, criterion ${result.f}): an inward probe was lower ` +
@@ -166,7 +177,7 @@ export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<n
     log,
     ending: {verdict, atBound: probed.atBound, probes: probed.probes, restarts}
   };
-  return new LinearMixedModel(structure, theta, isSingular, warnings, optimizer);
+  return new LinearMixedModel(structure, theta, isSingular, warnings, optimizer, {}, clock);
 }
 
 /** A formula given already parsed: checked for the shape `formula()` returns, so other values are refused by name. */

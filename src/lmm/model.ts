@@ -3,6 +3,7 @@ import type {Blocked} from "./blocks.js";
 import {Evaluator} from "./evaluator.js";
 import {templates, thetaNames} from "./lambda.js";
 import type {MixedModelStructure} from "./structure.js";
+import {FitClock, type FitTimings} from "./timings.js";
 import {fixedEffectsTable, ranefTable, varianceTable} from "./tables.js";
 import {log} from "../math/index.js";
 
@@ -88,6 +89,8 @@ export interface PrecomputedResults {
   u?: Float64Array[];
   fitted?: Float64Array;
   residuals?: Float64Array;
+  /** Where the other thread's fit spent its time: the rebuilt model reports these as its own. */
+  timings?: FitTimings;
 }
 
 /**
@@ -172,6 +175,12 @@ export class LinearMixedModel {
   /** Dropped rows and columns, singular fit, convergence: every warning of the fit. */
   readonly warnings: string[];
   readonly optimizer: OptimizerRecord;
+  /**
+   * Milliseconds per stage of the fit, and of the whole call ({@link FitTimings}): formula, frame,
+   * cross-products, optimization, the checks after it (probes, derivatives, and this object's results), total.
+   * `optimizer.seconds` counts the optimizer alone.
+   */
+  readonly timings: FitTimings;
   /** The spherical conditional modes ũ per term (b̃ = Λũ). */
   readonly u: Float64Array[];
   /** The conditional modes b̃ per term, level-major. */
@@ -187,10 +196,13 @@ export class LinearMixedModel {
   /**
    * The model at θ̂. `precomputed` takes what another thread has computed already for this structure and θ̂
    * (a Worker fit): the factor at θ̂, the conditional modes, β̂ with ũ, the fitted values and the residuals,
-   * so that building the model costs no factorization, no solve and no pass over the rows here.
+   * so that building the model costs no factorization, no solve and no pass over the rows here (the model
+   * then reports the other thread's `timings`). `clock` is the fit's stopwatch: what the constructor
+   * computes is charged to its `checks`, and the model's {@link timings} are the clock stopped at the end
+   * (without one, they count the constructor alone).
    */
   constructor(structure: MixedModelStructure, theta: Float64Array, isSingular: boolean, warnings: string[], optimizer: OptimizerRecord,
-    precomputed: PrecomputedResults = {}) {
+    precomputed: PrecomputedResults = {}, clock = new FitClock()) {
     const {frame, REML} = structure;
     const {n} = frame;
     const evaluator = precomputed.L ? Evaluator.withFactor(structure, theta, precomputed.L) : Evaluator.at(structure, theta);
@@ -242,6 +254,7 @@ export class LinearMixedModel {
     this.isSingular = isSingular;
     this.warnings = warnings;
     this.optimizer = optimizer;
+    this.timings = precomputed.timings ? Object.freeze({...precomputed.timings}) : clock.stop();
   }
 
   /** The residual variance σ̂². */
@@ -304,7 +317,8 @@ export class LinearMixedModel {
         verdict: this.optimizer.ending.verdict,
         initial: Array.from(this.optimizer.initial),
         final: Array.from(this.optimizer.final)
-      }
+      },
+      timings: {...this.timings}
     };
   }
 }

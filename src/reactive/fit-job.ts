@@ -323,8 +323,8 @@ export async function runFit(formulaOrSpec: string | ModelSpec, data: unknown, o
 function withConverted(model: LinearMixedModel, source: ReturnType<typeof dataSource>): LinearMixedModel {
   const warnings = convertedWarning(source.converted());
   if (warnings.length === 0) return model;
-  const {structure, theta, isSingular, optimizer, L, beta, u, fitted, residuals} = model;
-  return modelAtTheta({structure, theta, isSingular, optimizer, L, beta, u, fitted, residuals, warnings: [...warnings, ...model.warnings]});
+  const {structure, theta, isSingular, optimizer, L, beta, u, fitted, residuals, timings} = model;
+  return modelAtTheta({structure, theta, isSingular, optimizer, L, beta, u, fitted, residuals, timings, warnings: [...warnings, ...model.warnings]});
 }
 
 /**

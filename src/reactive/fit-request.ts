@@ -75,12 +75,12 @@ export function serveFitRequest(request: FitRequest, post: (message: FitMessage,
       ...request.options,
       onProgress: ({evaluations, criterion, theta}) => post({type: "progress", evaluations, criterion, theta})
     });
-    const {structure, theta, isSingular, warnings, optimizer, L, ranef, beta, u, usedFitted: fitted, usedResiduals: residuals} = model;
+    const {structure, theta, isSingular, warnings, optimizer, L, ranef, beta, u, usedFitted: fitted, usedResiduals: residuals, timings} = model;
     // everything that costs a solve or a pass over the rows is computed here (the factor, β̂ and ũ, the
     // conditional modes with their conditional variances, the fitted values and residuals), so that the page
     // only assembles the model; the model here is dropped, so its arrays are transferred, not copied
     const results = {L, ranef, beta, u, fitted, residuals};
-    post({type: "done", structure, theta, isSingular, warnings, optimizer, ...results}, buffersOf([structure, results]));
+    post({type: "done", structure, theta, isSingular, warnings, optimizer, timings, ...results}, buffersOf([structure, results]));
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     post({type: "error", name: e.name, message: e.message});

@@ -4,7 +4,7 @@ import type {MixedModelStructure} from "../lmm/structure.js";
 /**
  * What a fit found, as a worker reports it: enough to rebuild the model without optimizing again, and, with
  * the worker's results (the factor at θ̂, β̂ and ũ, the conditional modes, fitted values and residuals),
- * without solving or passing over the rows either.
+ * without solving or passing over the rows either; with the worker's `timings`, the model reports them.
  */
 export interface FitOutcome extends PrecomputedResults {
   /** The model's frame and cross-products (lmer's, for this formula, table and options). */
@@ -31,5 +31,6 @@ export function modelAtTheta(outcome: FitOutcome): LinearMixedModel {
     initial: Float64Array.from(optimizer.initial),
     final: Float64Array.from(optimizer.final),
     log: optimizer.log.slice()
-  }, {L: outcome.L, ranef: outcome.ranef, beta: outcome.beta, u: outcome.u, fitted: outcome.fitted, residuals: outcome.residuals});
+  }, {L: outcome.L, ranef: outcome.ranef, beta: outcome.beta, u: outcome.u, fitted: outcome.fitted, residuals: outcome.residuals,
+    timings: outcome.timings});
 }
