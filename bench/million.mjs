@@ -1,7 +1,7 @@
 // A million rows: readCSV and lmer() on synthetic data, `y ~ x + (x | g)`, one group per 100 rows (10 000
 // groups at 10⁶ rows), at 10⁴, 10⁵, 10⁶ and 4·10⁶ rows, with the growth exponent (the least-squares slope
 // of log time on log rows). Run `npm run build` first; `node bench/million.mjs [--sizes 1e4,1e5,1e6,4e6]
-// [--runs 3] [--keep]`. The CSV files go to a temporary folder (removed unless --keep); nothing is committed.
+// [--runs 3] [--keep] [--lib dist/index.js]`. The CSV files go to a temporary folder (removed unless --keep); nothing is committed.
 //
 // Per size: "csv MB" the file; "read s" readCSV of its text in this process (median of the runs);
 // "fit s" lmer() on that table, warm (median of the runs after one fit); "cold s" the first lmer() in a
@@ -29,7 +29,7 @@ const runs = Number(arg("--runs", 3));
 const keep = args.includes("--keep");
 const FORMULA = "y ~ x + (x | g)";
 const ROWS_PER_GROUP = 100;
-const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+const dist = args.includes("--lib") ? join(process.cwd(), arg("--lib")) : fileURLToPath(new URL("../dist/index.js", import.meta.url));
 
 // the child: reads the file and fits once in a fresh process, printing its times and peak memory as JSON
 const CHILD = `

@@ -43,9 +43,12 @@ export function designColumns(intercept: boolean, terms: Term[], variables: Map<
     assign.push(-1);
   }
   terms.forEach((term, t) => {
-    let parts: {name: string; values: Float64Array}[] = [{name: "", values: new Float64Array(n).fill(1)}];
+    // the first variable's pieces are the columns themselves (a numeric variable's values shared, not
+    // copied: 1 × v is v); each further variable multiplies them
+    let parts: {name: string; values: Float64Array}[] = [];
     term.vars.forEach((ref, k) => {
       const pieces = variablePieces(ref.label, variables.get(ref.label)!, codes[t][k] === 1, n);
+      if (k === 0) return void (parts = pieces);
       const next: typeof parts = [];
       for (const piece of pieces) {
         for (const part of parts) {

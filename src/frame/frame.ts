@@ -176,7 +176,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   for (const [label, v] of variables) {
     frameVars.set(label, v.kind === "numeric"
       ? {kind: "numeric", values: pick(v.values, keep)}
-      : {kind: "factor", factor: makeFactor(keep.map((i) => v.values[i]))});
+      : {kind: "factor", factor: makeFactor(v.values, keep)});
   }
   let responseLevels: string[] | undefined;
   let trials: Float64Array | undefined;
@@ -209,7 +209,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   }
   }
   if (weights) {
-    for (const i of keep) if (!(weights[i] > 0)) fail(`invalid weight ${weights[i]} in row ${i + 1} of column ${options.weights}; weights must be positive`);
+    for (let k = 0; k < n; k++) if (!(weights[keep[k]] > 0)) fail(`invalid weight ${weights[keep[k]]} in row ${keep[k] + 1} of column ${options.weights}; weights must be positive`);
   }
 
   const fixed = designColumns(spec.intercept, spec.terms, frameVars, n);
@@ -232,7 +232,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   return {
     spec,
     n,
-    rows: Int32Array.from(keep),
+    rows: keep,
     sourceRows: source.rows,
     naAction,
     responseName: spec.response.label,
@@ -285,41 +285,60 @@ function groupValues(source: DataSource, name: string): unknown[] {
   if (!source.has(name)) {
     fail(`unknown grouping column: ${clip(name)} (the data has ${quoteList(source.names)}); check the spelling`);
   }
-  return Array.from(source.values(name), (v) => (isMissing(v) ? null : v));
+  const values = source.values(name);
+  const out = new Array<unknown>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = isMissing(v) ? null : v;
+  }
+  return out;
 }
 
-function completeRows(rows: number, variables: Map<string, Variable>, groups: Map<string, unknown[]>, weights: Float64Array | null, naAction: string): number[] {
+/** The rows (ascending) with no missing value in a used column, one tight loop per column. */
+function completeRows(rows: number, variables: Map<string, Variable>, groups: Map<string, unknown[]>, weights: Float64Array | null, naAction: string): Int32Array {
   const missing = new Uint8Array(rows);
+  let dropped = 0;
   const mark = (label: string, i: number) => {
     if (naAction === "fail") fail(`missing value in row ${i + 1} of ${label}; remove the row or use naAction: "omit" (or "exclude" to keep per-row results aligned with the input)`);
-    missing[i] = 1;
+    if (!missing[i]) (missing[i] = 1), dropped++;
+  };
+  const markNull = (label: string, values: ArrayLike<unknown>) => {
+    for (let i = 0; i < rows; i++) if (values[i] === null) mark(label, i);
   };
   for (const [label, v] of variables) {
+    if (v.kind !== "numeric") {
+      markNull(label, v.values);
+      continue;
+    }
+    const x = v.values;
     for (let i = 0; i < rows; i++) {
-      if (v.kind === "numeric") {
-        const x = v.values[i];
-        if (Number.isNaN(x)) mark(label, i);
-        else if (!Number.isFinite(x)) fail(`infinite value ${x} in row ${i + 1} of ${label}; remove the row or transform the variable`);
-      } else if (v.values[i] === null) mark(label, i);
+      const xi = x[i];
+      // xi − xi is 0 for every finite number, NaN for NaN and ±Infinity
+      if (xi - xi !== 0) {
+        if (Number.isNaN(xi)) mark(label, i);
+        else fail(`infinite value ${xi} in row ${i + 1} of ${label}; remove the row or transform the variable`);
+      }
     }
   }
-  for (const [label, values] of groups) for (let i = 0; i < rows; i++) if (values[i] === null) mark(label, i);
+  for (const [label, values] of groups) markNull(label, values);
   if (weights) for (let i = 0; i < rows; i++) if (Number.isNaN(weights[i])) mark("weights", i);
-  const keep: number[] = [];
-  for (let i = 0; i < rows; i++) if (!missing[i]) keep.push(i);
+  const keep = new Int32Array(rows - dropped);
+  for (let i = 0, k = 0; i < rows; i++) if (!missing[i]) keep[k++] = i;
   return keep;
 }
 
-function pick(values: Float64Array, keep: number[]): Float64Array {
+/** The kept rows of a column the frame owns (the column itself when every row is kept). */
+function pick(values: Float64Array, keep: Int32Array): Float64Array {
+  if (keep.length === values.length) return values;
   const out = new Float64Array(keep.length);
   for (let k = 0; k < keep.length; k++) out[k] = values[keep[k]];
   return out;
 }
 
-function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, groups: Map<string, unknown[]>, keep: number[], n: number, generalized: boolean): RandomTerm[] {
+function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, groups: Map<string, unknown[]>, keep: Int32Array, n: number, generalized: boolean): RandomTerm[] {
   const factors = new Map<string, Factor>();
   const groupFactor = (name: string) => {
-    if (!factors.has(name)) factors.set(name, makeFactor(keep.map((i) => groups.get(name)![i])));
+    if (!factors.has(name)) factors.set(name, makeFactor(groups.get(name)!, keep));
     return factors.get(name)!;
   };
   const built = specs.map((spec, index) => {
@@ -327,10 +346,8 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
     const design = designColumns(spec.intercept, spec.terms, vars, n);
     const p = design.names.length;
     if (p === 0) fail(`random-effects term (${clip(spec.text)}) has no columns; keep its intercept or add a variable`);
-    const Z = new Float64Array(n * p);
-    design.columns.forEach((col, j) => {
-      for (let i = 0; i < n; i++) Z[i * p + j] = col[i];
-    });
+    const Z = p === 1 ? design.columns[0].slice() : new Float64Array(n * p);
+    if (p > 1) design.columns.forEach((col, j) => interleave(Z, col, p, j, n));
     const levels = factor.levels.length;
     if (levels < 2) fail(`grouping factor ${spec.groupLabel} has ${levels} level; a grouping factor needs at least 2 levels`);
     // a generalized model has no residual to confound with: glmer ignores these two checks (an observation-level
@@ -351,6 +368,11 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
   if (increasing) order.sort((a, b) => nl[a] - nl[b] || a - b).reverse();
   const names = termNames(order.map((i) => built[i].group));
   return order.map((i, k) => ({...built[i], name: names[k]}));
+}
+
+/** Column j of a row-major n × p matrix. */
+function interleave(Z: Float64Array, column: Float64Array, p: number, j: number, n: number): void {
+  for (let i = 0; i < n; i++) Z[i * p + j] = column[i];
 }
 
 /**

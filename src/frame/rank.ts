@@ -14,7 +14,7 @@ export function aliasedColumns(columns: Float64Array[], tol = 1e-7): number[] {
   const kept: Float64Array[] = [];
   const aliased: number[] = [];
   columns.forEach((column, j) => {
-    const v = Float64Array.from(column);
+    const v = column.slice();
     const norm0 = norm2(v);
     for (let pass = 0; pass < 2; pass++) {
       for (const q of kept) {

@@ -41,8 +41,8 @@ export function numericColumn(source: DataSource, name: string, usedIn: string):
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (isMissing(v)) out[i] = NaN;
-    else if (typeof v === "number") out[i] = v;
+    if (typeof v === "number") out[i] = v;
+    else if (isMissing(v)) out[i] = NaN;
     else fail(`column ${name} holds text (${cellText(v)}) but ${usedIn} needs numbers; convert it or use it as a factor`);
   }
   return out;
