@@ -60,11 +60,19 @@ export function makeFactor(values: ArrayLike<unknown>, rows?: ArrayLike<number>)
     }
   } else {
     const index = new Map<string, number>();
+    // rows sorted by group repeat a value: the previous row's code, with no lookup
+    let previous: unknown = undefined, previousCode = -1;
     for (let k = 0; k < n; k++) {
-      const label = levelLabel(values[rows ? rows[k] : k]);
+      const v = values[rows ? rows[k] : k];
+      if (v === previous && typeof v === "string") {
+        seen[k] = previousCode;
+        continue;
+      }
+      const label = levelLabel(v);
       let code = index.get(label);
       if (code === undefined) (code = labels.length), index.set(label, code), labels.push(label);
       seen[k] = code;
+      (previous = v), (previousCode = code);
     }
   }
   const order = labels.map((_, c) => c);
@@ -72,7 +80,7 @@ export function makeFactor(values: ArrayLike<unknown>, rows?: ArrayLike<number>)
   else order.sort((a, b) => compareLabels(labels[a], labels[b]));
   const rank = new Int32Array(order.length);
   order.forEach((c, l) => (rank[c] = l));
-  const codes = new Int32Array(n);
+  const codes = seen;
   for (let k = 0; k < n; k++) codes[k] = rank[seen[k]];
   return {levels: order.map((c) => labels[c]), codes};
 }

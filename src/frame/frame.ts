@@ -152,7 +152,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   for (const term of spec.terms) term.vars.forEach(use);
   spec.offsets.forEach(use);
   for (const r of spec.random) for (const term of r.terms) term.vars.forEach(use);
-  const groupColumns = new Map<string, unknown[]>();
+  const groupColumns = new Map<string, ArrayLike<unknown>>();
   for (const r of spec.random) for (const g of r.group) if (!groupColumns.has(g)) groupColumns.set(g, groupValues(source, g));
   const weights = options.weights == null ? null : numericColumn(source, options.weights, "weights");
 
@@ -166,7 +166,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   }
   if (n === 0) {
     const empty = [...variables].filter(([, v]) => v.kind === "numeric" ? v.values.every(Number.isNaN) : v.values.every((x) => x === null)).map(([label]) => label);
-    for (const [label, values] of groupColumns) if (values.every((x) => x === null)) empty.push(label);
+    for (const [label, values] of groupColumns) if (Array.prototype.every.call(values, (x) => x === null)) empty.push(label);
     fail(empty.length
       ? `no complete rows: column ${empty.join(", ")} is missing in every row; remove it from the formula or fill it in`
       : `no complete rows: every row has a missing value in a column of ${quote(spec.text)}; fill in the values or use fewer columns`);
@@ -281,21 +281,22 @@ function withoutResponseTerm(spec: ModelSpec): {spec: ModelSpec; responseTerms: 
   return {spec: {...spec, terms: spec.terms.filter((_, t) => !responseTerms.includes(t))}, responseTerms};
 }
 
-function groupValues(source: DataSource, name: string): unknown[] {
+function groupValues(source: DataSource, name: string): ArrayLike<unknown> {
   if (!source.has(name)) {
     fail(`unknown grouping column: ${clip(name)} (the data has ${quoteList(source.names)}); check the spelling`);
   }
   const values = source.values(name);
-  const out = new Array<unknown>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    out[i] = isMissing(v) ? null : v;
-  }
+  // read only: the column itself when nothing in it is missing
+  let i = 0;
+  while (i < values.length && !isMissing(values[i])) i++;
+  if (i === values.length) return values;
+  const out = Array.from(values);
+  for (; i < values.length; i++) if (isMissing(out[i])) out[i] = null;
   return out;
 }
 
 /** The rows (ascending) with no missing value in a used column, one tight loop per column. */
-function completeRows(rows: number, variables: Map<string, Variable>, groups: Map<string, unknown[]>, weights: Float64Array | null, naAction: string): Int32Array {
+function completeRows(rows: number, variables: Map<string, Variable>, groups: Map<string, ArrayLike<unknown>>, weights: Float64Array | null, naAction: string): Int32Array {
   const missing = new Uint8Array(rows);
   let dropped = 0;
   const mark = (label: string, i: number) => {
@@ -335,7 +336,7 @@ function pick(values: Float64Array, keep: Int32Array): Float64Array {
   return out;
 }
 
-function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, groups: Map<string, unknown[]>, keep: Int32Array, n: number, generalized: boolean): RandomTerm[] {
+function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, groups: Map<string, ArrayLike<unknown>>, keep: Int32Array, n: number, generalized: boolean): RandomTerm[] {
   const factors = new Map<string, Factor>();
   const groupFactor = (name: string) => {
     if (!factors.has(name)) factors.set(name, makeFactor(groups.get(name)!, keep));

@@ -57,6 +57,11 @@ export function numericTextColumn(values: ArrayLike<unknown>): (number | null)[]
     if (typeof v !== "number" && v != null) return null;
   }
   if (first === values.length) return null;
+  // a column of labels fails on its first string: check every string before copying
+  for (let i = first; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === "string" ? numberFromText(v) === undefined : typeof v !== "number" && v != null) return null;
+  }
   let text = false;
   const out = new Array<number | null>(values.length);
   for (let i = 0; i < first; i++) out[i] = (values[i] as number | null | undefined) ?? null;

@@ -16,13 +16,7 @@ export function aliasedColumns(columns: Float64Array[], tol = 1e-7): number[] {
   columns.forEach((column, j) => {
     const v = column.slice();
     const norm0 = norm2(v);
-    for (let pass = 0; pass < 2; pass++) {
-      for (const q of kept) {
-        let dot = 0;
-        for (let i = 0; i < v.length; i++) dot += q[i] * v[i];
-        for (let i = 0; i < v.length; i++) v[i] -= dot * q[i];
-      }
-    }
+    for (let pass = 0; pass < 2; pass++) for (const q of kept) subtractProjection(v, q);
     const norm = norm2(v);
     if (norm0 === 0 || norm < tol * norm0) aliased.push(j);
     else {
@@ -31,6 +25,13 @@ export function aliasedColumns(columns: Float64Array[], tol = 1e-7): number[] {
     }
   });
   return aliased;
+}
+
+/** v − (qᵀv) q, in place. */
+function subtractProjection(v: Float64Array, q: Float64Array): void {
+  let dot = 0;
+  for (let i = 0; i < v.length; i++) dot += q[i] * v[i];
+  for (let i = 0; i < v.length; i++) v[i] -= dot * q[i];
 }
 
 /** The 2-norm, scaled against overflow. */

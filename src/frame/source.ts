@@ -75,6 +75,16 @@ function directColumn(table: TableLike, name: string, rows: number): ArrayLike<u
   return isColumn(column) && column.length === rows ? column : null;
 }
 
+/** Whether every value is a number, null or undefined (one pass, no copy). */
+function numbersOrMissing(values: ArrayLike<unknown>): boolean {
+  if (ArrayBuffer.isView(values)) return !(values instanceof BigInt64Array || values instanceof BigUint64Array);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== "number" && v != null) return false;
+  }
+  return true;
+}
+
 const isColumn = (x: unknown): x is ArrayLike<unknown> => Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
 
 /**
@@ -92,8 +102,10 @@ function cachedValues(names: readonly string[], read: (name: string) => ArrayLik
       let values = cache.get(name);
       if (values === undefined) {
         const raw = read(name);
-        values = reading(`column ${name}`, () => cleanColumn(name, raw));
-        const numbers = numericTextColumn(values);
+        // a column of numbers and missing values (most columns) needs neither cleaning nor conversion
+        const plain = reading(`column ${name}`, () => numbersOrMissing(raw));
+        values = plain ? raw : reading(`column ${name}`, () => cleanColumn(name, raw));
+        const numbers = plain ? null : numericTextColumn(values);
         if (numbers) (values = numbers), converted.add(name);
         cache.set(name, values);
       }
