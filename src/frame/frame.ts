@@ -228,7 +228,8 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
     for (let i = 0; i < n; i++) offset[i] += values.values![i];
   }
 
-  const terms = randomTerms(spec.random, frameVars, groupColumns, keep, n, generalized);
+  const ones = spec.intercept ? fixed.columns[0] : undefined;
+  const terms = randomTerms(spec.random, frameVars, groupColumns, keep, n, generalized, ones);
   return {
     spec,
     n,
@@ -336,7 +337,7 @@ function pick(values: Float64Array, keep: Int32Array): Float64Array {
   return out;
 }
 
-function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, groups: Map<string, ArrayLike<unknown>>, keep: Int32Array, n: number, generalized: boolean): RandomTerm[] {
+function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, groups: Map<string, ArrayLike<unknown>>, keep: Int32Array, n: number, generalized: boolean, ones?: Float64Array): RandomTerm[] {
   const factors = new Map<string, Factor>();
   const groupFactor = (name: string) => {
     if (!factors.has(name)) factors.set(name, makeFactor(groups.get(name)!, keep));
@@ -344,7 +345,7 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
   };
   const built = specs.map((spec, index) => {
     const factor = interaction(spec.group.map(groupFactor));
-    const design = designColumns(spec.intercept, spec.terms, vars, n);
+    const design = designColumns(spec.intercept, spec.terms, vars, n, ones);
     const p = design.names.length;
     if (p === 0) fail(`random-effects term (${clip(spec.text)}) has no columns; keep its intercept or add a variable`);
     const Z = p === 1 ? design.columns[0].slice() : new Float64Array(n * p);
