@@ -145,21 +145,19 @@ function parseNumber(value: string): number | undefined {
 /** 10⁰ … 10²², the powers of ten that are exact doubles. */
 const EXACT_POWERS = Float64Array.from({length: 23}, (_, k) => Number(`1e${k}`));
 
-/** A value that {@link decimalAt} cannot read: the field is read as a string instead. */
-const NOT_SIMPLE = Symbol("not simple");
-
 /**
  * The number an unquoted field `text[from, to)` writes, read from the character codes without making a
  * string, when it is a plain decimal ({@link DECIMAL} with no spaces around it) of at most 15 significant
  * digits and a power of ten within ±22: then the digits are an exact integer m below 2⁵³ and m × 10ᵉ (or
  * m / 10⁻ᵉ) is one correctly rounded operation on exact doubles, which is what `Number()` gives (Clinger's
- * fast path). Anything else (spaces, `NA`, `Inf`, text, long mantissas, large exponents) is
- * {@link NOT_SIMPLE}, and the caller reads the field as text.
+ * fast path), written to `out[0]` (not returned: a double returned from a call that is not inlined is
+ * boxed, one allocation per cell) with the answer true. Anything else (spaces, `NA`, `Inf`, text, long
+ * mantissas, large exponents) answers false, and the caller reads the field as a string.
  *
  * Reference: W. D. Clinger (1990), "How to read floating point numbers accurately", PLDI '90, §3 (the
  * fast path); ECMA-262 §7.1.4.1.1 (StringToNumber rounds correctly).
  */
-function decimalAt(text: string, from: number, to: number): number | typeof NOT_SIMPLE {
+function decimalAt(text: string, from: number, to: number, out: Float64Array): boolean {
   let j = from;
   let c = text.charCodeAt(j);
   let negative = false;
@@ -182,7 +180,7 @@ function decimalAt(text: string, from: number, to: number): number | typeof NOT_
       c = text.charCodeAt(++j);
     }
   }
-  if (digits === 0) return NOT_SIMPLE;
+  if (digits === 0) return false;
   if ((c === 101 || c === 69) && j < to) {
     c = text.charCodeAt(++j);
     let minus = false;
@@ -196,16 +194,17 @@ function decimalAt(text: string, from: number, to: number): number | typeof NOT_
       exponentDigits++;
       c = text.charCodeAt(++j);
     }
-    if (exponentDigits === 0) return NOT_SIMPLE;
+    if (exponentDigits === 0) return false;
     scale += minus ? -exponent : exponent;
   }
-  if (j !== to || significant > 15) return NOT_SIMPLE;
+  if (j !== to || significant > 15) return false;
   let x: number;
   if (mantissa === 0) x = 0;
   else if (scale >= 0 && scale <= 22) x = mantissa * EXACT_POWERS[scale];
   else if (scale < 0 && scale >= -22) x = mantissa / EXACT_POWERS[-scale];
-  else return NOT_SIMPLE;
-  return negative ? -x : x;
+  else return false;
+  out[0] = negative ? -x : x;
+  return true;
 }
 
 /**
@@ -227,6 +226,69 @@ interface ColumnBuilder {
 const SHARED_LABELS = 1 << 16;
 
 /**
+ * The labels of a text column, found by their characters (FNV-1a hash, open addressing) so that a label met
+ * before costs no new string; at most {@link SHARED_LABELS} of them are kept.
+ *
+ * Reference: G. Fowler, L. C. Noll, K.-P. Vo, the FNV-1a hash; Knuth, TAOCP vol. 3, §6.4 (open addressing
+ * with linear probing).
+ */
+class LabelTable {
+  #slots = new Int32Array(64).fill(-1);
+  #labels: string[] = [];
+  #hashes: number[] = [];
+
+  /** The shared label equal to `text[from, to)` (a new string only the first time). */
+  of(text: string, from: number, to: number): string {
+    let h = 0x811c9dc5;
+    for (let j = from; j < to; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
+    const mask = this.#slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const k = this.#slots[s];
+      if (k < 0) {
+        const label = text.slice(from, to);
+        if (this.#labels.length < SHARED_LABELS) this.#insert(s, label, h);
+        return label;
+      }
+      if (this.#hashes[k] === h && equalAt(this.#labels[k], text, from, to)) return this.#labels[k];
+    }
+  }
+
+  #insert(slot: number, label: string, h: number): void {
+    this.#slots[slot] = this.#labels.length;
+    this.#labels.push(label);
+    this.#hashes.push(h);
+    if (2 * this.#labels.length > this.#slots.length) {
+      const slots = new Int32Array(2 * this.#slots.length).fill(-1);
+      const mask = slots.length - 1;
+      this.#hashes.forEach((hk, k) => {
+        let s = hk & mask;
+        while (slots[s] >= 0) s = (s + 1) & mask;
+        slots[s] = k;
+      });
+      this.#slots = slots;
+    }
+  }
+}
+
+function equalAt(label: string, text: string, from: number, to: number): boolean {
+  if (label.length !== to - from) return false;
+  for (let j = 0; j < label.length; j++) if (label.charCodeAt(j) !== text.charCodeAt(from + j)) return false;
+  return true;
+}
+
+/**
+ * Whether an unquoted field `text[from, to)` is text exactly as written for a text column, with no string
+ * made to find out: not empty, not `NA`, and no white space at either end (its first and last characters
+ * printable ASCII), so that `trim()` would not change it. Other fields go the way of strings.
+ */
+function plainLabel(text: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  const first = text.charCodeAt(from), last = text.charCodeAt(to - 1);
+  if (first <= 32 || first >= 127 || last <= 32 || last >= 127) return false;
+  return !(to - from === 2 && first === 78 && last === 65);
+}
+
+/**
  * The data records of `text` from `offset` (the line after the header, numbered `line`), read column by
  * column in one pass: a number is read straight from the characters ({@link decimalAt}) into its column,
  * and no record array or string is made for it; other fields are strings. A record whose number of fields
@@ -237,33 +299,14 @@ function readColumns(text: string, offset: number, line: number, names: string[]
   const k = names.length;
   const n = text.length;
   const columns: ColumnBuilder[] = names.map(() => ({values: [], textFrom: -1}));
-  const shared: Map<string, string>[] = names.map(() => new Map());
+  const shared = names.map(() => new LabelTable());
+  // i, line and rows are plain locals that no closure captures, so that the scan keeps them in registers
+  const number = new Float64Array(1);
   let i = offset;
   let rows = 0;
 
-  const quoted = (): string => {
-    const opened = line;
-    let value = "";
-    let from = ++i;
-    for (;;) {
-      const q = text.indexOf('"', from);
-      if (q < 0) {
-        fail(`unterminated quoted field starting on csv line ${opened}; end it with a double quote and write a quote inside it as ""`);
-      }
-      line += countLineBreaks(text, from, q);
-      if (text.charCodeAt(q + 1) === QUOTE) {
-        value += text.slice(from, q + 1);
-        from = q + 2;
-      } else {
-        value += text.slice(from, q);
-        i = q + 1;
-        return value;
-      }
-    }
-  };
-
   /** A field that is not a plain number: missing, a number in another spelling, or text. */
-  const add = (column: ColumnBuilder, labels: Map<string, string>, value: string, row: number) => {
+  const add = (column: ColumnBuilder, labels: LabelTable, value: string, row: number) => {
     if (column.textFrom < 0) {
       if (isMissing(value)) return void (column.values as (number | null)[]).push(null);
       const x = parseNumber(value);
@@ -272,12 +315,7 @@ function readColumns(text: string, offset: number, line: number, names: string[]
       column.values = [];
     }
     if (isMissing(value)) return void (column.values as (string | null)[]).push(null);
-    let label = labels.get(value);
-    if (label === undefined) {
-      label = value;
-      if (labels.size < SHARED_LABELS) labels.set(value, value);
-    }
-    (column.values as (string | null)[]).push(label);
+    (column.values as (string | null)[]).push(labels.of(value, 0, value.length));
   };
 
   const wrongLength = (start: number, startLine: number): never => {
@@ -305,14 +343,20 @@ function readColumns(text: string, offset: number, line: number, names: string[]
     for (let f = 0; ; f++) {
       if (f === k) wrongLength(start, startLine);
       const column = columns[f];
-      if (text.charCodeAt(i) === QUOTE) add(column, shared[f], quoted(), rows);
+      if (text.charCodeAt(i) === QUOTE) {
+        const field = quotedField(text, i, line);
+        add(column, shared[f], field.value, rows);
+        (i = field.end), (line = field.line);
+      }
       else {
         const from = i;
         let c = 0;
         while (i < n && (c = text.charCodeAt(i)) !== COMMA && c !== LF && c !== CR) i++;
-        const x = column.textFrom < 0 && i > from ? decimalAt(text, from, i) : NOT_SIMPLE;
-        if (x !== NOT_SIMPLE) (column.values as (number | null)[]).push(x);
-        else add(column, shared[f], text.slice(from, i), rows);
+        if (column.textFrom >= 0 && plainLabel(text, from, i)) (column.values as (string | null)[]).push(shared[f].of(text, from, i));
+        else {
+          if (column.textFrom < 0 && i > from && decimalAt(text, from, i, number)) (column.values as (number | null)[]).push(number[0]);
+          else add(column, shared[f], text.slice(from, i), rows);
+        }
       }
       if (i >= n) {
         if (f !== k - 1) wrongLength(start, startLine);
@@ -341,6 +385,30 @@ function readColumns(text: string, offset: number, line: number, names: string[]
     }
   }
   return {columns: columns.map((c) => c.values), rows, textFrom: columns.map((c) => c.textFrom)};
+}
+
+/**
+ * The quoted field that starts at `text[start]` (a quote) on line `line`: its value (`""` read as one
+ * quote), the index after its closing quote, and the line there.
+ */
+function quotedField(text: string, start: number, line: number): {value: string; end: number; line: number} {
+  const opened = line;
+  let value = "";
+  let from = start + 1;
+  for (;;) {
+    const q = text.indexOf('"', from);
+    if (q < 0) {
+      fail(`unterminated quoted field starting on csv line ${opened}; end it with a double quote and write a quote inside it as ""`);
+    }
+    line += countLineBreaks(text, from, q);
+    if (text.charCodeAt(q + 1) === QUOTE) {
+      value += text.slice(from, q + 1);
+      from = q + 2;
+    } else {
+      value += text.slice(from, q);
+      return {value, end: q + 1, line};
+    }
+  }
 }
 
 /**
