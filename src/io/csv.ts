@@ -212,10 +212,39 @@ function decimalAt(text: string, from: number, to: number, out: Float64Array): b
  * first other value on (`textFrom`), the text as written, the rows before it to be read again as text
  * ({@link textColumnHeads}).
  */
-interface ColumnBuilder {
-  values: (number | null)[] | (string | null)[];
-  /** The row from which `values` holds text (-1: still numbers). */
-  textFrom: number;
+class ColumnBuilder {
+  /** The numbers read so far (null cells as 0, listed in `nulls`), in a buffer that doubles as it fills. */
+  numbers = new Float64Array(1024);
+  count = 0;
+  nulls: number[] = [];
+  /** The text values from `textFrom` on. */
+  texts: (string | null)[] = [];
+  /** The row from which the column holds text (-1: still numbers). */
+  textFrom = -1;
+
+  number(x: number): void {
+    if (this.count === this.numbers.length) {
+      const grown = new Float64Array(2 * this.count);
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    this.numbers[this.count++] = x;
+  }
+
+  missingNumber(): void {
+    this.nulls.push(this.count);
+    this.number(0);
+  }
+
+  /** The column as read: a plain array of numbers (with null) or of text. */
+  values(): CSVColumn {
+    if (this.textFrom >= 0) return this.texts;
+    const out: (number | null)[] = new Array(this.count);
+    const numbers = this.numbers;
+    for (let r = 0; r < this.count; r++) out[r] = numbers[r];
+    for (const r of this.nulls) out[r] = null;
+    return out;
+  }
 }
 
 /**
@@ -298,7 +327,7 @@ function plainLabel(text: string, from: number, to: number): boolean {
 function readColumns(text: string, offset: number, line: number, names: string[], maxRows: number, maxCells: number) {
   const k = names.length;
   const n = text.length;
-  const columns: ColumnBuilder[] = names.map(() => ({values: [], textFrom: -1}));
+  const columns = names.map(() => new ColumnBuilder());
   const shared = names.map(() => new LabelTable());
   // i, line and rows are plain locals that no closure captures, so that the scan keeps them in registers
   const number = new Float64Array(1);
@@ -308,14 +337,13 @@ function readColumns(text: string, offset: number, line: number, names: string[]
   /** A field that is not a plain number: missing, a number in another spelling, or text. */
   const add = (column: ColumnBuilder, labels: LabelTable, value: string, row: number) => {
     if (column.textFrom < 0) {
-      if (isMissing(value)) return void (column.values as (number | null)[]).push(null);
+      if (isMissing(value)) return void column.missingNumber();
       const x = parseNumber(value);
-      if (x !== undefined) return void (column.values as (number | null)[]).push(x);
+      if (x !== undefined) return void column.number(x);
       column.textFrom = row;
-      column.values = [];
+      (column.numbers = new Float64Array(0)), (column.nulls = []);
     }
-    if (isMissing(value)) return void (column.values as (string | null)[]).push(null);
-    (column.values as (string | null)[]).push(labels.of(value, 0, value.length));
+    column.texts.push(isMissing(value) ? null : labels.of(value, 0, value.length));
   };
 
   const wrongLength = (start: number, startLine: number): never => {
@@ -352,9 +380,9 @@ function readColumns(text: string, offset: number, line: number, names: string[]
         const from = i;
         let c = 0;
         while (i < n && (c = text.charCodeAt(i)) !== COMMA && c !== LF && c !== CR) i++;
-        if (column.textFrom >= 0 && plainLabel(text, from, i)) (column.values as (string | null)[]).push(shared[f].of(text, from, i));
+        if (column.textFrom >= 0 && plainLabel(text, from, i)) column.texts.push(shared[f].of(text, from, i));
         else {
-          if (column.textFrom < 0 && i > from && decimalAt(text, from, i, number)) (column.values as (number | null)[]).push(number[0]);
+          if (column.textFrom < 0 && i > from && decimalAt(text, from, i, number)) column.number(number[0]);
           else add(column, shared[f], text.slice(from, i), rows);
         }
       }
@@ -384,7 +412,7 @@ function readColumns(text: string, offset: number, line: number, names: string[]
         `of ${maxCells} cells (header included): use fewer rows or columns`);
     }
   }
-  return {columns: columns.map((c) => c.values), rows, textFrom: columns.map((c) => c.textFrom)};
+  return {columns: columns.map((c) => c.values()), rows, textFrom: columns.map((c) => c.textFrom)};
 }
 
 /**
