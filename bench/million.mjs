@@ -16,16 +16,18 @@
 //     1000000   10000    21     1.767   3.340   2.270         3.012          410     52
 //     4000000   40000    87.1   7.549  16.959  17.680        19.386         1286     75
 //   growth exponent: read 0.765, fit 0.782 (flattered by the fixed costs at 10⁴ rows; 10⁶ → 4·10⁶: 1.05 and 1.17)
-// After (branch million, 5fe865a, same machine, load average 4–5, runs 3):
+// After (branch million, e73a90b, same machine, load average 3.6–4.4, runs 5):
 //        rows  groups  csv MB  read s   fit s  cold s  child read s  read+fit MB  evals
-//       10000     100     0.2   0.027   0.039   0.237         0.045           73     63
-//      100000    1000     2     0.092   0.071   0.270         0.107           87     60
-//     1000000   10000    21     0.737   0.923   0.734         0.901          251     52
-//     4000000   40000    87.1   2.273   3.671   2.535         3.452          484     75
-//   growth exponent: read 0.754, fit 0.788; 10⁵ → 10⁶: read 0.90, fit 1.11; 10⁶ → 4·10⁶: read 0.81, fit 1.00.
-//   Every fit gives the same numbers as before, bit for bit. Still over the targets at 10⁶ rows (0.25 s, 0.5 s):
-//   a warm fit pays a full garbage collection (~65 MB of typed arrays a fit: the frame's columns, Z, fitted
-//   values and residuals), the factor's Map pass (~50 ms) and the optimizer (~80 ms, 52 evaluations).
+//       10000     100     0.2   0.025   0.062   0.263         0.061           71     63
+//      100000    1000     2     0.095   0.075   0.382         0.282           92     60
+//     1000000   10000    21     0.436   0.391   0.727         0.944          217     52
+//     4000000   40000    87.1   2.270   2.331   2.365         3.463          497     75
+//   growth exponent: read 0.730, fit 0.596 over the four sizes; 10⁵ → 10⁶: read 0.66, fit 0.72; 10⁶ → 4·10⁶:
+//   read 1.19, fit 1.29 (the parent then holds 87 MB of text and two tables: garbage collection grows).
+//   The machine was shared: at 10⁶ rows other runs the same hour gave read 0.54–0.74 s and fit 0.62–0.92 s.
+//   Every fit gives the same numbers as before, bit for bit. What a warm fit at 10⁶ rows still pays: a full
+//   garbage collection (~65 MB of typed arrays a fit: the frame's columns, Z, fitted values and residuals),
+//   the grouping factor's Map pass (~50 ms) and the optimizer (~80 ms, 52 evaluations).
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {availableParallelism, loadavg, tmpdir} from "node:os";
 import {join} from "node:path";
