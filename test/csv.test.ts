@@ -3,6 +3,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import type {ColumnTable} from "arquero";
+import fc from "fast-check";
 import {describe, expect, test} from "vitest";
 import {LmmError} from "../src/errors.js";
 import {readCSV} from "../src/io/index.js";
@@ -75,6 +76,33 @@ describe("readCSV", () => {
     expect(g[0]).toBe("0");
     expect(g[1199]).toBe("1199");
     expect(g[1300]).toBe("x");
+  });
+
+  test("a number read straight from its characters is Number() of its text, in every spelling (issue 15)", () => {
+    const finite = {noNaN: true, noDefaultInfinity: true};
+    const decimal = fc.oneof(
+      fc.double(finite).map(String),
+      fc.double(finite).map((x) => x.toExponential(8)),
+      fc.double({min: -1e9, max: 1e9, ...finite}).map((x) => x.toFixed(6)),
+      fc.double(finite).map((x) => x.toPrecision(17)),
+      fc.stringMatching(/^[-+]?[0-9]{1,18}(\.[0-9]{0,18})?([eE][-+]?[0-9]{1,3})?$/),
+      fc.stringMatching(/^[-+]?\.[0-9]{1,18}$/),
+      fc.constantFrom("-0", "0.0", "00012", "1.", "1e400", "-1e400", "1e-400", "4.9e-324", "9007199254740993", "123456789012345", "1234567890123456")
+    );
+    fc.assert(
+      fc.property(fc.array(decimal, {minLength: 1, maxLength: 20}), (cells) => {
+        const x = readCSV(`x\n${cells.join("\n")}\n`).array("x") as number[];
+        cells.forEach((cell, i) => expect([cell, x[i]]).toEqual([cell, Number(cell)]));
+      }),
+      {seed: 15, numRuns: 400}
+    );
+  });
+
+  test("a column that turns to text late keeps every earlier value as written (issue 15: numbers are read before the column is known)", () => {
+    expect(columns('g,x\n1.50,1\nNA,2\n"007",3\n 2 ,4\nb,5\n')).toEqual({g: ["1.50", null, "007", " 2 ", "b"], x: [1, 2, 3, 4, 5]});
+    expect(columns("a,b,c\n1,x,1\n2,3,2\ny,4,z\n5,,6\n")).toEqual({a: ["1", "2", "y", "5"], b: ["x", "3", "4", null], c: ["1", "2", "z", "6"]});
+    expect(() => readCSV("a,b\n1,2\nx,3\n\n4\n")).toThrow("csv line 5 has 1 field but the header names 2 columns (a, b)");
+    expect(() => readCSV('a,b\n1,"2\n2"\nx,3,4\n')).toThrow("csv line 4 has 3 fields but the header names 2 columns (a, b)");
   });
 
   test("TRUE/FALSE, true/false and dates stay text", () => {

@@ -21,6 +21,9 @@ export interface DesignColumns {
  * indicators instead (so `0 + a + b` gives every level of a and contrasts of b, `0 + x + x:a` every level of
  * a in x:a). Interaction columns vary the first variable fastest and are named like R: `recipeB:temp`.
  *
+ * `ones`, when given, is the intercept column (n ones, only read), so that the random-effects terms reuse
+ * the fixed-effects' one.
+ *
  * Reference: Chambers & Hastie (1992), Statistical Models in S, §2.4.1 (the coding of factors in terms);
  * R Core Team, src/library/stats/src/model.c (`modelmatrix`: the first factor of a model without intercept).
  *
@@ -28,7 +31,7 @@ export interface DesignColumns {
  *   // angle ~ recipe * temp: (Intercept), recipeB, recipeC, temp, recipeB:temp, recipeC:temp
  *   designColumns(true, terms, variables, n).names;
  */
-export function designColumns(intercept: boolean, terms: Term[], variables: Map<string, FrameVariable>, n: number): DesignColumns {
+export function designColumns(intercept: boolean, terms: Term[], variables: Map<string, FrameVariable>, n: number, ones?: Float64Array): DesignColumns {
   const codes = termCodes(terms);
   if (!intercept) {
     const t = terms.findIndex((term) => term.vars.some((v) => variables.get(v.label)!.kind === "factor"));
@@ -39,13 +42,16 @@ export function designColumns(intercept: boolean, terms: Term[], variables: Map<
   const assign: number[] = [];
   if (intercept) {
     names.push("(Intercept)");
-    columns.push(new Float64Array(n).fill(1));
+    columns.push(ones ?? new Float64Array(n).fill(1));
     assign.push(-1);
   }
   terms.forEach((term, t) => {
-    let parts: {name: string; values: Float64Array}[] = [{name: "", values: new Float64Array(n).fill(1)}];
+    // the first variable's pieces are the columns themselves (a numeric variable's values shared, not
+    // copied: 1 × v is v); each further variable multiplies them
+    let parts: {name: string; values: Float64Array}[] = [];
     term.vars.forEach((ref, k) => {
       const pieces = variablePieces(ref.label, variables.get(ref.label)!, codes[t][k] === 1, n);
+      if (k === 0) return void (parts = pieces);
       const next: typeof parts = [];
       for (const piece of pieces) {
         for (const part of parts) {

@@ -36,37 +36,92 @@ export function compareValues(a: unknown, b: unknown): number {
 
 const compareLabels = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Builds a factor from values (none missing: drop missing rows first). */
-export function makeFactor(values: ArrayLike<unknown>): Factor {
-  const n = values.length;
-  const labels: string[] = new Array(n);
-  const first = new Map<string, unknown>();
+/**
+ * Builds a factor from values (none missing: drop missing rows first), or from `values[rows[k]]` when the
+ * rows are given. One pass gives each distinct value a code in order of appearance (keyed by the number
+ * itself when every value is a number, whose label is then unique: `String` tells distinct numbers apart,
+ * and a Map's keys equate 0 and −0 as their labels do; by the label otherwise); the levels are then sorted
+ * and the codes renumbered.
+ */
+export function makeFactor(values: ArrayLike<unknown>, rows?: ArrayLike<number>): Factor {
+  const n = rows ? rows.length : values.length;
   let numbers = true;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (typeof v !== "number") numbers = false;
-    const label = (labels[i] = levelLabel(v));
-    if (!first.has(label)) first.set(label, v);
+  for (let k = 0; k < n && numbers; k++) numbers = typeof values[rows ? rows[k] : k] === "number";
+  const seen = new Int32Array(n);
+  const firsts: unknown[] = [];
+  const labels: string[] = [];
+  if (numbers) {
+    const index = new Map<number, number>();
+    for (let k = 0; k < n; k++) {
+      const v = values[rows ? rows[k] : k] as number;
+      let code = index.get(v);
+      if (code === undefined) (code = firsts.length), index.set(v, code), firsts.push(v), labels.push(levelLabel(v));
+      seen[k] = code;
+    }
+  } else {
+    const index = new Map<string, number>();
+    // rows sorted by group repeat a value: the previous row's code, with no lookup
+    let previous: unknown = undefined, previousCode = -1;
+    for (let k = 0; k < n; k++) {
+      const v = values[rows ? rows[k] : k];
+      if (v === previous && typeof v === "string") {
+        seen[k] = previousCode;
+        continue;
+      }
+      const label = levelLabel(v);
+      let code = index.get(label);
+      if (code === undefined) (code = labels.length), index.set(label, code), labels.push(label);
+      seen[k] = code;
+      (previous = v), (previousCode = code);
+    }
   }
-  const levels = [...first.keys()];
-  if (numbers) levels.sort((a, b) => (first.get(a) as number) - (first.get(b) as number));
-  else levels.sort(compareLabels);
-  const index = new Map<string, number>();
-  levels.forEach((l, i) => index.set(l, i));
-  const codes = new Int32Array(n);
-  for (let i = 0; i < n; i++) codes[i] = index.get(labels[i])!;
-  return {levels, codes};
+  const order = labels.map((_, c) => c);
+  if (numbers) order.sort((a, b) => (firsts[a] as number) - (firsts[b] as number));
+  else order.sort((a, b) => compareLabels(labels[a], labels[b]));
+  const rank = new Int32Array(order.length);
+  order.forEach((c, l) => (rank[c] = l));
+  const codes = seen;
+  for (let k = 0; k < n; k++) codes[k] = rank[seen[k]];
+  return {levels: order.map((c) => labels[c]), codes};
 }
 
 /**
  * The interaction of factors (`cask:batch`): levels are the combinations present, labelled with the
  * components' labels joined by ":", ordered with the first factor varying slowest (as R's `f1:f2`).
+ * A combination is keyed by its codes read as one mixed-radix number (first factor most significant), so
+ * that numeric order is R's order; when the product of the numbers of levels passes 2⁵³, by its codes as text.
  *
  * @example
  *   interaction([makeFactor(["a", "b"]), makeFactor(["A", "A"])]).levels; // ["a:A", "b:A"]
  */
 export function interaction(factors: Factor[]): Factor {
   if (factors.length === 1) return factors[0];
+  const n = factors[0].codes.length;
+  const sizes = factors.map((f) => f.levels.length);
+  if (sizes.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) return interactionByText(factors);
+  const keys = new Float64Array(n);
+  for (const [k, f] of factors.entries()) {
+    const size = sizes[k], codes = f.codes;
+    for (let i = 0; i < n; i++) keys[i] = keys[i] * size + codes[i];
+  }
+  const distinct = Float64Array.from(new Set(keys)).sort();
+  const index = new Map<number, number>();
+  distinct.forEach((key, l) => index.set(key, l));
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) codes[i] = index.get(keys[i])!;
+  const levels = Array.from(distinct, (key) => {
+    const labels: string[] = [];
+    for (let k = factors.length - 1; k >= 0; k--) {
+      const c = key % sizes[k];
+      labels.push(factors[k].levels[c]);
+      key = (key - c) / sizes[k];
+    }
+    return labels.reverse().join(":");
+  });
+  return {levels, codes};
+}
+
+function interactionByText(factors: Factor[]): Factor {
   const n = factors[0].codes.length;
   const tuples = new Map<string, number[]>();
   const keys: string[] = new Array(n);

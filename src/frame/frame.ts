@@ -152,7 +152,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   for (const term of spec.terms) term.vars.forEach(use);
   spec.offsets.forEach(use);
   for (const r of spec.random) for (const term of r.terms) term.vars.forEach(use);
-  const groupColumns = new Map<string, unknown[]>();
+  const groupColumns = new Map<string, ArrayLike<unknown>>();
   for (const r of spec.random) for (const g of r.group) if (!groupColumns.has(g)) groupColumns.set(g, groupValues(source, g));
   const weights = options.weights == null ? null : numericColumn(source, options.weights, "weights");
 
@@ -166,7 +166,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   }
   if (n === 0) {
     const empty = [...variables].filter(([, v]) => v.kind === "numeric" ? v.values.every(Number.isNaN) : v.values.every((x) => x === null)).map(([label]) => label);
-    for (const [label, values] of groupColumns) if (values.every((x) => x === null)) empty.push(label);
+    for (const [label, values] of groupColumns) if (Array.prototype.every.call(values, (x) => x === null)) empty.push(label);
     fail(empty.length
       ? `no complete rows: column ${empty.join(", ")} is missing in every row; remove it from the formula or fill it in`
       : `no complete rows: every row has a missing value in a column of ${quote(spec.text)}; fill in the values or use fewer columns`);
@@ -176,7 +176,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   for (const [label, v] of variables) {
     frameVars.set(label, v.kind === "numeric"
       ? {kind: "numeric", values: pick(v.values, keep)}
-      : {kind: "factor", factor: makeFactor(keep.map((i) => v.values[i]))});
+      : {kind: "factor", factor: makeFactor(v.values, keep)});
   }
   let responseLevels: string[] | undefined;
   let trials: Float64Array | undefined;
@@ -209,7 +209,7 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
   }
   }
   if (weights) {
-    for (const i of keep) if (!(weights[i] > 0)) fail(`invalid weight ${weights[i]} in row ${i + 1} of column ${options.weights}; weights must be positive`);
+    for (let k = 0; k < n; k++) if (!(weights[keep[k]] > 0)) fail(`invalid weight ${weights[keep[k]]} in row ${keep[k] + 1} of column ${options.weights}; weights must be positive`);
   }
 
   const fixed = designColumns(spec.intercept, spec.terms, frameVars, n);
@@ -228,11 +228,12 @@ export function modelFrame(written: ModelSpec, data: unknown, given: FrameOption
     for (let i = 0; i < n; i++) offset[i] += values.values![i];
   }
 
-  const terms = randomTerms(spec.random, frameVars, groupColumns, keep, n, generalized);
+  const ones = spec.intercept ? fixed.columns[0] : undefined;
+  const terms = randomTerms(spec.random, frameVars, groupColumns, keep, n, generalized, ones);
   return {
     spec,
     n,
-    rows: Int32Array.from(keep),
+    rows: keep,
     sourceRows: source.rows,
     naAction,
     responseName: spec.response.label,
@@ -281,56 +282,74 @@ function withoutResponseTerm(spec: ModelSpec): {spec: ModelSpec; responseTerms: 
   return {spec: {...spec, terms: spec.terms.filter((_, t) => !responseTerms.includes(t))}, responseTerms};
 }
 
-function groupValues(source: DataSource, name: string): unknown[] {
+function groupValues(source: DataSource, name: string): ArrayLike<unknown> {
   if (!source.has(name)) {
     fail(`unknown grouping column: ${clip(name)} (the data has ${quoteList(source.names)}); check the spelling`);
   }
-  return Array.from(source.values(name), (v) => (isMissing(v) ? null : v));
+  const values = source.values(name);
+  // read only: the column itself when nothing in it is missing
+  let i = 0;
+  while (i < values.length && !isMissing(values[i])) i++;
+  if (i === values.length) return values;
+  const out = Array.from(values);
+  for (; i < values.length; i++) if (isMissing(out[i])) out[i] = null;
+  return out;
 }
 
-function completeRows(rows: number, variables: Map<string, Variable>, groups: Map<string, unknown[]>, weights: Float64Array | null, naAction: string): number[] {
+/** The rows (ascending) with no missing value in a used column, one tight loop per column. */
+function completeRows(rows: number, variables: Map<string, Variable>, groups: Map<string, ArrayLike<unknown>>, weights: Float64Array | null, naAction: string): Int32Array {
   const missing = new Uint8Array(rows);
+  let dropped = 0;
   const mark = (label: string, i: number) => {
     if (naAction === "fail") fail(`missing value in row ${i + 1} of ${label}; remove the row or use naAction: "omit" (or "exclude" to keep per-row results aligned with the input)`);
-    missing[i] = 1;
+    if (!missing[i]) (missing[i] = 1), dropped++;
+  };
+  const markNull = (label: string, values: ArrayLike<unknown>) => {
+    for (let i = 0; i < rows; i++) if (values[i] === null) mark(label, i);
   };
   for (const [label, v] of variables) {
+    if (v.kind !== "numeric") {
+      markNull(label, v.values);
+      continue;
+    }
+    const x = v.values;
     for (let i = 0; i < rows; i++) {
-      if (v.kind === "numeric") {
-        const x = v.values[i];
-        if (Number.isNaN(x)) mark(label, i);
-        else if (!Number.isFinite(x)) fail(`infinite value ${x} in row ${i + 1} of ${label}; remove the row or transform the variable`);
-      } else if (v.values[i] === null) mark(label, i);
+      const xi = x[i];
+      // xi − xi is 0 for every finite number, NaN for NaN and ±Infinity
+      if (xi - xi !== 0) {
+        if (Number.isNaN(xi)) mark(label, i);
+        else fail(`infinite value ${xi} in row ${i + 1} of ${label}; remove the row or transform the variable`);
+      }
     }
   }
-  for (const [label, values] of groups) for (let i = 0; i < rows; i++) if (values[i] === null) mark(label, i);
+  for (const [label, values] of groups) markNull(label, values);
   if (weights) for (let i = 0; i < rows; i++) if (Number.isNaN(weights[i])) mark("weights", i);
-  const keep: number[] = [];
-  for (let i = 0; i < rows; i++) if (!missing[i]) keep.push(i);
+  const keep = new Int32Array(rows - dropped);
+  for (let i = 0, k = 0; i < rows; i++) if (!missing[i]) keep[k++] = i;
   return keep;
 }
 
-function pick(values: Float64Array, keep: number[]): Float64Array {
+/** The kept rows of a column the frame owns (the column itself when every row is kept). */
+function pick(values: Float64Array, keep: Int32Array): Float64Array {
+  if (keep.length === values.length) return values;
   const out = new Float64Array(keep.length);
   for (let k = 0; k < keep.length; k++) out[k] = values[keep[k]];
   return out;
 }
 
-function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, groups: Map<string, unknown[]>, keep: number[], n: number, generalized: boolean): RandomTerm[] {
+function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, groups: Map<string, ArrayLike<unknown>>, keep: Int32Array, n: number, generalized: boolean, ones?: Float64Array): RandomTerm[] {
   const factors = new Map<string, Factor>();
   const groupFactor = (name: string) => {
-    if (!factors.has(name)) factors.set(name, makeFactor(keep.map((i) => groups.get(name)![i])));
+    if (!factors.has(name)) factors.set(name, makeFactor(groups.get(name)!, keep));
     return factors.get(name)!;
   };
   const built = specs.map((spec, index) => {
     const factor = interaction(spec.group.map(groupFactor));
-    const design = designColumns(spec.intercept, spec.terms, vars, n);
+    const design = designColumns(spec.intercept, spec.terms, vars, n, ones);
     const p = design.names.length;
     if (p === 0) fail(`random-effects term (${clip(spec.text)}) has no columns; keep its intercept or add a variable`);
-    const Z = new Float64Array(n * p);
-    design.columns.forEach((col, j) => {
-      for (let i = 0; i < n; i++) Z[i * p + j] = col[i];
-    });
+    const Z = p === 1 ? design.columns[0].slice() : new Float64Array(n * p);
+    if (p > 1) design.columns.forEach((col, j) => interleave(Z, col, p, j, n));
     const levels = factor.levels.length;
     if (levels < 2) fail(`grouping factor ${spec.groupLabel} has ${levels} level; a grouping factor needs at least 2 levels`);
     // a generalized model has no residual to confound with: glmer ignores these two checks (an observation-level
@@ -351,6 +370,11 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
   if (increasing) order.sort((a, b) => nl[a] - nl[b] || a - b).reverse();
   const names = termNames(order.map((i) => built[i].group));
   return order.map((i, k) => ({...built[i], name: names[k]}));
+}
+
+/** Column j of a row-major n × p matrix. */
+function interleave(Z: Float64Array, column: Float64Array, p: number, j: number, n: number): void {
+  for (let i = 0; i < n; i++) Z[i * p + j] = column[i];
 }
 
 /**

@@ -49,9 +49,23 @@ export function numberFromText(text: string): number | null | undefined {
  */
 export function numericTextColumn(values: ArrayLike<unknown>): (number | null)[] | null {
   if (ArrayBuffer.isView(values)) return null;
+  // most columns hold no text at all: find the first string before copying anything
+  let first = 0;
+  for (; first < values.length; first++) {
+    const v = values[first];
+    if (typeof v === "string") break;
+    if (typeof v !== "number" && v != null) return null;
+  }
+  if (first === values.length) return null;
+  // a column of labels fails on its first string: check every string before copying
+  for (let i = first; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === "string" ? numberFromText(v) === undefined : typeof v !== "number" && v != null) return null;
+  }
   let text = false;
   const out = new Array<number | null>(values.length);
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < first; i++) out[i] = (values[i] as number | null | undefined) ?? null;
+  for (let i = first; i < values.length; i++) {
     const v = values[i];
     if (typeof v === "number") out[i] = v;
     else if (v == null) out[i] = null;

@@ -26,6 +26,21 @@ export function isNumericColumn(values: ArrayLike<unknown>): boolean {
   return true;
 }
 
+/**
+ * A column of numbers and missing values as a Float64Array (NaN where missing), in one pass; null as soon
+ * as a value is anything else (text, a boolean, a date), which the caller then reads as it must.
+ */
+function numbersOf(values: ArrayLike<unknown>): Float64Array | null {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === "number") out[i] = v;
+    else if (isMissing(v)) out[i] = NaN;
+    else return null;
+  }
+  return out;
+}
+
 /** Names the columns of the source for an "unknown column" message. */
 function unknownColumn(name: string, source: DataSource): never {
   if (source.rows === 0 && source.names.length === 0) fail(`unknown column: ${clip(name)}: the data has no rows; give a table with at least one row`);
@@ -41,8 +56,8 @@ export function numericColumn(source: DataSource, name: string, usedIn: string):
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (isMissing(v)) out[i] = NaN;
-    else if (typeof v === "number") out[i] = v;
+    if (typeof v === "number") out[i] = v;
+    else if (isMissing(v)) out[i] = NaN;
     else fail(`column ${name} holds text (${cellText(v)}) but ${usedIn} needs numbers; convert it or use it as a factor`);
   }
   return out;
@@ -61,6 +76,8 @@ export function evaluateVariable(ref: VarRef, source: DataSource, scales?: Colum
   if (expr.type === "name") {
     if (!source.has(expr.name)) unknownColumn(expr.name, source);
     const values = source.values(expr.name);
+    const numbers = ref.factor ? null : numbersOf(values);
+    if (numbers) return {kind: "numeric", label: ref.label, values: numbers};
     if (!ref.factor) refuseDates(expr.name, values, "the model");
     if (ref.factor || !isNumericColumn(values)) {
       const out = new Array<unknown>(n);

@@ -28,9 +28,9 @@ import {optionNames, readOptions} from "../options.js";
 
 /**
  * The most cells (rows × columns, header included) {@link readCSV} reads by default: 20 million, such as
- * 2 million rows of 10 columns. Reading holds each cell as a string before typing its column, about 50
- * bytes a cell at the peak (measured: 3 million cells of sleepstudy-like data, 105 MB of heap), so the
- * limit keeps the peak near 1 GB.
+ * 2 million rows of 10 columns. Reading keeps a number as a double in its column and a text cell as a
+ * reference to a shared label: about 10 bytes a cell once read, 30 at the peak before garbage collection
+ * (measured: a million rows of `y, x, g`), so the limit keeps the peak well under 1 GB.
  */
 export const MAX_CELLS = 20_000_000;
 
@@ -83,31 +83,17 @@ export function readCSV(text: string, options: ReadCSVOptions = {}): ColumnTable
     fail(`the csv text has a NUL character (at character ${nul + 1}): it looks like a binary file, not csv; ` +
       "export the data as a csv text file");
   }
-  const reader = recordReader(text.charCodeAt(0) === BOM ? text.slice(1) : text, maxCells);
+  const body = text.charCodeAt(0) === BOM ? text.slice(1) : text;
+  const reader = recordReader(body, maxCells);
   const header = reader.next();
   if (header === null) fail("empty csv: there is no header line; the first line must name the columns");
   const names = checkHeader(header);
   const maxRows = Math.floor(maxCells / names.length) - 1;
-  const tooMany = () =>
-    fail(`the csv has more than ${maxRows} rows of ${names.length} column${names.length === 1 ? "" : "s"}, over the limit ` +
-      `of ${maxCells} cells (header included): use fewer rows or columns`);
-  const cells: string[][] = names.map(() => []);
-  let rows = 0;
-  for (let record = reader.next(); record !== null; record = reader.next()) {
-    if (record.length !== names.length) {
-      fail(
-        `csv line ${reader.recordLine()} has ${record.length} field${record.length === 1 ? "" : "s"} but the header ` +
-          `names ${names.length} column${names.length === 1 ? "" : "s"} (${preview(names)}); ` +
-          `quote fields that contain commas and give every row one value per column`
-      );
-    }
-    if (++rows > maxRows) tooMany();
-    for (let k = 0; k < names.length; k++) cells[k].push(record[k]);
-  }
+  const {columns, rows, textFrom} = readColumns(body, reader.offset(), reader.line(), names, maxRows, maxCells);
   if (rows === 0) {
     fail(`the csv has no data rows, only the header (${preview(names)}); add the data below the header line`);
   }
-  return columnTable(names, cells.map(typeColumn));
+  return columnTable(names, textColumnHeads(body, reader.offset(), names.length, columns, textFrom));
 }
 
 function cellLimit(options: ReadCSVOptions): number {
@@ -156,20 +142,322 @@ function parseNumber(value: string): number | undefined {
   return SPECIAL.get(t);
 }
 
-/** Numbers when every non-missing value is a number, otherwise the text as written; missing is `null`. */
-function typeColumn(raw: string[]): CSVColumn {
-  const numbers: (number | null)[] = new Array(raw.length);
-  for (let i = 0; i < raw.length; i++) {
-    const value = raw[i];
-    if (isMissing(value)) {
-      numbers[i] = null;
+/** 10⁰ … 10²², the powers of ten that are exact doubles. */
+const EXACT_POWERS = Float64Array.from({length: 23}, (_, k) => Number(`1e${k}`));
+
+/**
+ * The number an unquoted field `text[from, to)` writes, read from the character codes without making a
+ * string, when it is a plain decimal ({@link DECIMAL} with no spaces around it) of at most 15 significant
+ * digits and a power of ten within ±22: then the digits are an exact integer m below 2⁵³ and m × 10ᵉ (or
+ * m / 10⁻ᵉ) is one correctly rounded operation on exact doubles, which is what `Number()` gives (Clinger's
+ * fast path), written to `out[0]` (not returned: a double returned from a call that is not inlined is
+ * boxed, one allocation per cell) with the answer true. Anything else (spaces, `NA`, `Inf`, text, long
+ * mantissas, large exponents) answers false, and the caller reads the field as a string.
+ *
+ * Reference: W. D. Clinger (1990), "How to read floating point numbers accurately", PLDI '90, §3 (the
+ * fast path); ECMA-262 §7.1.4.1.1 (StringToNumber rounds correctly).
+ */
+function decimalAt(text: string, from: number, to: number, out: Float64Array): boolean {
+  let j = from;
+  let c = text.charCodeAt(j);
+  let negative = false;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    c = text.charCodeAt(++j);
+  }
+  let mantissa = 0, significant = 0, scale = 0, digits = 0;
+  while (c >= 48 && c <= 57 && j < to) {
+    if (mantissa !== 0 || c !== 48) (mantissa = mantissa * 10 + (c - 48)), significant++;
+    digits++;
+    c = text.charCodeAt(++j);
+  }
+  if (c === 46 && j < to) {
+    c = text.charCodeAt(++j);
+    while (c >= 48 && c <= 57 && j < to) {
+      if (mantissa !== 0 || c !== 48) (mantissa = mantissa * 10 + (c - 48)), significant++;
+      scale--;
+      digits++;
+      c = text.charCodeAt(++j);
+    }
+  }
+  if (digits === 0) return false;
+  if ((c === 101 || c === 69) && j < to) {
+    c = text.charCodeAt(++j);
+    let minus = false;
+    if (c === 45 || c === 43) {
+      minus = c === 45;
+      c = text.charCodeAt(++j);
+    }
+    let exponent = 0, exponentDigits = 0;
+    while (c >= 48 && c <= 57 && j < to) {
+      if (exponent < 1000) exponent = exponent * 10 + (c - 48);
+      exponentDigits++;
+      c = text.charCodeAt(++j);
+    }
+    if (exponentDigits === 0) return false;
+    scale += minus ? -exponent : exponent;
+  }
+  if (j !== to || significant > 15) return false;
+  let x: number;
+  if (mantissa === 0) x = 0;
+  else if (scale >= 0 && scale <= 22) x = mantissa * EXACT_POWERS[scale];
+  else if (scale < 0 && scale >= -22) x = mantissa / EXACT_POWERS[-scale];
+  else return false;
+  out[0] = negative ? -x : x;
+  return true;
+}
+
+/**
+ * One column as it is read: numbers (and null) while every value read is a number or missing; from the
+ * first other value on (`textFrom`), the text as written, the rows before it to be read again as text
+ * ({@link textColumnHeads}).
+ */
+class ColumnBuilder {
+  /** The numbers read so far (null cells as 0, listed in `nulls`), in a buffer that doubles as it fills. */
+  numbers = new Float64Array(1024);
+  count = 0;
+  nulls: number[] = [];
+  /** The text values from `textFrom` on. */
+  texts: (string | null)[] = [];
+  /** The row from which the column holds text (-1: still numbers). */
+  textFrom = -1;
+
+  number(x: number): void {
+    if (this.count === this.numbers.length) {
+      const grown = new Float64Array(2 * this.count);
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    this.numbers[this.count++] = x;
+  }
+
+  missingNumber(): void {
+    this.nulls.push(this.count);
+    this.number(0);
+  }
+
+  /** The column as read: a plain array of numbers (with null) or of text. */
+  values(): CSVColumn {
+    if (this.textFrom >= 0) return this.texts;
+    const out: (number | null)[] = new Array(this.count);
+    const numbers = this.numbers;
+    for (let r = 0; r < this.count; r++) out[r] = numbers[r];
+    for (const r of this.nulls) out[r] = null;
+    return out;
+  }
+}
+
+/**
+ * Equal strings of a text column as one string, so that a factor of a million rows holds a million
+ * references to its few labels rather than a million copies; a column of many distinct values stops
+ * sharing after {@link SHARED_LABELS} of them.
+ */
+const SHARED_LABELS = 1 << 16;
+
+/**
+ * The labels of a text column, found by their characters (FNV-1a hash, open addressing) so that a label met
+ * before costs no new string; at most {@link SHARED_LABELS} of them are kept.
+ *
+ * Reference: G. Fowler, L. C. Noll, K.-P. Vo, the FNV-1a hash; Knuth, TAOCP vol. 3, §6.4 (open addressing
+ * with linear probing).
+ */
+class LabelTable {
+  #slots = new Int32Array(64).fill(-1);
+  #labels: string[] = [];
+  #hashes: number[] = [];
+
+  /** The shared label equal to `text[from, to)` (a new string only the first time). */
+  of(text: string, from: number, to: number): string {
+    let h = 0x811c9dc5;
+    for (let j = from; j < to; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
+    const mask = this.#slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const k = this.#slots[s];
+      if (k < 0) {
+        const label = text.slice(from, to);
+        if (this.#labels.length < SHARED_LABELS) this.#insert(s, label, h);
+        return label;
+      }
+      if (this.#hashes[k] === h && equalAt(this.#labels[k], text, from, to)) return this.#labels[k];
+    }
+  }
+
+  #insert(slot: number, label: string, h: number): void {
+    this.#slots[slot] = this.#labels.length;
+    this.#labels.push(label);
+    this.#hashes.push(h);
+    if (2 * this.#labels.length > this.#slots.length) {
+      const slots = new Int32Array(2 * this.#slots.length).fill(-1);
+      const mask = slots.length - 1;
+      this.#hashes.forEach((hk, k) => {
+        let s = hk & mask;
+        while (slots[s] >= 0) s = (s + 1) & mask;
+        slots[s] = k;
+      });
+      this.#slots = slots;
+    }
+  }
+}
+
+function equalAt(label: string, text: string, from: number, to: number): boolean {
+  if (label.length !== to - from) return false;
+  for (let j = 0; j < label.length; j++) if (label.charCodeAt(j) !== text.charCodeAt(from + j)) return false;
+  return true;
+}
+
+/**
+ * Whether an unquoted field `text[from, to)` is text exactly as written for a text column, with no string
+ * made to find out: not empty, not `NA`, and no white space at either end (its first and last characters
+ * printable ASCII), so that `trim()` would not change it. Other fields go the way of strings.
+ */
+function plainLabel(text: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  const first = text.charCodeAt(from), last = text.charCodeAt(to - 1);
+  if (first <= 32 || first >= 127 || last <= 32 || last >= 127) return false;
+  return !(to - from === 2 && first === 78 && last === 65);
+}
+
+/**
+ * The data records of `text` from `offset` (the line after the header, numbered `line`), read column by
+ * column in one pass: a number is read straight from the characters ({@link decimalAt}) into its column,
+ * and no record array or string is made for it; other fields are strings. A record whose number of fields
+ * differs from the header's is read again by {@link recordReader} for the message (and for any error
+ * earlier in the record, as a record-by-record reading would have met it first).
+ */
+function readColumns(text: string, offset: number, line: number, names: string[], maxRows: number, maxCells: number) {
+  const k = names.length;
+  const n = text.length;
+  const columns = names.map(() => new ColumnBuilder());
+  const shared = names.map(() => new LabelTable());
+  // i, line and rows are plain locals that no closure captures, so that the scan keeps them in registers
+  const number = new Float64Array(1);
+  let i = offset;
+  let rows = 0;
+
+  /** A field that is not a plain number: missing, a number in another spelling, or text. */
+  const add = (column: ColumnBuilder, labels: LabelTable, value: string, row: number) => {
+    if (column.textFrom < 0) {
+      if (isMissing(value)) return void column.missingNumber();
+      const x = parseNumber(value);
+      if (x !== undefined) return void column.number(x);
+      column.textFrom = row;
+      (column.numbers = new Float64Array(0)), (column.nulls = []);
+    }
+    column.texts.push(isMissing(value) ? null : labels.of(value, 0, value.length));
+  };
+
+  const wrongLength = (start: number, startLine: number): never => {
+    const again = recordReader(text, maxCells, start, startLine);
+    const record = again.next()!;
+    return fail(
+      `csv line ${startLine} has ${record.length} field${record.length === 1 ? "" : "s"} but the header ` +
+        `names ${k} column${k === 1 ? "" : "s"} (${preview(names)}); ` +
+        `quote fields that contain commas and give every row one value per column`
+    );
+  };
+
+  while (i < n) {
+    const first = text.charCodeAt(i);
+    if (first === LF) {
+      i++, line++;
       continue;
     }
-    const x = parseNumber(value);
-    if (x === undefined) return raw.map((v) => (isMissing(v) ? null : v));
-    numbers[i] = x;
+    if (first === CR) {
+      i += text.charCodeAt(i + 1) === LF ? 2 : 1;
+      line++;
+      continue;
+    }
+    const start = i, startLine = line;
+    for (let f = 0; ; f++) {
+      if (f === k) wrongLength(start, startLine);
+      const column = columns[f];
+      if (text.charCodeAt(i) === QUOTE) {
+        const field = quotedField(text, i, line);
+        add(column, shared[f], field.value, rows);
+        (i = field.end), (line = field.line);
+      }
+      else {
+        const from = i;
+        let c = 0;
+        while (i < n && (c = text.charCodeAt(i)) !== COMMA && c !== LF && c !== CR) i++;
+        if (column.textFrom >= 0 && plainLabel(text, from, i)) column.texts.push(shared[f].of(text, from, i));
+        else {
+          if (column.textFrom < 0 && i > from && decimalAt(text, from, i, number)) column.number(number[0]);
+          else add(column, shared[f], text.slice(from, i), rows);
+        }
+      }
+      if (i >= n) {
+        if (f !== k - 1) wrongLength(start, startLine);
+        break;
+      }
+      const c = text.charCodeAt(i);
+      if (c === LF || c === CR) {
+        if (f !== k - 1) wrongLength(start, startLine);
+        i += c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+        line++;
+        break;
+      }
+      if (c === COMMA) {
+        i++;
+        continue;
+      }
+      // only a quoted field can stop anywhere else
+      fail(
+        `unexpected ${JSON.stringify(text[i])} after a closing quote on csv line ${line}; ` +
+          `a field that starts with a quote must end with one, and a quote inside it is written as ""`
+      );
+    }
+    if (++rows > maxRows) {
+      fail(`the csv has more than ${maxRows} rows of ${k} column${k === 1 ? "" : "s"}, over the limit ` +
+        `of ${maxCells} cells (header included): use fewer rows or columns`);
+    }
   }
-  return numbers;
+  return {columns: columns.map((c) => c.values()), rows, textFrom: columns.map((c) => c.textFrom)};
+}
+
+/**
+ * The quoted field that starts at `text[start]` (a quote) on line `line`: its value (`""` read as one
+ * quote), the index after its closing quote, and the line there.
+ */
+function quotedField(text: string, start: number, line: number): {value: string; end: number; line: number} {
+  const opened = line;
+  let value = "";
+  let from = start + 1;
+  for (;;) {
+    const q = text.indexOf('"', from);
+    if (q < 0) {
+      fail(`unterminated quoted field starting on csv line ${opened}; end it with a double quote and write a quote inside it as ""`);
+    }
+    line += countLineBreaks(text, from, q);
+    if (text.charCodeAt(q + 1) === QUOTE) {
+      value += text.slice(from, q + 1);
+      from = q + 2;
+    } else {
+      value += text.slice(from, q);
+      return {value, end: q + 1, line};
+    }
+  }
+}
+
+/**
+ * The columns that turned to text after their first row, completed: the rows before the first value that
+ * is not a number are read again, in one more pass that stops at the last such row, as the text written.
+ */
+function textColumnHeads(text: string, offset: number, k: number, columns: CSVColumn[], textFrom: number[]): CSVColumn[] {
+  const late = textFrom.map((from, f) => (from > 0 ? f : -1)).filter((f) => f >= 0);
+  if (late.length === 0) return columns;
+  const until = Math.max(...late.map((f) => textFrom[f]));
+  const heads: (string | null)[][] = late.map(() => []);
+  const reader = recordReader(text, k, offset, 0);
+  for (let row = 0; row < until; row++) {
+    const record = reader.next()!;
+    late.forEach((f, h) => {
+      if (row < textFrom[f]) heads[h].push(isMissing(record[f]) ? null : record[f]);
+    });
+  }
+  const out = columns.slice();
+  late.forEach((f, h) => (out[f] = heads[h].concat(columns[f] as (string | null)[])));
+  return out;
 }
 
 interface RecordReader {
@@ -177,17 +465,21 @@ interface RecordReader {
   next(): string[] | null;
   /** The line (1-based) on which the record last returned by `next` starts. */
   recordLine(): number;
+  /** Where the reader is: the index of the next character to read, and its line. */
+  offset(): number;
+  line(): number;
 }
 
 /**
- * An RFC 4180 record reader over `text`, one pass, by character codes. A record of more than `maxFields`
- * fields is refused as it is read.
+ * An RFC 4180 record reader over `text` from index `from` (on line `firstLine`), one pass, by character
+ * codes. A record of more than `maxFields` fields is refused as it is read. It reads the header, and a
+ * data record again when {@link readColumns} needs its fields.
  */
-function recordReader(text: string, maxFields: number): RecordReader {
+function recordReader(text: string, maxFields: number, from = 0, firstLine = 1): RecordReader {
   const n = text.length;
-  let i = 0;
-  let line = 1;
-  let start = 1;
+  let i = from;
+  let line = firstLine;
+  let start = firstLine;
 
   /** Consumes a line end at i (CRLF, LF or CR), if there is one. */
   const lineEnd = (): boolean => {
@@ -255,7 +547,9 @@ function recordReader(text: string, maxFields: number): RecordReader {
         );
       }
     },
-    recordLine: () => start
+    recordLine: () => start,
+    offset: () => i,
+    line: () => line
   };
 }
 
