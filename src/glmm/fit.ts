@@ -15,6 +15,7 @@ import {derivatives} from "../lmm/convergence.js";
 import {thetaLength, thetaLower, thetaStart} from "../lmm/lambda.js";
 import type {OptimizerRecord} from "../lmm/model.js";
 import {modelStructure} from "../lmm/objective.js";
+import {cholesky} from "../linalg/cholesky.js";
 import {bobyqa} from "../optimize/bobyqa.js";
 import {glmerConvergenceWarnings} from "./convergence-check.js";
 import {covarianceFactor, stageTwoCoordinates, type CoordinatePieces} from "./coordinates.js";
@@ -324,22 +325,10 @@ function newtonPolish(
   return after < before ? {x: next, f: after} : null;
 }
 
-/** The lower Cholesky factor of an m × m symmetric matrix (row-major), null when it is not positive definite. */
+/** The lower Cholesky factor of an m × m symmetric matrix (row-major; the strict upper triangle is H's), null when it is not positive definite. */
 function choleskyOf(H: Float64Array, m: number): Float64Array | null {
   const L = Float64Array.from(H);
-  for (let j = 0; j < m; j++) {
-    let d = L[j * m + j];
-    for (let k = 0; k < j; k++) d -= L[j * m + k] * L[j * m + k];
-    if (!(d > 0)) return null;
-    const s = Math.sqrt(d);
-    L[j * m + j] = s;
-    for (let i = j + 1; i < m; i++) {
-      let v = L[i * m + j];
-      for (let k = 0; k < j; k++) v -= L[i * m + k] * L[j * m + k];
-      L[i * m + j] = v / s;
-    }
-  }
-  return L;
+  return cholesky(L, m) ? L : null;
 }
 
 /**
