@@ -183,11 +183,11 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
     let natural: Float64Array = Float64Array.from([...end.theta, ...end.beta]);
     const free = freeAt(natural);
     if (free.length <= MAX_HESSIAN_PARAMETERS) {
-      const {gradient, hessian} = derivatives(naturalTight, natural, free);
+      const {gradient, hessian, value} = derivatives(naturalTight, natural, free);
       vcovHessian = hessianVcov(hessian, free, nTheta, p);
       warnings.push(...glmerConvergenceWarnings(gradient, hessian));
       if (!vcovHessian) warnings.push("the finite-difference Hessian of the deviance is not positive definite: standard errors from R_X (use.hessian = FALSE)");
-      const polished = newtonPolish(naturalTight, natural, free, gradient, hessian, lower);
+      const polished = newtonPolish(naturalTight, natural, value, free, gradient, hessian, lower);
       if (polished) ({x: natural, f: objective} = polished);
     }
     const thetaHat = natural.slice(0, nTheta), betaHat = natural.slice(nTheta);
@@ -300,10 +300,10 @@ function separation(pirls: Pirls): string | null {
  * (finite-difference derivatives).
  *
  * @example
- *   const better = newtonPolish(f, x, free, gradient, hessian, lower); // {x, f} or null
+ *   const better = newtonPolish(f, x, f(x), free, gradient, hessian, lower); // {x, f} or null
  */
 function newtonPolish(
-  f: (x: Float64Array) => number, x: Float64Array, free: number[], gradient: Float64Array, hessian: Float64Array, lower: Float64Array
+  f: (x: Float64Array) => number, x: Float64Array, before: number, free: number[], gradient: Float64Array, hessian: Float64Array, lower: Float64Array
 ): {x: Float64Array; f: number} | null {
   const m = free.length;
   const L = choleskyOf(hessian, m);
@@ -321,7 +321,7 @@ function newtonPolish(
   }
   const next = x.slice();
   free.forEach((j, i) => (next[j] = j < lower.length ? Math.max(lower[j], x[j] + step[i]) : x[j] + step[i]));
-  const before = f(x), after = f(next);
+  const after = f(next);
   return after < before ? {x: next, f: after} : null;
 }
 

@@ -492,24 +492,10 @@ function recordReader(text: string, maxFields: number, from = 0, firstLine = 1):
   };
 
   const quoted = (): string => {
-    const opened = line;
-    let value = "";
-    let from = ++i;
-    for (;;) {
-      const q = text.indexOf('"', from);
-      if (q < 0) {
-        fail(`unterminated quoted field starting on csv line ${opened}; end it with a double quote and write a quote inside it as ""`);
-      }
-      line += countLineBreaks(text, from, q);
-      if (text.charCodeAt(q + 1) === QUOTE) {
-        value += text.slice(from, q + 1);
-        from = q + 2;
-      } else {
-        value += text.slice(from, q);
-        i = q + 1;
-        return value;
-      }
-    }
+    const field = quotedField(text, i, line);
+    i = field.end;
+    line = field.line;
+    return field.value;
   };
 
   const unquoted = (): string => {

@@ -7,7 +7,7 @@ import {EigenvalueDecomposition, Matrix} from "ml-matrix";
  * Reference: Nocedal & Wright, Numerical Optimization (2nd ed.), §8.1 (finite-difference derivatives).
  *
  * @example
- *   const {gradient, hessian} = derivatives((x) => x[0] ** 2, Float64Array.of(1), [0]); // [2], [[2]]
+ *   const {gradient, hessian, value} = derivatives((x) => x[0] ** 2, Float64Array.of(1), [0]); // [2], [[2]], f(x) = 1
  */
 export function derivatives(f: (x: Float64Array) => number, x: Float64Array, free: number[], delta = 1e-4) {
   const m = free.length;
@@ -34,7 +34,7 @@ export function derivatives(f: (x: Float64Array) => number, x: Float64Array, fre
       hessian[i * m + j] = hessian[j * m + i] = h;
     }
   }
-  return {gradient, hessian};
+  return {gradient, hessian, value: f0};
 }
 
 /**
