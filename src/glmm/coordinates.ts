@@ -8,6 +8,8 @@ import {cholesky} from "../linalg/cholesky.js";
 export interface StageTwoCoordinates {
   lower: Float64Array;
   toNatural(y: Float64Array): {theta: Float64Array; beta: Float64Array};
+  /** ∂(θ, β)/∂y, (nθ + p) × (nθ + p) row-major: lower triangular, the map being affine (bounds aside). */
+  jacobian(): Float64Array;
 }
 
 /** The pieces of the map: θ's scales s, β's slopes K on θ (p × nθ, row-major) and β's factor M (p × p). */
@@ -49,8 +51,42 @@ export function stageTwoCoordinates({s, K, M}: CoordinatePieces, theta0: Float64
         beta[a] += v;
       }
       return {theta, beta};
+    },
+    jacobian() {
+      const n = nTheta + p;
+      const A = new Float64Array(n * n);
+      for (let i = 0; i < nTheta; i++) A[i * n + i] = s[i];
+      for (let a = 0; a < p; a++) {
+        for (let i = 0; i < nTheta; i++) A[(nTheta + a) * n + i] = K[a * nTheta + i] * s[i];
+        for (let c = 0; c <= a; c++) A[(nTheta + a) * n + nTheta + c] = M[a * p + c];
+      }
+      return A;
     }
   };
+}
+
+/**
+ * The Hessian of a function of (θ, β) in the coordinates y, over the coordinates `free` (the others held
+ * fixed): H_y = Aᵀ H A, with A the map's Jacobian ∂(θ, β)/∂y restricted to `free` and H the Hessian in (θ, β)
+ * over the same coordinates (m × m row-major).
+ *
+ * Reference: the chain rule for an affine change of variables (Nocedal & Wright 2006, Numerical Optimization,
+ * §2.2).
+ *
+ * @example
+ *   const Hy = coordinateHessian(hessian, coordinates.jacobian(), free);
+ */
+export function coordinateHessian(H: Float64Array, A: Float64Array, free: number[]): Float64Array {
+  const m = free.length, n = Math.round(Math.sqrt(A.length));
+  const a = (i: number, j: number) => A[free[i] * n + free[j]];
+  const HA = new Float64Array(m * m), out = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let k = 0; k < m; k++) HA[i * m + j] += H[i * m + k] * a(k, j);
+  for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) {
+    let v = 0;
+    for (let k = 0; k < m; k++) v += a(k, i) * HA[k * m + j];
+    out[i * m + j] = out[j * m + i] = v;
+  }
+  return out;
 }
 
 /**

@@ -132,6 +132,13 @@ export class Pirls {
     return this;
   }
 
+  /** Starts the next run from the modes `u` (one array per term; copied), as a u-only run after {@link Pirls.setBeta} does from its last modes. */
+  setModes(u: Float64Array[]): this {
+    this.u = u.map((ui) => Float64Array.from(ui));
+    this.#fromStart = false;
+    return this;
+  }
+
   get theta(): Float64Array {
     if (!this.#theta) fail("PIRLS has no θ yet; call setTheta(theta) first");
     return this.#theta;
