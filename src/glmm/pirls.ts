@@ -72,6 +72,8 @@ export class Pirls {
   readonly #rowScratch: Float64Array;
   /** The deviance of the current μ, once computed (NaN after μ changes). */
   #deviance = NaN;
+  /** aic(μ) − deviance(μ) where the family makes it constant ({@link Family.aicShiftsDeviance}): NaN until first found, null where it is not constant. */
+  #aicShift: number | null;
   readonly #offset: Float64Array;
   readonly #w: Float64Array;
   readonly #z: Float64Array;
@@ -102,6 +104,7 @@ export class Pirls {
     this.#eta0 = new Float64Array(n);
     this.#xb = new Float64Array(n);
     this.#zu = new Float64Array(n);
+    this.#aicShift = fam.aicShiftsDeviance(response.y, response.trials, response.weights) ? NaN : null;
     this.reset();
   }
 
@@ -173,11 +176,7 @@ export class Pirls {
   /** The deviance Σ dᵢ of the current μ (the sum of the squared deviance residuals). */
   deviance(): number {
     if (!Number.isNaN(this.#deviance)) return this.#deviance;
-    const d = this.#rowScratch;
-    this.family.devianceResiduals(this.response.y, this.mu, this.response.weights, d);
-    let s = 0;
-    for (let r = 0; r < d.length; r++) s += d[r];
-    return (this.#deviance = s);
+    return (this.#deviance = this.family.devianceTotal(this.response.y, this.mu, this.response.weights, this.#rowScratch));
   }
 
   /** The deviance residuals' squares of the current μ, row by row (a buffer the next call overwrites). */
@@ -346,9 +345,18 @@ export class Pirls {
    *   pirls.run(true).converged && pirls.laplace();
    */
   laplace(): number {
-    const {y, trials, weights} = this.response;
-    const value = this.#factored.logDets(false) + this.penalty() + this.family.aic(y, trials, this.mu, weights, this.deviance());
+    const value = this.#factored.logDets(false) + this.penalty() + this.#aic();
     return Number.isFinite(value) ? value : Infinity;
+  }
+
+  /** The family's AIC at the current μ: the deviance plus the constant difference where there is one (found once, at the first finite μ), else lme4's sum. */
+  #aic(): number {
+    const dev = this.deviance();
+    if (this.#aicShift !== null && !Number.isNaN(this.#aicShift)) return dev + this.#aicShift;
+    const {y, trials, weights} = this.response;
+    const aic = this.family.aic(y, trials, this.mu, weights, dev);
+    if (this.#aicShift !== null && Number.isFinite(aic) && Number.isFinite(dev)) this.#aicShift = aic - dev;
+    return aic;
   }
 }
 
