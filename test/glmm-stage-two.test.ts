@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import {describe, expect, it} from "vitest";
 import {coordinateHessian, stageTwoCoordinates} from "../src/glmm/coordinates.js";
-import {ModeStarts} from "../src/glmm/mode-starts.js";
+import {ModeHistory, ModeStarts} from "../src/glmm/mode-starts.js";
 
 const vector = (n: number) => fc.array(fc.double({min: -2, max: 2, noNaN: true}), {minLength: n, maxLength: n}).map((v) => Float64Array.from(v));
 
@@ -80,5 +80,28 @@ describe("predicted modes of a finite-difference stencil", () => {
     expect(Array.from(starts.predict([1, 7])![0])).toEqual([3]);
     starts.record([-0.5, 0], [Float64Array.of(0.5)]); // the central slope (2 − 0.5)/1
     expect(Array.from(starts.predict([1, 0])![0])).toEqual([2.5]);
+  });
+});
+
+describe("predicted modes at an optimizer's next point", () => {
+  it("are exact for modes linear in the parameters once dim + 2 points are kept, and absent before", () => {
+    fc.assert(fc.property(fc.array(vector(3), {minLength: 7, maxLength: 7}), vector(6), vector(3), (xs, B, x) => {
+      const modes = (v: ArrayLike<number>) => [Float64Array.from([0, 1], (r) => 0.3 + B[r * 3] * v[0] + B[r * 3 + 1] * v[1] + B[r * 3 + 2] * v[2])];
+      const history = new ModeHistory(7);
+      xs.slice(0, 4).forEach((v) => history.record(v, modes(v)));
+      expect(history.predict(x)).toBeNull();
+      xs.slice(4).forEach((v) => history.record(v, modes(v)));
+      const got = history.predict(x);
+      if (got) modes(x)[0].forEach((v, r) => expect(got[0][r]).toBeCloseTo(v, 6));
+    }), {seed: 31, numRuns: 100});
+  });
+
+  it("keeps the last `capacity` points, and predicts nothing from points that do not span the space", () => {
+    const history = new ModeHistory(4);
+    for (let k = 0; k < 4; k++) history.record([k, 0], [Float64Array.of(k)]);
+    expect(history.predict([0.5, 1])).toBeNull(); // the second coordinate never moved: a fit would extrapolate
+    history.record([0, 1], [Float64Array.of(5)]);
+    history.record([1, 1], [Float64Array.of(6)]); // [0,0] and [1,0] forgotten: [2,0], [3,0], [0,1], [1,1] kept
+    expect(history.predict([2, 1])![0][0]).toBeCloseTo(7, 6);
   });
 });

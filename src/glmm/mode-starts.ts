@@ -71,3 +71,98 @@ export class ModeStarts {
     return moved;
   }
 }
+
+/**
+ * Starting modes for PIRLS at the points an optimizer asks for: ũ at x predicted by a least-squares linear fit of
+ * the modes found at the last `capacity` points (at least dim + 2 of them) — the intercept of the fit of ũₖ on
+ * xₖ − x — so that PIRLS starts O(r²) from its solution, r the spread of the recent points, rather than O(r)
+ * from the last point's. The fit's weights wₖ (ũ = Σ wₖ ũₖ) come from the (dim + 1)-square normal equations with
+ * columns scaled to unit size; a fit that is (nearly) singular, or whose weights exceed {@link MAX_WEIGHT} in
+ * total, predicts nothing (PIRLS then starts from its last state).
+ *
+ * Reference: Nocedal & Wright (2006), Numerical Optimization (2nd ed.), §11.1 (predictors for Newton's method
+ * on a family of problems); Cleveland (1979), JASA 74(368) (local linear fits).
+ *
+ * @example
+ *   const history = new ModeHistory(2 * m + 1);
+ *   history.record(y, pirls.u);      // after each converged run
+ *   history.predict(yNext);          // the start of the next, or null
+ */
+export class ModeHistory {
+  readonly #points: {x: Float64Array; u: Float64Array[]}[] = [];
+  #next = 0;
+
+  constructor(readonly capacity: number) {}
+
+  /** Keeps the modes at x, forgetting the oldest point once `capacity` are kept. */
+  record(x: ArrayLike<number>, u: Float64Array[]): void {
+    const point = {x: Float64Array.from(x), u: u.map((ui) => Float64Array.from(ui))};
+    if (this.#points.length < this.capacity) this.#points.push(point);
+    else this.#points[this.#next] = point;
+    this.#next = (this.#next + 1) % this.capacity;
+  }
+
+  /** The predicted modes at x, or null when too few points are kept or their fit is unreliable. */
+  predict(x: ArrayLike<number>): Float64Array[] | null {
+    const pts = this.#points, K = pts.length, d = x.length, m = d + 1;
+    if (K < d + 2) return null;
+    // G (K × m): [1, (xₖ − x)/scaleⱼ]
+    const scale = new Float64Array(d);
+    for (const p of pts) for (let j = 0; j < d; j++) scale[j] = Math.max(scale[j], Math.abs(p.x[j] - x[j]));
+    const G = new Float64Array(K * m);
+    for (let k = 0; k < K; k++) {
+      G[k * m] = 1;
+      for (let j = 0; j < d; j++) G[k * m + 1 + j] = scale[j] > 0 ? (pts[k].x[j] - x[j]) / scale[j] : 0;
+    }
+    const N = new Float64Array(m * m);
+    for (let k = 0; k < K; k++) for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) N[a * m + b] += G[k * m + a] * G[k * m + b];
+    const diagonal = Float64Array.from({length: m}, (_, a) => N[a * m + a]);
+    // c = N⁻¹ e₁ by Cholesky (lower triangle of N); a pivot that loses all but 1e-8 of its column's size means
+    // the points do not span the space around x (a coordinate never moved, or moved in step with another)
+    for (let j = 0; j < m; j++) {
+      let v = N[j * m + j];
+      for (let k = 0; k < j; k++) v -= N[j * m + k] * N[j * m + k];
+      if (!(v > PIVOT * diagonal[j])) return null;
+      const l = Math.sqrt(v);
+      N[j * m + j] = l;
+      for (let i = j + 1; i < m; i++) {
+        let w = N[i * m + j];
+        for (let k = 0; k < j; k++) w -= N[i * m + k] * N[j * m + k];
+        N[i * m + j] = w / l;
+      }
+    }
+    const c = new Float64Array(m);
+    c[0] = 1;
+    for (let i = 0; i < m; i++) {
+      let v = c[i];
+      for (let k = 0; k < i; k++) v -= N[i * m + k] * c[k];
+      c[i] = v / N[i * m + i];
+    }
+    for (let i = m - 1; i >= 0; i--) {
+      let v = c[i];
+      for (let k = i + 1; k < m; k++) v -= N[k * m + i] * c[k];
+      c[i] = v / N[i * m + i];
+    }
+    const w = new Float64Array(K);
+    let total = 0;
+    for (let k = 0; k < K; k++) {
+      for (let a = 0; a < m; a++) w[k] += G[k * m + a] * c[a];
+      total += Math.abs(w[k]);
+    }
+    if (!(total <= MAX_WEIGHT)) return null;
+    const out = pts[0].u.map((ui) => new Float64Array(ui.length));
+    for (let k = 0; k < K; k++) {
+      const wk = w[k], uk = pts[k].u;
+      for (let t = 0; t < out.length; t++) {
+        const o = out[t], s = uk[t];
+        for (let j = 0; j < o.length; j++) o[j] += wk * s[j];
+      }
+    }
+    return out;
+  }
+}
+
+/** The smallest Cholesky pivot of {@link ModeHistory}'s normal equations, relative to its diagonal entry. */
+const PIVOT = 1e-8;
+/** The largest Σ|wₖ| of a prediction {@link ModeHistory} trusts: beyond it the fit extrapolates. */
+const MAX_WEIGHT = 8;

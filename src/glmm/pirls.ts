@@ -222,6 +222,16 @@ export class Pirls {
     return this.#evU.reweight(this.#w, zu).updateL() ? {beta: this.beta, u: this.#evU.solution().u} : null;
   }
 
+  /** The factor at the working weights of the current state, u only or whole: no solve, no step. */
+  #refactor(uOnly: boolean): boolean {
+    if (!uOnly) return this.factorWhole();
+    if (!this.#working()) return false;
+    const zu = this.#zu, z = this.#z, xb = this.#xb;
+    for (let r = 0; r < zu.length; r++) zu[r] = z[r] - xb[r];
+    this.#factored = this.#evU;
+    return this.#evU.reweight(this.#w, zu).updateL();
+  }
+
   /** The evaluator whose factor is at the current weights (the last solve's): for log|L|² and (LLᵀ)⁻¹. */
   get factored(): Evaluator {
     return this.#factored;
@@ -243,9 +253,10 @@ export class Pirls {
   /**
    * Runs PIRLS at the current θ from the current state: u only (β held, glmer's nAGQ ≥ 1) or β and u
    * together (nAGQ = 0), until the penalized deviance `Σ dᵢ + ‖u‖²` changes by less than `tol` relatively,
-   * halving a step that raises it; then one more iteration, so that the factor (and log|L|²) is at the
-   * converged weights (with `tight`, until the steps stop shrinking). Returns how it ended; a run whose factor or weights break down returns
-   * `converged: false` with pdev Infinity.
+   * halving a step that raises it; then the factor (and log|L|²) is refreshed at the converged state's
+   * weights, unless the last step was below 1e-9 (with `tight`, iterations go on until the steps stop
+   * shrinking). Returns how it ended; a run whose factor or weights break down returns `converged: false`
+   * with pdev Infinity.
    *
    * Reference: lme4's `pwrssUpdate` and `internal_glmerWrkIter` (external.cpp); MixedModels.jl's `pirls!`.
    *
@@ -312,13 +323,16 @@ export class Pirls {
       old = pdev;
     }
     if (!converged) return {converged: false, iterations, pdev: old};
-    // the factor is at the weights before the last step: close enough when that step was below 1e-9
-    if (!tight && lastStep < FACTOR_STEP) return {converged: true, iterations, pdev: this.deviance() + this.penalty()};
-    // more iterations: one, so that the factor (and log|L|²) is at the converged weights; with
-    // `tight`, until the steps stop shrinking (Fisher scoring converges only linearly for a non-canonical
-    // link, and finite-difference derivatives of the deviance need the modes to the last digits)
+    // the factor is at the weights before the last step: close enough when that step was below 1e-9, else
+    // refactored at the converged state's weights (no further step: its modes are converged to tol)
+    if (!tight) {
+      if (lastStep >= FACTOR_STEP && !this.#refactor(uOnly)) return {converged: false, iterations, pdev: Infinity};
+      return {converged: true, iterations, pdev: this.deviance() + this.penalty()};
+    }
+    // with `tight`, more iterations until the steps stop shrinking (Fisher scoring converges only linearly for
+    // a non-canonical link, and finite-difference derivatives of the deviance need the modes to the last digits)
     let previous = Infinity;
-    for (let k = 0; k < (tight ? MAX_ITERATIONS : 1); k++) {
+    for (let k = 0; k < MAX_ITERATIONS; k++) {
       const last = this.#solve(uOnly);
       if (!last) return {converged: false, iterations, pdev: Infinity};
       const step = Math.max(maxChange(this.u, last.u), uOnly ? 0 : maxChange([this.beta], [last.beta]));
