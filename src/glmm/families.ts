@@ -19,6 +19,8 @@ export type FamilyName = "binomial" | "poisson" | "Gamma" | "gaussian" | "invers
 export interface Family {
   readonly name: FamilyName;
   readonly link: Link;
+  /** Whether the link is the family's canonical one (logit, log, inverse, identity, 1/mu^2): PIRLS is then Newton's method. */
+  readonly canonical: boolean;
   /** Whether the scale φ is estimated (Gamma, gaussian, inverse.gaussian) or 1 (binomial, poisson). */
   readonly estimatesScale: boolean;
   /** V(μ): Var(y) = φ V(μ) / w. */
@@ -45,6 +47,9 @@ export interface Family {
 
 const EPS = 2.220446049250313e-16;
 const LOG_2PI = 1.8378770664093453;
+
+/** Each family's canonical link (McCullagh & Nelder 1989, Table 2.1). */
+const CANONICAL: Record<FamilyName, LinkName> = {binomial: "logit", poisson: "log", Gamma: "inverse", gaussian: "identity", "inverse.gaussian": "1/mu^2"};
 
 /** The links each family admits (as R's family constructors), the default first. */
 export const FAMILY_LINKS: Record<FamilyName, readonly LinkName[]> = {
@@ -73,7 +78,7 @@ const sum = (x: ArrayLike<number>): number => {
   return s;
 };
 
-type Distribution = Omit<Family, "name" | "link" | "devianceTotal" | "aicShiftsDeviance"> & Partial<Pick<Family, "devianceTotal" | "aicShiftsDeviance">>;
+type Distribution = Omit<Family, "name" | "link" | "canonical" | "devianceTotal" | "aicShiftsDeviance"> & Partial<Pick<Family, "devianceTotal" | "aicShiftsDeviance">>;
 
 /** The sum of the deviance residuals, one row at a time (the families without a shortcut). */
 function devianceTotal(this: Pick<Family, "devianceResiduals">, y: Float64Array, mu: Float64Array, wt: Float64Array, scratch: Float64Array): number {
@@ -263,5 +268,5 @@ export function family(name: string, linkName?: string): Family {
     fail(`link ${quote(String(chosen))} is not available for the ${name} family; ${hint.length ? `did you mean ${hint.map((l) => quote(l)).join(" or ")}? ` : ""}use one of ${known.map((l) => quote(l)).join(", ")}`);
   }
   const d = DISTRIBUTIONS[name as FamilyName];
-  return {name: name as FamilyName, link: link(chosen as LinkName), devianceTotal, aicShiftsDeviance: () => false, ...d};
+  return {name: name as FamilyName, link: link(chosen as LinkName), canonical: chosen === CANONICAL[name as FamilyName], devianceTotal, aicShiftsDeviance: () => false, ...d};
 }

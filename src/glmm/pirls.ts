@@ -19,6 +19,8 @@ export const PIRLS_TOLERANCE = 1e-12;
 /** Iterations of PIRLS at most (glmer: 30), and step halvings in one iteration (glmer: 10). */
 const MAX_ITERATIONS = 60;
 const MAX_HALVINGS = 10;
+/** A step of Newton's method (PIRLS with a canonical link) below this leaves the next below ~1e-14. */
+const NEWTON_LAST_STEP = 1e-7;
 /** A last step below this leaves log|L|² (at the weights before it) within ~1e-9 of the converged one. */
 const FACTOR_STEP = 1e-9;
 
@@ -330,7 +332,12 @@ export class Pirls {
       return {converged: true, iterations, pdev: this.deviance() + this.penalty()};
     }
     // with `tight`, more iterations until the steps stop shrinking (Fisher scoring converges only linearly for
-    // a non-canonical link, and finite-difference derivatives of the deviance need the modes to the last digits)
+    // a non-canonical link, and finite-difference derivatives of the deviance need the modes to the last
+    // digits); for a canonical link PIRLS is Newton's method, whose next step after one below 1e-7 would be
+    // below 1e-14: the factor is then refreshed at the state instead
+    const quadratic = this.family.canonical;
+    const done = () => ({converged: true, iterations, pdev: this.deviance() + this.penalty()});
+    if (quadratic && lastStep < NEWTON_LAST_STEP) return this.#refactor(uOnly) ? done() : {converged: false, iterations, pdev: Infinity};
     let previous = Infinity;
     for (let k = 0; k < MAX_ITERATIONS; k++) {
       const last = this.#solve(uOnly);
@@ -340,10 +347,11 @@ export class Pirls {
       this.beta = uOnly ? this.beta : last.beta;
       this.u = last.u;
       iterations++;
+      if (quadratic && step < NEWTON_LAST_STEP && step >= 1e-14) return this.#refactor(uOnly) ? done() : {converged: false, iterations, pdev: Infinity};
       if (!(step < previous) || step < 1e-14) break;
       previous = step;
     }
-    return {converged: true, iterations, pdev: this.deviance() + this.penalty()};
+    return done();
   }
 
   /**
