@@ -3,7 +3,7 @@
 // starting modes of a finite-difference stencil (exact when the modes are linear in the parameters).
 import fc from "fast-check";
 import {describe, expect, it} from "vitest";
-import {coordinateHessian, stageTwoCoordinates} from "../src/glmm/coordinates.js";
+import {naturalDerivatives, stageTwoCoordinates} from "../src/glmm/coordinates.js";
 import {ModeHistory, ModeStarts} from "../src/glmm/mode-starts.js";
 
 const vector = (n: number) => fc.array(fc.double({min: -2, max: 2, noNaN: true}), {minLength: n, maxLength: n}).map((v) => Float64Array.from(v));
@@ -36,20 +36,27 @@ describe("stage two's coordinates", () => {
     }), {seed: 13, numRuns: 50});
   });
 
-  it("carries a Hessian into the coordinates as AᵀHA over the free coordinates", () => {
-    fc.assert(fc.property(pieces, vector(n * n), ({s, K, M}, h) => {
-      const c = stageTwoCoordinates({s, K, M}, Float64Array.of(1, 0.5), Float64Array.of(0, 0, 0), Float64Array.of(0, 0));
+  it("carries derivatives in y back to (θ, β): a quadratic's exact gradient and Hessian, over the free coordinates", () => {
+    fc.assert(fc.property(pieces, vector(n * n), vector(n), vector(n), ({s, K, M}, h, g, y0) => {
+      const lowerTheta = Float64Array.of(0, 0);
+      const c = stageTwoCoordinates({s, K, M}, Float64Array.of(1, 0.5), Float64Array.of(0, 0, 0), lowerTheta);
       const A = c.jacobian();
       const free = [1, 2, 3, 4];
       const m = free.length;
+      // f(x) = gᵀx + ½ xᵀHx over the free coordinates of x = (θ, β); its y-derivatives are Aᵀ(g + Hx) and AᵀHA
       const H = new Float64Array(m * m);
       for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) H[i * m + j] = H[j * m + i] = h[i * n + j];
-      const out = coordinateHessian(H, A, free);
-      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
-        let v = 0;
-        for (let k = 0; k < m; k++) for (let l = 0; l < m; l++) v += A[free[k] * n + free[i]] * H[k * m + l] * A[free[l] * n + free[j]];
-        expect(out[i * m + j]).toBeCloseTo(v, 9);
-      }
+      const y = Float64Array.from(y0, (v, i) => (i === 0 ? 0 : v));
+      const {theta, beta} = c.toNatural(y);
+      const x = [...theta, ...beta];
+      const gx = free.map((fi, i) => g[i] + free.reduce((t, fj, j) => t + H[i * m + j] * x[fj], 0));
+      const a = (i: number, j: number) => A[free[i] * n + free[j]];
+      const gy = Float64Array.from(free, (_, j) => free.reduce((t, _f, i) => t + a(i, j) * gx[i], 0));
+      const Hy = new Float64Array(m * m);
+      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let k = 0; k < m; k++) for (let l = 0; l < m; l++) Hy[i * m + j] += a(k, i) * H[k * m + l] * a(l, j);
+      const back = naturalDerivatives(gy, Hy, A, free);
+      back.gradient.forEach((v, i) => expect(v).toBeCloseTo(gx[i], 8));
+      back.hessian.forEach((v, i) => expect(v).toBeCloseTo(H[i], 8));
     }), {seed: 17, numRuns: 50});
   });
 });

@@ -66,27 +66,36 @@ export function stageTwoCoordinates({s, K, M}: CoordinatePieces, theta0: Float64
 }
 
 /**
- * The Hessian of a function of (θ, β) in the coordinates y, over the coordinates `free` (the others held
- * fixed): H_y = Aᵀ H A, with A the map's Jacobian ∂(θ, β)/∂y restricted to `free` and H the Hessian in (θ, β)
- * over the same coordinates (m × m row-major).
+ * The gradient and Hessian of a function in (θ, β) over the coordinates `free`, from those in y: with A the
+ * map's Jacobian ∂(θ, β)/∂y restricted to `free` (the others held fixed; lower triangular), g = A⁻ᵀ g_y and
+ * H = A⁻ᵀ H_y A⁻¹.
  *
  * Reference: the chain rule for an affine change of variables (Nocedal & Wright 2006, Numerical Optimization,
  * §2.2).
  *
  * @example
- *   const Hy = coordinateHessian(hessian, coordinates.jacobian(), free);
+ *   const {gradient, hessian} = naturalDerivatives(gy, Hy, coordinates.jacobian(), free);
  */
-export function coordinateHessian(H: Float64Array, A: Float64Array, free: number[]): Float64Array {
+export function naturalDerivatives(gy: Float64Array, Hy: Float64Array, A: Float64Array, free: number[]): {gradient: Float64Array; hessian: Float64Array} {
   const m = free.length, n = Math.round(Math.sqrt(A.length));
-  const a = (i: number, j: number) => A[free[i] * n + free[j]];
-  const HA = new Float64Array(m * m), out = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let k = 0; k < m; k++) HA[i * m + j] += H[i * m + k] * a(k, j);
+  // B = A⁻¹ over the free coordinates, column by column (forward substitution)
+  const B = new Float64Array(m * m);
+  for (let c = 0; c < m; c++) {
+    for (let i = 0; i < m; i++) {
+      let v = i === c ? 1 : 0;
+      for (let k = 0; k < i; k++) v -= A[free[i] * n + free[k]] * B[k * m + c];
+      B[i * m + c] = v / A[free[i] * n + free[i]];
+    }
+  }
+  const gradient = new Float64Array(m), HB = new Float64Array(m * m), hessian = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let k = 0; k < m; k++) gradient[i] += B[k * m + i] * gy[k];
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let k = 0; k < m; k++) HB[i * m + j] += Hy[i * m + k] * B[k * m + j];
   for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) {
     let v = 0;
-    for (let k = 0; k < m; k++) v += a(k, i) * HA[k * m + j];
-    out[i * m + j] = out[j * m + i] = v;
+    for (let k = 0; k < m; k++) v += B[k * m + i] * HB[k * m + j];
+    hessian[i * m + j] = hessian[j * m + i] = v;
   }
-  return out;
+  return {gradient, hessian};
 }
 
 /**

@@ -18,7 +18,7 @@ import {modelStructure} from "../lmm/objective.js";
 import {cholesky} from "../linalg/cholesky.js";
 import {bobyqa} from "../optimize/bobyqa.js";
 import {glmerConvergenceWarnings} from "./convergence-check.js";
-import {covarianceFactor, coordinateHessian, stageTwoCoordinates, type CoordinatePieces} from "./coordinates.js";
+import {covarianceFactor, naturalDerivatives, stageTwoCoordinates, type CoordinatePieces} from "./coordinates.js";
 import {family as familyOf} from "./families.js";
 import {readGlmerOptions, type GlmerOptions} from "./glmer-options.js";
 import {FitClock} from "../lmm/timings.js";
@@ -48,13 +48,15 @@ const RHOEND = 1e-3;
 const NEWTON_DECREASE = 1e-4;
 const NEWTON_ROUNDS = 3;
 /**
- * The step of the Newton step's central-difference gradient, in the second stage's coordinates (about 1e-2
- * standard errors): truncation error (h²/6 of a third derivative of order one there) ~1e-5, noise (~1e-8 in
- * the deviance) ~1e-6. lme4's step 1e-4 in θ and β, which its Hessian keeps, is a different fraction of each
- * standard error: on a covariate with large values (age in years) its central gradient carries enough of the
- * third derivative to move a Newton step by 1e-4 standard errors.
+ * The finite-difference step of the derivatives (Hessian, gradient), in the second stage's coordinates, where a
+ * unit is about one standard error: 1e-3. With tight PIRLS the 19 fixtures' standard errors agree within 1e-5
+ * between steps 1e-3, 3e-3 and 1e-2 (noise over h² and truncation both below that), and the smaller step lets
+ * each stencil point start O(h²) from its modes (mode-starts.ts), so PIRLS needs fewer iterations there.
+ * lme4's deriv12 steps 1e-4 in θ and β, a different fraction of each standard error: its central gradient on a
+ * covariate with large values (age in years: 1e-4 is 0.25 SE) carries enough of the third derivative to move
+ * a Newton step by 1e-4 SE, and its Hessian's noise reaches 3e-4 of VerbAgg's standard errors.
  */
-const GRADIENT_STEP = 1e-2;
+const DERIVATIVE_STEP = 1e-3;
 /**
  * The final radius of the first stage when a second follows, in θ: 1e-3. The first stage only places the
  * second's start and coordinates; against BOBYQA's default (3.75e-6 here) the fixtures save 2–8 % of their
@@ -202,44 +204,45 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
     converged = second.converged;
     message = second.message;
     objective = second.f;
-    // Var(β̂) from the Hessian of the deviance in (θ, β), as lme4's vcov (deriv12, step 1e-4 in θ and β)
+    // Var(β̂) from the Hessian of the deviance in (θ, β), as lme4's vcov: taken by finite differences in the
+    // second stage's coordinates, where a unit is about one standard error, and carried to (θ, β) by the
+    // chain rule; the Newton steps use it in those coordinates
     const naturalOf = (y: Float64Array) => {
       const {theta, beta} = coordinates.toNatural(y);
       return Float64Array.from([...theta, ...beta]);
     };
     const starts = new ModeStarts();
-    const naturalTight = (x: Float64Array) => laplaceAt(x.subarray(0, nTheta), x.slice(nTheta), true, starts.predict(x));
-    const tightAt = (y: Float64Array) => naturalTight(naturalOf(y));
+    const tightAt = (y: Float64Array) => {
+      const x = naturalOf(y);
+      return laplaceAt(x.subarray(0, nTheta), x.slice(nTheta), true, starts.predict(y));
+    };
     let y: Float64Array = Float64Array.from(second.x);
-    let natural = naturalOf(y);
     // the derivatives' stencil: its centre first, then points whose modes are predicted from those found
-    const stencil = (x: Float64Array) => {
-      const centre = x.every((v, i) => v === natural[i]);
-      const value = naturalTight(x);
-      if (centre) starts.centre(x, pirls.u);
-      else starts.record(x, pirls.u);
+    const stencil = (at: Float64Array) => {
+      const centre = at.every((v, i) => v === y[i]);
+      const value = tightAt(at);
+      if (centre) starts.centre(at, pirls.u);
+      else starts.record(at, pirls.u);
       return value;
     };
-    const free = freeAt(natural);
+    const free = freeAt(naturalOf(y));
     if (free.length <= MAX_HESSIAN_PARAMETERS) {
       const A = coordinates.jacobian();
       for (let round = 0; round < NEWTON_ROUNDS; round++) {
-        const {gradient, hessian, value} = derivatives(stencil, natural, free);
+        const d = derivatives(stencil, y, free, DERIVATIVE_STEP);
+        const {gradient, hessian} = naturalDerivatives(d.gradient, d.hessian, A, free);
         vcovHessian = hessianVcov(hessian, free, nTheta, p);
         const checks = glmerConvergenceWarnings(gradient, hessian);
-        const gy = centralGradient(tightAt, y, free, GRADIENT_STEP);
-        const polished = newtonPolish(tightAt, y, value, free, gy, coordinateHessian(hessian, A, free), coordinates.lower);
-        const again = polished !== null && value - polished.f > NEWTON_DECREASE && round + 1 < NEWTON_ROUNDS;
-        if (polished) {
-          ({x: y, f: objective} = polished);
-          natural = naturalOf(y);
-        }
+        const polished = newtonPolish(tightAt, y, d.value, free, d.gradient, d.hessian, coordinates.lower);
+        const again = polished !== null && d.value - polished.f > NEWTON_DECREASE && round + 1 < NEWTON_ROUNDS;
+        if (polished) ({x: y, f: objective} = polished);
         if (again) continue;
         warnings.push(...checks);
         if (!vcovHessian) warnings.push("the finite-difference Hessian of the deviance is not positive definite: standard errors from R_X (use.hessian = FALSE)");
         break;
       }
     }
+    const natural = naturalOf(y);
     const thetaHat = natural.slice(0, nTheta), betaHat = natural.slice(nTheta);
     if (!Number.isFinite(laplaceAt(thetaHat, betaHat, true, starts.predict(y))) || !pirls.factorWhole()) {
       warnings.push("PIRLS did not converge at the estimates: the modes, fitted values and R_X are those of its last iterate; rescale the covariates or simplify the model");
@@ -339,23 +342,6 @@ function separation(pirls: Pirls): string | null {
   const {y} = pirls.response, mu = pirls.mu;
   for (let r = 0; r < mu.length; r++) if (Math.abs(mu[r] - y[r]) > 1e-8) return null;
   return "the fixed effects separate the response: PIRLS drives every fitted probability to the observed 0 or 1, so the estimates are infinite (complete separation); remove or combine the covariates that predict the outcome perfectly, or add data where it varies";
-}
-
-/**
- * The central-difference gradient of f at x over the coordinates `free`, step h.
- *
- * Reference: Nocedal & Wright (2006), Numerical Optimization (2nd ed.), §8.1.
- *
- * @example
- *   centralGradient((x) => x[0] * x[0], Float64Array.of(1), [0], 1e-2); // [2]
- */
-function centralGradient(f: (x: Float64Array) => number, x: Float64Array, free: number[], h: number): Float64Array {
-  return Float64Array.from(free, (j) => {
-    const plus = x.slice(), minus = x.slice();
-    plus[j] += h;
-    minus[j] -= h;
-    return (f(plus) - f(minus)) / (2 * h);
-  });
 }
 
 /**
