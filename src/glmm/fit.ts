@@ -147,10 +147,15 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
   const log: string[] = [];
 
   // stage 1: θ, with β and u from PIRLS (glmer's nAGQ = 0)
+  // PIRLS starts from β and u predicted by the last points' fit (mode-starts.ts), else from the last state
+  const history1 = new ModeHistory(2 * nTheta + 1);
   const stage1 = (theta: Float64Array): number => {
     options.signal?.throwIfAborted();
     pirls.setTheta(theta);
+    const predicted = history1.predict(theta);
+    if (predicted) pirls.setBeta(predicted[0]).setModes(predicted.slice(1));
     let run = pirls.run(false);
+    if (run.converged) history1.record(theta, [pirls.beta, ...pirls.u]);
     if (!run.converged) run = pirls.reset().run(false);
     const value = run.converged ? pirls.laplace() : Infinity;
     progress(value, theta, 1);
