@@ -16,6 +16,7 @@ import {thetaLength, thetaLower, thetaStart} from "../lmm/lambda.js";
 import type {OptimizerRecord} from "../lmm/model.js";
 import {modelStructure} from "../lmm/objective.js";
 import {cholesky} from "../linalg/cholesky.js";
+import {solveLower, solveLowerTranspose} from "../linalg/triangular.js";
 import {bobyqa} from "../optimize/bobyqa.js";
 import {glmerConvergenceWarnings} from "./convergence-check.js";
 import {covarianceFactor, naturalDerivatives, stageTwoCoordinates, type CoordinatePieces} from "./coordinates.js";
@@ -369,16 +370,8 @@ function newtonPolish(
   const L = choleskyOf(hessian, m);
   if (!L || !gradient.every(Number.isFinite)) return null;
   const step = Float64Array.from(gradient, (g) => -g);
-  for (let i = 0; i < m; i++) {
-    let v = step[i];
-    for (let k = 0; k < i; k++) v -= L[i * m + k] * step[k];
-    step[i] = v / L[i * m + i];
-  }
-  for (let i = m - 1; i >= 0; i--) {
-    let v = step[i];
-    for (let k = i + 1; k < m; k++) v -= L[k * m + i] * step[k];
-    step[i] = v / L[i * m + i];
-  }
+  solveLower(L, m, step);
+  solveLowerTranspose(L, m, step);
   const next = x.slice();
   free.forEach((j, i) => (next[j] = j < lower.length ? Math.max(lower[j], x[j] + step[i]) : x[j] + step[i]));
   const after = f(next);
@@ -405,16 +398,8 @@ function hessianVcov(H: Float64Array, free: number[], nTheta: number, p: number)
   for (let c = 0; c < m; c++) {
     e.fill(0);
     e[c] = 1;
-    for (let i = 0; i < m; i++) {
-      let v = e[i];
-      for (let k = 0; k < i; k++) v -= L[i * m + k] * e[k];
-      e[i] = v / L[i * m + i];
-    }
-    for (let i = m - 1; i >= 0; i--) {
-      let v = e[i];
-      for (let k = i + 1; k < m; k++) v -= L[k * m + i] * e[k];
-      e[i] = v / L[i * m + i];
-    }
+    solveLower(L, m, e);
+    solveLowerTranspose(L, m, e);
     for (let i = 0; i < m; i++) inv[i * m + c] = e[i];
   }
   const V = new Float64Array(p * p);

@@ -1,3 +1,6 @@
+import {cholesky} from "../linalg/cholesky.js";
+import {solveLower, solveLowerTranspose} from "../linalg/triangular.js";
+
 /**
  * Starting modes for PIRLS at the points of a finite-difference stencil around a centre x₀ (the Hessian of the
  * deviance in (θ, β)): ũ at x₀ + d predicted to first order from the modes already found at the centre and at
@@ -117,32 +120,14 @@ export class ModeHistory {
     const N = new Float64Array(m * m);
     for (let k = 0; k < K; k++) for (let a = 0; a < m; a++) for (let b = 0; b <= a; b++) N[a * m + b] += G[k * m + a] * G[k * m + b];
     const diagonal = Float64Array.from({length: m}, (_, a) => N[a * m + a]);
-    // c = N⁻¹ e₁ by Cholesky (lower triangle of N); a pivot that loses all but 1e-8 of its column's size means
-    // the points do not span the space around x (a coordinate never moved, or moved in step with another)
-    for (let j = 0; j < m; j++) {
-      let v = N[j * m + j];
-      for (let k = 0; k < j; k++) v -= N[j * m + k] * N[j * m + k];
-      if (!(v > PIVOT * diagonal[j])) return null;
-      const l = Math.sqrt(v);
-      N[j * m + j] = l;
-      for (let i = j + 1; i < m; i++) {
-        let w = N[i * m + j];
-        for (let k = 0; k < j; k++) w -= N[i * m + k] * N[j * m + k];
-        N[i * m + j] = w / l;
-      }
-    }
+    // c = N⁻¹ e₁ by Cholesky; a pivot that loses all but 1e-8 of its column's size means the points do not
+    // span the space around x (a coordinate never moved, or moved in step with another)
+    if (!cholesky(N, m)) return null;
+    for (let j = 0; j < m; j++) if (!(N[j * m + j] * N[j * m + j] > PIVOT * diagonal[j])) return null;
     const c = new Float64Array(m);
     c[0] = 1;
-    for (let i = 0; i < m; i++) {
-      let v = c[i];
-      for (let k = 0; k < i; k++) v -= N[i * m + k] * c[k];
-      c[i] = v / N[i * m + i];
-    }
-    for (let i = m - 1; i >= 0; i--) {
-      let v = c[i];
-      for (let k = i + 1; k < m; k++) v -= N[k * m + i] * c[k];
-      c[i] = v / N[i * m + i];
-    }
+    solveLower(N, m, c);
+    solveLowerTranspose(N, m, c);
     const w = new Float64Array(K);
     let total = 0;
     for (let k = 0; k < K; k++) {
