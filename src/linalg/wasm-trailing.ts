@@ -1,6 +1,19 @@
 import {dotTwoLanes} from "./cholesky-blocked.js";
 import type {WasmKernel} from "./wasm-kernel.js";
 
+let calls = 0;
+
+/**
+ * How many trailing updates this thread has run with the WebAssembly kernel: a diagnostic, to show which
+ * kernel ran (the numbers are the same either way).
+ *
+ * @example
+ *   wasmTrailingCalls(); // 0 where WebAssembly may not be compiled
+ */
+export function wasmTrailingCalls(): number {
+  return calls;
+}
+
 /**
  * {@link updateTrailingRows} with its core in WebAssembly: the kernel takes the full groups of four rows
  * and their column pairs, this function the columns and rows left at the edges, in JavaScript, summed in
@@ -13,6 +26,7 @@ import type {WasmKernel} from "./wasm-kernel.js";
  *   trailingRowsWasm(kernel, view, n, k0, k1, k1, n + m);
  */
 export function trailingRowsWasm(kernel: WasmKernel, a: Float64Array, n: number, k0: number, k1: number, from: number, to: number): void {
+  calls++;
   const end4 = from + 4 * ((to - from) >> 2);
   kernel.trailing42(0, n, k0, k1, from, end4);
   for (let i = from; i < end4; i += 4) {
