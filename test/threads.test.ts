@@ -10,7 +10,8 @@ import type {LinearMixedModel} from "../src/lmm/model.js";
 
 // The two-thread Cholesky runs only from the built library (its helper thread is a built file), so this
 // test fits a crossed model with a 450-level dense block and a third term with dist/ in child processes and
-// compares them with the one-thread fit of the sources in this process (where there is no helper). The
+// compares them with the one-thread fit of the sources in this process (where there is no helper, and the
+// trailing updates run in WebAssembly on one thread, src/linalg/cholesky-wasm.ts). The
 // helper counts what it computed (helperWork, in shared memory), and the child prints the counts: the
 // second thread must have done a share of every kind of row. Without WebAssembly both threads run the
 // same JavaScript row kernels as the one-thread factorization; with it (the default in Node) the trailing
