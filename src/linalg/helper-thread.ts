@@ -15,9 +15,9 @@
  *
  * Where there can be no helper (no worker threads, no SharedArrayBuffer, a page's main thread, where
  * Atomics.wait is not allowed, or the TypeScript sources under a test runner, where the built helper script
- * is absent) {@link helperThread} returns null and the shared arrays are ordinary ones. A Web Worker helper
- * starts while its creator is idle: until it has ({@link HelperThread.ready}, {@link helperReady}) the
- * kernels run on one thread.
+ * is absent) {@link helperThread} returns null and the shared arrays are ordinary ones. Until the helper
+ * has started ({@link HelperThread.ready}; a Web Worker starts only while its creator is idle, see
+ * {@link helperReady}) the kernels run on one thread.
  *
  * @example
  *   const a = sharedFloat64(1128 * 1128);
@@ -72,7 +72,7 @@ export interface HelperThread {
 }
 
 interface WorkerThreads {
-  Worker: new (url: URL, options: {workerData: unknown}) => {unref(): void; postMessage(value: unknown): void};
+  Worker: new (url: URL, options: {workerData: unknown; execArgv: string[]}) => {unref(): void; postMessage(value: unknown): void};
 }
 
 interface WebWorker {
@@ -162,14 +162,16 @@ function startHelper(): HelperThread | null {
   if (typeof proc?.getBuiltinModule === "function") {
     const threads = proc.getBuiltinModule("node:worker_threads") as WorkerThreads | undefined;
     const fs = proc.getBuiltinModule("node:fs") as {existsSync(url: URL): boolean} | undefined;
+    const execArgv = (proc as {execArgv?: string[]}).execArgv ?? [];
     if (!threads || !fs) return null;
     const script = new URL("./helper-worker.js", import.meta.url);
     if (script.protocol !== "file:" || !fs.existsSync(script)) return null;
     const shared = new SharedArrayBuffer(4 * CONTROL_WORDS);
-    const worker = new threads.Worker(script, {workerData: {control: shared}});
+    // a worker inherits the process's flags, and refuses to start with --input-type (`node --input-type=module
+    // -e …`): that one is left out
+    const worker = new threads.Worker(script, {workerData: {control: shared}, execArgv: execArgv.filter((a) => !a.startsWith("--input-type"))});
     worker.unref();
-    // a Node helper takes jobs from the start: they wait in the control array until its thread runs
-    return helperOn(shared, (message) => worker.postMessage(message), true);
+    return helperOn(shared, (message) => worker.postMessage(message));
   }
   // a browser: only from a worker (a page's main thread may not Atomics.wait) of a cross-origin isolated page
   const scope = globalThis as {crossOriginIsolated?: boolean; document?: unknown};
@@ -186,20 +188,21 @@ function startHelper(): HelperThread | null {
     worker.addEventListener("error", () => resolve()); // its script did not load: never ready, one thread
   });
   worker.postMessage({control: shared});
-  return helperOn(shared, (message) => worker.postMessage(message), false);
+  return helperOn(shared, (message) => worker.postMessage(message));
 }
 
 /**
- * The caller's side of a helper whose control array is `shared` and to which `post` sends a message; ready
- * from the start (`early`) or once the helper says so.
+ * The caller's side of a helper whose control array is `shared` and to which `post` sends a message. It is
+ * used once the helper says it serves: until then (and for good if its thread never starts) the kernels run
+ * on one thread, with the same bits, and nothing waits for a helper that is not there.
  */
-function helperOn(shared: SharedArrayBuffer, post: (message: unknown) => void, early: boolean): HelperThread {
+function helperOn(shared: SharedArrayBuffer, post: (message: unknown) => void): HelperThread {
   const ctl = (control = new Int32Array(shared));
   (globalThis as Record<symbol, unknown>)[Symbol.for("lmm-kit.helperWork")] = helperWork;
   const bound: (Float64Array | Int32Array | WasmMemory)[] = [];
   let job = 0;
   const self: HelperThread = {
-    ready: () => early || Atomics.load(ctl, READY) === 1,
+    ready: () => Atomics.load(ctl, READY) === 1,
     bind(slot, array) {
       if (!(array.buffer instanceof SharedArrayBuffer) || !self.ready()) return false;
       if (bound[slot] === array) return true;
