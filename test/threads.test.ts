@@ -111,3 +111,14 @@ it("the lmm command fits on two threads too", () => {
   expect(Math.abs(out.REMLcrit - here.REMLcrit!)).toBeLessThan(1e-7 * Math.abs(here.REMLcrit!));
   out.theta.forEach((t: number, i: number) => expect(Math.abs(t - here.theta[i])).toBeLessThan(1e-6));
 });
+
+it("a fit from `node --input-type=module -e` (whose flag a worker refuses) ends, its helper on two threads", () => {
+  const code = `import {readFileSync} from "node:fs";
+const {lmer, readCSV} = await import(${JSON.stringify(pathToFileURL(join(root, "dist/index.js")).href)});
+const m = lmer(${JSON.stringify(FORMULA)}, readCSV(readFileSync(${JSON.stringify(csv)}, "utf8")));
+process.stdout.write(JSON.stringify({REMLcrit: m.REMLcrit, work: globalThis[Symbol.for("lmm-kit.helperWork")]?.() ?? null}));`;
+  // before the fix the helper never started and the fit waited for it forever: the timeout turns that into a failure
+  const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", code], {timeout: 120_000}).toString());
+  expect(out.REMLcrit).toBe(here.REMLcrit);
+  expect(out.work.jobs).toBeGreaterThan(0);
+});
