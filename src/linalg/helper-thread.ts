@@ -27,6 +27,12 @@
 
 import type {WasmMemory} from "./wasm-api.js";
 
+/**
+ * Dense blocks at least this wide are factored on two threads where there is a helper (below it the
+ * hand-offs cost more than the flops). A fit needs at least this many rows to have such a block.
+ */
+export const PARALLEL_MIN = 384;
+
 /** Operation codes of the helper's jobs (see helper-worker.ts). */
 export const HelperOp = {Panel: 1, Trailing: 2, SparseGram: 3, TrailingWasm: 4, Bind: 8} as const;
 export type HelperOp = (typeof HelperOp)[keyof typeof HelperOp];

@@ -2,7 +2,7 @@ import {cholesky} from "../linalg/cholesky.js";
 import {choleskyBlockDiagonalWithRows, choleskyWithRows, isBlockDiagonal} from "../linalg/cholesky-blocked.js";
 import {negatedGram, parallelCholeskyWithRows, type SparseColumns} from "../linalg/cholesky-threads.js";
 import {wasmCholeskyWithRows} from "../linalg/cholesky-wasm.js";
-import {sharedFloat64, sharedInt32} from "../linalg/helper-thread.js";
+import {PARALLEL_MIN, sharedFloat64, sharedInt32} from "../linalg/helper-thread.js";
 import type {Blocked, BlockSparse} from "./blocks.js";
 import {
   blockCongruence,
@@ -14,11 +14,10 @@ import {
   subtractXSparse
 } from "./factor-kernels.js";
 
-/** Dense blocks at least this wide live in shared memory and are factored on two threads where possible. */
-const PARALLEL_MIN = 384;
 /**
  * Dense blocks at least this wide are factored with the WebAssembly trailing update where it runs (its copy
- * in and out of the kernel's memory costs less than the flops it saves); the same bits as JavaScript.
+ * in and out of the kernel's memory costs less than the flops it saves), with the same bits as JavaScript;
+ * those at least PARALLEL_MIN wide live in shared memory and are factored on two threads where possible.
  */
 const WASM_MIN = 128;
 

@@ -4,10 +4,12 @@
  * or a module Web Worker in browsers; the main thread terminates it when the fit is done or aborted.
  *
  * In a browser page that is cross-origin isolated, the worker starts the kernels' helper thread (a Web
- * Worker of its own, which starts only while this one is idle: see helperReady) and waits for it before its
- * first fit, so that the large dense blocks of crossed models are factored on two threads.
+ * Worker of its own, which starts only while this one is idle: see helperReady) and, before its first fit
+ * of data large enough to have a block for two threads (PARALLEL_MIN rows or more), waits for it (about
+ * 50 ms), so that the large dense blocks of crossed models are factored on two threads. A smaller fit does
+ * not wait.
  */
-import {helperReady} from "../linalg/helper-thread.js";
+import {helperReady, PARALLEL_MIN} from "../linalg/helper-thread.js";
 import {serveFitRequest, type FitMessage, type FitRequest} from "./fit-request.js";
 
 interface Port {
@@ -31,6 +33,9 @@ if (threads?.parentPort) {
   const scope = globalThis as unknown as WebWorkerScope;
   const helper = helperReady();
   scope.addEventListener("message", (event) => {
-    void helper.then(() => serveFitRequest(event.data, (message, transfer) => scope.postMessage(message, transfer)));
+    const serve = () => serveFitRequest(event.data, (message, transfer) => scope.postMessage(message, transfer));
+    const rows = event.data.columns[0]?.[1].length ?? 0;
+    if (rows >= PARALLEL_MIN) void helper.then(serve);
+    else serve();
   });
 }
