@@ -297,6 +297,8 @@ export async function runFit(formulaOrSpec: string | ModelSpec, data: unknown, o
       if (message.type === "progress") control.report(message);
       else if (message.type === "error") end("release", workerError(message));
       else {
+        // which kernels the worker used, for tests and diagnostics (see FitKernels)
+        (globalThis as Record<symbol, unknown>)[Symbol.for("lmm-kit.fitKernels")] = message.kernels;
         let model: LinearMixedModel;
         try {
           model = modelAtTheta({...message, warnings: [...converted, ...message.warnings]});
