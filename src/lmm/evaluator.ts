@@ -447,6 +447,33 @@ export class Evaluator {
     return this;
   }
 
+  /**
+   * Cross-products of rows already transformed (whitened by a residual structure): `[Z X y]ᵀ[Z X y]` of the
+   * given rows, with the same sizes and sparsity (each term's rows keep their levels), refilled in place as
+   * {@link Evaluator.reweight} does, and `log|W|` set to `logDetW` (minus the log-determinant of the
+   * whitening's covariance). The factor is stale until `updateL()`.
+   *
+   * Reference: Pinheiro & Bates (2000), §5.1 (the transformed model with independent errors); MixedModels.jl's
+   * `reweight!`.
+   *
+   * @example
+   *   ev.refill(whitened, -whitened.logDetR).setTheta(theta).updateL();
+   */
+  refill(rows: {X: Float64Array[]; y: Float64Array; Z: Float64Array[]}, logDetW: number): this {
+    const {frame} = this.structure;
+    if (!this.#ownsA) {
+      this.#A = cloneBlocked(this.#A);
+      this.#ownsA = true;
+      this.#workspace = null;
+    }
+    const transformed = {...frame, X: rows.X, terms: frame.terms.map((t, i) => ({...t, Z: rows.Z[i]})), offset: null, weights: null};
+    fillCrossProducts(this.#A, transformed, null, rows.y);
+    this.#logDetW = logDetW;
+    this.#L = null;
+    this.#summary = null;
+    return this;
+  }
+
   #templates(): Float64Array[] {
     if (!this.#T) fail("the evaluator has no θ yet; call setTheta(theta) first");
     return this.#T;

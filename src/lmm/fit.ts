@@ -16,6 +16,8 @@ import {FitClock} from "./timings.js";
 export type {LmerOptions};
 import {LinearMixedModel, type BoundaryRestart, type OptimizerEnding, type OptimizerRecord} from "./model.js";
 import {criterionFunction, modelStructure} from "./objective.js";
+import {resolveResidual} from "./residual.js";
+import {fitResidualStructure} from "./residual-fit.js";
 import type {MixedModelStructure} from "./structure.js";
 
 
@@ -51,6 +53,11 @@ export function lmer(formulaOrSpec: string | ModelSpec, data: TableInput, given?
   const sizes = structure.A.sizes;
   const {start} = options;
   if (start && start.length !== thetaLength(sizes)) fail(`invalid start: ${start.length} values for ${thetaLength(sizes)} θ parameters`);
+  if (options.correlation !== undefined || options.variance !== undefined) {
+    const residual = resolveResidual({correlation: options.correlation, variance: options.variance}, frame, data);
+    clock.lap("crossProducts");
+    return fitResidualStructure(structure, residual, start, options, clock);
+  }
   return fitStructure(structure, start, options, clock);
 }
 

@@ -1,0 +1,123 @@
+import {fail} from "../errors.js";
+import {bobyqa} from "../optimize/bobyqa.js";
+import {cloneBlocked} from "./blocks.js";
+import {Evaluator} from "./evaluator.js";
+import {thetaLower, thetaStart} from "./lambda.js";
+import {LinearMixedModel, type OptimizerRecord} from "./model.js";
+import {naturalParameters, whiten, whitenedBuffers, type ResidualStructure} from "./residual.js";
+import {scaleWarnings} from "./scale-check.js";
+import type {MixedModelStructure} from "./structure.js";
+import {thetaScales} from "./theta-scale.js";
+import {FitClock} from "./timings.js";
+import type {FitOptions} from "./fit.js";
+
+const SINGULAR_TOL = 1e-4;
+/** Bound of the structures' unconstrained parameters (|u| ≤ 30: a correlation within 2e-13 of ±1). */
+const STRUCTURE_BOUND = 30;
+
+/**
+ * Fits a linear mixed model with a residual structure by REML or ML: θ and the structures' unconstrained
+ * parameters ψ (nlme's scales) are optimized together by BOBYQA. Each evaluation whitens the rows for ψ
+ * (residual.ts: the Cholesky factor of V^½ C V^½ per group), refills `[Z X y]ᵀ[Z X y]` of the whitened rows in
+ * the evaluator's own cross-products (its `refill`, as PIRLS's reweight), with `log|W| = −log|V^½ C V^½|`, and
+ * evaluates the profiled criterion at θ. The optimizer is run again from its end (nlme's optimizers can stop
+ * short; so can one BOBYQA run on these surfaces) and from a second start of the correlation (φ = ½); the
+ * lowest criterion is kept. The model's structure holds the whitened cross-products at ψ̂, so that β̂, its
+ * covariance, σ̂, the log-likelihood and the criterion's functions are those of the structure.
+ *
+ * Reference: Pinheiro & Bates (2000), Mixed-Effects Models in S and S-PLUS, §5.1–5.3 (the extended linear mixed
+ * model and its transformation); Bates et al. (2015), JSS 67(1), eqs. 34 and 41; Powell (2009).
+ *
+ * @example
+ *   const m = fitResidualStructure(modelStructure(frame, true), resolveResidual({correlation: "corAR1()"}, frame, data));
+ */
+export function fitResidualStructure(base: MixedModelStructure, residual: ResidualStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock()): LinearMixedModel {
+  clock.skip();
+  const {frame} = base;
+  const sizes = base.A.sizes;
+  const scale = thetaScales(frame);
+  const nTheta = scale.length;
+  const lowerTheta = thetaLower(sizes);
+  const free = residual.held.map((h, k) => (h ? -1 : k)).filter((k) => k >= 0);
+  const lower = Float64Array.from([...lowerTheta, ...free.map(() => -STRUCTURE_BOUND)]);
+  const upper = Float64Array.from([...lowerTheta.map(() => Infinity), ...free.map(() => STRUCTURE_BOUND)]);
+  const ev = new Evaluator(base);
+  const buffers = whitenedBuffers(frame);
+  const psi = Float64Array.from(residual.start);
+  const theta = new Float64Array(nTheta);
+  let evaluations = 0;
+  const criterion = (x: Float64Array): number => {
+    options.signal?.throwIfAborted();
+    for (let i = 0; i < nTheta; i++) theta[i] = x[i] / scale[i];
+    free.forEach((k, j) => (psi[k] = x[nTheta + j]));
+    evaluations++;
+    if (!whiten(residual, frame, psi, buffers)) return Infinity;
+    ev.refill(buffers, -buffers.logDetR);
+    const value = ev.setTheta(theta).updateL() ? ev.objective() : Infinity;
+    options.onProgress?.({evaluations, criterion: value, theta: Float64Array.from(theta)});
+    return value;
+  };
+  const thetaX = start ? Float64Array.from(start, (v, i) => Math.max(v, lowerTheta[i]) * scale[i]) : thetaStart(sizes);
+  const starts = [Float64Array.from([...thetaX, ...free.map((k) => clampStart(residual.start[k]))])];
+  if (residual.correlation && !residual.correlation.fixed && residual.correlation.value === null && residual.correlation.kind !== "corSymm") {
+    const second = starts[0].slice();
+    // a second start with positive correlation (φ = ½ on nlme's scales), where serial correlation and a
+    // random slope trade off and the surface has a second minimum
+    for (let j = 0; j < free.length; j++) if (free[j] < residual.nCorrelation) second[nTheta + j] = residual.correlation.kind === "corCAR1" ? 0 : 1.0986;
+    starts.push(second);
+  }
+  const t0 = performance.now();
+  const log: string[] = [];
+  let best: {x: Float64Array; f: number; converged: boolean; message: string} | null = null;
+  let initial = starts[0];
+  for (const x0 of starts) {
+    let result = bobyqa(criterion, x0, {lower, upper});
+    // run again from the end: a fresh trust region finds the descents a shrunk one missed
+    for (let round = 0; round < 3; round++) {
+      const again = bobyqa(criterion, result.x, {lower, upper, rhobeg: 0.1});
+      const improved = again.f < result.f - 1e-10 * Math.abs(result.f);
+      if (again.f < result.f) result = {...again, initial: result.initial};
+      if (!improved) break;
+    }
+    log.push(`from [${Array.from(x0, (v) => v.toPrecision(4)).join(", ")}]: criterion ${result.f}`);
+    if (!best || result.f < best.f) (best = {x: result.x, f: result.f, converged: result.converged, message: result.message}), (initial = x0);
+  }
+  clock.lap("optimization");
+  if (!best || !Number.isFinite(best.f)) {
+    fail(`the criterion is not finite at any parameter value the optimizer tried (${evaluations} evaluations): the residual structure ` +
+      `${[residual.correlation?.text, residual.variance?.text].filter(Boolean).join(" and ")} or the data's scale makes its factor not positive definite; rescale the covariates`);
+  }
+  const thetaHat = Float64Array.from({length: nTheta}, (_, i) => best!.x[i] / scale[i]);
+  const psiHat = Float64Array.from(residual.start);
+  free.forEach((k, j) => (psiHat[k] = best!.x[nTheta + j]));
+  whiten(residual, frame, psiHat, buffers);
+  ev.refill(buffers, -buffers.logDetR);
+  const structure: MixedModelStructure = {
+    frame, A: cloneBlocked(ev.A), logDetW: -buffers.logDetR, REML: base.REML,
+    residual: {structure: residual, parameters: psiHat}
+  };
+  const isSingular = [...lowerTheta.keys()].some((i) => lowerTheta[i] === 0 && thetaHat[i] < SINGULAR_TOL);
+  const warnings = [...frame.warnings, ...scaleWarnings(frame.X)];
+  if (!best.converged) warnings.push(`optimizer did not converge: ${best.message}`);
+  if (isSingular) warnings.push("boundary (singular) fit: see help('isSingular')");
+  const natural = naturalParameters(residual, psiHat);
+  log.push(`structure parameters at the end: ${residual.names.map((name, k) => `${name} = ${natural[k]}`).join(", ")}`);
+  const optimizer: OptimizerRecord = {
+    name: "bobyqa",
+    evaluations,
+    seconds: (performance.now() - t0) / 1000,
+    converged: best.converged,
+    message: best.message,
+    initial: Float64Array.from({length: nTheta}, (_, i) => initial[i] / scale[i]),
+    final: Float64Array.from(thetaHat),
+    criterion: best.f,
+    log,
+    ending: {verdict: best.converged ? "interior" : "evaluation-limit", atBound: [], probes: [], restarts: []}
+  };
+  return new LinearMixedModel(structure, thetaHat, isSingular, warnings, optimizer, {}, clock);
+}
+
+/** A start inside the structures' bounds. */
+function clampStart(u: number): number {
+  return Math.min(Math.max(u, -STRUCTURE_BOUND + 1), STRUCTURE_BOUND - 1);
+}
