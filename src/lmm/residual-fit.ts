@@ -9,7 +9,10 @@ import {scaleWarnings} from "./scale-check.js";
 import type {MixedModelStructure} from "./structure.js";
 import {thetaScales} from "./theta-scale.js";
 import {FitClock} from "./timings.js";
-import type {FitOptions} from "./fit.js";
+import type {LmerOptions} from "./lmer-options.js";
+
+/** Progress, cancellation (and, not used here, convergence checks) of {@link LmerOptions}. */
+type FitOptions = Pick<LmerOptions, "onProgress" | "signal" | "checkConvergence">;
 
 const SINGULAR_TOL = 1e-4;
 /** Bound of the structures' unconstrained parameters (|u| ≤ 30: a correlation within 2e-13 of ±1). */
