@@ -44,6 +44,8 @@ export class Evaluator {
   #theta: Float64Array | null = null;
   #T: Float64Array[] | null = null;
   #summary: FactorSummary | null = null;
+  /** The frame of the last `refill`'s rows (the same buffers refilled again reuse it). */
+  #refilled: {rows: object; frame: MixedModelStructure["frame"]} | null = null;
 
   constructor(structure: MixedModelStructure) {
     this.structure = structure;
@@ -466,8 +468,11 @@ export class Evaluator {
       this.#ownsA = true;
       this.#workspace = null;
     }
-    const transformed = {...frame, X: rows.X, terms: frame.terms.map((t, i) => ({...t, Z: rows.Z[i]})), offset: null, weights: null};
-    fillCrossProducts(this.#A, transformed, null, rows.y);
+    if (this.#refilled?.rows !== rows) {
+      const transformed = {...frame, X: rows.X, terms: frame.terms.map((t, i) => ({...t, Z: rows.Z[i]})), offset: null, weights: null};
+      this.#refilled = {rows, frame: transformed};
+    }
+    fillCrossProducts(this.#A, this.#refilled.frame, null, rows.y);
     this.#logDetW = logDetW;
     this.#L = null;
     this.#summary = null;

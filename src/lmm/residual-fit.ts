@@ -24,8 +24,9 @@ const STRUCTURE_BOUND = 30;
  * (residual.ts: the Cholesky factor of V^½ C V^½ per group), refills `[Z X y]ᵀ[Z X y]` of the whitened rows in
  * the evaluator's own cross-products (its `refill`, as PIRLS's reweight), with `log|W| = −log|V^½ C V^½|`, and
  * evaluates the profiled criterion at θ. The optimizer is run again from its end (nlme's optimizers can stop
- * short; so can one BOBYQA run on these surfaces) and from a second start of the correlation (φ = ½); the
- * lowest criterion is kept. The model's structure holds the whitened cross-products at ψ̂, so that β̂, its
+ * short; so can one BOBYQA run on these surfaces) and, where the first run ends with every correlation under
+ * 0.3 in size (where serial correlation and random slopes trade off, a second minimum lies at a larger
+ * correlation), from a second start of the correlation (φ = ½); the lowest criterion is kept. The model's structure holds the whitened cross-products at ψ̂, so that β̂, its
  * covariance, σ̂, the log-likelihood and the criterion's functions are those of the structure.
  *
  * Reference: Pinheiro & Bates (2000), Mixed-Effects Models in S and S-PLUS, §5.1–5.3 (the extended linear mixed
@@ -74,15 +75,19 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
   let best: {x: Float64Array; f: number; converged: boolean; message: string} | null = null;
   let initial = starts[0];
   for (const x0 of starts) {
-    let result = bobyqa(criterion, x0, {lower, upper});
-    // run again from the end: a fresh trust region finds the descents a shrunk one missed
+    // the second start only where the first ended with little correlation: that end may be the other minimum
+    if (x0 !== starts[0] && best && !weakCorrelation(residual, best.x, nTheta, free)) break;
+    // a coarse run (the trust region stops at 1e-4), then runs from its end with a small fresh region to the
+    // usual accuracy: fewer evaluations than one run to 5e-6 from the start, and it finds descents a shrunk
+    // region missed
+    let result = bobyqa(criterion, x0, {lower, upper, rhoend: 1e-4});
     for (let round = 0; round < 3; round++) {
-      const again = bobyqa(criterion, result.x, {lower, upper, rhobeg: 0.1});
+      const again = bobyqa(criterion, result.x, {lower, upper, rhobeg: round === 0 ? 0.01 : 0.1, rhoend: 5e-7});
       const improved = again.f < result.f - 1e-10 * Math.abs(result.f);
       if (again.f < result.f) result = {...again, initial: result.initial};
       if (!improved) break;
     }
-    log.push(`from [${Array.from(x0, (v) => v.toPrecision(4)).join(", ")}]: criterion ${result.f}`);
+    log.push(`from [${Array.from(x0, (v) => v.toPrecision(4)).join(", ")}]: criterion ${result.f} after ${evaluations} evaluations`);
     if (!best || result.f < best.f) (best = {x: result.x, f: result.f, converged: result.converged, message: result.message}), (initial = x0);
   }
   clock.lap("optimization");
@@ -118,6 +123,15 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
     ending: {verdict: best.converged ? "interior" : "evaluation-limit", atBound: [], probes: [], restarts: []}
   };
   return new LinearMixedModel(structure, thetaHat, isSingular, warnings, optimizer, {}, clock);
+}
+
+/** Whether the correlation parameters at x (natural scale) are all under 0.3 in size. */
+function weakCorrelation(residual: ResidualStructure, x: Float64Array, nTheta: number, free: number[]): boolean {
+  const u = Float64Array.from(residual.start);
+  free.forEach((k, j) => (u[k] = x[nTheta + j]));
+  const natural = naturalParameters(residual, u);
+  for (let k = 0; k < residual.nCorrelation; k++) if (Math.abs(natural[k]) >= 0.3) return false;
+  return true;
 }
 
 /** A start inside the structures' bounds. */

@@ -12,7 +12,7 @@ import {makeFactor, levelLabel} from "../frame/factor.js";
 import {deparse} from "../formula/deparse.js";
 import {toVarRef} from "../formula/variable.js";
 import {cholesky} from "../linalg/cholesky.js";
-import {exp, log, pow} from "../math/index.js";
+import {exp, log} from "../math/index.js";
 import {
   armaAutocorrelation,
   fisher,
@@ -50,6 +50,18 @@ export interface ResidualStructure {
   maxLag: number;
   /** The variance covariate per row (varPower, varExp, varConstPower, varFixed). */
   covariate: Float64Array | null;
+  /** The covariate's distinct values, log |v| of each, and each row's index into them (functions are evaluated once a value). */
+  covariateLevels: {values: Float64Array; logAbs: Float64Array; index: Int32Array} | null;
+  /** corCAR1: the distinct |t_j − t_k| within groups and, per group, each pair's (j > k, row order) index into them. */
+  lags: {values: Float64Array; pairs: Int32Array[]} | null;
+  /**
+   * corAR1 and corCAR1 (Markov in time): each group's rows sorted by time, and each step's gap as an index
+   * into the distinct gaps, for the whitening in O(rows) (no factor).
+   */
+  markov: {order: Int32Array[]; steps: Int32Array[]; gaps: Float64Array} | null;
+  /** √w of the prior weights, and Σ log w. */
+  sqrtWeights: Float64Array | null;
+  logDetWeights: number;
   /** The variance strata per row and their names (reference first for varIdent). */
   strata: Int32Array | null;
   strataNames: string[];
@@ -210,8 +222,62 @@ export function resolveResidual(options: ResidualOptions, frame: ModelFrame, dat
   const nVariance = names.length - nCorrelation;
   return {
     correlation, variance, groups, positions, size, maxLag, covariate, strata, strataNames,
+    covariateLevels: covariate ? distinctLevels(covariate) : null,
+    lags: correlation?.kind === "corCAR1" ? distinctLags(groups!, positions!) : null,
+    markov: correlation?.kind === "corAR1" || correlation?.kind === "corCAR1" ? markovSteps(groups!, positions!) : null,
+    sqrtWeights: frame.weights ? frame.weights.map(Math.sqrt) : null,
+    logDetWeights: frame.weights ? frame.weights.reduce((a, w) => a + log(w), 0) : 0,
     weights: frame.weights, nCorrelation, nVariance, names, start: Float64Array.from(start), held
   };
+}
+
+/** The distinct values of a column, log |v| of each, and each row's index. */
+function distinctLevels(x: Float64Array): {values: Float64Array; logAbs: Float64Array; index: Int32Array} {
+  const map = new Map<number, number>();
+  const index = new Int32Array(x.length);
+  x.forEach((v, r) => {
+    let k = map.get(v);
+    if (k === undefined) map.set(v, (k = map.size));
+    index[r] = k;
+  });
+  const values = Float64Array.from(map.keys());
+  return {values, logAbs: values.map((v) => (v === 0 ? -Infinity : log(Math.abs(v)))), index};
+}
+
+/** Each group's rows in time order and its steps' gaps (indices into the distinct gaps). */
+function markovSteps(groups: Int32Array[], t: Float64Array): {order: Int32Array[]; steps: Int32Array[]; gaps: Float64Array} {
+  const map = new Map<number, number>();
+  const order = groups.map((g) => Int32Array.from(g).sort((a, b) => t[a] - t[b] || a - b));
+  const steps = order.map((o) => {
+    const out = new Int32Array(Math.max(o.length - 1, 0));
+    for (let j = 1; j < o.length; j++) {
+      const gap = t[o[j]] - t[o[j - 1]];
+      let d = map.get(gap);
+      if (d === undefined) map.set(gap, (d = map.size));
+      out[j - 1] = d;
+    }
+    return out;
+  });
+  return {order, steps, gaps: Float64Array.from(map.keys())};
+}
+
+/** corCAR1's distinct lags and each group's pairs into them. */
+function distinctLags(groups: Int32Array[], t: Float64Array): {values: Float64Array; pairs: Int32Array[]} {
+  const map = new Map<number, number>();
+  const pairs = groups.map((g) => {
+    const m = g.length, out = new Int32Array((m * (m - 1)) / 2);
+    let q = 0;
+    for (let j = 1; j < m; j++) {
+      for (let k = 0; k < j; k++) {
+        const lag = Math.abs(t[g[j]] - t[g[k]]);
+        let d = map.get(lag);
+        if (d === undefined) map.set(lag, (d = map.size));
+        out[q++] = d;
+      }
+    }
+    return out;
+  });
+  return {values: Float64Array.from(map.keys()), pairs};
 }
 
 /** nlme's `lme` sorts the rows by the grouping factors, outer first: the order strata are met in (varIdent's reference). */
@@ -317,6 +383,8 @@ export interface WhitenedRows {
   Z: Float64Array[];
   /** log |V^½ C V^½| summed over the groups (prior weights included): the criterion subtracts its negative as log|W|. */
   logDetR: number;
+  /** Scratch: each row's standard-deviation multiplier. */
+  g?: Float64Array;
 }
 
 /** Buffers for {@link whiten}, allocated once per fit. */
@@ -345,98 +413,218 @@ export function whitenedBuffers(frame: ModelFrame): WhitenedRows {
 export function whiten(r: ResidualStructure, frame: ModelFrame, u: ArrayLike<number>, out: WhitenedRows): boolean {
   const n = frame.n;
   const natural = naturalParameters(r, u);
-  const g = standardDeviations(r, natural, n);
-  if (!g) return false;
+  const g = out.g ?? (out.g = new Float64Array(n));
+  const sumLogG = standardDeviations(r, natural, g);
+  if (!Number.isFinite(sumLogG)) return false;
   const offset = frame.offset ?? null;
   if (!r.groups) {
-    let logDet = 0;
     for (let row = 0; row < n; row++) {
       const w = 1 / g[row];
-      logDet += 2 * log(g[row]);
       for (let a = 0; a < frame.X.length; a++) out.X[a][row] = frame.X[a][row] * w;
       out.y[row] = (frame.y[row] - (offset ? offset[row] : 0)) * w;
       frame.terms.forEach((t, i) => {
         for (let c = 0; c < t.p; c++) out.Z[i][row * t.p + c] = t.Z[row * t.p + c] * w;
       });
     }
-    out.logDetR = logDet;
-    return Number.isFinite(logDet);
+    out.logDetR = 2 * sumLogG;
+    return true;
   }
-  const correlate = correlationFunction(r, natural);
-  const positions = r.positions!;
+  if (r.markov) {
+    out.logDetR = whitenMarkov(r, frame, natural[0], g, out) + 2 * sumLogG;
+    return Number.isFinite(out.logDetR);
+  }
+  const fill = correlationFill(r, natural);
   let logDet = 0;
   let L = new Float64Array(0);
-  let v = new Float64Array(0);
-  for (const rows of r.groups) {
+  const columns = frame.X.length + 1 + frame.terms.reduce((a, t) => a + t.p, 0);
+  let block = new Float64Array(0);
+  r.groups.forEach((rows, gi) => {
+    if (!Number.isFinite(logDet)) return;
     const m = rows.length;
-    if (L.length < m * m) (L = new Float64Array(m * m)), (v = new Float64Array(m));
+    if (L.length < m * m) (L = new Float64Array(m * m)), (block = new Float64Array(m * columns));
+    fill(gi, rows, L, m);
     for (let j = 0; j < m; j++) {
-      for (let k = 0; k <= j; k++) {
-        const c = j === k ? 1 : correlate(positions[rows[j]], positions[rows[k]]);
-        L[j * m + k] = g[rows[j]] * g[rows[k]] * c;
-      }
+      const gj = g[rows[j]];
+      for (let k = 0; k <= j; k++) L[j * m + k] *= gj * g[rows[k]];
     }
-    if (!cholesky(L, m)) return false;
-    for (let j = 0; j < m; j++) logDet += 2 * log(L[j * m + j]);
-    const apply = (read: (row: number) => number, write: (row: number, value: number) => void) => {
-      for (let j = 0; j < m; j++) {
-        let s = read(rows[j]);
-        for (let k = 0; k < j; k++) s -= L[j * m + k] * v[k];
-        v[j] = s / L[j * m + j];
-      }
-      for (let j = 0; j < m; j++) write(rows[j], v[j]);
-    };
-    for (let a = 0; a < frame.X.length; a++) {
-      const x = frame.X[a], o = out.X[a];
-      apply((row) => x[row], (row, value) => (o[row] = value));
+    if (!cholesky(L, m)) {
+      logDet = NaN;
+      return;
     }
-    apply((row) => frame.y[row] - (offset ? offset[row] : 0), (row, value) => (out.y[row] = value));
-    frame.terms.forEach((t, i) => {
-      const z = t.Z, o = out.Z[i], p = t.p;
-      for (let c = 0; c < p; c++) apply((row) => z[row * p + c], (row, value) => (o[row * p + c] = value));
-    });
-  }
+    // log |L|² from the product of the pivots, logged when it leaves [1e-100, 1e100]
+    let product = 1;
+    for (let j = 0; j < m; j++) {
+      product *= L[j * m + j];
+      if (product > 1e100 || product < 1e-100) (logDet += 2 * log(product)), (product = 1);
+    }
+    logDet += 2 * log(product);
+    // the group's rows of [X y Z] as an m × columns block, solved with L at once
+    for (let j = 0; j < m; j++) {
+      const row = rows[j], o = j * columns;
+      let c = 0;
+      for (let a = 0; a < frame.X.length; a++) block[o + c++] = frame.X[a][row];
+      block[o + c++] = frame.y[row] - (offset ? offset[row] : 0);
+      for (const t of frame.terms) for (let b = 0; b < t.p; b++) block[o + c++] = t.Z[row * t.p + b];
+    }
+    forwardSolveBlock(L, m, block, columns);
+    for (let j = 0; j < m; j++) {
+      const row = rows[j], o = j * columns;
+      let c = 0;
+      for (let a = 0; a < frame.X.length; a++) out.X[a][row] = block[o + c++];
+      out.y[row] = block[o + c++];
+      frame.terms.forEach((t, i) => {
+        for (let b = 0; b < t.p; b++) out.Z[i][row * t.p + b] = block[o + c++];
+      });
+    }
+  });
   out.logDetR = logDet;
   return Number.isFinite(logDet);
 }
 
-/** The standard-deviation multiplier g of each row (variance function over √(prior weight)), or null if not finite and positive. */
-function standardDeviations(r: ResidualStructure, natural: Float64Array, n: number): Float64Array | null {
-  const g = new Float64Array(n).fill(1);
-  const nc = r.nCorrelation;
-  if (r.variance) {
-    const {kind} = r.variance;
-    const s = r.strata, x = r.covariate;
-    for (let row = 0; row < n; row++) {
-      const k = s ? s[row] : 0;
-      if (kind === "varIdent") g[row] = k === 0 ? 1 : natural[nc + k - 1];
-      else if (kind === "varPower") g[row] = pow(Math.abs(x![row]), natural[nc + k]);
-      else if (kind === "varExp") g[row] = exp(natural[nc + k] * x![row]);
-      else if (kind === "varConstPower") g[row] = natural[nc] + pow(Math.abs(x![row]), natural[nc + 1]);
-      else g[row] = Math.sqrt(x![row]);
-    }
+/**
+ * The whitening of a Markov correlation (corAR1, corCAR1) in time order, without a factor: with x = v/g,
+ * `z₁ = x₁`, `z_j = (x_j − ρ_j x_{j−1})/(1 − ρ_j²)^½`, ρ_j = φ^(t_j − t_{j−1}); returns log|C| = Σ log(1 − ρ_j²).
+ * The rows of [X y Z] are written into `out` (any whitening W with WᵀW = R⁻¹ gives the same cross-products).
+ *
+ * Reference: Pinheiro & Bates (2000), §5.3.1 (corAR1, corCAR1); Harvey (1993), Time Series Models, §3.3 (the
+ * Prais–Winsten transformation).
+ */
+function whitenMarkov(r: ResidualStructure, frame: ModelFrame, phi: number, g: Float64Array, out: WhitenedRows): number {
+  const {order, steps, gaps} = r.markov!;
+  const whole = gaps.every((gap) => Number.isInteger(gap)) && r.maxLag <= 100_000;
+  const phiPowers = whole ? powers(phi, r.maxLag) : null;
+  const logPhi = whole ? 0 : log(phi);
+  const nd = gaps.length;
+  const rho = new Float64Array(nd), scale = new Float64Array(nd);
+  let ok = true;
+  for (let d = 0; d < nd; d++) {
+    rho[d] = phiPowers ? phiPowers[gaps[d]] : exp(gaps[d] * logPhi);
+    const q = 1 - rho[d] * rho[d];
+    if (!(q > 0)) ok = false;
+    scale[d] = 1 / Math.sqrt(q);
   }
-  if (r.weights) for (let row = 0; row < n; row++) g[row] /= Math.sqrt(r.weights[row]);
-  for (let row = 0; row < n; row++) if (!(g[row] > 0 && Number.isFinite(g[row]))) return null;
-  return g;
+  if (!ok) return NaN;
+  const logQ = Float64Array.from(rho, (v) => log(1 - v * v));
+  const offset = frame.offset ?? null;
+  const column = (read: Float64Array, write: Float64Array, stride: number, c: number, minus: Float64Array | null) => {
+    for (let gi = 0; gi < order.length; gi++) {
+      const o = order[gi], st = steps[gi];
+      let prev = 0;
+      for (let j = 0; j < o.length; j++) {
+        const row = o[j];
+        const x = (read[row * stride + c] - (minus ? minus[row] : 0)) / g[row];
+        write[row * stride + c] = j === 0 ? x : (x - rho[st[j - 1]] * prev) * scale[st[j - 1]];
+        prev = x;
+      }
+    }
+  };
+  for (let a = 0; a < frame.X.length; a++) column(frame.X[a], out.X[a], 1, 0, null);
+  column(frame.y, out.y, 1, 0, offset);
+  frame.terms.forEach((t, i) => {
+    for (let c = 0; c < t.p; c++) column(t.Z, out.Z[i], t.p, c, null);
+  });
+  let logDet = 0;
+  for (const st of steps) for (let j = 0; j < st.length; j++) logDet += logQ[st[j]];
+  return logDet;
 }
 
-/** The correlation of two positions in a group at the natural parameters. */
-function correlationFunction(r: ResidualStructure, natural: Float64Array): (a: number, b: number) => number {
+/** Solves L X = B in place for an m × c row-major block B. */
+function forwardSolveBlock(L: Float64Array, m: number, B: Float64Array, c: number): void {
+  for (let j = 0; j < m; j++) {
+    const oj = j * c;
+    for (let k = 0; k < j; k++) {
+      const l = L[j * m + k];
+      if (l === 0) continue;
+      const ok = k * c;
+      for (let a = 0; a < c; a++) B[oj + a] -= l * B[ok + a];
+    }
+    const d = 1 / L[j * m + j];
+    for (let a = 0; a < c; a++) B[oj + a] *= d;
+  }
+}
+
+/**
+ * The standard-deviation multiplier g of each row (the variance function over √w) written into `g`, and
+ * Σ log g; NaN when a value is not finite and positive. Each function is evaluated once per stratum and
+ * distinct covariate value.
+ */
+function standardDeviations(r: ResidualStructure, natural: Float64Array, g: Float64Array): number {
+  const n = g.length;
+  const nc = r.nCorrelation;
+  let sumLog = 0;
+  if (!r.variance) g.fill(1);
+  else {
+    const {kind} = r.variance;
+    const s = r.strata;
+    const ns = Math.max(r.strataNames.length, 1);
+    const levels = r.covariateLevels;
+    const nd = levels ? levels.values.length : 1;
+    const gTable = new Float64Array(ns * nd), logTable = new Float64Array(ns * nd);
+    for (let k = 0; k < ns; k++) {
+      for (let d = 0; d < nd; d++) {
+        let lg: number, gv: number;
+        if (kind === "varIdent") (gv = k === 0 ? 1 : natural[nc + k - 1]), (lg = k === 0 ? 0 : log(gv));
+        else if (kind === "varPower") (lg = natural[nc + k] * levels!.logAbs[d]), (gv = exp(lg));
+        else if (kind === "varExp") (lg = natural[nc + k] * levels!.values[d]), (gv = exp(lg));
+        else if (kind === "varConstPower") (gv = natural[nc] + exp(natural[nc + 1] * levels!.logAbs[d])), (lg = log(gv));
+        else (gv = Math.sqrt(levels!.values[d])), (lg = 0.5 * levels!.logAbs[d]);
+        gTable[k * nd + d] = gv;
+        logTable[k * nd + d] = lg;
+      }
+    }
+    const index = levels?.index;
+    for (let row = 0; row < n; row++) {
+      const at = (s ? s[row] : 0) * nd + (index ? index[row] : 0);
+      g[row] = gTable[at];
+      sumLog += logTable[at];
+    }
+  }
+  if (r.sqrtWeights) {
+    for (let row = 0; row < n; row++) g[row] /= r.sqrtWeights[row];
+    sumLog -= 0.5 * r.logDetWeights;
+  }
+  for (let row = 0; row < n; row++) if (!(g[row] > 0 && Number.isFinite(g[row]))) return NaN;
+  return sumLog;
+}
+
+/** Writes each group's correlation matrix (lower triangle, m × m) at the natural parameters. */
+function correlationFill(r: ResidualStructure, natural: Float64Array): (group: number, rows: Int32Array, L: Float64Array, m: number) => void {
   const {kind, p, q} = r.correlation!;
-  if (kind === "corCompSymm") return () => natural[0];
+  const positions = r.positions!;
   if (kind === "corCAR1") {
     const logPhi = log(natural[0]);
-    return (a, b) => exp(Math.abs(a - b) * logPhi);
+    const lags = r.lags!;
+    // whole-number lags (times in days, weeks, …) by repeated products, the others by exp
+    const whole = lags.values.every((lag) => Number.isInteger(lag)) && r.maxLag <= 100_000;
+    const phiPowers = whole ? powers(natural[0], r.maxLag) : null;
+    const table = lags.values.map((lag) => (phiPowers ? phiPowers[lag] : exp(lag * logPhi)));
+    return (group, _rows, L, m) => {
+      const pairs = lags.pairs[group];
+      let qi = 0;
+      for (let j = 0; j < m; j++) {
+        L[j * m + j] = 1;
+        for (let k = 0; k < j; k++) L[j * m + k] = table[pairs[qi++]];
+      }
+    };
   }
-  if (kind === "corSymm") {
+  let c: (a: number, b: number) => number;
+  if (kind === "corCompSymm") c = () => natural[0];
+  else if (kind === "corSymm") {
     const M = r.size, C = new Float64Array(M * M);
     let k = 0;
     for (let i = 0; i < M; i++) for (let j = i + 1; j < M; j++) C[i * M + j] = C[j * M + i] = natural[k++];
-    return (a, b) => C[(a - 1) * M + (b - 1)];
+    c = (a, b) => C[(a - 1) * M + (b - 1)];
+  } else {
+    const rho = kind === "corAR1" ? powers(natural[0], r.maxLag) : armaAutocorrelation(natural.subarray(0, p), natural.subarray(p, p + q), r.maxLag);
+    c = (a, b) => rho[Math.abs(a - b)];
   }
-  const rho = kind === "corAR1" ? powers(natural[0], r.maxLag) : armaAutocorrelation(natural.subarray(0, p), natural.subarray(p, p + q), r.maxLag);
-  return (a, b) => rho[Math.abs(a - b)];
+  return (_group, rows, L, m) => {
+    for (let j = 0; j < m; j++) {
+      L[j * m + j] = 1;
+      const tj = positions[rows[j]];
+      for (let k = 0; k < j; k++) L[j * m + k] = c(tj, positions[rows[k]]);
+    }
+  };
 }
 
 /** φ⁰ … φ^maxLag by repeated products (φ may be negative). */
