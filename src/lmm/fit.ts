@@ -84,6 +84,11 @@ export type FitOptions = Pick<LmerOptions, "onProgress" | "signal" | "checkConve
  *   const ml = fitStructure({...model.structure, REML: false}, model.theta);
  */
 export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock()): LinearMixedModel {
+  // a residual structure is estimated again with θ (from its estimates), on the frame's own cross-products
+  if (structure.residual) {
+    const {structure: residual, parameters} = structure.residual;
+    return fitResidualStructure(modelStructure(structure.frame, structure.REML), {...residual, start: Float64Array.from(parameters)}, start, options, clock);
+  }
   clock.skip();
   const {frame} = structure;
   const criterion = criterionFunction(structure);
