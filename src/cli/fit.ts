@@ -52,7 +52,7 @@ export function fitCommand(argv: string[], out: Output): number {
   const weights = singleValue(args, "weights");
   const correlation = singleValue(args, "correlation");
   const variance = singleValue(args, "variance");
-  const structures = {...(correlation !== undefined ? {correlation} : {}), ...(variance !== undefined ? {variance} : {})};
+  const structures: {correlation?: string; variance?: string} = {...(correlation !== undefined ? {correlation} : {}), ...(variance !== undefined ? {variance} : {})};
   if (glmm !== null && Object.keys(structures).length) fail("--correlation and --variance are for linear models (nlme's lme); leave them out with --family");
   if (glmm !== null) {
     if (ddfGiven !== undefined) fail("--ddf makes no sense with --family: a generalized model's fixed effects have Wald z tests, with no denominator degrees of freedom; leave out --ddf");
@@ -62,6 +62,11 @@ export function fitCommand(argv: string[], out: Output): number {
     fail(`"${formulaText.trim().slice(0, 40)}" is a Stata command, not an lme4 formula: add --syntax stata`);
   }
   const stata = syntax === "stata" ? readStata(formulaText) : null;
+  if (stata?.correlation !== undefined || stata?.variance !== undefined) {
+    if (Object.keys(structures).length) fail("the Stata command's residuals() gives the residual structure already; leave out --correlation and --variance");
+    if (stata.correlation !== undefined) Object.assign(structures, {correlation: stata.correlation});
+    if (stata.variance !== undefined) Object.assign(structures, {variance: stata.variance});
+  }
   const zelig = syntax === "zelig" ? readZelig(zeligArgument(formulaText)) : null;
   const levels = syntax === "levels" ? readLevels(formulaText) : null;
   const REML = stata ? stata.REML && !args.flags.has("ml") : !args.flags.has("ml");
