@@ -2,7 +2,8 @@ import {readdirSync, readFileSync} from "node:fs";
 import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
 import {lmer} from "../src/lmm/fit.js";
-import {anovaValues, confintValues, predict, summary} from "../src/index.js";
+import {anovaValues, confintValues, predict, randomSource, setx, sim, summary} from "../src/index.js";
+import {createCache} from "../src/reactive/cache.js";
 import {dataset} from "./helpers/fits.js";
 
 // nlme 3.1-162 fits with residual structures (tools/make-nlme-reference.R), each the best logLik over several
@@ -120,5 +121,27 @@ describe("downstream of a fit with a residual structure", () => {
     const p = predict(m);
     expect(p.fit.length).toBe(m.nobs);
     expect(p.fit[0]).toBeCloseTo(m.fitted[0], 9);
+  });
+});
+
+describe("residual structures in the reactive cache and sim", () => {
+  it("the memo key reads the structures' columns: a changed stratum column is a new fit", () => {
+    const cache = createCache();
+    const d = dataset("Orthodont");
+    const columns = Object.fromEntries(d.columnNames().map((c) => [c, Array.from(d.array(c))]));
+    const options = {variance: "varIdent(form = ~ 1 | Sex)"};
+    const a = cache.lmer("distance ~ age + (1 | Subject)", columns, options);
+    expect(cache.lmer("distance ~ age + (1 | Subject)", {...columns}, options)).toBe(a);
+    const swapped = {...columns, Sex: columns.Sex.map((s, i) => (i < 20 ? (s === "Male" ? "Female" : "Male") : s))};
+    expect(cache.lmer("distance ~ age + (1 | Subject)", swapped, options)).not.toBe(a);
+    expect(cache.lmer("distance ~ age + (1 | Subject)", columns, {variance: "varIdent(form = ~ 1 | Sex)", REML: false})).not.toBe(a);
+  });
+  it("sim of a correlation-only model draws as usual (one row's variance is σ²); a variance function is refused by name", () => {
+    const d = dataset("sleepstudy");
+    const m = lmer("Reaction ~ Days + (1 | Subject)", d, {correlation: "corAR1(form = ~ Days | Subject)"});
+    const s = sim(m, {x: setx(m, {Days: 3}), n: 200, random: randomSource(1)});
+    expect(s.qi.pr![0].length).toBe(200);
+    const v = lmer("distance ~ age + (1 | Subject)", dataset("Orthodont"), {variance: "varIdent(form = ~ 1 | Sex)"});
+    expect(() => sim(v, {x: setx(v), n: 10, random: randomSource(1)})).toThrow(/^sim of a model with a variance function \(varIdent\(form = ~ 1 \| Sex\)\) is not available yet/);
   });
 });

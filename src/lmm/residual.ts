@@ -10,7 +10,7 @@ import {dataSource} from "../frame/source.js";
 import {evaluateVariable} from "../frame/variables.js";
 import {makeFactor, levelLabel} from "../frame/factor.js";
 import {deparse} from "../formula/deparse.js";
-import {toVarRef} from "../formula/variable.js";
+import {columnsOf, toVarRef} from "../formula/variable.js";
 import {cholesky} from "../linalg/cholesky.js";
 import {exp, log} from "../math/index.js";
 import {
@@ -229,6 +229,23 @@ export function resolveResidual(options: ResidualOptions, frame: ModelFrame, dat
     logDetWeights: frame.weights ? frame.weights.reduce((a, w) => a + log(w), 0) : 0,
     weights: frame.weights, nCorrelation, nVariance, names, start: Float64Array.from(start), held
   };
+}
+
+/**
+ * The data columns the residual structures read (covariates and groupings), so that a cache keyed on the
+ * model's columns also sees them; the structures are read, not checked against any data.
+ *
+ * @example
+ *   residualColumns({correlation: "corAR1(form = ~ Days | Subject)"}); // ["Days", "Subject"]
+ */
+export function residualColumns(options: ResidualOptions): string[] {
+  const out: string[] = [];
+  for (const spec of [options.correlation !== undefined ? readCorrelation(options.correlation) : null, options.variance !== undefined ? readVariance(options.variance) : null]) {
+    if (!spec) continue;
+    if (spec.form.covariate) out.push(...columnsOf(spec.form.covariate));
+    out.push(...spec.form.groups);
+  }
+  return [...new Set(out)];
 }
 
 /** The distinct values of a column, log |v| of each, and each row's index. */
