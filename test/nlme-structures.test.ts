@@ -113,6 +113,10 @@ describe("downstream of a fit with a residual structure", () => {
     const text = summary(m);
     expect(text).toContain(`\nCorrelation structure: ${ref.correlation}\n Parameter estimate(s):\n`);
     expect(text).toContain(`\nVariance function: ${ref.variance}\n Parameter estimate(s):\n`);
+    // scaled residuals are Pearson residuals: over σ times the row's variance function (nlme's standardized residuals)
+    const scaled = text.split("\n")[text.split("\n").indexOf("Scaled residuals: ") + 2].trim().split(/\s+/).map(Number);
+    expect(scaled[0]).toBeGreaterThan(-4);
+    expect(scaled[4]).toBeLessThan(4);
     const ci = confintValues(m, {method: "Wald"});
     const lo = ci.lower[0], hi = ci.upper[0];
     expect((lo + hi) / 2).toBeCloseTo(ref.fixef["(Intercept)"], 2);

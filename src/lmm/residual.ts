@@ -38,6 +38,8 @@ export interface ResidualOptions {
 
 /** A residual structure resolved against a frame (see {@link resolveResidual}). */
 export interface ResidualStructure {
+  /** Rows of the frame. */
+  n: number;
   correlation: CorrelationSpec | null;
   variance: VarianceSpec | null;
   /** The rows of each correlation group (model rows, ascending); null without a correlation structure. */
@@ -221,7 +223,7 @@ export function resolveResidual(options: ResidualOptions, frame: ModelFrame, dat
   }
   const nVariance = names.length - nCorrelation;
   return {
-    correlation, variance, groups, positions, size, maxLag, covariate, strata, strataNames,
+    n, correlation, variance, groups, positions, size, maxLag, covariate, strata, strataNames,
     covariateLevels: covariate ? distinctLevels(covariate) : null,
     lags: correlation?.kind === "corCAR1" ? distinctLags(groups!, positions!) : null,
     markov: correlation?.kind === "corAR1" || correlation?.kind === "corCAR1" ? markovSteps(groups!, positions!) : null,
@@ -543,6 +545,22 @@ function whitenMarkov(r: ResidualStructure, frame: ModelFrame, phi: number, g: F
   let logDet = 0;
   for (const st of steps) for (let j = 0; j < st.length; j++) logDet += logQ[st[j]];
   return logDet;
+}
+
+/**
+ * Each row's residual standard deviation over σ (the variance function over √w, 1 without one), at the
+ * unconstrained parameters `u`: residuals divided by σ times these are nlme's Pearson ("standardized
+ * within-group") residuals.
+ *
+ * Reference: nlme's `residuals.lme(type = "pearson")`; Pinheiro & Bates (2000), §5.2.
+ *
+ * @example
+ *   residualScales(model.structure.residual.structure, model.structure.residual.parameters);
+ */
+export function residualScales(r: ResidualStructure, u: ArrayLike<number>): Float64Array {
+  const g = new Float64Array(r.n);
+  standardDeviations(r, naturalParameters(r, u), g);
+  return g;
 }
 
 /** Solves L X = B in place for an m × c row-major block B. */

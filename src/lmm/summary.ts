@@ -10,7 +10,7 @@ import {abbreviate, formatR, matrixLines, namedVectorLines, roundR, zapsmall, LI
 import type {LinearMixedModel, OptimizerRecord} from "./model.js";
 import {SCALE_WARNING} from "./scale-check.js";
 import {isConvertedWarning} from "../frame/numeric-text.js";
-import {structureCoefficients} from "./residual.js";
+import {residualScales, structureCoefficients} from "./residual.js";
 import type {MixedModelStructure} from "./structure.js";
 
 /** The parts of a fitted {@link LinearMixedModel} that its summary reads. */
@@ -169,7 +169,11 @@ function criterionLines(m: SummarySource): string[] {
 /** Quantiles (R's type 7) of the Pearson residuals divided by σ̂. */
 function scaledResidualQuantiles(m: SummarySource): number[] {
   const w = m.structure.frame.weights;
-  const r = Array.from(m.usedResiduals ?? m.residuals, (e, i) => (e * (w ? Math.sqrt(w[i]) : 1)) / m.sigma)
+  // with a residual structure, Pearson residuals (nlme's standardized within-group residuals): over σ times
+  // the row's variance function (prior weights included)
+  const residual = m.structure.residual;
+  const g = residual && m.usedResiduals ? residualScales(residual.structure, residual.parameters) : null;
+  const r = Array.from(m.usedResiduals ?? m.residuals, (e, i) => (g ? e / (g[i] * m.sigma) : (e * (w ? Math.sqrt(w[i]) : 1)) / m.sigma))
     .filter((x) => !Number.isNaN(x))
     .sort((a, b) => a - b);
   return [0, 0.25, 0.5, 0.75, 1].map((prob) => {
