@@ -43,8 +43,11 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
   const nTheta = scale.length;
   const lowerTheta = thetaLower(sizes);
   const free = residual.held.map((h, k) => (h ? -1 : k)).filter((k) => k >= 0);
-  const lower = Float64Array.from([...lowerTheta, ...free.map(() => -STRUCTURE_BOUND)]);
-  const upper = Float64Array.from([...lowerTheta.map(() => Infinity), ...free.map(() => STRUCTURE_BOUND)]);
+  // the optimizer's coordinates of the structures: u times the size of what u multiplies (varExp's δ times
+  // max |v|, a power times max |log |v||), so that a step means about the same change of every variance
+  const psiScale = free.map((k) => structureScale(residual, k));
+  const lower = Float64Array.from([...lowerTheta, ...free.map((_, j) => -STRUCTURE_BOUND * psiScale[j])]);
+  const upper = Float64Array.from([...lowerTheta.map(() => Infinity), ...free.map((_, j) => STRUCTURE_BOUND * psiScale[j])]);
   const ev = new Evaluator(base);
   const buffers = whitenedBuffers(frame);
   const psi = Float64Array.from(residual.start);
@@ -53,7 +56,7 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
   const criterion = (x: Float64Array): number => {
     options.signal?.throwIfAborted();
     for (let i = 0; i < nTheta; i++) theta[i] = x[i] / scale[i];
-    free.forEach((k, j) => (psi[k] = x[nTheta + j]));
+    free.forEach((k, j) => (psi[k] = x[nTheta + j] / psiScale[j]));
     evaluations++;
     if (!whiten(residual, frame, psi, buffers)) return Infinity;
     ev.refill(buffers, -buffers.logDetR);
@@ -62,12 +65,12 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
     return value;
   };
   const thetaX = start ? Float64Array.from(start, (v, i) => Math.max(v, lowerTheta[i]) * scale[i]) : thetaStart(sizes);
-  const starts = [Float64Array.from([...thetaX, ...free.map((k) => clampStart(residual.start[k]))])];
+  const starts = [Float64Array.from([...thetaX, ...free.map((k, j) => clampStart(residual.start[k]) * psiScale[j])])];
   if (residual.correlation && !residual.correlation.fixed && residual.correlation.value === null && residual.correlation.kind !== "corSymm") {
     const second = starts[0].slice();
     // a second start with positive correlation (φ = ½ on nlme's scales), where serial correlation and a
     // random slope trade off and the surface has a second minimum
-    for (let j = 0; j < free.length; j++) if (free[j] < residual.nCorrelation) second[nTheta + j] = residual.correlation.kind === "corCAR1" ? 0 : 1.0986;
+    for (let j = 0; j < free.length; j++) if (free[j] < residual.nCorrelation) second[nTheta + j] = (residual.correlation.kind === "corCAR1" ? 0 : 1.0986) * psiScale[j];
     starts.push(second);
   }
   const t0 = performance.now();
@@ -97,7 +100,7 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
   }
   const thetaHat = Float64Array.from({length: nTheta}, (_, i) => best!.x[i] / scale[i]);
   const psiHat = Float64Array.from(residual.start);
-  free.forEach((k, j) => (psiHat[k] = best!.x[nTheta + j]));
+  free.forEach((k, j) => (psiHat[k] = best!.x[nTheta + j] / psiScale[j]));
   whiten(residual, frame, psiHat, buffers);
   ev.refill(buffers, -buffers.logDetR);
   const structure: MixedModelStructure = {
@@ -128,10 +131,22 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
 /** Whether the correlation parameters at x (natural scale) are all under 0.3 in size. */
 function weakCorrelation(residual: ResidualStructure, x: Float64Array, nTheta: number, free: number[]): boolean {
   const u = Float64Array.from(residual.start);
-  free.forEach((k, j) => (u[k] = x[nTheta + j]));
+  free.forEach((k, j) => (u[k] = x[nTheta + j] / structureScale(residual, k)));
   const natural = naturalParameters(residual, u);
   for (let k = 0; k < residual.nCorrelation; k++) if (Math.abs(natural[k]) >= 0.3) return false;
   return true;
+}
+
+/** The optimizer's scale of structure parameter k: max |v| for varExp, max |log |v|| for a power, else 1 (at least 1e-3). */
+function structureScale(residual: ResidualStructure, k: number): number {
+  if (k < residual.nCorrelation || !residual.variance || !residual.covariateLevels) return 1;
+  const {kind} = residual.variance;
+  const levels = residual.covariateLevels;
+  const power = kind === "varPower" || (kind === "varConstPower" && k === residual.nCorrelation + 1);
+  if (kind !== "varExp" && !power) return 1;
+  let m = 0;
+  for (let d = 0; d < levels.values.length; d++) m = Math.max(m, Math.abs(kind === "varExp" ? levels.values[d] : levels.logAbs[d]));
+  return Number.isFinite(m) ? Math.max(m, 1e-3) : 1;
 }
 
 /** A start inside the structures' bounds. */
