@@ -305,7 +305,8 @@ function nlmeOrder(frame: ModelFrame): Int32Array {
   const rows = Int32Array.from({length: frame.n}, (_, r) => r);
   return rows.sort((a, b) => {
     for (const t of terms) {
-      const d = t.levels[t.refs[a]] < t.levels[t.refs[b]] ? -1 : t.levels[t.refs[a]] > t.levels[t.refs[b]] ? 1 : 0;
+      // the level indices follow the factor's sorted levels, as R's factor (numbers numerically)
+      const d = t.refs[a] - t.refs[b];
       if (d) return d;
     }
     return a - b;
