@@ -75,3 +75,29 @@ describe("the structures' parameter maps", () => {
     expect(Array.from(symmetricUnconstrained(C, 3)).map((v) => +v.toFixed(10))).toEqual([0.3, -0.2, 0.5]);
   });
 });
+
+describe("any text gives a structure or an LmmError", () => {
+  it("10 000 seeded mutations of nlme spellings", () => {
+    const seeds = ["corAR1(form = ~ Days | Subject)", "corARMA(c(0.2, -0.1), p = 1, q = 1, form = ~ t | a/b)", "varIdent(form = ~ 1 | Sex)",
+      "varConstPower(const = 2, power = 0.5, form = ~ x)", "corSymm(value = c(0.1, 0.2, 0.3), form = ~ 1 | g)", "varFixed(~ I(x + 1))"];
+    const alphabet = "()~|=,.-+*/ 0123456789abcTFRUExyz`\"'c";
+    let state = 12345;
+    const next = () => ((state = (state * 1103515245 + 12345) >>> 0) % 2147483648) / 2147483648;
+    for (let i = 0; i < 10_000; i++) {
+      let text = seeds[i % seeds.length];
+      for (let k = 0, edits = 1 + Math.floor(next() * 4); k < edits; k++) {
+        const at = Math.floor(next() * (text.length + 1));
+        const op = next();
+        const c = alphabet[Math.floor(next() * alphabet.length)];
+        text = op < 0.4 ? text.slice(0, at) + c + text.slice(at) : op < 0.8 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + c + text.slice(at + 1);
+      }
+      for (const read of [readCorrelation, readVariance]) {
+        try {
+          read(text);
+        } catch (e) {
+          if ((e as Error).name !== "LmmError") throw new Error(`${JSON.stringify(text)}: ${(e as Error).name}: ${(e as Error).message}`);
+        }
+      }
+    }
+  });
+});
