@@ -2,7 +2,7 @@ import {readdirSync, readFileSync} from "node:fs";
 import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
 import {lmer} from "../src/lmm/fit.js";
-import {anovaValues, confintValues, kenwardRoger, predict, randomSource, setx, sim, summary} from "../src/index.js";
+import {anovaValues, augment, confintValues, kenwardRoger, predict, randomSource, setx, sim, summary} from "../src/index.js";
 import {createCache} from "../src/reactive/cache.js";
 import {dataset} from "./helpers/fits.js";
 
@@ -121,6 +121,9 @@ describe("downstream of a fit with a residual structure", () => {
     const lo = ci.lower[0], hi = ci.upper[0];
     expect((lo + hi) / 2).toBeCloseTo(ref.fixef["(Intercept)"], 2);
     expect((hi - lo) / (2 * 1.959963984540054)).toBeCloseTo(m.se["(Intercept)"], 9);
+    const aug = augment(m);
+    expect(aug.array(".fitted")[0]).toBe(m.fitted[0]);
+    expect(Number.isNaN(aug.array(".hat")[0])).toBe(true);
     expect(() => kenwardRoger(m)).toThrow(/^Kenward-Roger's method is not available for a model with a residual structure/);
     expect(() => confintValues(m)).toThrow(/^confint method "profile" of a model with a residual structure is not available yet/);
     const p = predict(m);
