@@ -203,7 +203,9 @@ const rows: Record<string, number> = {
   Contraception: 1934,
   epil: 236,
   Mmmec: 354,
-  CPS1985: 534
+  CPS1985: 534,
+  Orthodont: 108,
+  BodyWeight: 176
 };
 
 describe("datasets", () => {
