@@ -46,7 +46,7 @@ export async function sqlStructure(spec: ModelSpec, source: SqlSource, options: 
   const {connection} = source;
   const relation = relationOf(source);
   const queries: QueryRecord[] = [];
-  const run = async (purpose: string, sql: string, params: unknown[]): Promise<SqlResult> => {
+  const run = async (purpose: string, sql: string, params: unknown[], failure?: (message: string) => string): Promise<SqlResult> => {
     options.signal?.throwIfAborted();
     options.onQuery?.({query: queries.length + 1, purpose});
     const t0 = performance.now();
@@ -55,7 +55,8 @@ export async function sqlStructure(spec: ModelSpec, source: SqlSource, options: 
       result = await connection.query(sql, params);
     } catch (error) {
       if (isOurs(error)) throw error;
-      return fail(`${clip(connection.engine, 40)} could not run the ${purpose} of ${relation.label}: ${clip(errorText(error), 240)}`);
+      const message = clip(errorText(error).replace(/\s*\n\s*/g, " "), 240);
+      return fail(failure ? failure(message) : `${clip(connection.engine, 40)} could not run the ${purpose} of ${relation.label}: ${message}`);
     }
     queries.push({sql, params, rows: result.rows.length, milliseconds: performance.now() - t0});
     return result;
@@ -65,7 +66,8 @@ export async function sqlStructure(spec: ModelSpec, source: SqlSource, options: 
   if (naAction === "exclude") fail(`naAction "exclude" pads per-row results, which a fit from SQL does not return (the rows stay in the database); use "omit" or "fail"`);
   if (naAction !== "omit" && naAction !== "fail") fail(`invalid naAction: ${JSON.stringify(clip(String(naAction), 40))}; use "omit" or "fail"`);
 
-  const described = await run("query of its columns", `SELECT * FROM ${relation.sql} AS "lmm_source" LIMIT 0`, relation.params);
+  const described = await run("query of its columns", `SELECT * FROM ${relation.sql} AS "lmm_source" LIMIT 0`, relation.params,
+    (message) => `cannot read ${relation.label} with ${clip(connection.engine, 40)}: ${message}; check the name of the table (and its schema), the query or the file`);
   const columns = new Map(described.columns.map((c) => [c.name, c.type]));
   const plan = rowsPlan(spec, columns, relation, options.weights);
 
@@ -88,11 +90,14 @@ export async function sqlStructure(spec: ModelSpec, source: SqlSource, options: 
   });
 
   // all rows: n, [X y]ᵀW[X y] (lower triangle), the moments of X and of each random-effects column, the weights
-  const w = plan.weights ? `${plan.weights.alias} * ` : "";
+  // each weighted sum multiplies the two columns' values each times √w, as lmm/crossproducts.ts does, so that the
+  // sums are those of the rows in memory
+  const weighted = (e: string) => (plan.weights ? `(${e} * SQRT(${plan.weights.alias}))` : e);
+  const cross = (a: string, b: string) => `SUM(${weighted(a)} * ${weighted(b)})`;
   const xy = [...X.map((c) => product(c.factors)), plan.response];
   const px = xy.length;
   const sums: string[] = ["COUNT(*)"];
-  for (let a = 0; a < px; a++) for (let b = 0; b <= a; b++) sums.push(`SUM(${w}${xy[a]} * ${xy[b]})`);
+  for (let a = 0; a < px; a++) for (let b = 0; b <= a; b++) sums.push(cross(xy[a], xy[b]));
   const momentColumns = [...X, ...randomColumns.flat()].map((c) => product(c.factors));
   for (const c of momentColumns) sums.push(`SUM(${c})`, `SUM(${c} * ${c})`, `SUM(CASE WHEN ${c} = 0 OR ${c} = 1 THEN 0 ELSE 1 END)`);
   if (plan.weights) sums.push(`MIN(${plan.weights.alias})`, `SUM(LN(${plan.weights.alias}))`);
@@ -141,8 +146,8 @@ export async function sqlStructure(spec: ModelSpec, source: SqlSource, options: 
     const groupAliases = r.group.map((g) => plan.groups.get(g)!.alias);
     const z = cols.map((c) => product(c.factors));
     const select = [...groupAliases];
-    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) select.push(`SUM(${w}${z[a]} * ${z[b]})`);
-    for (const v of keptXy) for (let a = 0; a < q; a++) select.push(`SUM(${w}${v} * ${z[a]})`);
+    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) select.push(cross(z[a], z[b]));
+    for (const v of keptXy) for (let a = 0; a < q; a++) select.push(cross(v, z[a]));
     checkSize(select.length);
     const result = await run(`sums by the levels of ${r.groupLabel}`, `${cte.sql} SELECT ${select.join(", ")} FROM "lmm_rows" GROUP BY ${groupAliases.join(", ")}`, cte.params);
     const grouping = groupingOf(result.rows, r.group.length, r.groupLabel);
@@ -190,7 +195,7 @@ export async function sqlStructure(spec: ModelSpec, source: SqlSource, options: 
       const aliases = groupCols.map((g) => plan.groups.get(g)!.alias);
       const zi = ti.cols.map((c) => product(c.factors)), zj = tj.cols.map((c) => product(c.factors));
       const select = [...aliases];
-      for (const a of zi) for (const b of zj) select.push(`SUM(${w}${a} * ${b})`);
+      for (const a of zi) for (const b of zj) select.push(cross(a, b));
       const result = await run(`sums by the levels of ${ti.spec.groupLabel} and ${tj.spec.groupLabel}`,
         `${cte.sql} SELECT ${select.join(", ")} FROM "lmm_rows" GROUP BY ${aliases.join(", ")}`, cte.params);
       const pick = (t: typeof ti, row: unknown[]) => t.grouping.levelOf(t.spec.group.map((g) => row[groupCols.indexOf(g)]));
