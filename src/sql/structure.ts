@@ -255,8 +255,22 @@ function groupingOf(rows: readonly unknown[][], width: number, label: string): G
     const distinct = [...new Set(rows.map((r) => r[c]))];
     for (const v of distinct) if (typeof v !== "number" && typeof v !== "string" && typeof v !== "boolean") fail(`the grouping factor ${clip(label, 60)} has a value the engine gave as ${typeof v}; cast the column to text in a query`);
     const f = makeFactor(distinct);
-    return {levels: f.levels, code: new Map(distinct.map((v, k) => [v, f.codes[k]]))};
+    const code = new Map<unknown, number>();
+    distinct.forEach((v, k) => code.set(v, f.codes[k]));
+    return {levels: f.levels, code};
   });
+  if (width === 1) {
+    // one column: its levels are the grouping factor's (the common case, without tuples)
+    const {levels, code} = components[0];
+    return {
+      levels,
+      levelOf(row) {
+        const l = code.get(row[0]);
+        if (l === undefined) changed(label);
+        return l;
+      }
+    };
+  }
   const key = (row: readonly unknown[]) => components.map((c, k) => c.code.get(row[k])!);
   const tuples = rows.map(key).sort((a, b) => {
     for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k] - b[k];
@@ -268,10 +282,14 @@ function groupingOf(rows: readonly unknown[][], width: number, label: string): G
     levels,
     levelOf(row) {
       const l = index.get(key(row).join(","));
-      if (l === undefined) fail(`a combination of ${clip(label, 60)} appeared in one query and not in another; the source's rows changed during the fit: fit from a table that does not change, or a snapshot`);
+      if (l === undefined) changed(label);
       return l;
     }
   };
+}
+
+function changed(label: string): never {
+  return fail(`a level of ${clip(label, 60)} appeared in one query and not in another; the source's rows changed during the fit: fit from a table that does not change, or a snapshot`);
 }
 
 /** Z_iᵀWZ₀ as the block-sparse matrix of lmm/blocks.ts: by column level g of term 0, row levels h ascending. */
