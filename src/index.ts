@@ -3,7 +3,7 @@ export {readStata, writeStata, type StataModel} from "./notation/stata.js";
 export {readZelig, writeZelig, type ZeligModel, type WriteZeligOptions} from "./notation/zelig.js";
 export {readLevels, writeLevels, type LevelsModel} from "./notation/levels.js";
 export {equations, type EquationsOptions, type FittedEquations} from "./notation/equations.js";
-export {lmer, lmerSql, duckdb, postgres, sqlConnection, type LmerSqlOptions, type SqlConnection, type SqlResult, type SqlType, type SqlSource, type PostgresSettings, type DuckDBSettings} from "./sql/index.js";
+export {lmer, lmerSql, duckdb, duckdbWasm, postgres, sqlConnection, type DuckDBWasmLike, type LmerSqlOptions, type SqlConnection, type SqlResult, type SqlType, type SqlSource, type PostgresSettings, type DuckDBSettings} from "./sql/index.js";
 export {LinearMixedModel, type LmerOptions, type OptimizerRecord, type RanefColumns, type VarCorrRow, type FitTimings} from "./lmm/index.js";
 export {glmer, GeneralizedLinearMixedModel, family, type GlmerOptions, type GlmCoefficients, type GlmResiduals, type Family, type FamilyName, type Link, type LinkName} from "./glmm/index.js";
 export {formula, parseFormula} from "./formula/index.js";

@@ -121,6 +121,7 @@ const NO_OPTIONS: Record<string, string> = {
   LmmError: "an error class (message)",
   postgres: "(settings): the pg package's connection settings, handed to it",
   sqlConnection: "(engine, run): a name and a query function",
+  duckdbWasm: "(db): a DuckDB-Wasm database or a notebook's DuckDBClient",
   LinearMixedModel: "a class made by lmer (its methods below)",
   GeneralizedLinearMixedModel: "a class made by glmer (fields, and toJSON)",
   family: "(name, link)",

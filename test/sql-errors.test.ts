@@ -3,7 +3,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {lmer as lmerInMemory} from "../src/lmm/fit.js";
-import {duckdb, postgres, type SqlConnection} from "../src/sql/connection.js";
+import {duckdb, duckdbWasm, postgres, type SqlConnection} from "../src/sql/connection.js";
 import {lmer} from "../src/sql/lmer.js";
 import {quoteIdentifier} from "../src/sql/source.js";
 import {fitDifferences} from "./helpers/sql.js";
@@ -113,4 +113,35 @@ describe("the frame's rules through DuckDB equal those in memory (1e-9 relative)
       expect(fitDifferences(memory, model, 1e-9)).toEqual([]);
     });
   }
+});
+
+describe("duckdbWasm reads the Arrow tables of DuckDB-Wasm and of a notebook's DuckDBClient", () => {
+  /** An Arrow-like table of a result of the Node connection (Float64, Utf8, Bool vectors with get). */
+  const arrow = async (sql: string, params: readonly unknown[] = []) => {
+    const {columns, rows} = await db.query(sql, params);
+    const names: Record<string, string> = {number: "Float64", text: "Utf8", boolean: "Bool"};
+    return {
+      schema: {fields: columns.map((c) => ({name: c.name, type: typeof c.type === "string" ? names[c.type] : "Date32<DAY>"}))},
+      numRows: rows.length,
+      getChildAt: (j: number) => ({get: (i: number) => rows[i][j]})
+    };
+  };
+
+  it("the client form (query(sql, params)) and the AsyncDuckDB form (connect, prepare) fit as the Node connection does", async () => {
+    const expected = await lmer("y ~ x + (1 | g)", table("t"));
+    const client = duckdbWasm({query: (sql, params) => arrow(sql, params ?? [])});
+    const asyncDb = duckdbWasm({
+      connect: async () => ({
+        query: (sql: string) => arrow(sql),
+        prepare: async (sql: string) => ({query: (...params: unknown[]) => arrow(sql, params), close: async () => {}}),
+        close: async () => {}
+      })
+    });
+    for (const connection of [client, asyncDb]) {
+      const m = await lmer("y ~ x + (1 | g)", {connection, table: "t"});
+      expect(fitDifferences(expected, m, 0)).toEqual([]);
+    }
+    expect(() => duckdbWasm({} as never)).toThrow(/^invalid DuckDB-Wasm database: an object/);
+    await expect(lmer("y ~ x + (1 | d)", {connection: client, table: "dates"})).rejects.toThrow(/^grouping column d of table dates has type Date32<DAY>, which cannot group/);
+  });
 });

@@ -209,5 +209,68 @@ export function sqlConnection(engine: string, run: (sql: string, params: readonl
   };
 }
 
+/** An Apache Arrow table as DuckDB-Wasm gives one: its schema's fields, its rows, a column by index. */
+interface ArrowTableLike {
+  schema: {fields: {name: string; type: unknown}[]};
+  numRows: number;
+  getChildAt(index: number): {get(row: number): unknown} | null;
+}
+
+/** A DuckDB-Wasm database (`AsyncDuckDB`) or a notebook's DuckDB client (`DuckDBClient`): either runs a query to an Arrow table. */
+export type DuckDBWasmLike =
+  | {connect(): Promise<{prepare(sql: string): Promise<{query(...params: unknown[]): Promise<ArrowTableLike>; close(): Promise<void>}>; query(sql: string): Promise<ArrowTableLike>; close(): Promise<void>}>}
+  | {query(sql: string, params?: unknown[]): Promise<ArrowTableLike>};
+
+/** Apache Arrow's type names (`Float64`, `Int32`, `Utf8`, `Bool`, `Decimal[…]`, …) as {@link SqlType}s. */
+export function arrowType(name: string): SqlType {
+  if (/^(Int|Uint|Float|Decimal)/.test(name)) return "number";
+  if (/^(Large)?Utf8/.test(name)) return "text";
+  if (name === "Bool") return "boolean";
+  return {other: name};
+}
+
+/**
+ * A connection to DuckDB in a browser: a DuckDB-Wasm database (`AsyncDuckDB`, from `@duckdb/duckdb-wasm`) or
+ * the DuckDB client of an Observable notebook (`DuckDBClient`, whose `query(sql, params)` gives an Arrow
+ * table). The Arrow results are read value by value (`get`, which gives null for a missing value).
+ *
+ * @example
+ *   const db = await DuckDBClient.of({big: FileAttachment("big.parquet")});
+ *   const m = await lmer("y ~ x + (x | g)", {connection: duckdbWasm(db), table: "big"});
+ */
+export function duckdbWasm(db: DuckDBWasmLike): SqlConnection {
+  const client = db as {connect?: unknown; query?: unknown};
+  if (db === null || typeof db !== "object" || (typeof client.connect !== "function" && typeof client.query !== "function")) {
+    fail(`invalid DuckDB-Wasm database: ${describeValue(db)}; give an AsyncDuckDB of @duckdb/duckdb-wasm or a notebook's DuckDBClient`);
+  }
+  const run = async (sql: string, params: readonly unknown[]): Promise<ArrowTableLike> => {
+    if (typeof client.query === "function") return (db as {query(sql: string, params?: unknown[]): Promise<ArrowTableLike>}).query(sql, params.length ? [...params] : undefined);
+    const connection = await (db as Extract<DuckDBWasmLike, {connect: unknown}>).connect();
+    try {
+      if (!params.length) return await connection.query(sql);
+      const statement = await connection.prepare(sql);
+      try {
+        return await statement.query(...params);
+      } finally {
+        await statement.close();
+      }
+    } finally {
+      await connection.close();
+    }
+  };
+  return {
+    engine: "duckdb",
+    async query(sql, params) {
+      const table = await run(sql, params);
+      const fields = table.schema.fields;
+      const columns = fields.map((f) => ({name: f.name, type: arrowType(String(f.type))}));
+      const vectors = fields.map((_, j) => table.getChildAt(j)!);
+      const rows: unknown[][] = [];
+      for (let i = 0; i < table.numRows; i++) rows.push(vectors.map((v) => v.get(i)));
+      return normalized(columns, rows);
+    }
+  };
+}
+
 /** Whether an error is ours (to pass on unchanged) rather than the engine's. */
 export const isOurs = (error: unknown): boolean => error instanceof LmmError;
