@@ -198,13 +198,20 @@ export async function sqlStructure(spec: ModelSpec, source: SqlSource, options: 
       for (const a of zi) for (const b of zj) select.push(cross(a, b));
       const result = await run(`sums by the levels of ${ti.spec.groupLabel} and ${tj.spec.groupLabel}`,
         `${cte.sql} SELECT ${select.join(", ")} FROM "lmm_rows" GROUP BY ${aliases.join(", ")}`, cte.params);
-      const pick = (t: typeof ti, row: unknown[]) => t.grouping.levelOf(t.spec.group.map((g) => row[groupCols.indexOf(g)]));
-      const pairs = result.rows.map((row) => ({h: pick(ti, row), g: pick(tj, row), values: row.slice(groupCols.length).map(Number)}));
-      if (j === 0) zzBelowFirst[i] = blockSparse(pairs, sizes[i], sizes[0]);
+      const at = (t: typeof ti) => t.spec.group.map((g) => groupCols.indexOf(g));
+      const hi = levelsOf(ti.grouping, result.rows, at(ti)), gj = levelsOf(tj.grouping, result.rows, at(tj));
+      const bs = sizes[i].p * sizes[j].p;
+      const values = new Float64Array(result.rows.length * bs);
+      result.rows.forEach((row, k) => {
+        for (let e = 0; e < bs; e++) values[k * bs + e] = Number(row[groupCols.length + e]);
+      });
+      if (j === 0) zzBelowFirst[i] = blockSparse(hi, gj, values, sizes[i], sizes[0]);
       else {
         const out = new Float64Array(sizes[i].q * sizes[j].q);
         const pi = sizes[i].p, pj = sizes[j].p, qj = sizes[j].q;
-        for (const {h, g, values} of pairs) for (let a = 0; a < pi; a++) for (let b = 0; b < pj; b++) out[(h * pi + a) * qj + g * pj + b] = values[a * pj + b];
+        for (let k = 0; k < hi.length; k++) {
+          for (let a = 0; a < pi; a++) for (let b = 0; b < pj; b++) out[(hi[k] * pi + a) * qj + gj[k] * pj + b] = values[k * bs + a * pj + b];
+        }
         zzOffDiagonal[i][j] = out;
       }
     }
@@ -292,15 +299,35 @@ function changed(label: string): never {
   return fail(`a level of ${clip(label, 60)} appeared in one query and not in another; the source's rows changed during the fit: fit from a table that does not change, or a snapshot`);
 }
 
-/** Z_iᵀWZ₀ as the block-sparse matrix of lmm/blocks.ts: by column level g of term 0, row levels h ascending. */
-function blockSparse(pairs: {h: number; g: number; values: number[]}[], si: TermSize, s0: TermSize): BlockSparse {
-  const pr = si.p, pc = s0.p, bs = pr * pc;
-  pairs.sort((a, b) => a.g - b.g || a.h - b.h);
+/** The level of each result row of a grouping, its columns at `indices` of the row. */
+function levelsOf(grouping: Grouping, rows: readonly unknown[][], indices: number[]): Int32Array {
+  const out = new Int32Array(rows.length);
+  const single = indices.length === 1 ? [undefined] as unknown[] : null;
+  rows.forEach((row, k) => {
+    if (single) single[0] = row[indices[0]];
+    out[k] = grouping.levelOf(single ?? indices.map((c) => row[c]));
+  });
+  return out;
+}
+
+/**
+ * Z_iᵀWZ₀ as the block-sparse matrix of lmm/blocks.ts from its blocks (row level `h[k]`, column level `g[k]`,
+ * values `values[k·bs …]`): by column level of term 0 (a counting sort), row levels ascending within each.
+ */
+function blockSparse(h: Int32Array, g: Int32Array, values: Float64Array, si: TermSize, s0: TermSize): BlockSparse {
+  const pr = si.p, pc = s0.p, bs = pr * pc, m = h.length;
   const colPtr = new Int32Array(s0.l + 1);
-  for (const {g} of pairs) colPtr[g + 1]++;
-  for (let g = 0; g < s0.l; g++) colPtr[g + 1] += colPtr[g];
-  const rowLevel = Int32Array.from(pairs, (x) => x.h);
-  const values = new Float64Array(pairs.length * bs);
-  pairs.forEach((x, k) => values.set(x.values.slice(0, bs), k * bs));
-  return {pr, pc, colPtr, rowLevel, values};
+  for (let k = 0; k < m; k++) colPtr[g[k] + 1]++;
+  for (let c = 0; c < s0.l; c++) colPtr[c + 1] += colPtr[c];
+  const next = colPtr.slice(0, s0.l);
+  const order = new Int32Array(m);
+  for (let k = 0; k < m; k++) order[next[g[k]]++] = k;
+  for (let c = 0; c < s0.l; c++) order.subarray(colPtr[c], colPtr[c + 1]).sort((a, b) => h[a] - h[b]);
+  const rowLevel = new Int32Array(m);
+  const sorted = new Float64Array(m * bs);
+  order.forEach((k, at) => {
+    rowLevel[at] = h[k];
+    sorted.set(values.subarray(k * bs, k * bs + bs), at * bs);
+  });
+  return {pr, pc, colPtr, rowLevel, values: sorted};
 }
