@@ -146,7 +146,8 @@ export async function sqlStructure(spec: ModelSpec, source: SqlSource, options: 
     const groupAliases = r.group.map((g) => plan.groups.get(g)!.alias);
     const z = cols.map((c) => product(c.factors));
     const select = [...groupAliases];
-    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) select.push(cross(z[a], z[b]));
+    // the lower triangle of each level's block (z_a z_b and z_b z_a are the same products)
+    for (let a = 0; a < q; a++) for (let b = 0; b <= a; b++) select.push(cross(z[a], z[b]));
     for (const v of keptXy) for (let a = 0; a < q; a++) select.push(cross(v, z[a]));
     checkSize(select.length);
     const result = await run(`sums by the levels of ${r.groupLabel}`, `${cte.sql} SELECT ${select.join(", ")} FROM "lmm_rows" GROUP BY ${groupAliases.join(", ")}`, cte.params);
@@ -169,14 +170,17 @@ export async function sqlStructure(spec: ModelSpec, source: SqlSource, options: 
     const out = new Float64Array(l * p * p);
     for (const row of t.rows) {
       const h = t.grouping.levelOf(row);
-      for (let e = 0; e < p * p; e++) out[h * p * p + e] = Number(row[t.spec.group.length + e]);
+      let e = t.spec.group.length;
+      for (let a = 0; a < p; a++) {
+        for (let b = 0; b <= a; b++) out[h * p * p + a * p + b] = out[h * p * p + b * p + a] = Number(row[e++]);
+      }
     }
     return out;
   });
   const xyZ = terms.map((t, i) => {
     const {p, q} = sizes[i];
     const out = new Float64Array((keptXy.length) * q);
-    const first = t.spec.group.length + p * p;
+    const first = t.spec.group.length + (p * (p + 1)) / 2;
     for (const row of t.rows) {
       const h = t.grouping.levelOf(row);
       for (let c = 0; c < keptXy.length; c++) for (let a = 0; a < p; a++) out[c * q + h * p + a] = Number(row[first + c * p + a]);
