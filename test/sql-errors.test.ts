@@ -7,6 +7,8 @@ import {duckdb, duckdbWasm, postgres, type SqlConnection} from "../src/sql/conne
 import {lmer} from "../src/sql/lmer.js";
 import {quoteIdentifier} from "../src/sql/source.js";
 import {fitDifferences} from "./helpers/sql.js";
+import {bootstrap, confint, kenwardRogerValues, satterthwaiteValues, simulate} from "../src/inference/index.js";
+import {predict} from "../src/predict/index.js";
 
 // Bad input to a fit from SQL: a missing table or column, a type the formula cannot use, a connection that
 // fails, each a clear LmmError naming the part; names quoted and values bound, so that hostile table,
@@ -143,5 +145,24 @@ describe("duckdbWasm reads the Arrow tables of DuckDB-Wasm and of a notebook's D
     }
     expect(() => duckdbWasm({} as never)).toThrow(/^invalid DuckDB-Wasm database: an object/);
     await expect(lmer("y ~ x + (1 | d)", {connection: client, table: "dates"})).rejects.toThrow(/^grouping column d of table dates has type Date32<DAY>, which cannot group/);
+  });
+});
+
+describe("after a fit from SQL: what needs only the sums works, what needs the rows says so", () => {
+  it("Wald and profile intervals, Satterthwaite's tests and predictions for new data equal the fit in memory's; the rest refuses", async () => {
+    const {rows, columns} = await db.query(`SELECT * FROM "t"`, []);
+    const data = Object.fromEntries(columns.map((c, j) => [c.name, rows.map((r) => r[j])]));
+    const memory = lmerInMemory("y ~ x + (1 | g)", data);
+    const model = await lmer("y ~ x + (1 | g)", table("t"));
+    expect(confint(model, {method: "Wald"}).objects()).toEqual(confint(memory, {method: "Wald"}).objects());
+    expect(confint(model, {method: "profile"}).objects()).toEqual(confint(memory, {method: "profile"}).objects());
+    expect(satterthwaiteValues(model)).toEqual(satterthwaiteValues(memory));
+    const newdata = [{x: 3, g: "O'Brien"}, {x: 7.5, g: "f"}];
+    expect(predict(model, newdata)).toEqual(predict(memory, newdata));
+    const rowsNeeded = /needs the model's rows, which stayed in the database \(the fit from SQL had only sums\); fit in memory from the rows, or use what needs only the sums/;
+    expect(() => predict(model)).toThrow(rowsNeeded);
+    expect(() => kenwardRogerValues(model)).toThrow(rowsNeeded);
+    expect(() => bootstrap(model, {nsim: 2, seed: 1})).toThrow(rowsNeeded);
+    expect(() => simulate(model, {nsim: 1, seed: 1})).toThrow(rowsNeeded);
   });
 });

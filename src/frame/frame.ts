@@ -107,6 +107,19 @@ export interface ModelFrame {
   aggregated?: AggregatedFrame;
 }
 
+/**
+ * Refuses a computation that needs the model's rows when the frame has none (a fit from a database's sums,
+ * src/sql), naming it and what works without rows.
+ *
+ * @example
+ *   requireRows(model.structure.frame, "kenwardRoger"); // throws for a model fitted from SQL
+ */
+export function requireRows(frame: Pick<ModelFrame, "aggregated">, what: string): void {
+  if (frame.aggregated) {
+    fail(`${what} needs the model's rows, which stayed in the database (the fit from SQL had only sums); fit in memory from the rows, or use what needs only the sums: the estimates, Wald and profile intervals, Satterthwaite's tests, predictions for new data`);
+  }
+}
+
 /** Sums over the rows of one model-matrix column, computed where the rows are (a database). */
 export interface ColumnMoments {
   sum: number;
