@@ -9,7 +9,13 @@
 // - crossed: the time from each slider move to the redrawn chart while the worker fits InstEval, the seconds
 //   to the first progress report, optimizing, and from the last report to the model on the page, and the long
 //   tasks (> 50 ms) on the page during and after the optimization (goal: none).
+// - crossed, by kernel: the InstEval crossed fit's whole lmer() call in the crossed notebook's fit worker
+//   (the model's timings.total), served with the isolation headers (two threads, WebAssembly), without them
+//   (one thread, WebAssembly) and with them under a strict CSP (no 'wasm-unsafe-eval': JavaScript), against
+//   the same call in Node (the built library, two threads and WebAssembly) in the same run, with the
+//   evaluations and whether the numbers are Node's bits. `--kernels` runs only this part.
 // No assertions: figures only.
+import {execFileSync} from "node:child_process";
 import {existsSync, mkdtempSync, rmSync} from "node:fs";
 import {loadavg, tmpdir} from "node:os";
 import {join} from "node:path";
@@ -18,6 +24,7 @@ import {buildSite, serveSite} from "../scripts/site.mjs";
 
 const args = process.argv.slice(2);
 const moveCount = args.includes("--moves") ? Number(args[args.indexOf("--moves") + 1]) : 14;
+const kernelsOnly = args.includes("--kernels");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(CHROMIUM)) throw new Error(`chromium is missing at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 
@@ -58,7 +65,7 @@ try {
   console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}; ${(await context.browser()?.version()) ?? "chromium"}`);
 
   // voteincome: slider moves to the redrawn panel
-  {
+  if (!kernelsOnly) {
     const page = await context.newPage();
     await page.goto(base + "zelig-voteincome.html", {waitUntil: "load"});
     await settled(page);
@@ -115,7 +122,7 @@ try {
   }
 
   // crossed: slider while the worker fits, and long tasks
-  {
+  if (!kernelsOnly) {
     const page = await context.newPage();
     await page.addInitScript(() => {
       window.__fitTimeline = [];
@@ -168,6 +175,38 @@ try {
     console.log(`  seconds to the first progress report ${(running[0][0] / 1000).toFixed(1)}, optimizing ${((optimizing[1] - optimizing[0]) / 1000).toFixed(1)}, last report to the model ${((done - optimizing[1]) / 1000).toFixed(2)}`);
     console.log(`  long tasks while optimizing: ${during.length} (longest ${ms(Math.max(0, ...during.map((e) => e.duration)))}); after the last report: ${after.length} (longest ${ms(Math.max(0, ...after.map((e) => e.duration)))})`);
     await page.close();
+  }
+  // crossed, by kernel: the whole lmer() call in the page's fit worker against Node's in the same run
+  {
+    const FORMULA = "y ~ 1 + service + (1 | s) + (1 | d) + (1 | dept:service)";
+    const child = `import {readFileSync} from "node:fs";
+const {lmer, readCSV} = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
+const data = readCSV(readFileSync(${JSON.stringify(new URL("../datasets/InstEval.csv", import.meta.url).pathname)}, "utf8"));
+const m = lmer(${JSON.stringify(FORMULA)}, data);
+process.stdout.write(JSON.stringify({total: m.timings.total, evaluations: m.optimizer.evaluations, criterion: String(m.REMLcrit)}));`;
+    const node = () => JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", child], {encoding: "utf8"}));
+    const POLICY = "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
+    const ways = [
+      ["headers (isolated)", {isolated: true}],
+      ["no headers", {isolated: false}],
+      ["headers + strict CSP", {isolated: true, headers: {"content-security-policy": POLICY}}]
+    ];
+    console.log(`\nInstEval crossed (${FORMULA}), whole lmer() call, same run (load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}):`);
+    const first = node();
+    console.log(`  Node (built library)              ${(first.total / 1000).toFixed(2)} s, ${first.evaluations} evaluations`);
+    for (const [name, options] of ways) {
+      const served = await serveSite(site, options);
+      const page = await context.newPage();
+      await page.goto(served.url + "crossed.html", {waitUntil: "load"});
+      await page.waitForFunction(() => document.querySelector(".fit-status")?.dataset.state === "done", null, {timeout: 600_000});
+      const got = await page.evaluate(() => ({...document.querySelector(".fit-status").dataset, kernels: globalThis[Symbol.for("lmm-kit.fitKernels")], isolated: globalThis.crossOriginIsolated}));
+      await page.close();
+      served.server.close();
+      const kernels = got.kernels ? `${got.kernels.threads} thread${got.kernels.threads > 1 ? "s" : ""}, ${got.kernels.webAssembly ? "WebAssembly" : "JavaScript"}` : "?";
+      console.log(`  Chromium, ${name.padEnd(22)} ${(Number(got.totalMs) / 1000).toFixed(2)} s, ${got.evaluations} evaluations (${kernels}; isolated ${got.isolated}); criterion ${got.criterion === first.criterion ? "Node's bits" : `${got.criterion}, Node's ${first.criterion}`}`);
+    }
+    const last = node();
+    console.log(`  Node again                        ${(last.total / 1000).toFixed(2)} s`);
   }
   console.log(`\nload average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 } finally {

@@ -2,7 +2,9 @@
 // test/fixtures/glmer: our fit (median of warm runs, and the first, cold) and R's `glmer(...)` call timed by
 // system.time in one Rscript process started here (median of its runs), with the deviance each reaches.
 // Both sides time the whole call (formula, frame, PIRLS set-up, both stages, Hessian, results), not the
-// optimizer alone; our `timings` (ms per stage, of the median run) show where the time goes.
+// optimizer alone; our `timings` (ms per stage, of the median run) show where the time goes. CPU seconds (ours
+// from process.cpuUsage, every thread of the process; R's user + system from system.time) are shown beside the
+// wall-clock ones: on a machine that others load, they still compare the work each side does.
 // Run `npm run build` first; `node bench/glmer.mjs [--runs 5] [--only ID,ID]`. Figures only, no assertions:
 // the agreement with lme4 is checked by test/glmer-fixtures.test.ts. Needs R with lme4 for the lme4 column.
 import {execFileSync} from "node:child_process";
@@ -53,18 +55,18 @@ function lme4Times() {
       return [
         `d <- read.csv("${join(datasets, c.dataset + ".csv")}", stringsAsFactors = TRUE)`,
         `m <- ${call}`,
-        `t <- sapply(seq_len(runs), function(i) system.time(m <- ${call})[["elapsed"]])`,
-        `out[["${c.id}"]] <- c(median(t), -2 * as.numeric(logLik(m)))`
+        `t <- sapply(seq_len(runs), function(i) { s <- system.time(m <- ${call}); c(s[["elapsed"]], s[["user.self"]] + s[["sys.self"]]) })`,
+        `out[["${c.id}"]] <- c(median(t[1, ]), -2 * as.numeric(logLik(m)), median(t[2, ]))`
       ].join("\n");
     }),
-    'cat(paste(names(out), sapply(out, function(v) sprintf("%.6f %.10g", v[1], v[2])), collapse = "\\n"), "\\n")'
+    'cat(paste(names(out), sapply(out, function(v) sprintf("%.6f %.10g %.6f", v[1], v[2], v[3])), collapse = "\\n"), "\\n")'
   ];
   writeFileSync(script, lines.join("\n"));
   try {
     const text = execFileSync("Rscript", [script], {encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 24});
     return new Map(text.trim().split("\n").map((l) => {
-      const [id, s, dev] = l.trim().split(/\s+/);
-      return [id, {seconds: Number(s), deviance: Number(dev)}];
+      const [id, s, dev, cpu] = l.trim().split(/\s+/);
+      return [id, {seconds: Number(s), deviance: Number(dev), cpu: Number(cpu)}];
     }));
   } catch (e) {
     console.log(`lme4 not timed (${e.message.split("\n")[0]}): install R with lme4 to compare`);
@@ -78,7 +80,7 @@ for (const c of cases) {
   const fits = [];
   let cold = NaN;
   for (let r = 0; r <= runs; r++) {
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = process.cpuUsage();
     let model;
     try {
       model = glmer(c.formula, data, optionsOf(c, data));
@@ -87,13 +89,14 @@ for (const c of cases) {
       break;
     }
     const s = (performance.now() - t0) / 1000;
+    const used = process.cpuUsage(c0);
     if (r === 0) cold = s;
-    else fits.push({s, model});
+    else fits.push({s, cpu: (used.user + used.system) / 1e6, model});
   }
   if (!ours.has(c.id)) {
     const seconds = median(fits.map((f) => f.s));
     const {model} = fits.find((f) => f.s === seconds);
-    ours.set(c.id, {seconds, cold, deviance: -2 * model.logLik, evaluations: model.optimizer?.evaluations, timings: model.timings});
+    ours.set(c.id, {seconds, cpu: median(fits.map((f) => f.cpu)), cold, deviance: -2 * model.logLik, evaluations: model.optimizer?.evaluations, timings: model.timings});
   }
 }
 
@@ -109,6 +112,9 @@ const rows = cases.map((c) => {
     "fit s": o.seconds.toFixed(4),
     "lme4 s": r ? r.seconds.toFixed(4) : "",
     "fit/lme4": r ? (o.seconds / r.seconds).toFixed(2) : "",
+    "cpu s": o.cpu.toFixed(4),
+    "lme4 cpu s": r ? r.cpu.toFixed(4) : "",
+    "cpu/lme4": r ? (o.cpu / r.cpu).toFixed(2) : "",
     "frame ms": (o.timings.formula + o.timings.frame).toFixed(1),
     "xprod ms": o.timings.crossProducts.toFixed(1),
     "opt ms": o.timings.optimization.toFixed(1),
@@ -119,4 +125,4 @@ const rows = cases.map((c) => {
 console.table(rows);
 const both = cases.filter((c) => !ours.get(c.id).error && lme4.has(c.id));
 const sum = (f) => both.reduce((s, c) => s + f(c), 0);
-console.log(`${both.length} cases: fit seconds ${sum((c) => ours.get(c.id).seconds).toFixed(3)} against lme4's ${sum((c) => lme4.get(c.id).seconds).toFixed(3)} in the same run`);
+console.log(`${both.length} cases: fit seconds ${sum((c) => ours.get(c.id).seconds).toFixed(3)} against lme4's ${sum((c) => lme4.get(c.id).seconds).toFixed(3)} in the same run; CPU seconds ${sum((c) => ours.get(c.id).cpu).toFixed(3)} against ${sum((c) => lme4.get(c.id).cpu).toFixed(3)}`);

@@ -12,5 +12,13 @@ export const serveBannerId: string;
 export function notebookFiles(): string[];
 /** Builds the static site into outDir (emptied first); resolves to its absolute path. */
 export function buildSite(options?: {outDir?: string; quiet?: boolean; minify?: boolean}): Promise<string>;
-/** Serves a folder on 127.0.0.1 (port 0: an ephemeral one). */
-export function serveSite(dir: string, options?: {port?: number; host?: string}): Promise<{server: Server; url: string}>;
+/** The headers that make a served page cross-origin isolated (COOP same-origin, COEP require-corp, CORP same-origin). */
+export const ISOLATION_HEADERS: Record<string, string>;
+/**
+ * Serves a folder on 127.0.0.1 (port 0: an ephemeral one), with the isolation headers unless `isolated` is
+ * false, and `headers` on every response besides.
+ */
+export function serveSite(
+  dir: string,
+  options?: {port?: number; host?: string; isolated?: boolean; headers?: Record<string, string>}
+): Promise<{server: Server; url: string}>;

@@ -23,13 +23,21 @@
  * sources rather than dist/ keeps the site independent of the state of dist/, which `rollup -c` empties,
  * and always in step with the code. Everything else is Notebook Kit's own configuration and plugin.
  *
+ * Cross-origin isolation: the server sends `Cross-Origin-Opener-Policy: same-origin` and
+ * `Cross-Origin-Embedder-Policy: require-corp` with every response ({@link ISOLATION_HEADERS}), and the built
+ * site carries the same headers in a `_headers` file (the format of Netlify and Cloudflare Pages) for a host
+ * that reads one. With them the page is cross-origin isolated: SharedArrayBuffer exists, and the fit worker
+ * factors the large dense blocks of crossed models on two threads (a helper Web Worker sharing memory).
+ * Without them everything still works, on one thread. Every asset of the site is same-origin, so
+ * require-corp blocks nothing.
+ *
  * Offline: Notebook Kit's built-ins `Plot`, `Inputs`, `aq`, `d3`, `htl`, `FileAttachment(…).csv()` and
  * `npm:` imports load from a CDN when a notebook uses them. The notebooks never do: they import
  * `@observablehq/plot`, `@observablehq/inputs` and `arquero` by name (bundled here from node_modules) and
  * read their CSV files with `FileAttachment(…).text()` and the kit's `readCSV`. The browser test blocks
  * every request that leaves 127.0.0.1 and fails on the first one.
  */
-import {createReadStream, existsSync, readdirSync, statSync} from "node:fs";
+import {createReadStream, existsSync, readdirSync, statSync, writeFileSync} from "node:fs";
 import {createServer} from "node:http";
 import {dirname, extname, join, normalize, resolve, sep} from "node:path";
 import {fileURLToPath} from "node:url";
@@ -37,6 +45,16 @@ import {fileURLToPath} from "node:url";
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const notebooksDir = join(root, "notebooks");
 export const defaultOut = join(root, "dist", "notebooks");
+
+/**
+ * The headers that make a page cross-origin isolated (SharedArrayBuffer, and so the kit's second thread):
+ * sent by {@link serveSite} and written to the built site's `_headers` file.
+ */
+export const ISOLATION_HEADERS = {
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-embedder-policy": "require-corp",
+  "cross-origin-resource-policy": "same-origin"
+};
 
 /** The notebooks, as paths: every .html file directly in notebooks/. */
 export function notebookFiles() {
@@ -121,6 +139,9 @@ export async function buildSite({outDir = defaultOut, quiet = false, minify = tr
       rollupOptions: {input: inputs, ...(quiet ? {checks: {pluginTimings: false}} : {})}
     }
   });
+  // for hosts that read a _headers file (Netlify, Cloudflare Pages): the isolation headers on every path
+  const headers = Object.entries(ISOLATION_HEADERS).map(([name, value]) => `  ${name.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase())}: ${value}`);
+  writeFileSync(join(resolve(outDir), "_headers"), ["/*", ...headers, ""].join("\n"));
   return resolve(outDir);
 }
 
@@ -140,13 +161,17 @@ const TYPES = {
 };
 
 /**
- * Serves a folder on 127.0.0.1 (port 0: an ephemeral port). Resolves to the listening server and its base URL.
+ * Serves a folder on 127.0.0.1 (port 0: an ephemeral port) with the {@link ISOLATION_HEADERS} on every
+ * response (`isolated: false` leaves them out, as a host without them would). Resolves to the listening
+ * server and its base URL.
  * @param {string} dir
- * @param {{port?: number, host?: string}} [options]
+ * @param {{port?: number, host?: string, isolated?: boolean, headers?: Record<string, string>}} [options]
+ *   `headers`: more headers for every response (a test's Content-Security-Policy)
  * @returns {Promise<{server: import("node:http").Server, url: string}>}
  */
-export function serveSite(dir, {port = 0, host = "127.0.0.1"} = {}) {
+export function serveSite(dir, {port = 0, host = "127.0.0.1", isolated = true, headers = {}} = {}) {
   const top = resolve(dir);
+  const common = {...(isolated ? ISOLATION_HEADERS : {}), ...headers};
   const server = createServer((request, response) => {
     let path;
     try {
@@ -163,7 +188,7 @@ export function serveSite(dir, {port = 0, host = "127.0.0.1"} = {}) {
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
     if (!existsSync(file) && existsSync(file + ".html")) file += ".html";
     if (path === "/favicon.ico" && !existsSync(file)) {
-      response.writeHead(204).end(); // browsers ask for it; the notebooks have none
+      response.writeHead(204, common).end(); // browsers ask for it; the notebooks have none
       return;
     }
     if (!existsSync(file) || !statSync(file).isFile()) {
@@ -171,6 +196,7 @@ export function serveSite(dir, {port = 0, host = "127.0.0.1"} = {}) {
       return;
     }
     response.writeHead(200, {
+      ...common,
       "content-type": TYPES[extname(file)] ?? "application/octet-stream",
       "content-length": statSync(file).size,
       "cache-control": "no-cache"

@@ -561,3 +561,19 @@ describe("lmm translate", () => {
     expect(expectErrorShape(run("translate", "--from", "lme4", "--to", "stata"))).toContain("translate needs a model");
   });
 });
+
+describe("lmm fit --correlation / --variance (nlme's residual structures)", () => {
+  const nlme = (id: string) => JSON.parse(readFileSync(join(root, "test", "fixtures", "nlme", `${id}.json`), "utf8"));
+  it("give the fit of lmer's correlation and variance options, with corStruct and varStruct in the JSON", () => {
+    const ref = nlme("BodyWeight-varPower-CAR1-reml");
+    const a = JSON.parse(run("fit", join(root, "datasets", "BodyWeight.csv"), ref.formula, "--correlation", ref.correlation, "--variance", ref.variance, "--json").stdout);
+    expect(a.logLik).toBeGreaterThanOrEqual(ref.logLik - 1e-6 * Math.abs(ref.logLik));
+    expect(Math.abs(a.corStruct.Phi / ref.corStruct.Phi - 1)).toBeLessThan(2e-3);
+    expect(Math.abs(a.varStruct.power / ref.varStruct.power - 1)).toBeLessThan(2e-3);
+    expect(a.correlation).toBe("corCAR1(form = ~ Time | Rat)");
+    const ortho = join(root, "datasets", "Orthodont.csv");
+    expect(run("fit", ortho, "distance ~ age + (1 | Subject)", "--variance", "varIdent(form = ~ 1 | Sex)").stdout).toMatch(/Linear mixed model/);
+    expect(expectErrorShape(run("fit", ortho, "distance ~ age + (1 | Subject)", "--variance", "varIdnet(form = ~ 1 | Sex)"))).toMatch(/^unknown variance structure "varIdnet"/);
+    expect(expectErrorShape(run("fit", ortho, "distance ~ age + (1 | Subject)", "--correlation", "corAR1()", "--family", "gaussian"))).toMatch(/^--correlation and --variance are for linear models/);
+  });
+});

@@ -118,3 +118,39 @@ describe("log densities: R's dbinom, dpois and dgamma (Loader's saddle point)", 
     ]).toEqual([]);
   });
 });
+
+describe("PIRLS's shortcuts: the deviance in one pass, and the AIC as the deviance plus a constant", () => {
+  const rows = (n: number) => fc.array(fc.tuple(fc.integer({min: 0, max: 1}), fc.double({min: 1e-12, max: 1 - 1e-12, noNaN: true})), {minLength: 1, maxLength: n});
+  it("binomial 0/1 rows: devianceTotal equals the sum of the deviance residuals (1e-12 relative), also with tiny μ", () => {
+    const b = family("binomial");
+    fc.assert(fc.property(rows(400), fc.boolean(), (r, tiny) => {
+      const y = Float64Array.from(r, ([v]) => v), mu = Float64Array.from(r, ([, m]) => (tiny ? m * 1e-200 : m)), wt = new Float64Array(r.length).fill(1);
+      const each = new Float64Array(r.length);
+      b.devianceResiduals(y, mu, wt, each);
+      const direct = each.reduce((s, v) => s + v, 0);
+      expect(Math.abs(b.devianceTotal(y, mu, wt, new Float64Array(r.length)) - direct)).toBeLessThanOrEqual(1e-12 * Math.max(1, direct));
+    }), {seed: 23, numRuns: 100});
+  });
+
+  it("aic(μ) − deviance(μ) is the same at every μ where aicShiftsDeviance says so (binomial counts, Poisson), and is refused otherwise", () => {
+    const b = family("binomial"), p = family("poisson");
+    const y = Float64Array.of(0.25, 0.5, 1, 0), trials = Float64Array.of(4, 2, 3, 5);
+    expect(b.aicShiftsDeviance(y, trials, trials)).toBe(true);
+    expect(b.aicShiftsDeviance(Float64Array.of(0.3), Float64Array.of(2), Float64Array.of(2))).toBe(false);
+    expect(p.aicShiftsDeviance(Float64Array.of(0, 3, 7), new Float64Array(3), new Float64Array(3).fill(1))).toBe(true);
+    expect(p.aicShiftsDeviance(Float64Array.of(0, 2.5), new Float64Array(2), new Float64Array(2).fill(1))).toBe(false);
+    expect(family("Gamma").aicShiftsDeviance(Float64Array.of(1), Float64Array.of(1), Float64Array.of(1))).toBe(false);
+    const shift = (f: typeof b, yy: Float64Array, n: Float64Array, w: Float64Array, mu: Float64Array) => {
+      const each = new Float64Array(mu.length);
+      f.devianceResiduals(yy, mu, w, each);
+      const dev = each.reduce((s, v) => s + v, 0);
+      return f.aic(yy, n, mu, w, dev) - dev;
+    };
+    fc.assert(fc.property(fc.array(fc.double({min: 0.01, max: 0.99, noNaN: true}), {minLength: 4, maxLength: 4}), (m) => {
+      const mu = Float64Array.from(m);
+      expect(shift(b, y, trials, trials, mu)).toBeCloseTo(shift(b, y, trials, trials, Float64Array.of(0.5, 0.5, 0.5, 0.5)), 10);
+      const counts = Float64Array.of(0, 3, 7, 1), ones = new Float64Array(4).fill(1), rate = mu.map((v) => 10 * v);
+      expect(shift(p, counts, ones, ones, rate)).toBeCloseTo(shift(p, counts, ones, ones, ones), 10);
+    }), {seed: 29, numRuns: 100});
+  });
+});

@@ -27,7 +27,7 @@ describe("lmer's options", () => {
     expect(refusal(() => lmer(F, sleepstudy, null as never))).toMatch(/^invalid options of lmer: null; pass an object/);
     expect(refusal(() => lmer(F, sleepstudy, 5 as never))).toMatch(/^invalid options of lmer: the number 5/);
     expect(refusal(() => lmer(F, sleepstudy, {reml: false} as never))).toBe(
-      'unknown option "reml" of lmer; did you mean "REML"? The options are REML, weights, naAction, start, onProgress, signal, checkConvergence'
+      'unknown option "reml" of lmer; did you mean "REML"? The options are REML, weights, naAction, start, onProgress, signal, checkConvergence, correlation, variance'
     );
     expect(refusal(() => lmer(F, sleepstudy, {family: "binomial"} as never))).toMatch(
       /^option "family" is glmer's: lmm-kit fits linear mixed models only so far; generalized \(glmer\) models are not yet available\. Do not fit a Gaussian model to 0\/1/

@@ -169,6 +169,7 @@ const NO_OPTIONS: Record<string, string> = {
   "LinearMixedModel#varianceTable": "()",
   "LinearMixedModel#ranefTable": "()",
   "LinearMixedModel#toJSON": "()",
+  "LinearMixedModel#residualStructure": "()",
   "GeneralizedLinearMixedModel#toJSON": "()",
   "Profiles#table": "()",
   "Profiles#design": "()",

@@ -157,3 +157,26 @@ describe("Stata's syntax and defaults", () => {
     expect(others).toEqual([]);
   });
 });
+
+describe("Stata's residuals() as nlme's residual structures", () => {
+  it("maps each residual structure within the innermost level", () => {
+    expect(readStata("mixed y x || id:, residuals(ar 1, t(time))")).toMatchObject({correlation: "corAR1(form = ~ time | id)"});
+    expect(readStata("mixed y x || school: || class:, residuals(exchangeable)")).toMatchObject({correlation: "corCompSymm(form = ~ 1 | school/class)"});
+    expect(readStata("mixed y x || id:, residuals(ar 2, t(Time)) reml")).toMatchObject({correlation: "corARMA(p = 2, form = ~ Time | id)", REML: true});
+    expect(readStata("mixed y x || id:, residuals(ma 1, t(t))").correlation).toBe("corARMA(q = 1, form = ~ t | id)");
+    expect(readStata("mixed y x || id:, residuals(exponential, t(t))").correlation).toBe("corCAR1(form = ~ t | id)");
+    expect(readStata("mixed y x || id:, residuals(unstructured, t(t))")).toMatchObject({correlation: "corSymm(form = ~ t | id)", variance: "varIdent(form = ~ 1 | t)"});
+    expect(readStata("mixed y x || id:, residuals(independent, by(Sex))")).toMatchObject({variance: "varIdent(form = ~ 1 | Sex)"});
+    expect(readStata("mixed y x || id:").correlation).toBeUndefined();
+    expect(() => readStata("mixed y x || id:, residuals(ar 1)")).toThrow(/needs the time variable: write residuals\(ar 1, t\(time\)\)/);
+    expect(() => readStata("mixed y x || id:, residuals(toeplitz 2, t(t))")).toThrow(/is not a structure read here/);
+    expect(() => readStata("mixed y x || id:, residuals(ar 1, t(t) by(g))")).toThrow(/by\(\) with a correlation structure/);
+  });
+  it("fits as nlme's lme with the same structure (the CLI passes them to lmer)", () => {
+    const ref = JSON.parse(readFileSync(fileURLToPath(new URL("./fixtures/nlme/Orthodont-varIdent-reml.json", import.meta.url)), "utf8"));
+    const m = readStata("mixed distance age || Subject:, residuals(independent, by(Sex)) reml");
+    const fit = lmer(m.spec, dataset("Orthodont"), {REML: m.REML, correlation: m.correlation, variance: m.variance});
+    expect(fit.logLik).toBeGreaterThanOrEqual(ref.logLik - 1e-6 * Math.abs(ref.logLik));
+    expect(Math.abs(fit.residualStructure().varStruct!.Male / ref.varStruct.Male - 1)).toBeLessThan(2e-3);
+  });
+});

@@ -42,8 +42,10 @@ export function augment(model: LinearMixedModel | GeneralizedLinearMixedModel, d
   if (!(model instanceof LinearMixedModel)) fail(`invalid model of augment: ${describeValue(model)}; pass a model from lmer() or glmer()`);
   const frame = model.structure.frame;
   const {n, X, offset, weights} = frame;
-  const hat = hatValues(model);
-  const cooks = cooksDistance(model, hat);
+  // hat values and Cook's distances of a model with a residual structure would need its whitened rows: NaN
+  const structured = model.structure.residual !== undefined;
+  const hat = structured ? new Float64Array(frame.n).fill(NaN) : hatValues(model);
+  const cooks = structured ? new Float64Array(frame.n).fill(NaN) : cooksDistance(model, hat);
   const fixed = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     let s = offset ? offset[r] : 0;

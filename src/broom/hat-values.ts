@@ -1,3 +1,4 @@
+import {fail} from "../errors.js";
 import {solveLower} from "../linalg/triangular.js";
 import {templates} from "../lmm/lambda.js";
 import type {LinearMixedModel} from "../lmm/model.js";
@@ -28,6 +29,7 @@ export type HatModel = Pick<LinearMixedModel, "L" | "theta" | "structure" | "eva
  *   hatValues(lmer("Reaction ~ Days + (Days | Subject)", sleepstudy))[0]; // 0.2293040
  */
 export function hatValues(model: HatModel): Float64Array {
+  if (model.structure.residual) fail("hat values of a model with a residual structure are not available yet (they need the structure's whitened rows)");
   const {L} = model;
   const frame = model.structure.frame;
   const {sizes, nFixed: p} = L;

@@ -15,7 +15,7 @@ import {lmerSql} from "../sql/lmer.js";
 import type {SqlSource} from "../sql/source.js";
 import {dataAndFormula, GLMM_OPTIONS, glmerArguments, parseArgs, singleValue, zeligArgument, type Output} from "./args.js";
 
-export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--syntax lme4|stata|zelig|levels] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--family binomial|poisson|Gamma|gaussian|inverse.gaussian [--link LINK] [--nagq N]] [--weights COLUMN] [--json]; DATA may also be FILE.parquet, duckdb:FILE.db:TABLE or postgres:TABLE (fitted from the sums the database computes)`;
+export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--syntax lme4|stata|zelig|levels] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--family binomial|poisson|Gamma|gaussian|inverse.gaussian [--link LINK] [--nagq N]] [--weights COLUMN] [--correlation "corAR1(form = ~ t | g)"] [--variance "varIdent(form = ~ 1 | s)"] [--json]; DATA may also be FILE.parquet, duckdb:FILE.db:TABLE or postgres:TABLE (fitted from the sums the database computes)`;
 
 /** The notations `--syntax` reads. */
 const SYNTAXES = ["lme4", "stata", "zelig", "levels"];
@@ -30,6 +30,10 @@ const SYNTAXES = ["lme4", "stata", "zelig", "levels"];
  * `.csv`) on its `Data:` line; `--json` prints the model's JSON contract (`m.toJSON()`) with Satterthwaite's
  * t tests (`satterthwaite`) and, with `--ddf Kenward-Roger`, Kenward and Roger's (`kenwardRoger`).
  *
+ * `--correlation` and `--variance` give residual structures in nlme's spelling (lmer's `correlation` and
+ * `variance`, as nlme's `lme(…, correlation = corAR1(form = ~ Days | Subject), weights = varIdent(form = ~ 1 | Sex))`);
+ * the JSON then has `corStruct` and `varStruct`, nlme's natural-scale coefficients.
+ *
  * `--weights COLUMN` gives prior weights (lmer's and glmer's `weights`; a binomial proportion's trials).
  * With `--family` (and optionally `--link` and `--nagq`, glmer's `nAGQ`) the model is a generalized one,
  * fitted by {@link glmer}, and the summary is lme4's for a glmer fit; `--json` prints its `toJSON()`. `--ml`
@@ -41,7 +45,7 @@ const SYNTAXES = ["lme4", "stata", "zelig", "levels"];
  *   fitCommand(["datasets/cbpp.csv", "cbind(incidence, size - incidence) ~ factor(period) + (1 | herd)", "--family", "binomial"], out);
  */
 export function fitCommand(argv: string[], out: Output): number {
-  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["ddf", "syntax", ...GLMM_OPTIONS]});
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["ddf", "syntax", "correlation", "variance", ...GLMM_OPTIONS]});
   const [path, formulaText] = dataAndFormula(args, "fit", FIT_USAGE);
   const ddfGiven = singleValue(args, "ddf");
   const ddf = checkDdf(ddfGiven ?? "Satterthwaite");
@@ -49,6 +53,10 @@ export function fitCommand(argv: string[], out: Output): number {
   if (!SYNTAXES.includes(syntax)) fail(`unknown --syntax ${JSON.stringify(syntax.slice(0, 40))}; use ${SYNTAXES.slice(0, -1).join(", ")} or ${SYNTAXES[SYNTAXES.length - 1]}`);
   const glmm = glmerArguments(args);
   const weights = singleValue(args, "weights");
+  const correlation = singleValue(args, "correlation");
+  const variance = singleValue(args, "variance");
+  const structures: {correlation?: string; variance?: string} = {...(correlation !== undefined ? {correlation} : {}), ...(variance !== undefined ? {variance} : {})};
+  if (glmm !== null && Object.keys(structures).length) fail("--correlation and --variance are for linear models (nlme's lme); leave them out with --family");
   if (glmm !== null) {
     if (ddfGiven !== undefined) fail("--ddf makes no sense with --family: a generalized model's fixed effects have Wald z tests, with no denominator degrees of freedom; leave out --ddf");
     if (syntax === "stata") fail("--syntax stata reads Stata's mixed command, a linear model; write the generalized model as an lme4 formula");
@@ -57,6 +65,11 @@ export function fitCommand(argv: string[], out: Output): number {
     fail(`"${formulaText.trim().slice(0, 40)}" is a Stata command, not an lme4 formula: add --syntax stata`);
   }
   const stata = syntax === "stata" ? readStata(formulaText) : null;
+  if (stata?.correlation !== undefined || stata?.variance !== undefined) {
+    if (Object.keys(structures).length) fail("the Stata command's residuals() gives the residual structure already; leave out --correlation and --variance");
+    if (stata.correlation !== undefined) Object.assign(structures, {correlation: stata.correlation});
+    if (stata.variance !== undefined) Object.assign(structures, {variance: stata.variance});
+  }
   const zelig = syntax === "zelig" ? readZelig(zeligArgument(formulaText)) : null;
   const levels = syntax === "levels" ? readLevels(formulaText) : null;
   const REML = stata ? stata.REML && !args.flags.has("ml") : !args.flags.has("ml");
@@ -68,7 +81,7 @@ export function fitCommand(argv: string[], out: Output): number {
     out.stdout((args.flags.has("json") ? JSON.stringify(model.toJSON()) : summary(model, {dataName: basename(path).replace(/\.csv$/i, "")})) + "\n");
     return 0;
   }
-  const model = lmer(stata?.spec ?? zelig?.spec ?? levels?.spec ?? formulaText, data, {REML, ...(zelig ? {naAction: zelig.naAction} : {}), ...(weights !== undefined ? {weights} : {})});
+  const model = lmer(stata?.spec ?? zelig?.spec ?? levels?.spec ?? formulaText, data, {REML, ...(zelig ? {naAction: zelig.naAction} : {}), ...(weights !== undefined ? {weights} : {}), ...structures});
   if (args.flags.has("json")) {
     const kr = ddf === "Kenward-Roger" ? {kenwardRoger: kenwardRogerJSON(model)} : {};
     out.stdout(JSON.stringify({...model.toJSON(), satterthwaite: satterthwaiteJSON(model), ...kr}) + "\n");
@@ -121,9 +134,9 @@ async function openSource(path: string): Promise<{source: SqlSource; name: strin
  *   await fitSqlCommand(["duckdb:shop.db:obs", "y ~ x + (1 | store)", "--json"], out);
  */
 export async function fitSqlCommand(argv: string[], out: Output): Promise<number> {
-  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["weights", "ddf", "syntax", "family", "link", "nagq"]});
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["weights", "ddf", "syntax", "family", "link", "nagq", "correlation", "variance"]});
   const [path, formulaText] = dataAndFormula(args, "fit", FIT_USAGE);
-  for (const name of ["ddf", "syntax", "family", "link", "nagq"]) {
+  for (const name of ["ddf", "syntax", "family", "link", "nagq", "correlation", "variance"]) {
     if (singleValue(args, name) !== undefined) fail(`--${name} is not available for data in a database (${clip(path, 60)}) yet; fit a linear model in lme4 syntax, or export the rows to CSV`);
   }
   const weights = singleValue(args, "weights");

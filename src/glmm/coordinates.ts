@@ -8,6 +8,8 @@ import {cholesky} from "../linalg/cholesky.js";
 export interface StageTwoCoordinates {
   lower: Float64Array;
   toNatural(y: Float64Array): {theta: Float64Array; beta: Float64Array};
+  /** ∂(θ, β)/∂y, (nθ + p) × (nθ + p) row-major: lower triangular, the map being affine (bounds aside). */
+  jacobian(): Float64Array;
 }
 
 /** The pieces of the map: θ's scales s, β's slopes K on θ (p × nθ, row-major) and β's factor M (p × p). */
@@ -49,8 +51,51 @@ export function stageTwoCoordinates({s, K, M}: CoordinatePieces, theta0: Float64
         beta[a] += v;
       }
       return {theta, beta};
+    },
+    jacobian() {
+      const n = nTheta + p;
+      const A = new Float64Array(n * n);
+      for (let i = 0; i < nTheta; i++) A[i * n + i] = s[i];
+      for (let a = 0; a < p; a++) {
+        for (let i = 0; i < nTheta; i++) A[(nTheta + a) * n + i] = K[a * nTheta + i] * s[i];
+        for (let c = 0; c <= a; c++) A[(nTheta + a) * n + nTheta + c] = M[a * p + c];
+      }
+      return A;
     }
   };
+}
+
+/**
+ * The gradient and Hessian of a function in (θ, β) over the coordinates `free`, from those in y: with A the
+ * map's Jacobian ∂(θ, β)/∂y restricted to `free` (the others held fixed; lower triangular), g = A⁻ᵀ g_y and
+ * H = A⁻ᵀ H_y A⁻¹.
+ *
+ * Reference: the chain rule for an affine change of variables (Nocedal & Wright 2006, Numerical Optimization,
+ * §2.2).
+ *
+ * @example
+ *   const {gradient, hessian} = naturalDerivatives(gy, Hy, coordinates.jacobian(), free);
+ */
+export function naturalDerivatives(gy: Float64Array, Hy: Float64Array, A: Float64Array, free: number[]): {gradient: Float64Array; hessian: Float64Array} {
+  const m = free.length, n = Math.round(Math.sqrt(A.length));
+  // B = A⁻¹ over the free coordinates, column by column (forward substitution)
+  const B = new Float64Array(m * m);
+  for (let c = 0; c < m; c++) {
+    for (let i = 0; i < m; i++) {
+      let v = i === c ? 1 : 0;
+      for (let k = 0; k < i; k++) v -= A[free[i] * n + free[k]] * B[k * m + c];
+      B[i * m + c] = v / A[free[i] * n + free[i]];
+    }
+  }
+  const gradient = new Float64Array(m), HB = new Float64Array(m * m), hessian = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let k = 0; k < m; k++) gradient[i] += B[k * m + i] * gy[k];
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let k = 0; k < m; k++) HB[i * m + j] += Hy[i * m + k] * B[k * m + j];
+  for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) {
+    let v = 0;
+    for (let k = 0; k < m; k++) v += B[k * m + i] * HB[k * m + j];
+    hessian[i * m + j] = hessian[j * m + i] = v;
+  }
+  return {gradient, hessian};
 }
 
 /**

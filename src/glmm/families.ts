@@ -19,6 +19,8 @@ export type FamilyName = "binomial" | "poisson" | "Gamma" | "gaussian" | "invers
 export interface Family {
   readonly name: FamilyName;
   readonly link: Link;
+  /** Whether the link is the family's canonical one (logit, log, inverse, identity, 1/mu^2): PIRLS is then Newton's method. */
+  readonly canonical: boolean;
   /** Whether the scale φ is estimated (Gamma, gaussian, inverse.gaussian) or 1 (binomial, poisson). */
   readonly estimatesScale: boolean;
   /** V(μ): Var(y) = φ V(μ) / w. */
@@ -33,10 +35,21 @@ export interface Family {
   devianceResiduals(y: Float64Array, mu: Float64Array, wt: Float64Array, out: Float64Array): void;
   /** {@link Family.variance} of every row into `out`. */
   variances(mu: Float64Array, out: Float64Array): void;
+  /** The deviance Σ {@link Family.devianceResidual}, with `scratch` (a row-length buffer) to work in. */
+  devianceTotal(y: Float64Array, mu: Float64Array, wt: Float64Array, scratch: Float64Array): number;
+  /**
+   * Whether aic(μ) − deviance(μ) is the same for every μ at this response (binomial with whole numbers of
+   * successes and trials, Poisson with whole counts: the −2 log-likelihood is the deviance plus the
+   * saturated model's), so that PIRLS may add that difference to the deviance instead of evaluating the AIC.
+   */
+  aicShiftsDeviance(y: Float64Array, n: Float64Array, wt: Float64Array): boolean;
 }
 
 const EPS = 2.220446049250313e-16;
 const LOG_2PI = 1.8378770664093453;
+
+/** Each family's canonical link (McCullagh & Nelder 1989, Table 2.1). */
+const CANONICAL: Record<FamilyName, LinkName> = {binomial: "logit", poisson: "log", Gamma: "inverse", gaussian: "identity", "inverse.gaussian": "1/mu^2"};
 
 /** The links each family admits (as R's family constructors), the default first. */
 export const FAMILY_LINKS: Record<FamilyName, readonly LinkName[]> = {
@@ -65,7 +78,51 @@ const sum = (x: ArrayLike<number>): number => {
   return s;
 };
 
-type Distribution = Omit<Family, "name" | "link">;
+type Distribution = Omit<Family, "name" | "link" | "canonical" | "devianceTotal" | "aicShiftsDeviance"> & Partial<Pick<Family, "devianceTotal" | "aicShiftsDeviance">>;
+
+/** The sum of the deviance residuals, one row at a time (the families without a shortcut). */
+function devianceTotal(this: Pick<Family, "devianceResiduals">, y: Float64Array, mu: Float64Array, wt: Float64Array, scratch: Float64Array): number {
+  this.devianceResiduals(y, mu, wt, scratch);
+  return sum(scratch);
+}
+
+/** Whether m·y and m are whole (within 1e-8) for every row, m the trials (cbind) or the weights. */
+function wholeBinomialCounts(y: Float64Array, n: Float64Array, wt: Float64Array): boolean {
+  let trials = false;
+  for (let i = 0; i < n.length; i++) if (n[i] > 1) trials = true;
+  for (let i = 0; i < y.length; i++) {
+    const m = trials ? n[i] : wt[i];
+    if (Math.abs(m - roundHalfEven(m)) > 1e-8 || Math.abs(m * y[i] - roundHalfEven(m * y[i])) > 1e-8 || (trials && wt[i] !== m)) return false;
+  }
+  return true;
+}
+
+/** Largest product of probabilities kept before its logarithm is taken (far above the smallest normal). */
+const PRODUCT_FLOOR = 1e-200;
+
+/**
+ * The binomial deviance −2 Σ w (y log μ + (1 − y) log(1 − μ)) + saturated terms: rows with y = 0 or 1 and
+ * weight 1 contribute −2 log p (p = μ or 1 − μ), taken as the logarithm of running products (one logarithm
+ * per many rows, the product never below 1e-200, each multiplication exact to ε/2 relative); other rows by
+ * their deviance residual.
+ *
+ * @example
+ *   binomialDevianceTotal(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), Float64Array.of(1, 1), scratch); // 4 log 2
+ */
+function binomialDevianceTotal(y: Float64Array, mu: Float64Array, wt: Float64Array): number {
+  let other = 0, logs = 0, product = 1;
+  for (let r = 0; r < mu.length; r++) {
+    const yr = y[r];
+    if (wt[r] === 1 && (yr === 1 || yr === 0)) {
+      product *= yr === 1 ? mu[r] : 1 - mu[r];
+      if (product < PRODUCT_FLOOR) {
+        logs += log(product);
+        product = 1;
+      }
+    } else other += binomialDeviance(yr, mu[r], wt[r]);
+  }
+  return other - 2 * (logs + log(product));
+}
 
 /**
  * The binomial unit deviance times the weight, 2w(y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))): for y = 0 or 1
@@ -108,7 +165,9 @@ const DISTRIBUTIONS: Record<FamilyName, Distribution> = {
       }
       return -2 * s;
     },
-    validMu: (mu) => Number.isFinite(mu) && mu > 0 && mu < 1
+    validMu: (mu) => Number.isFinite(mu) && mu > 0 && mu < 1,
+    devianceTotal: binomialDevianceTotal,
+    aicShiftsDeviance: wholeBinomialCounts
   },
   poisson: {
     estimatesScale: false,
@@ -125,7 +184,8 @@ const DISTRIBUTIONS: Record<FamilyName, Distribution> = {
       for (let i = 0; i < mu.length; i++) s += logPoissonProbability(y[i], mu[i]) * wt[i];
       return -2 * s;
     },
-    validMu: (mu) => Number.isFinite(mu) && mu > 0
+    validMu: (mu) => Number.isFinite(mu) && mu > 0,
+    aicShiftsDeviance: (y) => y.every((v) => v === Math.round(v))
   },
   Gamma: {
     estimatesScale: true,
@@ -207,5 +267,6 @@ export function family(name: string, linkName?: string): Family {
     const hint = nearestNames(String(chosen), known);
     fail(`link ${quote(String(chosen))} is not available for the ${name} family; ${hint.length ? `did you mean ${hint.map((l) => quote(l)).join(" or ")}? ` : ""}use one of ${known.map((l) => quote(l)).join(", ")}`);
   }
-  return {name: name as FamilyName, link: link(chosen as LinkName), ...DISTRIBUTIONS[name as FamilyName]};
+  const d = DISTRIBUTIONS[name as FamilyName];
+  return {name: name as FamilyName, link: link(chosen as LinkName), canonical: chosen === CANONICAL[name as FamilyName], devianceTotal, aicShiftsDeviance: () => false, ...d};
 }

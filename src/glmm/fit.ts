@@ -16,13 +16,15 @@ import {thetaLength, thetaLower, thetaStart} from "../lmm/lambda.js";
 import type {OptimizerRecord} from "../lmm/model.js";
 import {modelStructure} from "../lmm/objective.js";
 import {cholesky} from "../linalg/cholesky.js";
+import {solveLower, solveLowerTranspose} from "../linalg/triangular.js";
 import {bobyqa} from "../optimize/bobyqa.js";
 import {glmerConvergenceWarnings} from "./convergence-check.js";
-import {covarianceFactor, stageTwoCoordinates, type CoordinatePieces} from "./coordinates.js";
+import {covarianceFactor, naturalDerivatives, stageTwoCoordinates, type CoordinatePieces} from "./coordinates.js";
 import {family as familyOf} from "./families.js";
 import {readGlmerOptions, type GlmerOptions} from "./glmer-options.js";
 import {FitClock} from "../lmm/timings.js";
 import {GeneralizedLinearMixedModel} from "./model.js";
+import {ModeHistory, ModeStarts} from "./mode-starts.js";
 import {agqDeviance, Pirls} from "./pirls.js";
 import {gaussHermite} from "../numeric/gauss-hermite.js";
 import {glmResponse} from "./response.js";
@@ -33,12 +35,35 @@ const SINGULAR_TOL = 1e-4;
 const EPS = 2.220446049250313e-16;
 /**
  * The final trust-region radius of the second stage, in its coordinates (coordinates.ts), where a unit step is
- * about one standard error: 1e-5, near where PIRLS's convergence noise in the deviance (~1e-8) hides further
- * progress; one Newton step on the finite-difference derivatives that Var(β̂) needs anyway takes the rest
- * ({@link newtonPolish}). Against BOBYQA run on to 1e-6: 21 % fewer evaluations over the 19 fixtures, and β
- * closer to lme4's optima (within 5e-5 SE of every fixture, 1e-6 for most).
+ * about one standard error: 1e-3. Newton steps on the finite-difference derivatives that Var(β̂) needs anyway
+ * take the rest ({@link newtonPolish}): from 1e-3 standard errors one step leaves about 1e-6. Against BOBYQA run
+ * on to 1e-5 (session 6): over the 19 fixtures the second stage takes about half the evaluations, and the
+ * estimates move by less than 1e-6 standard errors.
  */
-const RHOEND = 1e-5;
+const RHOEND = 1e-3;
+/**
+ * A Newton step that lowers the deviance by more than this started far enough from the optimum (about 1e-2
+ * standard errors) that its own error may matter: the derivatives are taken again there and another step
+ * tried, up to {@link NEWTON_ROUNDS} times.
+ */
+const NEWTON_DECREASE = 1e-4;
+const NEWTON_ROUNDS = 3;
+/**
+ * The finite-difference step of the derivatives (Hessian, gradient), in the second stage's coordinates, where a
+ * unit is about one standard error: 1e-3. With tight PIRLS the 19 fixtures' standard errors agree within 1e-5
+ * between steps 1e-3, 3e-3 and 1e-2 (noise over h² and truncation both below that), and the smaller step lets
+ * each stencil point start O(h²) from its modes (mode-starts.ts), so PIRLS needs fewer iterations there.
+ * lme4's deriv12 steps 1e-4 in θ and β, a different fraction of each standard error: its central gradient on a
+ * covariate with large values (age in years: 1e-4 is 0.25 SE) carries enough of the third derivative to move
+ * a Newton step by 1e-4 SE, and its Hessian's noise reaches 3e-4 of VerbAgg's standard errors.
+ */
+const DERIVATIVE_STEP = 1e-3;
+/**
+ * The final radius of the first stage when a second follows, in θ: 1e-3. The first stage only places the
+ * second's start and coordinates; against BOBYQA's default (3.75e-6 here) the fixtures save 2–8 % of their
+ * PIRLS solves with the same optima (β within 5e-5 SE, −2 log L to 1e-10).
+ */
+const STAGE1_RHOEND = 1e-3;
 /** The final radius of nAGQ = 0's only stage, in θ (no Newton step follows it). */
 const NAGQ0_RHOEND = 1e-6;
 /** Models with more parameters than this get Var(β̂) from R_X only (the Hessian costs (θ, β)² deviances). */
@@ -123,17 +148,22 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
   const log: string[] = [];
 
   // stage 1: θ, with β and u from PIRLS (glmer's nAGQ = 0)
+  // PIRLS starts from β and u predicted by the last points' fit (mode-starts.ts), else from the last state
+  const history1 = new ModeHistory(2 * nTheta + 1);
   const stage1 = (theta: Float64Array): number => {
     options.signal?.throwIfAborted();
     pirls.setTheta(theta);
+    const predicted = history1.predict(theta);
+    if (predicted) pirls.setBeta(predicted[0]).setModes(predicted.slice(1));
     let run = pirls.run(false);
+    if (run.converged) history1.record(theta, [pirls.beta, ...pirls.u]);
     if (!run.converged) run = pirls.reset().run(false);
     const value = run.converged ? pirls.laplace() : Infinity;
     progress(value, theta, 1);
     return value;
   };
   const theta0 = start ? Float64Array.from(start.subarray(0, nTheta), (v, i) => Math.max(v, lower[i])) : thetaStart(sizes);
-  const first = bobyqa(stage1, theta0, {lower, ...(nAGQ === 0 ? {rhoend: NAGQ0_RHOEND} : {})});
+  const first = bobyqa(stage1, theta0, {lower, rhoend: nAGQ === 0 ? NAGQ0_RHOEND : STAGE1_RHOEND});
   if (!Number.isFinite(first.f)) {
     const separated = separation(pirls);
     if (separated) fail(separated);
@@ -154,20 +184,22 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
     // stage 2: θ and β together, from stage 1's, in coordinates where the deviance is about ‖y‖² (coordinates.ts)
     const beta0 = start && start.length === nTheta + p ? start.slice(nTheta) : Float64Array.from(pirls.beta);
     const vcovRX = pirls.ev.unscaledVcov();
-    const laplaceAt = (theta: Float64Array, beta: Float64Array, tight = false): number => {
+    const laplaceAt = (theta: Float64Array, beta: Float64Array, tight = false, modes: Float64Array[] | null = null): number => {
       pirls.setTheta(theta).setBeta(beta);
+      if (modes) pirls.setModes(modes);
       let run = pirls.run(true, undefined, tight);
       if (!run.converged) run = pirls.reset().setBeta(beta).run(true, undefined, tight);
       if (!run.converged) return Infinity;
       return rule ? agqDeviance(pirls, rule) : pirls.laplace();
     };
-    const naturalTight = (x: Float64Array) => laplaceAt(x.subarray(0, nTheta), x.slice(nTheta), true);
     const freeAt = (x: ArrayLike<number>) => [...Array(nTheta + p).keys()].filter((i) => !(i < nTheta && lower[i] === 0 && x[i] < SINGULAR_TOL));
     const coordinates = stageTwoCoordinates(coordinatePieces(pirls, Float64Array.from(theta), beta0, vcovRX, lower, laplaceAt), Float64Array.from(theta), beta0, lower);
+    const history = new ModeHistory(2 * (nTheta + p) + 1);
     const stage2 = (y: Float64Array): number => {
       options.signal?.throwIfAborted();
       const {theta, beta} = coordinates.toNatural(y);
-      const value = laplaceAt(theta, beta);
+      const value = laplaceAt(theta, beta, false, history.predict(y));
+      if (Number.isFinite(value)) history.record(y, pirls.u);
       progress(value, theta, 2);
       return value;
     };
@@ -178,20 +210,47 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
     converged = second.converged;
     message = second.message;
     objective = second.f;
-    // Var(β̂) from the Hessian of the deviance in (θ, β), as lme4's vcov (deriv12, step 1e-4 in θ and β)
-    const end = coordinates.toNatural(second.x);
-    let natural: Float64Array = Float64Array.from([...end.theta, ...end.beta]);
-    const free = freeAt(natural);
+    // Var(β̂) from the Hessian of the deviance in (θ, β), as lme4's vcov: taken by finite differences in the
+    // second stage's coordinates, where a unit is about one standard error, and carried to (θ, β) by the
+    // chain rule; the Newton steps use it in those coordinates
+    const naturalOf = (y: Float64Array) => {
+      const {theta, beta} = coordinates.toNatural(y);
+      return Float64Array.from([...theta, ...beta]);
+    };
+    const starts = new ModeStarts();
+    const tightAt = (y: Float64Array) => {
+      const x = naturalOf(y);
+      return laplaceAt(x.subarray(0, nTheta), x.slice(nTheta), true, starts.predict(y));
+    };
+    let y: Float64Array = Float64Array.from(second.x);
+    // the derivatives' stencil: its centre first, then points whose modes are predicted from those found
+    const stencil = (at: Float64Array) => {
+      const centre = at.every((v, i) => v === y[i]);
+      const value = tightAt(at);
+      if (centre) starts.centre(at, pirls.u);
+      else starts.record(at, pirls.u);
+      return value;
+    };
+    const free = freeAt(naturalOf(y));
     if (free.length <= MAX_HESSIAN_PARAMETERS) {
-      const {gradient, hessian, value} = derivatives(naturalTight, natural, free);
-      vcovHessian = hessianVcov(hessian, free, nTheta, p);
-      warnings.push(...glmerConvergenceWarnings(gradient, hessian));
-      if (!vcovHessian) warnings.push("the finite-difference Hessian of the deviance is not positive definite: standard errors from R_X (use.hessian = FALSE)");
-      const polished = newtonPolish(naturalTight, natural, value, free, gradient, hessian, lower);
-      if (polished) ({x: natural, f: objective} = polished);
+      const A = coordinates.jacobian();
+      for (let round = 0; round < NEWTON_ROUNDS; round++) {
+        const d = derivatives(stencil, y, free, DERIVATIVE_STEP);
+        const {gradient, hessian} = naturalDerivatives(d.gradient, d.hessian, A, free);
+        vcovHessian = hessianVcov(hessian, free, nTheta, p);
+        const checks = glmerConvergenceWarnings(gradient, hessian);
+        const polished = newtonPolish(tightAt, y, d.value, free, d.gradient, d.hessian, coordinates.lower);
+        const again = polished !== null && d.value - polished.f > NEWTON_DECREASE && round + 1 < NEWTON_ROUNDS;
+        if (polished) ({x: y, f: objective} = polished);
+        if (again) continue;
+        warnings.push(...checks);
+        if (!vcovHessian) warnings.push("the finite-difference Hessian of the deviance is not positive definite: standard errors from R_X (use.hessian = FALSE)");
+        break;
+      }
     }
+    const natural = naturalOf(y);
     const thetaHat = natural.slice(0, nTheta), betaHat = natural.slice(nTheta);
-    if (!Number.isFinite(laplaceAt(thetaHat, betaHat, true)) || !pirls.factorWhole()) {
+    if (!Number.isFinite(laplaceAt(thetaHat, betaHat, true, starts.predict(y))) || !pirls.factorWhole()) {
       warnings.push("PIRLS did not converge at the estimates: the modes, fitted values and R_X are those of its last iterate; rescale the covariates or simplify the model");
     }
     theta = Float64Array.from(thetaHat);
@@ -226,8 +285,8 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
 /**
  * The pieces of the second stage's coordinates (coordinates.ts) from what stage 1 knows and a few deviances,
  * rather than a finite-difference Hessian in (θ, β) (which costs (nθ + p)² of them):
- * - K = dβ̂/dθ of stage 1 (β̂ from PIRLS at nAGQ = 0), by central differences of step 1e-3: β's conditional
- *   optimum as θ moves;
+ * - K = dβ̂/dθ of stage 1 (β̂ from PIRLS at nAGQ = 0), by forward differences of step 1e-3 from stage 1's
+ *   β̂ (K only shapes the coordinates, so its O(h) error costs nothing): β's conditional optimum as θ moves;
  * - M = γ C with C the Cholesky factor of stage 1's (R_XᵀR_X)⁻¹ (whose inverse is about half the deviance's
  *   Hessian in β, exactly so without a dispersion), γ making the deviance's curvature along C's first column 2;
  * - sᵢ making the curvature 2 along (eᵢ, K eᵢ), the path of θᵢ with β following it.
@@ -248,16 +307,18 @@ function coordinatePieces(
   const free = [...theta0.keys()].filter((i) => !(lower[i] === 0 && theta0[i] < 2 * h));
   const K = new Float64Array(p * nTheta);
   const s = new Float64Array(nTheta).fill(1);
+  const betaHat = Float64Array.from(pirls.beta); // stage 1's β̂ at θ₀ (beta0 may be the caller's start)
   const betaAt = (i: number, d: number): Float64Array | null => {
     const t = theta0.slice();
     t[i] += d;
     return pirls.setTheta(t).run(false).converged ? Float64Array.from(pirls.beta) : null;
   };
   for (const i of free) {
-    const plus = betaAt(i, h), minus = betaAt(i, -h);
-    if (plus && minus) for (let a = 0; a < p; a++) K[a * nTheta + i] = (plus[a] - minus[a]) / (2 * h);
+    const plus = betaAt(i, h);
+    if (plus) for (let a = 0; a < p; a++) K[a * nTheta + i] = (plus[a] - betaHat[a]) / h;
   }
-  const curvature = (f: (t: number) => number, t: number) => (f(t) - 2 * f(0) + f(-t)) / (t * t);
+  const centre = deviance(theta0, beta0);
+  const curvature = (f: (t: number) => number, t: number) => (f(t) - 2 * centre + f(-t)) / (t * t);
   const scaleFor = (c: number) => (c > 0 && Number.isFinite(c) ? Math.sqrt(2 / c) : 1);
   const M = covarianceFactor(vcovRX, p);
   const gamma = scaleFor(curvature((t) => deviance(theta0, Float64Array.from(beta0, (b, a) => b + t * M[a * p])), 0.05));
@@ -309,16 +370,8 @@ function newtonPolish(
   const L = choleskyOf(hessian, m);
   if (!L || !gradient.every(Number.isFinite)) return null;
   const step = Float64Array.from(gradient, (g) => -g);
-  for (let i = 0; i < m; i++) {
-    let v = step[i];
-    for (let k = 0; k < i; k++) v -= L[i * m + k] * step[k];
-    step[i] = v / L[i * m + i];
-  }
-  for (let i = m - 1; i >= 0; i--) {
-    let v = step[i];
-    for (let k = i + 1; k < m; k++) v -= L[k * m + i] * step[k];
-    step[i] = v / L[i * m + i];
-  }
+  solveLower(L, m, step);
+  solveLowerTranspose(L, m, step);
   const next = x.slice();
   free.forEach((j, i) => (next[j] = j < lower.length ? Math.max(lower[j], x[j] + step[i]) : x[j] + step[i]));
   const after = f(next);
@@ -345,16 +398,8 @@ function hessianVcov(H: Float64Array, free: number[], nTheta: number, p: number)
   for (let c = 0; c < m; c++) {
     e.fill(0);
     e[c] = 1;
-    for (let i = 0; i < m; i++) {
-      let v = e[i];
-      for (let k = 0; k < i; k++) v -= L[i * m + k] * e[k];
-      e[i] = v / L[i * m + i];
-    }
-    for (let i = m - 1; i >= 0; i--) {
-      let v = e[i];
-      for (let k = i + 1; k < m; k++) v -= L[k * m + i] * e[k];
-      e[i] = v / L[i * m + i];
-    }
+    solveLower(L, m, e);
+    solveLowerTranspose(L, m, e);
     for (let i = 0; i < m; i++) inv[i * m + c] = e[i];
   }
   const V = new Float64Array(p * p);

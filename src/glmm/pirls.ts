@@ -19,6 +19,8 @@ export const PIRLS_TOLERANCE = 1e-12;
 /** Iterations of PIRLS at most (glmer: 30), and step halvings in one iteration (glmer: 10). */
 const MAX_ITERATIONS = 60;
 const MAX_HALVINGS = 10;
+/** A step of Newton's method (PIRLS with a canonical link) below this leaves the next below ~1e-14. */
+const NEWTON_LAST_STEP = 1e-7;
 /** A last step below this leaves log|L|² (at the weights before it) within ~1e-9 of the converged one. */
 const FACTOR_STEP = 1e-9;
 
@@ -72,6 +74,8 @@ export class Pirls {
   readonly #rowScratch: Float64Array;
   /** The deviance of the current μ, once computed (NaN after μ changes). */
   #deviance = NaN;
+  /** aic(μ) − deviance(μ) where the family makes it constant ({@link Family.aicShiftsDeviance}): NaN until first found, null where it is not constant. */
+  #aicShift: number | null;
   readonly #offset: Float64Array;
   readonly #w: Float64Array;
   readonly #z: Float64Array;
@@ -102,6 +106,7 @@ export class Pirls {
     this.#eta0 = new Float64Array(n);
     this.#xb = new Float64Array(n);
     this.#zu = new Float64Array(n);
+    this.#aicShift = fam.aicShiftsDeviance(response.y, response.trials, response.weights) ? NaN : null;
     this.reset();
   }
 
@@ -128,6 +133,13 @@ export class Pirls {
   /** Holds β at `beta` for u-only runs (the linear predictor is recomputed by the next run). */
   setBeta(beta: ArrayLike<number>): this {
     this.beta = Float64Array.from(beta);
+    this.#fromStart = false;
+    return this;
+  }
+
+  /** Starts the next run from the modes `u` (one array per term; copied), as a u-only run after {@link Pirls.setBeta} does from its last modes. */
+  setModes(u: Float64Array[]): this {
+    this.u = u.map((ui) => Float64Array.from(ui));
     this.#fromStart = false;
     return this;
   }
@@ -166,11 +178,7 @@ export class Pirls {
   /** The deviance Σ dᵢ of the current μ (the sum of the squared deviance residuals). */
   deviance(): number {
     if (!Number.isNaN(this.#deviance)) return this.#deviance;
-    const d = this.#rowScratch;
-    this.family.devianceResiduals(this.response.y, this.mu, this.response.weights, d);
-    let s = 0;
-    for (let r = 0; r < d.length; r++) s += d[r];
-    return (this.#deviance = s);
+    return (this.#deviance = this.family.devianceTotal(this.response.y, this.mu, this.response.weights, this.#rowScratch));
   }
 
   /** The deviance residuals' squares of the current μ, row by row (a buffer the next call overwrites). */
@@ -216,6 +224,16 @@ export class Pirls {
     return this.#evU.reweight(this.#w, zu).updateL() ? {beta: this.beta, u: this.#evU.solution().u} : null;
   }
 
+  /** The factor at the working weights of the current state, u only or whole: no solve, no step. */
+  #refactor(uOnly: boolean): boolean {
+    if (!uOnly) return this.factorWhole();
+    if (!this.#working()) return false;
+    const zu = this.#zu, z = this.#z, xb = this.#xb;
+    for (let r = 0; r < zu.length; r++) zu[r] = z[r] - xb[r];
+    this.#factored = this.#evU;
+    return this.#evU.reweight(this.#w, zu).updateL();
+  }
+
   /** The evaluator whose factor is at the current weights (the last solve's): for log|L|² and (LLᵀ)⁻¹. */
   get factored(): Evaluator {
     return this.#factored;
@@ -237,9 +255,10 @@ export class Pirls {
   /**
    * Runs PIRLS at the current θ from the current state: u only (β held, glmer's nAGQ ≥ 1) or β and u
    * together (nAGQ = 0), until the penalized deviance `Σ dᵢ + ‖u‖²` changes by less than `tol` relatively,
-   * halving a step that raises it; then one more iteration, so that the factor (and log|L|²) is at the
-   * converged weights (with `tight`, until the steps stop shrinking). Returns how it ended; a run whose factor or weights break down returns
-   * `converged: false` with pdev Infinity.
+   * halving a step that raises it; then the factor (and log|L|²) is refreshed at the converged state's
+   * weights, unless the last step was below 1e-9 (with `tight`, iterations go on until the steps stop
+   * shrinking). Returns how it ended; a run whose factor or weights break down returns `converged: false`
+   * with pdev Infinity.
    *
    * Reference: lme4's `pwrssUpdate` and `internal_glmerWrkIter` (external.cpp); MixedModels.jl's `pirls!`.
    *
@@ -306,13 +325,21 @@ export class Pirls {
       old = pdev;
     }
     if (!converged) return {converged: false, iterations, pdev: old};
-    // the factor is at the weights before the last step: close enough when that step was below 1e-9
-    if (!tight && lastStep < FACTOR_STEP) return {converged: true, iterations, pdev: this.deviance() + this.penalty()};
-    // more iterations: one, so that the factor (and log|L|²) is at the converged weights; with
-    // `tight`, until the steps stop shrinking (Fisher scoring converges only linearly for a non-canonical
-    // link, and finite-difference derivatives of the deviance need the modes to the last digits)
+    // the factor is at the weights before the last step: close enough when that step was below 1e-9, else
+    // refactored at the converged state's weights (no further step: its modes are converged to tol)
+    if (!tight) {
+      if (lastStep >= FACTOR_STEP && !this.#refactor(uOnly)) return {converged: false, iterations, pdev: Infinity};
+      return {converged: true, iterations, pdev: this.deviance() + this.penalty()};
+    }
+    // with `tight`, more iterations until the steps stop shrinking (Fisher scoring converges only linearly for
+    // a non-canonical link, and finite-difference derivatives of the deviance need the modes to the last
+    // digits); for a canonical link PIRLS is Newton's method, whose next step after one below 1e-7 would be
+    // below 1e-14: the factor is then refreshed at the state instead
+    const quadratic = this.family.canonical;
+    const done = () => ({converged: true, iterations, pdev: this.deviance() + this.penalty()});
+    if (quadratic && lastStep < NEWTON_LAST_STEP) return this.#refactor(uOnly) ? done() : {converged: false, iterations, pdev: Infinity};
     let previous = Infinity;
-    for (let k = 0; k < (tight ? MAX_ITERATIONS : 1); k++) {
+    for (let k = 0; k < MAX_ITERATIONS; k++) {
       const last = this.#solve(uOnly);
       if (!last) return {converged: false, iterations, pdev: Infinity};
       const step = Math.max(maxChange(this.u, last.u), uOnly ? 0 : maxChange([this.beta], [last.beta]));
@@ -320,10 +347,11 @@ export class Pirls {
       this.beta = uOnly ? this.beta : last.beta;
       this.u = last.u;
       iterations++;
+      if (quadratic && step < NEWTON_LAST_STEP && step >= 1e-14) return this.#refactor(uOnly) ? done() : {converged: false, iterations, pdev: Infinity};
       if (!(step < previous) || step < 1e-14) break;
       previous = step;
     }
-    return {converged: true, iterations, pdev: this.deviance() + this.penalty()};
+    return done();
   }
 
   /**
@@ -339,9 +367,18 @@ export class Pirls {
    *   pirls.run(true).converged && pirls.laplace();
    */
   laplace(): number {
-    const {y, trials, weights} = this.response;
-    const value = this.#factored.logDets(false) + this.penalty() + this.family.aic(y, trials, this.mu, weights, this.deviance());
+    const value = this.#factored.logDets(false) + this.penalty() + this.#aic();
     return Number.isFinite(value) ? value : Infinity;
+  }
+
+  /** The family's AIC at the current μ: the deviance plus the constant difference where there is one (found once, at the first finite μ), else lme4's sum. */
+  #aic(): number {
+    const dev = this.deviance();
+    if (this.#aicShift !== null && !Number.isNaN(this.#aicShift)) return dev + this.#aicShift;
+    const {y, trials, weights} = this.response;
+    const aic = this.family.aic(y, trials, this.mu, weights, dev);
+    if (this.#aicShift !== null && Number.isFinite(aic) && Number.isFinite(dev)) this.#aicShift = aic - dev;
+    return aic;
   }
 }
 

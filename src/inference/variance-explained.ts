@@ -1,4 +1,5 @@
 import {table, type ColumnTable} from "arquero";
+import {fail} from "../errors.js";
 import {templates} from "../lmm/lambda.js";
 import type {LinearMixedModel} from "../lmm/model.js";
 
@@ -39,6 +40,8 @@ export interface VarianceExplained {
  *   varianceExplained(lmer("Reaction ~ Days + (1 | Subject)", sleepstudy)).icc; // {Subject: 0.5893}
  */
 export function varianceExplained(model: LinearMixedModel): VarianceExplained {
+  const variance = model.structure.residual?.structure.variance;
+  if (variance) fail(`variance explained of a model with a variance function (${variance.text}) is not available yet: σ² is then one stratum's or one covariate value's residual variance, not the residuals'`);
   const frame = model.structure.frame;
   const n = frame.n;
   const eta = new Float64Array(n);

@@ -101,60 +101,79 @@ export function solvePanelRows(a: Float64Array, n: number, k0: number, k1: numbe
 
 /**
  * Rows `from…to-1` (≥ k1) of the trailing update: A[i, j] −= L[i, k0…k1) · L[j, k0…k1) for k1 ≤ j ≤ i
- * and j < n (rows from n on are extra rows), four rows against two columns at a time.
+ * and j < n (rows from n on are extra rows), two rows against two columns at a time.
+ *
+ * Every dot product is summed in two lanes, as the WebAssembly kernel's two-lane SIMD sums it
+ * ({@link dotTwoLanes}): so this kernel, the WebAssembly one and any split of the rows between threads give
+ * the same bits, entry by entry, whichever runs.
  */
 export function updateTrailingRows(a: Float64Array, n: number, k0: number, k1: number, from: number, to: number): void {
+  const even = k0 + 2 * ((k1 - k0) >> 1);
   let i = from;
-  for (; i + 3 < to; i += 4) {
-    const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+  for (; i + 1 < to; i += 2) {
+    const r0 = i * n, r1 = r0 + n;
     const top = Math.min(i, n - 1);
     let j = k1;
     for (; j + 1 <= top; j += 2) {
       const ja = j * n, jb = ja + n;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-      for (let k = k0; k < k1; k++) {
-        const v = a[ja + k], w = a[jb + k];
-        const x0 = a[r0 + k], x1 = a[r1 + k], x2 = a[r2 + k], x3 = a[r3 + k];
-        s0 += x0 * v;
-        s1 += x1 * v;
-        s2 += x2 * v;
-        s3 += x3 * v;
-        t0 += x0 * w;
-        t1 += x1 * w;
-        t2 += x2 * w;
-        t3 += x3 * w;
+      let a0 = 0, a1 = 0, b0 = 0, b1 = 0, c0 = 0, c1 = 0, d0 = 0, d1 = 0;
+      let k = k0;
+      for (; k < even; k += 2) {
+        const v0 = a[ja + k], v1 = a[ja + k + 1], w0 = a[jb + k], w1 = a[jb + k + 1];
+        const x0 = a[r0 + k], x1 = a[r0 + k + 1], y0 = a[r1 + k], y1 = a[r1 + k + 1];
+        a0 += x0 * v0;
+        a1 += x1 * v1;
+        b0 += x0 * w0;
+        b1 += x1 * w1;
+        c0 += y0 * v0;
+        c1 += y1 * v1;
+        d0 += y0 * w0;
+        d1 += y1 * w1;
       }
-      a[r0 + j] -= s0;
-      a[r1 + j] -= s1;
-      a[r2 + j] -= s2;
-      a[r3 + j] -= s3;
-      a[r0 + j + 1] -= t0;
-      a[r1 + j + 1] -= t1;
-      a[r2 + j + 1] -= t2;
-      a[r3 + j + 1] -= t3;
+      if (k < k1) {
+        a0 += a[r0 + k] * a[ja + k];
+        b0 += a[r0 + k] * a[jb + k];
+        c0 += a[r1 + k] * a[ja + k];
+        d0 += a[r1 + k] * a[jb + k];
+      }
+      a[r0 + j] -= a0 + a1;
+      a[r0 + j + 1] -= b0 + b1;
+      a[r1 + j] -= c0 + c1;
+      a[r1 + j + 1] -= d0 + d1;
     }
-    // the remaining columns up to the diagonal of each of the four rows
-    for (let r = 0; r < 4; r++) {
+    // the remaining columns up to the diagonal of each of the two rows
+    for (let r = 0; r < 2; r++) {
       const ri = (i + r) * n;
       const end = Math.min(i + r, n - 1);
-      for (let jj = j; jj <= end; jj++) {
-        const rj = jj * n;
-        let s = 0;
-        for (let k = k0; k < k1; k++) s += a[ri + k] * a[rj + k];
-        a[ri + jj] -= s;
-      }
+      for (let jj = j; jj <= end; jj++) a[ri + jj] -= dotTwoLanes(a, ri, jj * n, k0, k1);
     }
   }
   for (; i < to; i++) {
     const ri = i * n;
     const end = Math.min(i, n - 1);
-    for (let j = k1; j <= end; j++) {
-      const rj = j * n;
-      let s = 0;
-      for (let k = k0; k < k1; k++) s += a[ri + k] * a[rj + k];
-      a[ri + j] -= s;
-    }
+    for (let j = k1; j <= end; j++) a[ri + j] -= dotTwoLanes(a, ri, j * n, k0, k1);
   }
+}
+
+/**
+ * The dot product of `a[p + k0…k1)` and `a[q + k0…k1)` summed in two lanes: the terms at even offsets from
+ * k0 in one sum, those at odd offsets in another, each in order, then the two added — the order of a
+ * two-lane SIMD accumulator (WebAssembly's f64x2, a multiply then an add, no fused multiply-add).
+ *
+ * Reference: WebAssembly Core Specification 2.0, §4.3.2 (f64x2 lane-wise arithmetic, IEEE 754 rounding).
+ *
+ * @example
+ *   dotTwoLanes(Float64Array.of(1, 2, 3, 4, 5, 6), 0, 3, 0, 3); // (1·4 + 3·6) + 2·5 = 32
+ */
+export function dotTwoLanes(a: Float64Array, p: number, q: number, k0: number, k1: number): number {
+  let s0 = 0, s1 = 0;
+  let k = k0;
+  for (; k + 1 < k1; k += 2) {
+    s0 += a[p + k] * a[q + k];
+    s1 += a[p + k + 1] * a[q + k + 1];
+  }
+  if (k < k1) s0 += a[p + k] * a[q + k];
+  return s0 + s1;
 }
 
 /**

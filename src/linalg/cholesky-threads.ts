@@ -1,9 +1,8 @@
 import {BLOCK, balancedSplit, factorDiagonalBlock, solvePanelRows, updateTrailingRows} from "./cholesky-blocked.js";
-import {helperThread, HelperOp, type HelperThread} from "./helper-thread.js";
+import {wasmScratch, type WasmScratch} from "./cholesky-wasm.js";
+import {helperThread, helperWork, HelperOp, type HelperThread} from "./helper-thread.js";
 import {gramSplit, negatedGramRows} from "./sparse-gram.js";
-import {wasmApi, type WasmMemory} from "./wasm-api.js";
-import {MAX_PAGES, wasmKernel, type WasmKernel} from "./wasm-kernel.js";
-import {trailingRowsWasm} from "./wasm-trailing.js";
+import {trailingRowsWasm, wasmTrailingCalls} from "./wasm-trailing.js";
 
 /**
  * The blocked Cholesky factorization of {@link choleskyWithRows} on two threads, for the large dense blocks
@@ -11,8 +10,9 @@ import {trailingRowsWasm} from "./wasm-trailing.js";
  * each trailing update by rows and meet after each half-step. The n × n triangle of `a` becomes L and the
  * `m` rows after it become M L⁻ᵀ. The trailing updates run in WebAssembly ({@link wasmKernel}) on a copy
  * of `a` in the kernel's shared memory where it compiles, else in JavaScript on `a` itself when `a` is in
- * shared memory ({@link sharedFloat64}). Returns null, leaving `a` alone, when neither is possible; the
- * caller then uses the one-thread kernel.
+ * shared memory ({@link sharedFloat64}). Returns null, leaving `a` alone, when neither is possible or the
+ * helper is not ready; the caller then uses a one-thread kernel. Every kernel sums as the one-thread kernels
+ * do, so L has the same bits either way.
  *
  * Reference: Golub & Van Loan, Matrix Computations (4th ed.), §4.2.9 and §6.3 (block algorithms).
  *
@@ -21,11 +21,11 @@ import {trailingRowsWasm} from "./wasm-trailing.js";
  */
 export function parallelCholeskyWithRows(a: Float64Array, n: number, m: number): boolean | null {
   const pool = helperThread();
-  if (!pool) return null;
+  if (!pool?.ready()) return null;
   const size = n * (n + m);
   // the WebAssembly kernel takes rows four at a time: up to three rows of zeros after the matrix let the
   // last group be whole (their updates subtract zeros), so no row is left to the JavaScript loop
-  const fast = BLOCK % 2 === 0 ? wasmScratch(pool, size + 3 * n) : null;
+  const fast = BLOCK % 2 === 0 ? sharedScratch(pool, size + 3 * n) : null;
   const work = fast ? fast.view : a;
   if (fast) {
     work.set(a.subarray(0, size));
@@ -57,26 +57,22 @@ export function parallelCholeskyWithRows(a: Float64Array, n: number, m: number):
   return ok;
 }
 
-let scratch: {memory: WasmMemory; view: Float64Array; kernel: WasmKernel} | null = null;
+let scratch: WasmScratch | null = null;
 let noWasm = false;
 
 /**
  * The kernel's shared memory, at least `size` doubles, bound to the helper (slot 4, and slot 0 viewing
- * it), or null without WebAssembly. A larger block makes a new memory.
+ * it), or null without WebAssembly here or in the helper. A larger block makes a new memory.
  */
-function wasmScratch(pool: HelperThread, size: number): {view: Float64Array; kernel: WasmKernel} | null {
+function sharedScratch(pool: HelperThread, size: number): WasmScratch | null {
   if (noWasm) return null;
-  if (!scratch || scratch.view.length < size) {
-    const pages = Math.ceil((size * 8) / 65536);
-    if (pages > MAX_PAGES) return null;
-    if (!wasmApi) return null;
-    const memory = new wasmApi.Memory({initial: pages, maximum: pages, shared: true});
-    const kernel = wasmKernel(memory);
-    if (!kernel || !pool.bind(4, memory)) {
+  const next = wasmScratch(scratch, size, true);
+  if (next !== scratch) {
+    if (!next || !pool.bind(4, next.memory)) {
       noWasm = true;
       return null;
     }
-    scratch = {memory, view: new Float64Array(memory.buffer), kernel};
+    scratch = next;
   }
   return scratch;
 }
@@ -100,7 +96,7 @@ const splits = new WeakMap<Int32Array, number>();
  */
 export function negatedGram(S: SparseColumns, M: Float64Array, q: number): void {
   const pool = helperThread();
-  if (!pool || !pool.bind(0, M) || !pool.bind(1, S.values) || !pool.bind(2, S.colPtr) || !pool.bind(3, S.rowLevel)) {
+  if (!pool?.ready() || !pool.bind(0, M) || !pool.bind(1, S.values) || !pool.bind(2, S.colPtr) || !pool.bind(3, S.rowLevel)) {
     negatedGramRows(S.values, S.colPtr, S.rowLevel, S.columns, M, q, 0, q);
     return;
   }
@@ -109,4 +105,22 @@ export function negatedGram(S: SparseColumns, M: Float64Array, q: number): void 
   pool.run(HelperOp.SparseGram, [S.columns, q, split, q]);
   negatedGramRows(S.values, S.colPtr, S.rowLevel, S.columns, M, q, 0, split);
   pool.wait();
+}
+
+/** Counts of the kernels' work so far: jobs the helper thread ran, trailing updates run in WebAssembly here. */
+export interface KernelCounts {
+  helperJobs: number;
+  wasmUpdates: number;
+}
+
+/**
+ * What the fast kernels have done so far on this thread and its helper: a diagnostic, compared before and
+ * after a fit to tell whether it used a second thread and WebAssembly (the numbers are the same either way).
+ *
+ * @example
+ *   const before = kernelCounts(); fit(); const after = kernelCounts();
+ *   const twoThreads = after.helperJobs > before.helperJobs;
+ */
+export function kernelCounts(): KernelCounts {
+  return {helperJobs: helperWork()?.jobs ?? 0, wasmUpdates: wasmTrailingCalls()};
 }

@@ -13,6 +13,7 @@ export interface WasmMemory {
 
 export interface WasmApi {
   Memory: new (descriptor: {initial: number; maximum: number; shared: boolean}) => WasmMemory;
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => {exports: unknown};
 }

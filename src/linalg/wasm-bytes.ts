@@ -1,6 +1,6 @@
 /**
  * A small WebAssembly binary writer: just what the trailing-update kernel of the blocked Cholesky needs
- * (one imported shared memory, functions of i32 parameters, i32/f64/v128 locals, structured control flow,
+ * (one imported memory, shared or not, functions of i32 parameters, i32/f64/v128 locals, structured control flow,
  * scalar and two-lane double arithmetic). The kernel is written as instruction lists in wasm-kernel.ts.
  *
  * Reference: WebAssembly Core Specification 2.0, §5 (binary format) and the fixed-width SIMD proposal
@@ -84,12 +84,13 @@ const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const name = (text: string) => vector([...text].map((c) => [c.charCodeAt(0)]));
 
 /**
- * The bytes of a module that imports a shared memory `env.memory` (pages [minimum, maximum]) and exports
- * the given functions.
+ * The bytes of a module that imports a memory `env.memory` (pages [minimum, maximum]; shared, for two
+ * threads, unless `shared` is false) and exports the given functions.
  */
-export function wasmModule({memoryPages, functions}: {memoryPages: [number, number]; functions: WasmFunction[]}): Uint8Array {
+export function wasmModule({memoryPages, shared = true, functions}: {memoryPages: [number, number]; shared?: boolean; functions: WasmFunction[]}): Uint8Array {
   const types = functions.map((f) => [0x60, ...vector(new Array(f.params).fill([T.i32])), 0]);
-  const memory = [...name("env"), ...name("memory"), 0x02, 0x03, ...uleb(memoryPages[0]), ...uleb(memoryPages[1])];
+  // limits: 0x03 shared with a maximum, 0x01 not shared with a maximum
+  const memory = [...name("env"), ...name("memory"), 0x02, shared ? 0x03 : 0x01, ...uleb(memoryPages[0]), ...uleb(memoryPages[1])];
   const codes = functions.map((f) => {
     const body = [...vector(f.locals.map(([count, type]) => [...uleb(count), type])), ...f.body.flat()];
     return [...uleb(body.length), ...body];

@@ -3,7 +3,7 @@ import {I, T, wasmModule} from "./wasm-bytes.js";
 
 /**
  * The core of the blocked Cholesky's trailing update ({@link updateTrailingRows}) as WebAssembly with
- * two-lane double arithmetic (SIMD), about three times the speed of the JavaScript kernel, for Node.
+ * two-lane double arithmetic (SIMD), about three times the speed of the JavaScript kernel.
  *
  * `trailing42(base, n, k0, k1, from, to)` works on the row-major matrix at byte address `base` of a
  * shared memory: for each group of four rows `i…i+3` in `from…to-1` (`to − from` a multiple of 4) and each
@@ -11,8 +11,9 @@ import {I, T, wasmModule} from "./wasm-bytes.js";
  * `L[r, k0…k1) · L[c, k0…k1)` from `A[r, c]`, the sums taken two lanes at a time (`k1 − k0` even). The
  * columns it leaves (from `k1 + 2⌊(min(i, n−1) − k1 + 1)/2⌋` to each row's last) are the caller's.
  *
- * It is used only where no Content-Security-Policy applies (Node): browsers without
- * `'wasm-unsafe-eval'` refuse to compile WebAssembly, and there the JavaScript kernel runs.
+ * It runs wherever WebAssembly may be compiled (Node, and browsers whose page allows it: no
+ * Content-Security-Policy, or one with `'wasm-unsafe-eval'`); elsewhere the JavaScript kernel runs, summing
+ * in the same order, so a fit has the same bits either way.
  *
  * Reference: Golub & Van Loan, Matrix Computations (4th ed.), §4.2.9 (block Cholesky) and §1.5
  * (register blocking of matrix products).
@@ -95,10 +96,17 @@ function trailingBody(): number[][] {
   ];
 }
 
-let bytes: Uint8Array | undefined;
+/** The compiled module for a shared memory and for an unshared one, or null once compiling it failed. */
+const compiled = new Map<boolean, object | null>();
 
 /**
- * The kernel instantiated on a shared memory, or null where WebAssembly (with SIMD) is not available.
+ * The kernel instantiated on `memory` (shared, for two threads, or not), or null where WebAssembly with
+ * SIMD is not available or may not be compiled.
+ *
+ * Detection is by trying, once per kind of memory: a page whose Content-Security-Policy lacks
+ * `'wasm-unsafe-eval'` refuses to compile (the browser reports one `securitypolicyviolation` of "wasm-eval"
+ * and throws), and from then on the JavaScript kernel runs, with the same bits ({@link updateTrailingRows}
+ * sums as this kernel does). Nothing tries to compile before a fit has a dense block to factor.
  *
  * @example
  *   const memory = new WebAssembly.Memory({initial: 160, maximum: 160, shared: true});
@@ -106,14 +114,25 @@ let bytes: Uint8Array | undefined;
  */
 export function wasmKernel(memory: WasmMemory): WasmKernel | null {
   if (!wasmApi) return null;
+  const shared = typeof SharedArrayBuffer === "function" && memory.buffer instanceof SharedArrayBuffer;
+  let module = compiled.get(shared);
+  if (module === null) return null;
   try {
-    bytes ??= wasmModule({
-      memoryPages: [1, MAX_PAGES],
-      functions: [{name: "trailing42", params: 6, locals: [[13, T.i32], [14, T.v128]], body: trailingBody()}]
-    });
-    const instance = new wasmApi.Instance(new wasmApi.Module(bytes), {env: {memory}});
+    if (module === undefined) {
+      const bytes = wasmModule({
+        memoryPages: [1, MAX_PAGES],
+        shared,
+        functions: [{name: "trailing42", params: 6, locals: [[13, T.i32], [14, T.v128]], body: trailingBody()}]
+      });
+      // an engine without SIMD fails validation; only a module that validates is compiled (which a policy may refuse)
+      module = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
+      compiled.set(shared, module);
+      if (!module) return null;
+    }
+    const instance = new wasmApi.Instance(module, {env: {memory}});
     return instance.exports as unknown as WasmKernel;
   } catch {
+    compiled.set(shared, null);
     return null;
   }
 }

@@ -44,6 +44,8 @@ export class Evaluator {
   #theta: Float64Array | null = null;
   #T: Float64Array[] | null = null;
   #summary: FactorSummary | null = null;
+  /** The frame of the last `refill`'s rows (the same buffers refilled again reuse it). */
+  #refilled: {rows: object; frame: MixedModelStructure["frame"]} | null = null;
 
   constructor(structure: MixedModelStructure) {
     this.structure = structure;
@@ -442,6 +444,36 @@ export class Evaluator {
     // the frame's columns were checked when its structure was built: only the new sums can overflow
     if (!blockedFinite(this.#A)) checkFinite(frame, this.#A);
     this.#logDetW = null;
+    this.#L = null;
+    this.#summary = null;
+    return this;
+  }
+
+  /**
+   * Cross-products of rows already transformed (whitened by a residual structure): `[Z X y]ᵀ[Z X y]` of the
+   * given rows, with the same sizes and sparsity (each term's rows keep their levels), refilled in place as
+   * {@link Evaluator.reweight} does, and `log|W|` set to `logDetW` (minus the log-determinant of the
+   * whitening's covariance). The factor is stale until `updateL()`.
+   *
+   * Reference: Pinheiro & Bates (2000), §5.1 (the transformed model with independent errors); MixedModels.jl's
+   * `reweight!`.
+   *
+   * @example
+   *   ev.refill(whitened, -whitened.logDetR).setTheta(theta).updateL();
+   */
+  refill(rows: {X: Float64Array[]; y: Float64Array; Z: Float64Array[]}, logDetW: number): this {
+    const {frame} = this.structure;
+    if (!this.#ownsA) {
+      this.#A = cloneBlocked(this.#A);
+      this.#ownsA = true;
+      this.#workspace = null;
+    }
+    if (this.#refilled?.rows !== rows) {
+      const transformed = {...frame, X: rows.X, terms: frame.terms.map((t, i) => ({...t, Z: rows.Z[i]})), offset: null, weights: null};
+      this.#refilled = {rows, frame: transformed};
+    }
+    fillCrossProducts(this.#A, this.#refilled.frame, null, rows.y);
+    this.#logDetW = logDetW;
     this.#L = null;
     this.#summary = null;
     return this;

@@ -1,7 +1,8 @@
 import {cholesky} from "../linalg/cholesky.js";
 import {choleskyBlockDiagonalWithRows, choleskyWithRows, isBlockDiagonal} from "../linalg/cholesky-blocked.js";
 import {negatedGram, parallelCholeskyWithRows, type SparseColumns} from "../linalg/cholesky-threads.js";
-import {sharedFloat64, sharedInt32} from "../linalg/helper-thread.js";
+import {wasmCholeskyWithRows} from "../linalg/cholesky-wasm.js";
+import {PARALLEL_MIN, sharedFloat64, sharedInt32} from "../linalg/helper-thread.js";
 import type {Blocked, BlockSparse} from "./blocks.js";
 import {
   blockCongruence,
@@ -13,8 +14,12 @@ import {
   subtractXSparse
 } from "./factor-kernels.js";
 
-/** Dense blocks at least this wide live in shared memory and are factored on two threads where possible. */
-const PARALLEL_MIN = 384;
+/**
+ * Dense blocks at least this wide are factored with the WebAssembly trailing update where it runs (its copy
+ * in and out of the kernel's memory costs less than the flops it saves), with the same bits as JavaScript;
+ * those at least PARALLEL_MIN wide live in shared memory and are factored on two threads where possible.
+ */
+const WASM_MIN = 128;
 
 /**
  * A workspace for the factor of a {@link Blocked} matrix. For each term i ≥ 1, the blocks of its block
@@ -228,13 +233,14 @@ export function factorInPlace(L: FactorWorkspace): boolean {
     // factor the diagonal block and solve the blocks below against it, in one blocked factorization
     const column = L.columns[i];
     // a nested term's block is block diagonal: factored level by level; otherwise dense, on two threads only
-    // for a wide block (below PARALLEL_MIN the hand-offs cost more than the flops)
+    // for a wide block (below PARALLEL_MIN the hand-offs cost more than the flops), in WebAssembly where it runs
     if (isBlockDiagonal(column, qi, termCols)) {
       if (!choleskyBlockDiagonalWithRows(column, qi, termCols, below)) return false;
       continue;
     }
     const parallel = qi >= PARALLEL_MIN ? parallelCholeskyWithRows(column, qi, below) : null;
-    if (!(parallel ?? choleskyWithRows(column, qi, below))) return false;
+    const fast = parallel ?? (qi >= WASM_MIN ? wasmCholeskyWithRows(column, qi, below) : null);
+    if (!(fast ?? choleskyWithRows(column, qi, below))) return false;
   }
 
   const X = L.xyXy;

@@ -16,6 +16,8 @@ import {FitClock} from "./timings.js";
 export type {LmerOptions};
 import {LinearMixedModel, type BoundaryRestart, type OptimizerEnding, type OptimizerRecord} from "./model.js";
 import {criterionFunction, modelStructure} from "./objective.js";
+import {resolveResidual} from "./residual.js";
+import {fitResidualStructure} from "./residual-fit.js";
 import type {MixedModelStructure} from "./structure.js";
 
 
@@ -51,6 +53,11 @@ export function lmer(formulaOrSpec: string | ModelSpec, data: TableInput, given?
   const sizes = structure.A.sizes;
   const {start} = options;
   if (start && start.length !== thetaLength(sizes)) fail(`invalid start: ${start.length} values for ${thetaLength(sizes)} θ parameters`);
+  if (options.correlation !== undefined || options.variance !== undefined) {
+    const residual = resolveResidual({correlation: options.correlation, variance: options.variance}, frame, data);
+    clock.lap("crossProducts");
+    return fitResidualStructure(structure, residual, start, options, clock);
+  }
   return fitStructure(structure, start, options, clock);
 }
 
@@ -77,6 +84,11 @@ export type FitOptions = Pick<LmerOptions, "onProgress" | "signal" | "checkConve
  *   const ml = fitStructure({...model.structure, REML: false}, model.theta);
  */
 export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock()): LinearMixedModel {
+  // a residual structure is estimated again with θ (from its estimates), on the frame's own cross-products
+  if (structure.residual) {
+    const {structure: residual, parameters} = structure.residual;
+    return fitResidualStructure(modelStructure(structure.frame, structure.REML), {...residual, start: Float64Array.from(parameters)}, start, options, clock);
+  }
   clock.skip();
   const {frame} = structure;
   const criterion = criterionFunction(structure);

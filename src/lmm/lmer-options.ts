@@ -18,11 +18,20 @@ export interface LmerOptions extends FrameOptions {
   signal?: AbortSignal;
   /** Finite-difference convergence checks: default for models under 10 000 rows and 10 parameters. */
   checkConvergence?: boolean;
+  /**
+   * A correlation structure of the residuals within groups, in nlme's spelling: `"corAR1(form = ~ Days | Subject)"`,
+   * `"corCAR1(form = ~ Time | Rat)"`, `"corCompSymm()"`, `"corARMA(p = 1, q = 1)"`, `"corSymm()"` (read as text,
+   * never evaluated; see lmm/residual-spec.ts).
+   */
+  correlation?: string;
+  /** A variance function of the residuals in nlme's spelling: `"varIdent(form = ~ 1 | Sex)"`, `"varPower(form = ~ x)"`, `"varExp(form = ~ x)"`, `"varConstPower(form = ~ x)"`, `"varFixed(~ x)"`. */
+  variance?: string;
 }
 
 /** The options of `lmer` (and of its memoized and asynchronous forms, with their own additions). */
 export const LMER_OPTIONS = optionNames<LmerOptions>({
-  REML: true, weights: true, naAction: true, start: true, onProgress: true, signal: true, checkConvergence: true
+  REML: true, weights: true, naAction: true, start: true, onProgress: true, signal: true, checkConvergence: true,
+  correlation: true, variance: true
 });
 
 const GENERALIZED = "lmm-kit fits linear mixed models only so far; generalized (glmer) models are not yet available. " +
@@ -73,6 +82,14 @@ export function readLmerOptions(options: unknown): LmerOptions {
   }
   if (read.signal !== undefined) out.signal = readSignal(read.signal);
   if (read.weights !== undefined) out.weights = read.weights as string;
+  for (const name of ["correlation", "variance"] as const) {
+    const value = read[name];
+    if (value === undefined) continue;
+    if (typeof value !== "string") {
+      fail(`invalid ${name}: ${describeValue(value)}; give nlme's spelling as text, such as ${name === "correlation" ? '"corAR1(form = ~ Days | Subject)"' : '"varIdent(form = ~ 1 | Sex)"'}`);
+    }
+    out[name] = value;
+  }
   if (read.naAction !== undefined) out.naAction = read.naAction as LmerOptions["naAction"];
   return out;
 }

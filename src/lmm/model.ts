@@ -7,6 +7,7 @@ import type {MixedModelStructure} from "./structure.js";
 import {FitClock, type FitTimings} from "./timings.js";
 import {fixedEffectsTable, ranefTable, varianceTable} from "./tables.js";
 import {log} from "../math/index.js";
+import {structureCoefficients} from "./residual.js";
 
 /** The optimizer's record of a fit (MixedModels.jl's `OptSummary`). */
 export interface OptimizerRecord {
@@ -250,7 +251,7 @@ export class LinearMixedModel {
     this.REMLcrit = REML ? evaluator.objective(true) : null;
     this.deviance = ml;
     this.logLik = -(REML ? this.REMLcrit! : ml) / 2;
-    this.df = p + theta.length + 1;
+    this.df = p + theta.length + 1 + (structure.residual ? structure.residual.structure.held.filter((h) => !h).length : 0);
     this.AIC = -2 * this.logLik + 2 * this.df;
     this.BIC = -2 * this.logLik + this.df * log(n);
     this.isSingular = isSingular;
@@ -298,6 +299,20 @@ export class LinearMixedModel {
     return ranefTable(this);
   }
 
+  /**
+   * The residual structure's natural-scale coefficients by name, as nlme's
+   * `coef(m$modelStruct$corStruct, unconstrained = FALSE)` and the same of `varStruct` (null for the one not
+   * given), with the structures as written; both null for a model without one.
+   *
+   * @example
+   *   lmer("Reaction ~ Days + (1 | Subject)", sleepstudy, {correlation: "corAR1()"}).residualStructure().corStruct; // {Phi: …}
+   */
+  residualStructure(): {corStruct: Record<string, number> | null; varStruct: Record<string, number> | null; correlation: string | null; variance: string | null} {
+    const r = this.structure.residual;
+    if (!r) return {corStruct: null, varStruct: null, correlation: null, variance: null};
+    return {...structureCoefficients(r.structure, r.parameters), correlation: r.structure.correlation?.text ?? null, variance: r.structure.variance?.text ?? null};
+  }
+
   /** The JSON contract of `lmm fit --json` (the field names of lme4's reference files). */
   toJSON() {
     const finite = (x: number) => (Number.isFinite(x) ? x : null);
@@ -333,7 +348,8 @@ export class LinearMixedModel {
         initial: Array.from(this.optimizer.initial),
         final: Array.from(this.optimizer.final)
       },
-      timings: {...this.timings}
+      timings: {...this.timings},
+      ...(this.structure.residual ? this.residualStructure() : {})
     };
   }
 }

@@ -10,6 +10,8 @@ import {abbreviate, formatR, matrixLines, namedVectorLines, roundR, zapsmall, LI
 import type {LinearMixedModel, OptimizerRecord} from "./model.js";
 import {SCALE_WARNING} from "./scale-check.js";
 import {isConvertedWarning} from "../frame/numeric-text.js";
+import {residualScales, structureCoefficients} from "./residual.js";
+import type {MixedModelStructure} from "./structure.js";
 
 /** The parts of a fitted {@link LinearMixedModel} that its summary reads. */
 export type SummarySource = Pick<
@@ -18,7 +20,7 @@ export type SummarySource = Pick<
   "REMLcrit" | "deviance" | "logLik" | "df" | "AIC" | "BIC" | "warnings"
 > & {
   optimizer: Pick<OptimizerRecord, "name" | "converged" | "message"> & {ending?: Pick<OptimizerRecord["ending"], "verdict">};
-  structure: {frame: Pick<ModelFrame, "weights" | "aggregated">};
+  structure: {frame: Pick<ModelFrame, "weights" | "aggregated">; residual?: MixedModelStructure["residual"]};
   /** The residuals of the rows used (aligned with the weights; `residuals` is NaN-padded with naAction "exclude"). */
   usedResiduals?: Float64Array;
 };
@@ -92,7 +94,30 @@ export function summaryHeadLines(m: SummarySource, options: SummaryOptions = {})
     "",
     "Random effects:",
     ...randomEffectLines(m, digits),
-    ...groupLines(m)
+    ...groupLines(m),
+    ...residualStructureLines(m, digits)
+  ];
+}
+
+/**
+ * A residual structure's lines, as nlme's `print(summary(lme))` shows them: the structure as written and its
+ * natural-scale parameter estimates (none without a structure).
+ *
+ * @example
+ *   residualStructureLines(m, 4); // ["", "Correlation structure: corAR1(form = ~ Days | Subject)", " Parameter estimate(s):", "   Phi ", "0.4921 "]
+ * @see nlme's `print.summary.lme` (`print(summary(x$modelStruct))`).
+ */
+function residualStructureLines(m: SummarySource, digits: number): string[] {
+  const r = m.structure.residual;
+  if (!r) return [];
+  const {corStruct, varStruct} = structureCoefficients(r.structure, r.parameters);
+  const block = (title: string, text: string, values: Record<string, number> | null): string[] => {
+    const names = Object.keys(values ?? {});
+    return ["", `${title}: ${text}`, ...(names.length ? [" Parameter estimate(s):", ...namedVectorLines(names, formatR(names.map((k) => values![k]), {digits}))] : [])];
+  };
+  return [
+    ...(r.structure.correlation ? block("Correlation structure", r.structure.correlation.text, corStruct) : []),
+    ...(r.structure.variance ? block("Variance function", r.structure.variance.text, varStruct) : [])
   ];
 }
 
@@ -147,7 +172,11 @@ function criterionLines(m: SummarySource): string[] {
 /** Quantiles (R's type 7) of the Pearson residuals divided by σ̂. */
 function scaledResidualQuantiles(m: SummarySource): number[] {
   const w = m.structure.frame.weights;
-  const r = Array.from(m.usedResiduals ?? m.residuals, (e, i) => (e * (w ? Math.sqrt(w[i]) : 1)) / m.sigma)
+  // with a residual structure, Pearson residuals (nlme's standardized within-group residuals): over σ times
+  // the row's variance function (prior weights included)
+  const residual = m.structure.residual;
+  const g = residual && m.usedResiduals ? residualScales(residual.structure, residual.parameters) : null;
+  const r = Array.from(m.usedResiduals ?? m.residuals, (e, i) => (g ? e / (g[i] * m.sigma) : (e * (w ? Math.sqrt(w[i]) : 1)) / m.sigma))
     .filter((x) => !Number.isNaN(x))
     .sort((a, b) => a - b);
   return [0, 0.25, 0.5, 0.75, 1].map((prob) => {

@@ -20,6 +20,10 @@ import type {MixedModelStructure} from "./structure.js";
  */
 export function withResponse(structure: MixedModelStructure, y: ArrayLike<number>): MixedModelStructure {
   const {frame, A} = structure;
+  if (structure.residual) {
+    fail("a new response for a model with a residual structure (correlation or variance function) is not available yet: " +
+      "its rows would need whitening by the structure; use Wald or profile intervals, or fit without the structure");
+  }
   const {n} = frame;
   if (y.length !== n) fail(`invalid response: ${y.length} values for a model of ${n} rows; give one value per row used by the fit`);
   const p = A.nFixed, px = p + 1;

@@ -15,14 +15,19 @@ export interface StataModel {
   spec: ModelSpec;
   /** Stata fits by ML unless `reml` is given (lmer's `REML` option). */
   REML: boolean;
+  /** `residuals(…)` as nlme's correlation structure (lmer's `correlation` option), when it has one. */
+  correlation?: string;
+  /** `residuals(…)` as nlme's variance function (lmer's `variance` option), when it has one. */
+  variance?: string;
 }
 
 type Covariance = "independent" | "unstructured" | "exchangeable" | "identity";
 
-/** A parsed option: its name as written, lowercased, and its argument (`cov(un)` → ["cov", "un"]). */
+/** A parsed option: its name as written, lowercased, and its argument (`cov(un)` → ["cov", "un"]), also as written. */
 interface Option {
   name: string;
   argument: string | null;
+  raw: string | null;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -52,7 +57,9 @@ const COVARIANCES: [Covariance, number][] = [["independent", 2], ["unstructured"
  *   (`covariance(independent)`, lme4's `||`) unless `covariance(unstructured)` (lme4's `|`); `exchangeable`
  *   (equal variances, equal covariances) and `identity` (equal variances, no covariances) have no lme4 formula
  *   and lmer cannot fit them: they are refused with the two structures it fits, `unstructured` and `independent`;
- * - the method is ML unless `reml` is given.
+ * - the method is ML unless `reml` is given;
+ * - `residuals(…)` becomes nlme's correlation structure and variance function within the innermost level
+ *   (`correlation` and `variance`, lmer's options of the same names; see residualStructures).
  * Weights, `if`/`in`, time-series operators and base-level prefixes (`ib2.`) are refused by name.
  *
  * Reference: StataCorp, Stata Multilevel Mixed-Effects Reference Manual, `mixed` (syntax, "Remarks and
@@ -127,15 +134,67 @@ export function readStata(command: string): StataModel {
   }
 
   let REML = false;
+  let structures: {correlation?: string; variance?: string} = {};
   for (const o of global) {
     if (o.name === "reml") REML = true;
+    else if (abbreviates(o.name, "residuals", 5)) structures = residualStructures(o, path.length ? path.map(rName).join("/") : null, shown);
     else if (o.name === "mle" || o.name === "ml") REML = false;
     else if (["variance", "stddeviations", "stddev", "nolog", "noheader", "nogroup", "nostderr", "noretable", "nofetable"].includes(o.name)) continue;
-    else fail(`Stata option ${JSON.stringify(clip(o.name, 30))} in ${shown} is not read here: the options understood are noconstant, covariance(independent|unstructured), reml and mle (and display options, ignored)`);
+    else fail(`Stata option ${JSON.stringify(clip(o.name, 30))} in ${shown} is not read here: the options understood are noconstant, covariance(independent|unstructured), residuals(), reml and mle (and display options, ignored)`);
   }
   const rhs = [intercept ? "" : "0", ...fixed, ...random].filter(Boolean);
   const text = `${rName(depvar)} ~ ${rhs.length ? rhs.join(" + ") : "1"}`;
-  return {formula: text, spec: formula(text), REML};
+  return {formula: text, spec: formula(text), REML, ...structures};
+}
+
+/**
+ * Stata's `residuals(rstructure [, t(varname) by(varname)])` as nlme's structures within the innermost level:
+ * `independent, by(v)` → `varIdent(form = ~ 1 | v)`; `exchangeable` → `corCompSymm`; `ar #, t(v)` → `corAR1`
+ * (# = 1) or `corARMA(p = #)`; `ma #, t(v)` → `corARMA(q = #)`; `exponential, t(v)` → `corCAR1`;
+ * `unstructured, t(v)` → `corSymm` with `varIdent(form = ~ 1 | v)` (a variance per time, as Stata's). Other
+ * structures (banded, toeplitz) and `by()` with a correlation are refused by name.
+ *
+ * Reference: StataCorp, Stata Multilevel Mixed-Effects Reference Manual, `mixed`, option `residuals()`;
+ * Pinheiro & Bates (2000), §5.3 (the same structures in nlme).
+ *
+ * @example
+ *   readStata("mixed y x || id:, residuals(ar 1, t(time))").correlation; // "corAR1(form = ~ time | id)"
+ */
+function residualStructures(o: Option, group: string | null, shown: string): {correlation?: string; variance?: string} {
+  const raw = o.raw ?? "";
+  const comma = raw.indexOf(",");
+  const head = (comma < 0 ? raw : raw.slice(0, comma)).trim().split(/\s+/);
+  const suboptions = comma < 0 ? "" : raw.slice(comma + 1);
+  const sub = (name: string) => {
+    const m = new RegExp(`\\b${name}\\(\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\)`).exec(suboptions);
+    if (m) checkPlainName(m[1], `residuals' ${name}()`, shown);
+    return m ? rName(m[1]) : null;
+  };
+  const kind = head[0]?.toLowerCase() ?? "";
+  const order = head[1] === undefined ? 1 : Number(head[1]);
+  const t = sub("t"), by = sub("by");
+  const within = group ? ` | ${group}` : "";
+  const needTime = (what: string) => {
+    if (!t) fail(`residuals(${clip(raw, 40)}) in ${shown} needs the time variable: write residuals(${what}, t(time))`);
+    return t!;
+  };
+  if (by && !abbreviates(kind, "independent", 3)) {
+    fail(`residuals(${clip(raw, 40)}) in ${shown}: by() with a correlation structure gives each group its own parameters, which lmm-kit does not fit; use by() with independent only`);
+  }
+  if (abbreviates(kind, "independent", 3)) return by ? {variance: `varIdent(form = ~ 1 | ${by})`} : {};
+  if (abbreviates(kind, "exchangeable", 3)) return {correlation: `corCompSymm(form = ~ 1${within})`};
+  if (kind === "ar" || kind === "ma") {
+    if (!(Number.isInteger(order) && order >= 1 && order <= 6)) fail(`residuals(${clip(raw, 40)}) in ${shown}: the order of ${kind} is a whole number from 1 to 6`);
+    const time = needTime(`${kind} ${order}`);
+    if (kind === "ar" && order === 1) return {correlation: `corAR1(form = ~ ${time}${within})`};
+    return {correlation: `corARMA(${kind === "ar" ? "p" : "q"} = ${order}, form = ~ ${time}${within})`};
+  }
+  if (abbreviates(kind, "exponential", 3)) return {correlation: `corCAR1(form = ~ ${needTime("exponential")}${within})`};
+  if (abbreviates(kind, "unstructured", 2)) {
+    const time = needTime("unstructured");
+    return {correlation: `corSymm(form = ~ ${time}${within})`, variance: `varIdent(form = ~ 1 | ${time})`};
+  }
+  return fail(`residuals(${clip(raw, 40)}) in ${shown} is not a structure read here: use independent (with by()), exchangeable, ar #, ma #, exponential or unstructured`);
 }
 
 /** Splits an equation at its first top-level comma into its text and its options. */
@@ -143,7 +202,7 @@ function splitOptions(segment: string, shown: string): [string, Option[]] {
   const comma = segment.indexOf(",");
   if (comma < 0) return [segment, []];
   const options: Option[] = [];
-  const pattern = /([A-Za-z_][A-Za-z0-9_]*)(?:\(([^()]*)\))?/y;
+  const pattern = /([A-Za-z_][A-Za-z0-9_]*)(?:\(((?:[^()]|\([^()]*\))*)\))?/y;
   const text = segment.slice(comma + 1);
   let i = 0;
   while (i < text.length) {
@@ -154,7 +213,7 @@ function splitOptions(segment: string, shown: string): [string, Option[]] {
     pattern.lastIndex = i;
     const m = pattern.exec(text);
     if (!m) fail(`cannot read the options "${clip(text.trim(), 40)}" in ${shown}: write them as name or name(argument), separated by spaces`);
-    options.push({name: m[1].toLowerCase(), argument: m[2] === undefined ? null : m[2].trim().toLowerCase()});
+    options.push({name: m[1].toLowerCase(), argument: m[2] === undefined ? null : m[2].trim().toLowerCase(), raw: m[2] === undefined ? null : m[2].trim()});
     i = pattern.lastIndex;
   }
   return [segment.slice(0, comma), options];

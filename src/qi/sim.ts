@@ -122,6 +122,11 @@ export function sim(model: QiModel, given: SimOptions = {}): Simulation {
   }
   const columns = treatment !== undefined ? modelColumns(model, options.data) : null;
 
+  const residual = "structure" in model ? (model.structure as {residual?: {structure: {variance: {text: string} | null}}}).residual : undefined;
+  if (residual?.structure.variance) {
+    fail(`sim of a model with a variance function (${residual.structure.variance.text}) is not available yet: its predicted values need ` +
+      "each profile's variance covariate; fit the model without the variance function for sim, or use predict for expected values");
+  }
   const B = drawBeta(model, n, random);
   const qi: Partial<Record<QiName, Float64Array[]>> = {};
   // the linear predictor's draws, then (for glmer) the response scale

@@ -14,6 +14,7 @@ import {Profiles} from "../qi/covariate-profiles.js";
 import {SETX_OPTIONS, setx, type Override, type SetxOptions} from "../qi/setx.js";
 import {SIM_HINTS, SIM_OPTIONS, sim, type SimOptions} from "../qi/sim.js";
 import {LMER_HINTS, LMER_OPTIONS} from "../lmm/lmer-options.js";
+import {residualColumns} from "../lmm/residual.js";
 import type {Simulation} from "../qi/simulation-result.js";
 import {dataFingerprint, usedColumns} from "./fingerprint.js";
 import {checkAsyncFitOptions, FitJob, jobProgress, runFit, type AsyncFitOptions, type FitProgress} from "./fit-job.js";
@@ -139,7 +140,8 @@ export function createCache(given: CacheOptions = {}): AnalysisCache {
     try {
       const spec = specOf(formula);
       const keyed = {...options, onProgress: undefined, signal: undefined, worker: undefined};
-      return `${spec.text}\n${stableKey(keyed, identity)}\n${dataFingerprint(data, usedColumns(spec, options.weights))}`;
+      const columns = usedColumns(spec, options.weights).concat(residualColumns({correlation: options.correlation, variance: options.variance}));
+      return `${spec.text}\n${stableKey(keyed, identity)}\n${dataFingerprint(data, columns)}`;
     } catch {
       return null;
     }

@@ -25,7 +25,8 @@ export interface AsyncFitOptions extends LmerOptions {
 
 /** The options {@link startFit}, {@link lmerAsync} and {@link lmerProgress} know: lmer's and `worker`. */
 export const ASYNC_FIT_OPTIONS = optionNames<AsyncFitOptions>({
-  REML: true, weights: true, naAction: true, start: true, onProgress: true, signal: true, checkConvergence: true, worker: true
+  REML: true, weights: true, naAction: true, start: true, onProgress: true, signal: true, checkConvergence: true, worker: true,
+  correlation: true, variance: true
 });
 
 /**
@@ -262,6 +263,8 @@ export async function runFit(formulaOrSpec: string | ModelSpec, data: unknown, o
   const names = usedColumns(spec, options.weights);
   // a missing column: lmer's message names the table's columns, which the worker would not see
   if (names.some((name) => !source.has(name))) return fitHere(formulaOrSpec, data, options, control);
+  // a residual structure reads columns of its own and its model is not rebuilt from a worker's results: fit here
+  if (options.correlation !== undefined || options.variance !== undefined) return fitHere(formulaOrSpec, data, options, control);
   const worker = options.worker === false ? null : acquireFitWorker();
   if (!worker) {
     const copy = usedCopy(source, names);
@@ -297,6 +300,8 @@ export async function runFit(formulaOrSpec: string | ModelSpec, data: unknown, o
       if (message.type === "progress") control.report(message);
       else if (message.type === "error") end("release", workerError(message));
       else {
+        // which kernels the worker used, for tests and diagnostics (see FitKernels)
+        (globalThis as Record<symbol, unknown>)[Symbol.for("lmm-kit.fitKernels")] = message.kernels;
         let model: LinearMixedModel;
         try {
           model = modelAtTheta({...message, warnings: [...converted, ...message.warnings]});

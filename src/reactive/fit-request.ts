@@ -1,4 +1,5 @@
 import {LmmError} from "../errors.js";
+import {kernelCounts} from "../linalg/cholesky-threads.js";
 import type {DataSource} from "../frame/source.js";
 import {lmer, type LmerOptions} from "../lmm/fit.js";
 import type {OptimizerRecord, PrecomputedResults} from "../lmm/model.js";
@@ -16,13 +17,23 @@ export interface FitRequest {
 }
 
 /**
+ * Which kernels a fit in a worker used for its large dense blocks: a second thread (a helper sharing memory,
+ * where the page is cross-origin isolated) and WebAssembly (where the page's policy allows it). A diagnostic:
+ * the numbers are the same bits whichever ran.
+ */
+export interface FitKernels {
+  threads: 1 | 2;
+  webAssembly: boolean;
+}
+
+/**
  * What a fit worker sends back: progress after each criterion evaluation, then the result or an error. The
  * result carries the model's structure (frame and cross-products, typed arrays transferred), so the main
  * thread does not build them again.
  */
 export type FitMessage =
   | {type: "progress"; evaluations: number; criterion: number; theta: Float64Array}
-  | ({type: "done"; structure: MixedModelStructure; theta: Float64Array; isSingular: boolean; warnings: string[]; optimizer: OptimizerRecord} & Required<PrecomputedResults>)
+  | ({type: "done"; structure: MixedModelStructure; theta: Float64Array; isSingular: boolean; warnings: string[]; optimizer: OptimizerRecord; kernels: FitKernels} & Required<PrecomputedResults>)
   | {type: "error"; name: string; message: string};
 
 /**
@@ -70,6 +81,7 @@ export function fitRequest(formula: string, source: DataSource, names: readonly 
  */
 export function serveFitRequest(request: FitRequest, post: (message: FitMessage, transfer?: ArrayBuffer[]) => void): void {
   try {
+    const before = kernelCounts();
     const data = Object.fromEntries(request.columns);
     const model = lmer(request.formula, data, {
       ...request.options,
@@ -80,7 +92,9 @@ export function serveFitRequest(request: FitRequest, post: (message: FitMessage,
     // conditional modes with their conditional variances, the fitted values and residuals), so that the page
     // only assembles the model; the model here is dropped, so its arrays are transferred, not copied
     const results = {L, ranef, beta, u, fitted, residuals};
-    post({type: "done", structure, theta, isSingular, warnings, optimizer, timings, ...results}, buffersOf([structure, results]));
+    const after = kernelCounts();
+    const kernels: FitKernels = {threads: after.helperJobs > before.helperJobs ? 2 : 1, webAssembly: after.wasmUpdates > before.wasmUpdates};
+    post({type: "done", structure, theta, isSingular, warnings, optimizer, timings, kernels, ...results}, buffersOf([structure, results]));
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     post({type: "error", name: e.name, message: e.message});

@@ -23,7 +23,7 @@ export interface LmerSqlOptions extends LmerOptions {
 
 /** The options of {@link lmerSql}. */
 export const LMER_SQL_OPTIONS = optionNames<LmerSqlOptions>({
-  REML: true, weights: true, naAction: true, start: true, onProgress: true, signal: true, checkConvergence: true, onQuery: true
+  REML: true, weights: true, naAction: true, start: true, onProgress: true, signal: true, checkConvergence: true, correlation: true, variance: true, onQuery: true
 });
 
 /**
@@ -47,6 +47,9 @@ export async function lmerSql(formulaOrSpec: string | ModelSpec, source: SqlSour
   const {onQuery, ...rest} = read;
   const options = readLmerOptions(rest);
   if (onQuery !== undefined && typeof onQuery !== "function") fail(`invalid onQuery: ${describeValue(onQuery)}; pass a function of {query, purpose}`);
+  for (const name of ["correlation", "variance"] as const) {
+    if (options[name] !== undefined) fail(`${name} (a residual structure) needs the model's rows, which a fit from SQL leaves in the database; fit it in memory from the rows, or leave ${name} out`);
+  }
   if (options.weights !== undefined && typeof options.weights !== "string") fail(`invalid weights: ${describeValue(options.weights)}; give the name of a numeric column of the table`);
   if (!isSqlSource(source)) fail(`invalid SQL source: ${describeValue(source)}; give {connection, table}, {connection, query} or {connection, parquet}`);
   clock.skip();

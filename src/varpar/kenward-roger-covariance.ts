@@ -56,6 +56,7 @@ export function kenwardRogerCovariance(model: KenwardRogerModel): KenwardRogerCo
   const {frame} = model.structure;
   if (!model.REML) fail("Kenward-Roger's method is only available for REML fits; refit with REML: true (the default) or use Satterthwaite's df");
   if (frame.weights) fail("Kenward-Roger's method does not support prior weights here; fit without weights or use Satterthwaite's df");
+  if (model.structure.residual) fail("Kenward-Roger's method is not available for a model with a residual structure (it forms the covariance with R = σ²I); use Satterthwaite's df");
   const {q, p, offsets, gram} = denseGram(frame);
   if (q > KENWARD_ROGER_MAX_Q) {
     fail(`Kenward-Roger's method needs dense q × q matrices of the random effects and this model has q = ${q} (at most ${KENWARD_ROGER_MAX_Q}); use Satterthwaite's df`);

@@ -73,7 +73,13 @@ export function anovaValues(...models: (LinearMixedModel | GeneralizedLinearMixe
     refitted.push(i);
     return refit(m, {REML: false});
   });
-  return lrTable(ml.map((m) => ({formula: m.formula, df: m.df, logLik: -m.deviance / 2, nobs: m.nobs})), refitted);
+  return lrTable(ml.map((m) => ({formula: withStructures(m), df: m.df, logLik: -m.deviance / 2, nobs: m.nobs})), refitted);
+}
+
+/** A model's formula with its residual structures (nlme's spelling), so that fits of one formula are told apart. */
+function withStructures(m: LinearMixedModel): string {
+  const {correlation, variance} = m.residualStructure();
+  return [m.formula, correlation && `correlation = ${correlation}`, variance && `variance = ${variance}`].filter(Boolean).join(", ");
 }
 
 /** The likelihood-ratio table of glmer fits: no refit, their own log-likelihoods. */

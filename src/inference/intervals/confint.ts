@@ -83,6 +83,10 @@ export function confintValues(model: LinearMixedModel | GeneralizedLinearMixedMo
       upper: parameters.map((_, j) => model.beta[j] + z * se[j])
     };
   }
+  if (!(model instanceof GeneralizedLinearMixedModel) && model.structure.residual) {
+    fail(`confint method "${String(method)}" of a model with a residual structure is not available yet (profiles and refits would hold ` +
+      `the structure at its estimates); use method "Wald"`);
+  }
   if (method === "profile" && model instanceof GeneralizedLinearMixedModel) {
     const list = profiles(model);
     const limits = list.map((p) => {

@@ -1,0 +1,108 @@
+// lmer with residual structures against nlme's lme in the same run, whole call against whole call, for every
+// case of test/fixtures/nlme: our fit (median of warm runs, and the first, cold) and R's `lme(...)` call with the
+// lmeControl that gave the fixture's best log-likelihood, timed by system.time in one Rscript process started
+// here (median of its runs), with the log-likelihood each reaches. nlme's time is that of its best control
+// alone: finding which control is best took the fixture script several fits.
+// Run `npm run build` first; `node bench/nlme.mjs [--runs 5] [--only ID,ID]`. Figures only, no assertions: the
+// agreement with nlme is checked by test/nlme-structures.test.ts. Needs R with nlme for the nlme column.
+import {execFileSync} from "node:child_process";
+import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {fileURLToPath} from "node:url";
+import {lmer, readCSV} from "../dist/index.js";
+
+const args = process.argv.slice(2);
+const runs = args.includes("--runs") ? Number(args[args.indexOf("--runs") + 1]) : 5;
+const only = args.includes("--only") ? new Set(args[args.indexOf("--only") + 1].split(",")) : null;
+const fixtureDir = new URL("../test/fixtures/nlme/", import.meta.url);
+const datasets = fileURLToPath(new URL("../datasets/", import.meta.url));
+const cases = readdirSync(fixtureDir)
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => JSON.parse(readFileSync(new URL(f, fixtureDir), "utf8")))
+  .filter((c) => !only || only.has(c.id));
+
+const tables = new Map();
+const table = (name) => {
+  if (!tables.has(name)) tables.set(name, readCSV(readFileSync(join(datasets, `${name}.csv`), "utf8")));
+  return tables.get(name);
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// the controls of tools/make-nlme-reference.R, by name
+const CONTROLS = {
+  default: "lmeControl()",
+  optim: 'lmeControl(opt = "optim")',
+  long: "lmeControl(maxIter = 500, msMaxIter = 500, niterEM = 100, msMaxEval = 2000)",
+  optimLong: 'lmeControl(opt = "optim", maxIter = 500, msMaxIter = 500)',
+  noEM: "lmeControl(niterEM = 0, msMaxIter = 500, msMaxEval = 2000)"
+};
+
+/** R's calls, timed in one process: median elapsed seconds of `runs` calls and the log-likelihood reached. */
+function nlmeTimes() {
+  const dir = mkdtempSync(join(tmpdir(), "lmm-nlme-bench-"));
+  const script = join(dir, "bench.R");
+  const lines = [
+    "suppressMessages(library(nlme))",
+    `runs <- ${runs}`,
+    "out <- list()",
+    ...cases.map((c) => {
+      const call = c.nlme_call.replace(/data = \w+/, "data = d").replace(/\)$/, `, control = ${CONTROLS[c.control]})`);
+      return [
+        `d <- read.csv("${join(datasets, c.dataset + ".csv")}", stringsAsFactors = TRUE)`,
+        `m <- ${call}`,
+        `t <- sapply(seq_len(runs), function(i) system.time(m <- ${call})[["elapsed"]])`,
+        `out[["${c.id}"]] <- c(median(t), as.numeric(logLik(m)))`
+      ].join("\n");
+    }),
+    'cat(paste(names(out), sapply(out, function(v) sprintf("%.6f %.10g", v[1], v[2])), collapse = "\\n"), "\\n")'
+  ];
+  writeFileSync(script, lines.join("\n"));
+  try {
+    const text = execFileSync("Rscript", [script], {encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 24});
+    return new Map(text.trim().split("\n").map((l) => {
+      const [id, s, ll] = l.trim().split(/\s+/);
+      return [id, {seconds: Number(s), logLik: Number(ll)}];
+    }));
+  } catch (e) {
+    console.log(`nlme not timed (${e.message.split("\n")[0]}): install R with nlme to compare`);
+    return new Map();
+  }
+}
+
+const ours = new Map();
+for (const c of cases) {
+  const data = table(c.dataset);
+  const options = {REML: c.REML, ...(c.correlation ? {correlation: c.correlation} : {}), ...(c.variance ? {variance: c.variance} : {})};
+  const fits = [];
+  let cold = NaN;
+  for (let r = 0; r <= runs; r++) {
+    const t0 = performance.now();
+    const model = lmer(c.formula, data, options);
+    const s = (performance.now() - t0) / 1000;
+    if (r === 0) cold = s;
+    else fits.push({s, model});
+  }
+  const seconds = median(fits.map((f) => f.s));
+  const {model} = fits.find((f) => f.s === seconds);
+  ours.set(c.id, {seconds, cold, logLik: model.logLik, evaluations: model.optimizer.evaluations});
+}
+
+const nlme = nlmeTimes();
+const rows = cases.map((c) => {
+  const o = ours.get(c.id), r = nlme.get(c.id);
+  return {
+    case: c.id,
+    nobs: c.nobs,
+    "cold s": o.cold.toFixed(4),
+    "fit s": o.seconds.toFixed(4),
+    "nlme s": r ? r.seconds.toFixed(4) : "",
+    "fit/nlme": r ? (o.seconds / r.seconds).toFixed(2) : "",
+    evaluations: o.evaluations,
+    "logLik − nlme's": r ? (o.logLik - r.logLik).toExponential(2) : ""
+  };
+});
+console.table(rows);
+const both = cases.filter((c) => nlme.has(c.id));
+const sum = (f) => both.reduce((s, c) => s + f(c), 0);
+console.log(`${both.length} cases: fit seconds ${sum((c) => ours.get(c.id).seconds).toFixed(3)} against nlme's ${sum((c) => nlme.get(c.id).seconds).toFixed(3)} in the same run`);

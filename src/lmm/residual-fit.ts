@@ -1,0 +1,155 @@
+import {fail} from "../errors.js";
+import {bobyqa} from "../optimize/bobyqa.js";
+import {cloneBlocked} from "./blocks.js";
+import {Evaluator} from "./evaluator.js";
+import {thetaLower, thetaStart} from "./lambda.js";
+import {LinearMixedModel, type OptimizerRecord} from "./model.js";
+import {naturalParameters, whiten, whitenedBuffers, type ResidualStructure} from "./residual.js";
+import {scaleWarnings} from "./scale-check.js";
+import type {MixedModelStructure} from "./structure.js";
+import {thetaScales} from "./theta-scale.js";
+import {FitClock} from "./timings.js";
+import type {LmerOptions} from "./lmer-options.js";
+
+/** Progress, cancellation (and, not used here, convergence checks) of {@link LmerOptions}. */
+type FitOptions = Pick<LmerOptions, "onProgress" | "signal" | "checkConvergence">;
+
+const SINGULAR_TOL = 1e-4;
+/** Bound of the structures' unconstrained parameters (|u| ≤ 30: a correlation within 2e-13 of ±1). */
+const STRUCTURE_BOUND = 30;
+
+/**
+ * Fits a linear mixed model with a residual structure by REML or ML: θ and the structures' unconstrained
+ * parameters ψ (nlme's scales) are optimized together by BOBYQA. Each evaluation whitens the rows for ψ
+ * (residual.ts: the Cholesky factor of V^½ C V^½ per group), refills `[Z X y]ᵀ[Z X y]` of the whitened rows in
+ * the evaluator's own cross-products (its `refill`, as PIRLS's reweight), with `log|W| = −log|V^½ C V^½|`, and
+ * evaluates the profiled criterion at θ. The optimizer is run again from its end (nlme's optimizers can stop
+ * short; so can one BOBYQA run on these surfaces) and, where the first run ends with every correlation under
+ * 0.3 in size (where serial correlation and random slopes trade off, a second minimum lies at a larger
+ * correlation), from a second start of the correlation (φ = ½); the lowest criterion is kept. The model's structure holds the whitened cross-products at ψ̂, so that β̂, its
+ * covariance, σ̂, the log-likelihood and the criterion's functions are those of the structure.
+ *
+ * Reference: Pinheiro & Bates (2000), Mixed-Effects Models in S and S-PLUS, §5.1–5.3 (the extended linear mixed
+ * model and its transformation); Bates et al. (2015), JSS 67(1), eqs. 34 and 41; Powell (2009).
+ *
+ * @example
+ *   const m = fitResidualStructure(modelStructure(frame, true), resolveResidual({correlation: "corAR1()"}, frame, data));
+ */
+export function fitResidualStructure(base: MixedModelStructure, residual: ResidualStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock()): LinearMixedModel {
+  clock.skip();
+  const {frame} = base;
+  const sizes = base.A.sizes;
+  const scale = thetaScales(frame);
+  const nTheta = scale.length;
+  const lowerTheta = thetaLower(sizes);
+  const free = residual.held.map((h, k) => (h ? -1 : k)).filter((k) => k >= 0);
+  // the optimizer's coordinates of the structures: u times the size of what u multiplies (varExp's δ times
+  // max |v|, a power times max |log |v||), so that a step means about the same change of every variance
+  const psiScale = free.map((k) => structureScale(residual, k));
+  const lower = Float64Array.from([...lowerTheta, ...free.map((_, j) => -STRUCTURE_BOUND * psiScale[j])]);
+  const upper = Float64Array.from([...lowerTheta.map(() => Infinity), ...free.map((_, j) => STRUCTURE_BOUND * psiScale[j])]);
+  const ev = new Evaluator(base);
+  const buffers = whitenedBuffers(frame);
+  const psi = Float64Array.from(residual.start);
+  const theta = new Float64Array(nTheta);
+  let evaluations = 0;
+  const criterion = (x: Float64Array): number => {
+    options.signal?.throwIfAborted();
+    for (let i = 0; i < nTheta; i++) theta[i] = x[i] / scale[i];
+    free.forEach((k, j) => (psi[k] = x[nTheta + j] / psiScale[j]));
+    evaluations++;
+    if (!whiten(residual, frame, psi, buffers)) return Infinity;
+    ev.refill(buffers, -buffers.logDetR);
+    const value = ev.setTheta(theta).updateL() ? ev.objective() : Infinity;
+    options.onProgress?.({evaluations, criterion: value, theta: Float64Array.from(theta)});
+    return value;
+  };
+  const thetaX = start ? Float64Array.from(start, (v, i) => Math.max(v, lowerTheta[i]) * scale[i]) : thetaStart(sizes);
+  const starts = [Float64Array.from([...thetaX, ...free.map((k, j) => clampStart(residual.start[k]) * psiScale[j])])];
+  if (residual.correlation && !residual.correlation.fixed && residual.correlation.value === null && residual.correlation.kind !== "corSymm") {
+    const second = starts[0].slice();
+    // a second start with positive correlation (φ = ½ on nlme's scales), where serial correlation and a
+    // random slope trade off and the surface has a second minimum
+    for (let j = 0; j < free.length; j++) if (free[j] < residual.nCorrelation) second[nTheta + j] = (residual.correlation.kind === "corCAR1" ? 0 : 1.0986) * psiScale[j];
+    starts.push(second);
+  }
+  const t0 = performance.now();
+  const log: string[] = [];
+  let best: {x: Float64Array; f: number; converged: boolean; message: string} | null = null;
+  let initial = starts[0];
+  for (const x0 of starts) {
+    // the second start only where the first ended with little correlation: that end may be the other minimum
+    if (x0 !== starts[0] && best && !weakCorrelation(residual, best.x, nTheta, free)) break;
+    // a coarse run (the trust region stops at 1e-4), then runs from its end with a small fresh region to the
+    // usual accuracy: fewer evaluations than one run to 5e-6 from the start, and it finds descents a shrunk
+    // region missed
+    let result = bobyqa(criterion, x0, {lower, upper, rhoend: 1e-4});
+    for (let round = 0; round < 3; round++) {
+      const again = bobyqa(criterion, result.x, {lower, upper, rhobeg: round === 0 ? 0.01 : 0.1, rhoend: 5e-7});
+      const improved = again.f < result.f - 1e-10 * Math.abs(result.f);
+      if (again.f < result.f) result = {...again, initial: result.initial};
+      if (!improved) break;
+    }
+    log.push(`from [${Array.from(x0, (v) => v.toPrecision(4)).join(", ")}]: criterion ${result.f} after ${evaluations} evaluations`);
+    if (!best || result.f < best.f) (best = {x: result.x, f: result.f, converged: result.converged, message: result.message}), (initial = x0);
+  }
+  clock.lap("optimization");
+  if (!best || !Number.isFinite(best.f)) {
+    fail(`the criterion is not finite at any parameter value the optimizer tried (${evaluations} evaluations): the residual structure ` +
+      `${[residual.correlation?.text, residual.variance?.text].filter(Boolean).join(" and ")} or the data's scale makes its factor not positive definite; rescale the covariates`);
+  }
+  const thetaHat = Float64Array.from({length: nTheta}, (_, i) => best!.x[i] / scale[i]);
+  const psiHat = Float64Array.from(residual.start);
+  free.forEach((k, j) => (psiHat[k] = best!.x[nTheta + j] / psiScale[j]));
+  whiten(residual, frame, psiHat, buffers);
+  ev.refill(buffers, -buffers.logDetR);
+  const structure: MixedModelStructure = {
+    frame, A: cloneBlocked(ev.A), logDetW: -buffers.logDetR, REML: base.REML,
+    residual: {structure: residual, parameters: psiHat}
+  };
+  const isSingular = [...lowerTheta.keys()].some((i) => lowerTheta[i] === 0 && thetaHat[i] < SINGULAR_TOL);
+  const warnings = [...frame.warnings, ...scaleWarnings(frame.X)];
+  if (!best.converged) warnings.push(`optimizer did not converge: ${best.message}`);
+  if (isSingular) warnings.push("boundary (singular) fit: see help('isSingular')");
+  const natural = naturalParameters(residual, psiHat);
+  log.push(`structure parameters at the end: ${residual.names.map((name, k) => `${name} = ${natural[k]}`).join(", ")}`);
+  const optimizer: OptimizerRecord = {
+    name: "bobyqa",
+    evaluations,
+    seconds: (performance.now() - t0) / 1000,
+    converged: best.converged,
+    message: best.message,
+    initial: Float64Array.from({length: nTheta}, (_, i) => initial[i] / scale[i]),
+    final: Float64Array.from(thetaHat),
+    criterion: best.f,
+    log,
+    ending: {verdict: best.converged ? "interior" : "evaluation-limit", atBound: [], probes: [], restarts: []}
+  };
+  return new LinearMixedModel(structure, thetaHat, isSingular, warnings, optimizer, {}, clock);
+}
+
+/** Whether the correlation parameters at x (natural scale) are all under 0.3 in size. */
+function weakCorrelation(residual: ResidualStructure, x: Float64Array, nTheta: number, free: number[]): boolean {
+  const u = Float64Array.from(residual.start);
+  free.forEach((k, j) => (u[k] = x[nTheta + j] / structureScale(residual, k)));
+  const natural = naturalParameters(residual, u);
+  for (let k = 0; k < residual.nCorrelation; k++) if (Math.abs(natural[k]) >= 0.3) return false;
+  return true;
+}
+
+/** The optimizer's scale of structure parameter k: max |v| for varExp, max |log |v|| for a power, else 1 (at least 1e-3). */
+function structureScale(residual: ResidualStructure, k: number): number {
+  if (k < residual.nCorrelation || !residual.variance || !residual.covariateLevels) return 1;
+  const {kind} = residual.variance;
+  const levels = residual.covariateLevels;
+  const power = kind === "varPower" || (kind === "varConstPower" && k === residual.nCorrelation + 1);
+  if (kind !== "varExp" && !power) return 1;
+  let m = 0;
+  for (let d = 0; d < levels.values.length; d++) m = Math.max(m, Math.abs(kind === "varExp" ? levels.values[d] : levels.logAbs[d]));
+  return Number.isFinite(m) ? Math.max(m, 1e-3) : 1;
+}
+
+/** A start inside the structures' bounds. */
+function clampStart(u: number): number {
+  return Math.min(Math.max(u, -STRUCTURE_BOUND + 1), STRUCTURE_BOUND - 1);
+}
