@@ -7,8 +7,8 @@ if (!existsSync(cli)) {
   process.stderr.write("lmm: the library is not built; run npm install (or npm run build) first\n");
   process.exit(2);
 }
-const {main} = await import(cli.href);
-process.exitCode = main(process.argv.slice(2), {
+const {mainAsync} = await import(cli.href);
+process.exitCode = await mainAsync(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text)
 });

@@ -15,6 +15,8 @@ const STAGES: readonly (readonly string[])[] = [
   // notation: readers of other notations (Stata's mixed, …) that write lme4 formulas for the formula stages
   ["frame", "notation"],
   ["lmm"],
+  // sql: the cross-products of a model computed by a database (DuckDB, PostgreSQL) where the rows are
+  ["sql"],
   // the generalized models build on the linear model's evaluator (PIRLS reweights its cross-products)
   ["glmm"],
   ["varpar"],

@@ -6,6 +6,7 @@
  * with options, every option name misspelt (one letter changed; upper-cased for names under three letters)
  * must throw an LmmError naming the bad key and suggesting the right one, on a call that passes without it.
  */
+import {fileURLToPath} from "node:url";
 import {describe, expect, it} from "vitest";
 import * as api from "../src/index.js";
 import * as plot from "../src/plot/index.js";
@@ -36,10 +37,21 @@ const mark = (own: string[]) => [...own, ...PLOT_MARK_OPTIONS];
 const GLMER = ["family", "link", "nAGQ", "weights", "naAction", "offset", "start", "onProgress", "signal"];
 const G = "cbind(incidence, size - incidence) ~ period + (1 | herd)";
 const cbpp = dataset("cbpp");
+let db: Promise<api.SqlConnection> | null = null;
+/** A DuckDB database in memory holding the sleepstudy table, made once. */
+function sleepstudyDb(): Promise<api.SqlConnection> {
+  db ??= api.duckdb().then(async (c) => {
+    await c.query(`CREATE TABLE "sleepstudy" AS SELECT * FROM read_csv($1)`, [fileURLToPath(new URL("../datasets/sleepstudy.csv", import.meta.url))]);
+    return c;
+  });
+  return db;
+}
 
 /** The exports, methods and nested bags that take options, by name (`Class#method`, `memo.method`, `fn:bag`). */
 const OPTION_CALLS: Record<string, OptionCall> = {
   lmer: {call: (o) => api.lmer(F, sleepstudy, o), known: LMER},
+  lmerSql: {call: async (o) => api.lmerSql(F, {connection: await sleepstudyDb(), table: "sleepstudy"}, o), known: [...LMER, "onQuery"]},
+  duckdb: {call: async (o) => (await api.duckdb(":memory:", o)).close?.(), known: ["threads"]},
   glmer: {call: (o) => api.glmer(G, cbpp, o), known: GLMER},
   memoLmer: {call: (o) => api.memoLmer(F, sleepstudy, o), known: LMER},
   memoGlmer: {call: (o) => api.memoGlmer(G, cbpp, o), known: GLMER},
@@ -107,6 +119,9 @@ const NO_OPTIONS: Record<string, string> = {
   NEW_GROUP: "a symbol",
   QI_ORDER: "an array",
   LmmError: "an error class (message)",
+  postgres: "(settings): the pg package's connection settings, handed to it",
+  sqlConnection: "(engine, run): a name and a query function",
+  duckdbWasm: "(db): a DuckDB-Wasm database or a notebook's DuckDBClient",
   LinearMixedModel: "a class made by lmer (its methods below)",
   GeneralizedLinearMixedModel: "a class made by glmer (fields, and toJSON)",
   family: "(name, link)",

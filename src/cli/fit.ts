@@ -1,5 +1,5 @@
 import {basename} from "node:path";
-import {fail} from "../errors.js";
+import {clip, fail} from "../errors.js";
 import {glmer} from "../glmm/fit.js";
 import {checkDdf} from "../inference/ddf.js";
 import {kenwardRogerJSON} from "../inference/t-tests/kenward-roger-t.js";
@@ -10,9 +10,12 @@ import {lmer} from "../lmm/fit.js";
 import {readStata} from "../notation/stata.js";
 import {readLevels} from "../notation/levels.js";
 import {readZelig} from "../notation/zelig.js";
+import {duckdb, postgres, type SqlConnection} from "../sql/connection.js";
+import {lmerSql} from "../sql/lmer.js";
+import type {SqlSource} from "../sql/source.js";
 import {dataAndFormula, GLMM_OPTIONS, glmerArguments, parseArgs, singleValue, zeligArgument, type Output} from "./args.js";
 
-export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--syntax lme4|stata|zelig|levels] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--family binomial|poisson|Gamma|gaussian|inverse.gaussian [--link LINK] [--nagq N]] [--weights COLUMN] [--correlation "corAR1(form = ~ t | g)"] [--variance "varIdent(form = ~ 1 | s)"] [--json]`;
+export const FIT_USAGE = `usage: lmm fit DATA.csv "FORMULA" [--syntax lme4|stata|zelig|levels] [--ml] [--ddf Satterthwaite|Kenward-Roger] [--family binomial|poisson|Gamma|gaussian|inverse.gaussian [--link LINK] [--nagq N]] [--weights COLUMN] [--correlation "corAR1(form = ~ t | g)"] [--variance "varIdent(form = ~ 1 | s)"] [--json]; DATA may also be FILE.parquet, duckdb:FILE.db:TABLE or postgres:TABLE (fitted from the sums the database computes)`;
 
 /** The notations `--syntax` reads. */
 const SYNTAXES = ["lme4", "stata", "zelig", "levels"];
@@ -84,4 +87,68 @@ export function fitCommand(argv: string[], out: Output): number {
     out.stdout(JSON.stringify({...model.toJSON(), satterthwaite: satterthwaiteJSON(model), ...kr}) + "\n");
   } else out.stdout(summary(model, {dataName: basename(path).replace(/\.csv$/i, ""), ddf}) + "\n");
   return 0;
+}
+
+// `lmm fit` on rows in a database: a Parquet file (read by DuckDB in this process), a table of a DuckDB
+// database file, or a table of a PostgreSQL server. Only sums come back from the engine (src/sql).
+
+/**
+ * Whether a data argument of `lmm fit` names rows in a database rather than a CSV file: `FILE.parquet` (or a
+ * glob such as `parts/*.parquet`), `duckdb:FILE.db:TABLE`, or `postgres:TABLE` (the server from libpq's
+ * environment variables PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD).
+ *
+ * @example
+ *   isSqlData("big.parquet");        // true
+ *   isSqlData("duckdb:shop.db:obs"); // true
+ *   isSqlData("sleepstudy.csv");     // false
+ */
+export function isSqlData(path: string): boolean {
+  return /\.parquet$/i.test(path) || path.startsWith("duckdb:") || path.startsWith("postgres:");
+}
+
+/** The connection and source of a data argument (see {@link isSqlData}), and the name the summary's `Data:` line shows. */
+async function openSource(path: string): Promise<{source: SqlSource; name: string}> {
+  if (path.startsWith("duckdb:")) {
+    const rest = path.slice("duckdb:".length);
+    const colon = rest.lastIndexOf(":");
+    if (colon <= 0 || colon === rest.length - 1) fail(`invalid DuckDB source ${JSON.stringify(clip(path, 60))}; write duckdb:FILE.db:TABLE`);
+    const file = rest.slice(0, colon), table = rest.slice(colon + 1);
+    return {source: {connection: await duckdb(file), table}, name: table};
+  }
+  if (path.startsWith("postgres:")) {
+    const table = path.slice("postgres:".length);
+    if (table === "") fail("invalid PostgreSQL source \"postgres:\"; write postgres:TABLE, with the server in PGHOST, PGPORT, PGUSER and PGDATABASE");
+    return {source: {connection: await postgres({}), table}, name: table};
+  }
+  return {source: {connection: await duckdb(), parquet: path}, name: basename(path).replace(/\.parquet$/i, "")};
+}
+
+/**
+ * `lmm fit DATA "F" [--ml] [--json] [--weights COLUMN]` where DATA names rows in a database: fits the model
+ * from the sums the engine computes and prints lmerTest's summary (its scaled residuals are not computed:
+ * the rows stay in the database) or, with `--json`, the model's JSON with Satterthwaite's t tests and the
+ * queries that ran. The other options of `lmm fit` (families, notations, Kenward–Roger) are refused here.
+ *
+ * @example
+ *   await fitSqlCommand(["big.parquet", "y ~ x + (x | g)"], out);
+ *   await fitSqlCommand(["duckdb:shop.db:obs", "y ~ x + (1 | store)", "--json"], out);
+ */
+export async function fitSqlCommand(argv: string[], out: Output): Promise<number> {
+  const args = parseArgs(argv, {flags: ["ml", "json"], values: ["weights", "ddf", "syntax", "family", "link", "nagq", "correlation", "variance"]});
+  const [path, formulaText] = dataAndFormula(args, "fit", FIT_USAGE);
+  for (const name of ["ddf", "syntax", "family", "link", "nagq", "correlation", "variance"]) {
+    if (singleValue(args, name) !== undefined) fail(`--${name} is not available for data in a database (${clip(path, 60)}) yet; fit a linear model in lme4 syntax, or export the rows to CSV`);
+  }
+  const weights = singleValue(args, "weights");
+  const {source, name} = await openSource(path);
+  const connection: SqlConnection = source.connection;
+  try {
+    const model = await lmerSql(formulaText, source, {REML: !args.flags.has("ml"), ...(weights !== undefined ? {weights} : {})});
+    if (args.flags.has("json")) {
+      out.stdout(JSON.stringify({...model.toJSON(), frame: model.frame, queries: model.queries, satterthwaite: satterthwaiteJSON(model)}) + "\n");
+    } else out.stdout(summary(model, {dataName: name}) + "\n");
+    return 0;
+  } finally {
+    await connection.close?.();
+  }
 }

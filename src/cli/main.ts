@@ -8,7 +8,7 @@ import {LmmError, MAX_MESSAGE_LENGTH, clip, fail} from "../errors.js";
 import {ANOVA_USAGE, anovaCommand} from "./anova.js";
 import type {Output} from "./args.js";
 import {CONFINT_USAGE, confintCommand} from "./confint.js";
-import {FIT_USAGE, fitCommand} from "./fit.js";
+import {FIT_USAGE, fitCommand, fitSqlCommand, isSqlData} from "./fit.js";
 import {PREDICT_USAGE, predictCommand} from "./predict.js";
 import {SIM_USAGE, simCommand} from "./sim.js";
 import {TRANSLATE_USAGE, translateCommand} from "./translate.js";
@@ -50,6 +50,25 @@ export function main(argv: string[], out: Output): number {
     const command = COMMANDS.get(name);
     if (command) return command(rest, out);
     fail(`unknown command: ${name}; the commands are fit, sim, anova, confint, predict and translate (lmm help)`);
+  } catch (error) {
+    const message = error instanceof LmmError ? error.message : `internal error: ${internal(error)}`;
+    out.stderr(`lmm: ${clip(message.replace(/\s*\n\s*/g, " "), MAX_MESSAGE_LENGTH)}\n`);
+    return 2;
+  }
+}
+
+/**
+ * The `lmm` command as the launcher runs it: {@link main}, except that `lmm fit` on rows in a database (a
+ * Parquet file, `duckdb:FILE.db:TABLE`, `postgres:TABLE`; fit-sql.ts) waits for the database.
+ *
+ * @example
+ *   await mainAsync(["fit", "big.parquet", "y ~ x + (x | g)"], output);
+ */
+export async function mainAsync(argv: string[], out: Output): Promise<number> {
+  const [name, data] = argv;
+  if (name !== "fit" || data === undefined || !isSqlData(data)) return main(argv, out);
+  try {
+    return await fitSqlCommand(argv.slice(1), out);
   } catch (error) {
     const message = error instanceof LmmError ? error.message : `internal error: ${internal(error)}`;
     out.stderr(`lmm: ${clip(message.replace(/\s*\n\s*/g, " "), MAX_MESSAGE_LENGTH)}\n`);

@@ -99,6 +99,55 @@ export interface ModelFrame {
   trials?: Float64Array;
   /** The centre and scale of each `scale(…)` in the formula, by its call, for predictions on new data. */
   scales?: ColumnScales;
+  /**
+   * For a frame whose rows stay in a database (src/sql): what the fit needs of the rows besides the
+   * cross-products. Such a frame holds no rows: `y`, `rows`, the columns of `X` and each term's `Z` and `refs`
+   * are empty, and `n` is the number of rows the database used.
+   */
+  aggregated?: AggregatedFrame;
+}
+
+/**
+ * Refuses a computation that needs the model's rows when the frame has none (a fit from a database's sums,
+ * src/sql), naming it and what works without rows.
+ *
+ * @example
+ *   requireRows(model.structure.frame, "kenwardRoger"); // throws for a model fitted from SQL
+ */
+export function requireRows(frame: Pick<ModelFrame, "aggregated">, what: string): void {
+  if (frame.aggregated) {
+    fail(`${what} needs the model's rows, which stayed in the database (the fit from SQL had only sums); fit in memory from the rows, or use what needs only the sums: the estimates, Wald and profile intervals, Satterthwaite's tests, predictions for new data`);
+  }
+}
+
+/** Sums over the rows of one model-matrix column, computed where the rows are (a database). */
+export interface ColumnMoments {
+  sum: number;
+  sumSquares: number;
+  /** Whether every value is 0 or 1. */
+  binary: boolean;
+}
+
+/** One query a database ran for a frame: its text, bound values, result rows and time. */
+export interface QueryRecord {
+  sql: string;
+  params: unknown[];
+  rows: number;
+  milliseconds: number;
+}
+
+/**
+ * What a frame computed by a database keeps of its rows: the moments of the fixed-effect columns (lme4's
+ * scale check) and of each term's random-effects columns (the optimizer's θ scaling), and the queries run.
+ */
+export interface AggregatedFrame {
+  /** The engine that ran the queries (`duckdb`, `postgres`, or the name a caller gave). */
+  engine: string;
+  queries: QueryRecord[];
+  /** For each column of X. */
+  fixedMoments: ColumnMoments[];
+  /** For each term, for each of its columns. */
+  randomMoments: ColumnMoments[][];
 }
 
 /** What the response may be: numbers (lmer), or numbers or a factor of at most two levels (glmer's binomial). */
@@ -362,14 +411,26 @@ function randomTerms(specs: RandomSpec[], vars: Map<string, FrameVariable>, grou
     }
     return {group: spec.groupLabel, levels: factor.levels, refs: factor.codes, p, names: design.names, Z, text: spec.text, spec: index};
   });
-  // lme4 reorders only when the number of levels ever increases, and then by rev(order(levels)), which
-  // also reverses the order of ties
-  const nl = built.map((t) => t.levels.length);
-  const increasing = nl.some((l, i) => i > 0 && l > nl[i - 1]);
-  const order = nl.map((_, i) => i);
-  if (increasing) order.sort((a, b) => nl[a] - nl[b] || a - b).reverse();
+  const order = termOrder(built.map((t) => t.levels.length));
   const names = termNames(order.map((i) => built[i].group));
   return order.map((i, k) => ({...built[i], name: names[k]}));
+}
+
+/**
+ * The order of the random-effects terms in the model, from their numbers of levels as written: lme4 reorders
+ * only when the number of levels ever increases, and then by `rev(order(levels))`, which also reverses the
+ * order of ties.
+ *
+ * Reference: lme4's `mkReTrms` (`ordTrms`).
+ *
+ * @example
+ *   termOrder([10, 30, 20]); // [1, 2, 0]
+ */
+export function termOrder(levels: readonly number[]): number[] {
+  const increasing = levels.some((l, i) => i > 0 && l > levels[i - 1]);
+  const order = levels.map((_, i) => i);
+  if (increasing) order.sort((a, b) => levels[a] - levels[b] || a - b).reverse();
+  return order;
 }
 
 /** Column j of a row-major n × p matrix. */

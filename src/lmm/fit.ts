@@ -9,7 +9,7 @@ import {NEAR_BOUND, probeBoundary, type BoundaryProbes} from "./boundary.js";
 import {convergenceWarnings, derivatives, failedToConverge} from "./convergence.js";
 import {thetaLength, thetaLower, thetaStart} from "./lambda.js";
 import {thetaScales} from "./theta-scale.js";
-import {scaleWarnings} from "./scale-check.js";
+import {scaleWarnings, scaleWarningsFromMoments} from "./scale-check.js";
 import {readLmerOptions, type LmerOptions} from "./lmer-options.js";
 import {FitClock} from "./timings.js";
 
@@ -154,7 +154,8 @@ export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<n
 
   const theta = toTheta(result.x);
   const isSingular = [...lower.keys()].some((i) => lower[i] === 0 && theta[i] < SINGULAR_TOL);
-  const warnings = [...frame.warnings, ...scaleWarnings(frame.X)];
+  const scaleChecks = frame.aggregated ? scaleWarningsFromMoments(frame.aggregated.fixedMoments, frame.n) : scaleWarnings(frame.X);
+  const warnings = [...frame.warnings, ...scaleChecks];
   if (!result.converged) warnings.push(`optimizer did not converge: ${result.message}`);
   if (isSingular) warnings.push("boundary (singular) fit: see help('isSingular')");
   const check = options.checkConvergence ?? (frame.n < 10000 && theta.length < 10);

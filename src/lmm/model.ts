@@ -1,4 +1,5 @@
 import type {ModelSpec} from "../formula/ast.js";
+import type {QueryRecord} from "../frame/frame.js";
 import type {Blocked} from "./blocks.js";
 import {Evaluator} from "./evaluator.js";
 import {templates, thetaNames} from "./lambda.js";
@@ -239,7 +240,8 @@ export class LinearMixedModel {
     this.u = u;
     this.b = evaluator.modes(u);
     this.varCorr = varCorrRows(frame.terms, evaluator.termCovariance(sigma), sigma);
-    const fitted = precomputed.fitted ?? fittedValues(frame, beta, this.b);
+    // a frame computed by a database holds no rows: no per-row results (the rows stay where they are)
+    const fitted = precomputed.fitted ?? (frame.aggregated ? new Float64Array(0) : fittedValues(frame, beta, this.b));
     this.usedFitted = fitted;
     this.usedResiduals = precomputed.residuals ?? frame.y.map((y, r) => y - fitted[r]);
     this.rows = frame.rows;
@@ -256,6 +258,19 @@ export class LinearMixedModel {
     this.warnings = warnings;
     this.optimizer = optimizer;
     this.timings = precomputed.timings ? Object.freeze({...precomputed.timings}) : clock.stop();
+  }
+
+  /**
+   * Where the model frame was built: `"memory"` from a table in JavaScript, or `"sql"` from cross-products a
+   * database computed (src/sql), whose rows never left it: then `fitted`, `residuals` and `rows` are empty.
+   */
+  get frame(): "memory" | "sql" {
+    return this.structure.frame.aggregated ? "sql" : "memory";
+  }
+
+  /** The queries a database ran for a model whose {@link frame} is `"sql"` (text, bound values, rows, time); empty otherwise. */
+  get queries(): readonly QueryRecord[] {
+    return this.structure.frame.aggregated?.queries ?? [];
   }
 
   /** The residual variance σ̂². */

@@ -31,6 +31,23 @@ export function scaleWarnings(X: readonly ArrayLike<number>[]): string[] {
     for (let i = 0; i < column.length; i++) ss += (column[i] - mean) * (column[i] - mean);
     logSd.push(log(Math.sqrt(ss / (column.length - 1))));
   }
+  return spreadWarnings(logSd);
+}
+
+/**
+ * {@link scaleWarnings} from each column's sums over n rows (a frame computed by a database): the standard
+ * deviation is √((Σx² − (Σx)²/n)/(n − 1)), which loses digits to cancellation when the mean is far larger than
+ * the spread; the check compares logarithms against log 1000, so those digits do not matter to it.
+ *
+ * @example
+ *   scaleWarningsFromMoments([{sum: 6e4, sumSquares: 1.4e9, binary: false}], 3); // [SCALE_WARNING]
+ */
+export function scaleWarningsFromMoments(moments: readonly {sum: number; sumSquares: number; binary: boolean}[], n: number): string[] {
+  const logSd = moments.filter((m) => !m.binary).map((m) => log(Math.sqrt(Math.max(0, m.sumSquares - (m.sum * m.sum) / n) / (n - 1))));
+  return spreadWarnings(logSd);
+}
+
+function spreadWarnings(logSd: number[]): string[] {
   if (logSd.length === 0) return [];
   const limit = log(TOLERANCE);
   const spread = Math.max(...logSd) - Math.min(...logSd);

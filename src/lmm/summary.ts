@@ -20,7 +20,7 @@ export type SummarySource = Pick<
   "REMLcrit" | "deviance" | "logLik" | "df" | "AIC" | "BIC" | "warnings"
 > & {
   optimizer: Pick<OptimizerRecord, "name" | "converged" | "message"> & {ending?: Pick<OptimizerRecord["ending"], "verdict">};
-  structure: {frame: Pick<ModelFrame, "weights">; residual?: MixedModelStructure["residual"]};
+  structure: {frame: Pick<ModelFrame, "weights" | "aggregated">; residual?: MixedModelStructure["residual"]};
   /** The residuals of the rows used (aligned with the weights; `residuals` is NaN-padded with naAction "exclude"). */
   usedResiduals?: Float64Array;
 };
@@ -87,7 +87,10 @@ export function summaryHeadLines(m: SummarySource, options: SummaryOptions = {})
     ...criterionLines(m),
     "",
     "Scaled residuals: ",
-    ...namedVectorLines(["Min", "1Q", "Median", "3Q", "Max"], formatR(zapsmall(scaledResidualQuantiles(m), digits + 1), {digits})),
+    // a model fitted from a database's sums (src/sql) has no residuals here: its rows stay in the database
+    ...(m.structure.frame.aggregated
+      ? ["(not computed: the rows stay in the database, which gave only sums)"]
+      : namedVectorLines(["Min", "1Q", "Median", "3Q", "Max"], formatR(zapsmall(scaledResidualQuantiles(m), digits + 1), {digits}))),
     "",
     "Random effects:",
     ...randomEffectLines(m, digits),

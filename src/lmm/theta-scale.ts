@@ -18,8 +18,9 @@ import type {ModelFrame} from "../frame/frame.js";
  */
 export function thetaScales(frame: ModelFrame): Float64Array {
   const out: number[] = [];
-  for (const t of frame.terms) {
-    const s = columnScales(t.Z, t.p, frame.n);
+  for (const [i, t] of frame.terms.entries()) {
+    const moments = frame.aggregated?.randomMoments[i];
+    const s = moments ? moments.map((m) => columnScale(m.sumSquares, frame.n, m.binary)) : columnScales(t.Z, t.p, frame.n);
     for (let c = 0; c < t.p; c++) for (let r = c; r < t.p; r++) out.push(s[r]);
   }
   return Float64Array.from(out);
@@ -35,8 +36,13 @@ function columnScales(Z: Float64Array, p: number, n: number): number[] {
       ss += v * v;
       if (v !== 0 && v !== 1) indicator = false;
     }
-    const rms = Math.sqrt(ss / n);
-    scales.push(indicator || !(rms > 0 && Number.isFinite(rms)) ? 1 : rms);
+    scales.push(columnScale(ss, n, indicator));
   }
   return scales;
+}
+
+/** The scale of one column from its sum of squares over n rows: its root mean square, 1 for a 0/1 column or a column of zeros. */
+function columnScale(ss: number, n: number, indicator: boolean): number {
+  const rms = Math.sqrt(ss / n);
+  return indicator || !(rms > 0 && Number.isFinite(rms)) ? 1 : rms;
 }

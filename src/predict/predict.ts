@@ -1,6 +1,7 @@
 import {describeValue, fail} from "../errors.js";
 import {optionNames, readOptions} from "../options.js";
 import {cellText} from "../frame/cells.js";
+import {requireRows} from "../frame/frame.js";
 import {LinearMixedModel, padExcluded} from "../lmm/model.js";
 import {GeneralizedLinearMixedModel} from "../glmm/model.js";
 import {predictGlmer} from "./predict-glmer.js";
@@ -75,6 +76,7 @@ export function predict(model: LinearMixedModel | GeneralizedLinearMixedModel, n
   if (generalized) return predictGlmer(model, newdata, {re, type, allowNewLevels, seFit, data: given.data});
   const frame = model.structure.frame;
   const random = re === "all";
+  if (newdata === undefined) requireRows(frame, "predict without newdata (the fit's own rows)");
   const design = newdata === undefined
     ? frameDesign(frame, random)
     : newdataDesign(frame, newdata, {random, allowNewLevels, levels: given.data === undefined ? undefined : trainingLevels(frame, given.data)});

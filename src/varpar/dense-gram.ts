@@ -1,5 +1,5 @@
 import {Matrix} from "ml-matrix";
-import type {ModelFrame} from "../frame/frame.js";
+import {requireRows, type ModelFrame} from "../frame/frame.js";
 
 /** The cross-products of `[Z X]` as one dense matrix, with the layout of Z's columns. */
 export interface DenseGram {
@@ -24,7 +24,8 @@ export interface DenseGram {
  * @example
  *   denseGram(model.structure.frame).gram.get(0, 0); // rows of the first level of the first term (sleepstudy: 10)
  */
-export function denseGram(frame: Pick<ModelFrame, "n" | "X" | "terms">): DenseGram {
+export function denseGram(frame: Pick<ModelFrame, "n" | "X" | "terms" | "aggregated">): DenseGram {
+  requireRows(frame, "Kenward and Roger's method (the dense Gram matrix of [Z X])");
   const {n, terms, X} = frame;
   const offsets: number[] = [];
   let q = 0;

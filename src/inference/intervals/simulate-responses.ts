@@ -1,5 +1,6 @@
 import {describeValue, fail} from "../../errors.js";
 import {optionNames, readOptions} from "../../options.js";
+import {requireRows} from "../../frame/frame.js";
 import {templates} from "../../lmm/lambda.js";
 import type {LinearMixedModel} from "../../lmm/model.js";
 import {GeneralizedLinearMixedModel} from "../../glmm/model.js";
@@ -43,6 +44,7 @@ export function simulate(model: LinearMixedModel | GeneralizedLinearMixedModel, 
   const random = options.random ?? randomSource(options.seed!);
   if (model instanceof GeneralizedLinearMixedModel) return simulateGlmer(model, n, random);
   const frame = model.structure.frame;
+  requireRows(frame, "simulate (and the parametric bootstrap)");
   const rows = frame.n;
   const T = templates(model.structure.A.sizes, model.theta);
   const mean = fixedLinearPredictor(frame, model.beta);
