@@ -144,12 +144,12 @@ describe("residual structures in the reactive cache and sim", () => {
     expect(cache.lmer("distance ~ age + (1 | Subject)", swapped, options)).not.toBe(a);
     expect(cache.lmer("distance ~ age + (1 | Subject)", columns, {variance: "varIdent(form = ~ 1 | Sex)", REML: false})).not.toBe(a);
   });
-  it("sim of a correlation-only model draws as usual (one row's variance is σ²); a variance function is refused by name", () => {
+  it("sim of a correlation-only model draws as usual (one row's variance is σ²); a variance function needs its stratum column in the profiles", () => {
     const d = dataset("sleepstudy");
     const m = lmer("Reaction ~ Days + (1 | Subject)", d, {correlation: "corAR1(form = ~ Days | Subject)"});
     const s = sim(m, {x: setx(m, {Days: 3}), n: 200, random: randomSource(1)});
     expect(s.qi.pr![0].length).toBe(200);
     const v = lmer("distance ~ age + (1 | Subject)", dataset("Orthodont"), {variance: "varIdent(form = ~ 1 | Sex)"});
-    expect(() => sim(v, {x: setx(v), n: 10, random: randomSource(1)})).toThrow(/^sim of a model with a variance function \(varIdent\(form = ~ 1 \| Sex\)\) is not available yet/);
+    expect(() => sim(v, {x: setx(v), n: 10, random: randomSource(1)})).toThrow(/^sim of a model with varIdent\(form = ~ 1 \| Sex\) needs each profile's "Sex"/);
   });
 });
