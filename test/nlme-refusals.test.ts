@@ -54,6 +54,11 @@ describe("bad data for a structure is refused naming the part", () => {
   it("a varPower covariate with zeros", () => {
     expect(refusal(() => lmer("Reaction ~ Days + (1 | Subject)", sleep, {variance: "varPower(form = ~ Days)"}))).toMatch(/^the covariate "Days" of varPower is 0 in row 1/);
   });
+  it("varConstPower with strata: const or power of another length than one or the strata's", () => {
+    const o = dataset("Orthodont");
+    expect(refusal(() => lmer("distance ~ age + (1 | Subject)", o, {variance: "varConstPower(const = c(1, 2, 3), form = ~ age | Sex)"})))
+      .toMatch(/^invalid const in "varConstPower\(const = c\(1, 2, 3\), form = ~ age \| Sex\)": 3 numbers for 2 strata/);
+  });
   it("unknown columns, non-integer AR(1) times and a bad option value", () => {
     expect(refusal(() => lmer("Reaction ~ Days + (1 | Subject)", sleep, {variance: "varIdent(form = ~ 1 | Sx)"}))).toMatch(/unknown column "Sx"/);
     const d = {Reaction: Array.from(sleep.array("Reaction")), Subject: Array.from(sleep.array("Subject")), t: Array.from(sleep.array("Days"), (x) => Number(x) + 0.5)};

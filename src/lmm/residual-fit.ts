@@ -142,7 +142,7 @@ function structureScale(residual: ResidualStructure, k: number): number {
   if (k < residual.nCorrelation || !residual.variance || !residual.covariateLevels) return 1;
   const {kind} = residual.variance;
   const levels = residual.covariateLevels;
-  const power = kind === "varPower" || (kind === "varConstPower" && k === residual.nCorrelation + 1);
+  const power = kind === "varPower" || (kind === "varConstPower" && k >= residual.nCorrelation + Math.max(residual.strataNames.length, 1));
   if (kind !== "varExp" && !power) return 1;
   let m = 0;
   for (let d = 0; d < levels.values.length; d++) m = Math.max(m, Math.abs(kind === "varExp" ? levels.values[d] : levels.logAbs[d]));

@@ -213,11 +213,19 @@ export function resolveResidual(options: ResidualOptions, frame: ModelFrame, dat
       for (let k = 0; k < ns; k++) names.push(`${kind === "varPower" ? "power" : "expon"}${sub(k)}`);
       for (let k = 0; k < ns; k++) start.push(given ? given[Math.min(k, given.length - 1)] : 0);
     } else if (kind === "varConstPower") {
-      if (strataNames.length) fail(`${quote(variance.text)}: varConstPower with strata is not fitted yet; leave out the "|" part`);
-      names.push("const", "power");
-      const c = variance.constValue?.[0] ?? 1;
-      if (!(c > 0)) fail(`invalid const in ${quote(variance.text)}: it is positive`);
-      start.push(log(c), given?.[0] ?? 0);
+      // nlme's order: const of each stratum, then power of each (const.A, const.B, power.A, power.B)
+      for (let k = 0; k < ns; k++) names.push(`const${sub(k)}`);
+      for (let k = 0; k < ns; k++) names.push(`power${sub(k)}`);
+      const constant = variance.constValue;
+      for (const [what, v] of [["const", constant], ["power", given]] as const) {
+        if (v && v.length !== 1 && v.length !== ns) fail(`invalid ${what} in ${quote(variance.text)}: ${v.length} numbers for ${ns} strata; give one, or one per stratum`);
+      }
+      for (let k = 0; k < ns; k++) {
+        const c = constant ? constant[Math.min(k, constant.length - 1)] : 1;
+        if (!(c > 0)) fail(`invalid const in ${quote(variance.text)}: it is positive`);
+        start.push(log(c));
+      }
+      for (let k = 0; k < ns; k++) start.push(given ? given[Math.min(k, given.length - 1)] : 0);
     }
     for (let k = names.length - nCorrelation; k > 0; k--) held.push(variance.fixed);
   }
@@ -391,7 +399,8 @@ export function naturalParameters(r: ResidualStructure, u: ArrayLike<number>): F
   }
   if (r.variance) {
     const kind = r.variance.kind;
-    for (let k = nc; k < u.length; k++) out[k] = kind === "varIdent" || (kind === "varConstPower" && k === nc) ? exp(u[k]) : u[k];
+    const ns = Math.max(r.strataNames.length, 1);
+    for (let k = nc; k < u.length; k++) out[k] = kind === "varIdent" || (kind === "varConstPower" && k < nc + ns) ? exp(u[k]) : u[k];
   }
   return out;
 }
