@@ -33,7 +33,10 @@ describe("nlme's spelling is read as text", () => {
     expect(refusal(() => readCorrelation("corARMA(p = 9)"))).toMatch(/invalid p = 9 .*0 to 6/);
     expect(refusal(() => readCorrelation("corAR1(1.5)"))).toMatch(/invalid value 1.5 .*between −1 and 1/);
     expect(refusal(() => readCorrelation("corAR1(form = Days)"))).toMatch(/one-sided formula/);
-    expect(refusal(() => readVariance("varPower(form = ~ fitted(.))"))).toMatch(/fitted values are not fitted yet/);
+    expect(readVariance("varPower(form = ~ fitted(.))")).toMatchObject({kind: "varPower", form: {covariate: null, fitted: true, groups: []}});
+    expect(readVariance("varExp()")).toMatchObject({form: {fitted: true}});
+    expect(refusal(() => readVariance("varIdent(form = ~ fitted(.))"))).toMatch(/varIdent takes no fitted values/);
+    expect(refusal(() => readVariance("varPower(form = ~ fitted(m))"))).toMatch(/write the fitted values as fitted\(\.\)/);
     expect(refusal(() => readVariance("varIdent(form = ~ x)"))).toMatch(/varIdent takes strata only/);
     expect(refusal(() => readCorrelation(42))).toMatch(/^invalid correlation: the number 42/);
     expect(refusal(() => readCorrelation("corAR1(form = ~ Days | Subject"))).toMatch(/^invalid correlation/);

@@ -4,7 +4,7 @@ import {cloneBlocked} from "./blocks.js";
 import {Evaluator} from "./evaluator.js";
 import {thetaLower, thetaStart} from "./lambda.js";
 import {LinearMixedModel, type OptimizerRecord} from "./model.js";
-import {naturalParameters, whiten, whitenedBuffers, type ResidualStructure} from "./residual.js";
+import {naturalParameters, whiten, whitenedBuffers, withCovariate, type ResidualStructure} from "./residual.js";
 import {scaleWarnings} from "./scale-check.js";
 import type {MixedModelStructure} from "./structure.js";
 import {thetaScales} from "./theta-scale.js";
@@ -36,6 +36,60 @@ const STRUCTURE_BOUND = 30;
  *   const m = fitResidualStructure(modelStructure(frame, true), resolveResidual({correlation: "corAR1()"}, frame, data));
  */
 export function fitResidualStructure(base: MixedModelStructure, residual: ResidualStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock()): LinearMixedModel {
+  return residual.variance?.form.fitted ? fitOfFittedValues(base, residual, start, options, clock) : fitAtCovariate(base, residual, start, options, clock);
+}
+
+/** Most alternations of a variance function of the fitted values (nlme's `maxIter`, 50 by default). */
+const MAX_FITTED_ITERATIONS = 50;
+/** The alternation stops when no parameter (θ and the structures', unconstrained) moves more than this, relative. */
+const FITTED_TOLERANCE = 1e-6;
+
+/**
+ * A variance function of the fitted values (`varPower(form = ~ fitted(.))`), as nlme's `lme` fits it: the
+ * covariate is held at the fitted values `X β̂ + Z b̂` of the previous fit while θ and the structures are
+ * optimized, then set to the new fit's fitted values, until the parameters move less than 1e-6 (relative; 1e-6
+ * absolute at 0) between alternations. The first covariate is the fitted values of the model without the
+ * variance function (with the correlation structure, if any); each later fit starts at the previous estimates.
+ * The model's structure holds the covariate of its last fit, whose log-likelihood it reports.
+ *
+ * Reference: nlme's `lme.formula` (its outer loop: optimize, `MEestimate`, `update(lmeSt, dataMix)`, relative
+ * change against `lmeControl(tolerance = 1e-6)`); Pinheiro & Bates (2000), §5.2.1 (variance functions of μ).
+ */
+function fitOfFittedValues(base: MixedModelStructure, residual: ResidualStructure, start: ArrayLike<number> | undefined, options: FitOptions, clock: FitClock): LinearMixedModel {
+  let current = residual;
+  let model: LinearMixedModel;
+  if (!residual.covariate) {
+    const nc = residual.nCorrelation;
+    const without: ResidualStructure = {
+      ...residual, variance: null, nVariance: 0, names: residual.names.slice(0, nc), start: residual.start.slice(0, nc), held: residual.held.slice(0, nc)
+    };
+    model = fitAtCovariate(base, without, start, options, clock);
+    const psi = Float64Array.from(residual.start);
+    psi.set(model.structure.residual?.parameters ?? [], 0);
+    current = {...withCovariate(residual, model.usedFitted), start: psi};
+    start = model.theta;
+  }
+  let previous: Float64Array | null = null;
+  let iterations = 0;
+  for (;;) {
+    model = fitAtCovariate(base, current, start, options, clock);
+    iterations++;
+    const psi = model.structure.residual!.parameters;
+    const now = Float64Array.from([...model.theta, ...psi]);
+    const moved = previous ? Math.max(...now.map((v, i) => Math.abs(v - previous![i]) / (v === 0 ? 1 : Math.abs(v)))) : Infinity;
+    if (moved <= FITTED_TOLERANCE || iterations >= MAX_FITTED_ITERATIONS) break;
+    previous = now;
+    current = {...withCovariate(current, model.usedFitted), start: Float64Array.from(psi)};
+    start = model.theta;
+  }
+  if (iterations >= MAX_FITTED_ITERATIONS) {
+    (model.warnings as string[]).push(`the variance function of the fitted values did not settle in ${MAX_FITTED_ITERATIONS} alternations of the fitted values and the fit (nlme's maxIter)`);
+  }
+  model.optimizer.log.push(`${residual.variance!.text}: ${iterations} fits, each at the fitted values of the one before`);
+  return model;
+}
+
+function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock()): LinearMixedModel {
   clock.skip();
   const {frame} = base;
   const sizes = base.A.sizes;

@@ -258,6 +258,20 @@ export function residualColumns(options: ResidualOptions): string[] {
   return [...new Set(out)];
 }
 
+/**
+ * The structure with the variance covariate set to `values` (a variance function of the fitted values: nlme
+ * sets its covariate to the fitted values of the last fit, see residual-fit.ts); other structures as they are.
+ *
+ * Reference: nlme's `update.varFunc` (the covariate `fitted(.)` evaluated on the current fit).
+ *
+ * @example
+ *   const r1 = withCovariate(r, model.usedFitted);
+ */
+export function withCovariate(r: ResidualStructure, values: Float64Array): ResidualStructure {
+  const covariate = Float64Array.from(values);
+  return {...r, covariate, covariateLevels: distinctLevels(covariate)};
+}
+
 /** The distinct values of a column, log |v| of each, and each row's index. */
 function distinctLevels(x: Float64Array): {values: Float64Array; logAbs: Float64Array; index: Int32Array} {
   const map = new Map<number, number>();
