@@ -50,6 +50,18 @@ describe("sim with a variance function draws pr with σ̂² g(profile)²", () =>
     const again = sim(m, {x: setx(m, {age: ages}), n: N, random: randomSource(5)});
     expect(Array.from(again.qi.pr![2].subarray(0, 5))).toEqual(Array.from(s.qi.pr![2].subarray(0, 5)));
   });
+  it("varPower of the fitted values: g = |x β̂|^δ at a new group's profile (nlme's innermost fitted value)", () => {
+    const m = lmer("distance ~ age + (1 | Subject)", dataset("Orthodont"), {variance: "varPower(form = ~ fitted(.))"});
+    const delta = m.residualStructure().varStruct!.power;
+    const ages = [8, 14];
+    const s = sim(m, {x: setx(m, {age: ages}), n: N, seed: 3});
+    const tau2 = (m.theta[0] * m.sigma) ** 2;
+    ages.forEach((age, j) => {
+      const mu = m.fixef["(Intercept)"] + m.fixef.age * age;
+      const want = tau2 + m.sigma ** 2 * Math.abs(mu) ** (2 * delta);
+      expect(Math.abs(variance(s.qi.pr![j], s.qi.ev![j]) / want - 1)).toBeLessThan(0.04);
+    });
+  });
   it("a stratum column the model does not have, and treatment effects, are refused by name", () => {
     const d = dataset("Orthodont");
     const v = lmer("distance ~ age + (1 | Subject)", d, {variance: "varIdent(form = ~ 1 | Sex)"});

@@ -1,4 +1,5 @@
 import {fail} from "../errors.js";
+import {exp, log as logarithm} from "../math/index.js";
 import {bobyqa} from "../optimize/bobyqa.js";
 import {cloneBlocked} from "./blocks.js";
 import {Evaluator} from "./evaluator.js";
@@ -41,8 +42,12 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
 
 /** Most alternations of a variance function of the fitted values (nlme's `maxIter`, 50 by default). */
 const MAX_FITTED_ITERATIONS = 50;
-/** The alternation stops when no parameter (θ and the structures', unconstrained) moves more than this, relative. */
-const FITTED_TOLERANCE = 1e-6;
+/**
+ * The alternation stops when no parameter (θ and the structures', unconstrained) moves more than this, relative:
+ * nlme's 1e-6 is below what BOBYQA repeats from nearby starts on these surfaces (θ moves by up to 1e-5 between
+ * fits at fitted values that agree to 1e-7), so the alternation would wander at that level.
+ */
+const FITTED_TOLERANCE = 2e-5;
 
 /**
  * A variance function of the fitted values (`varPower(form = ~ fitted(.))`), as nlme's `lme` fits it: the
@@ -68,11 +73,13 @@ function fitOfFittedValues(base: MixedModelStructure, residual: ResidualStructur
     psi.set(model.structure.residual?.parameters ?? [], 0);
     current = {...withCovariate(residual, model.usedFitted), start: psi};
     start = model.theta;
+    const guess = residual.variance!.value === null && !residual.variance!.fixed ? powerGuess(current, model.usedResiduals) : null;
+    if (guess) (current = {...current, start: guess.start}), (start = model.theta.map((t) => t * guess.scale));
   }
   let previous: Float64Array | null = null;
   let iterations = 0;
   for (;;) {
-    model = fitAtCovariate(base, current, start, options, clock);
+    model = fitAtCovariate(base, current, start, options, clock, true);
     iterations++;
     const psi = model.structure.residual!.parameters;
     const now = Float64Array.from([...model.theta, ...psi]);
@@ -89,7 +96,51 @@ function fitOfFittedValues(base: MixedModelStructure, residual: ResidualStructur
   return model;
 }
 
-function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock()): LinearMixedModel {
+/**
+ * A start for varPower or varExp of the fitted values from the fit without them: per stratum, the
+ * least-squares slope of log |r| on log |μ| (varPower) or on μ (varExp), r the residuals and μ the fitted
+ * values, clamped to [−5, 5] in the optimizer's coordinates; and the factor of θ (σ shrinks by the geometric
+ * mean of g, so θ = σ_b/σ grows by it). Null for varConstPower or when a slope is not finite.
+ *
+ * Reference: Carroll & Ruppert (1988), Transformation and Weighting in Regression, §3.3 (the regression of log
+ * absolute residuals on log means to estimate a power of the mean).
+ */
+function powerGuess(r: ResidualStructure, residuals: Float64Array): {start: Float64Array; scale: number} | null {
+  const kind = r.variance!.kind;
+  if (kind !== "varPower" && kind !== "varExp") return null;
+  const ns = Math.max(r.strataNames.length, 1);
+  const x = r.covariate!, levels = r.covariateLevels!;
+  const sums = Array.from({length: ns}, () => ({n: 0, x: 0, y: 0, xx: 0, xy: 0}));
+  for (let i = 0; i < x.length; i++) {
+    const xi = kind === "varPower" ? levels.logAbs[levels.index[i]] : x[i];
+    const yi = logarithm(Math.abs(residuals[i]));
+    if (!Number.isFinite(xi) || !Number.isFinite(yi)) continue;
+    const t = sums[r.strata ? r.strata[i] : 0];
+    t.n++, (t.x += xi), (t.y += yi), (t.xx += xi * xi), (t.xy += xi * yi);
+  }
+  const start = Float64Array.from(r.start);
+  let sumLog = 0;
+  for (let k = 0; k < ns; k++) {
+    const t = sums[k];
+    const slope = (t.xy - (t.x * t.y) / t.n) / (t.xx - (t.x * t.x) / t.n);
+    if (!Number.isFinite(slope)) return null;
+    const bound = 5 / structureScale(r, r.nCorrelation + k);
+    start[r.nCorrelation + k] = Math.min(Math.max(slope, -bound), bound);
+  }
+  for (let i = 0; i < x.length; i++) {
+    const k = r.strata ? r.strata[i] : 0;
+    sumLog += start[r.nCorrelation + k] * (kind === "varPower" ? levels.logAbs[levels.index[i]] : x[i]);
+  }
+  const scale = exp(sumLog / x.length);
+  return Number.isFinite(scale) && scale > 0 ? {start, scale} : null;
+}
+
+/**
+ * One fit at the structure's covariate (see {@link fitResidualStructure}). `warm`: `start` and the structure's
+ * start are the estimates of a fit at nearby fitted values, so the first run begins with a small trust region
+ * (0.01) and there is no second start.
+ */
+function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock(), warm = false): LinearMixedModel {
   clock.skip();
   const {frame} = base;
   const sizes = base.A.sizes;
@@ -107,10 +158,14 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
   const psi = Float64Array.from(residual.start);
   const theta = new Float64Array(nTheta);
   let evaluations = 0;
+  // in an alternation, θ's coordinates are θ / f(ψ) (see thetaFactor): a power of the fitted values and σ then
+  // move apart, not along one ridge
+  const factor = warm ? thetaFactor(residual) : () => 1;
   const criterion = (x: Float64Array): number => {
     options.signal?.throwIfAborted();
-    for (let i = 0; i < nTheta; i++) theta[i] = x[i] / scale[i];
     free.forEach((k, j) => (psi[k] = x[nTheta + j] / psiScale[j]));
+    const f = factor(psi);
+    for (let i = 0; i < nTheta; i++) theta[i] = (x[i] / scale[i]) * f;
     evaluations++;
     if (!whiten(residual, frame, psi, buffers)) return Infinity;
     ev.refill(buffers, -buffers.logDetR);
@@ -118,9 +173,10 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
     options.onProgress?.({evaluations, criterion: value, theta: Float64Array.from(theta)});
     return value;
   };
-  const thetaX = start ? Float64Array.from(start, (v, i) => Math.max(v, lowerTheta[i]) * scale[i]) : thetaStart(sizes);
+  const f0 = factor(residual.start);
+  const thetaX = start ? Float64Array.from(start, (v, i) => (Math.max(v, lowerTheta[i]) / f0) * scale[i]) : thetaStart(sizes);
   const starts = [Float64Array.from([...thetaX, ...free.map((k, j) => clampStart(residual.start[k]) * psiScale[j])])];
-  if (residual.correlation && !residual.correlation.fixed && residual.correlation.value === null && residual.correlation.kind !== "corSymm") {
+  if (!warm && residual.correlation && !residual.correlation.fixed && residual.correlation.value === null && residual.correlation.kind !== "corSymm") {
     const second = starts[0].slice();
     // a second start with positive correlation (φ = ½ on nlme's scales), where serial correlation and a
     // random slope trade off and the surface has a second minimum
@@ -137,7 +193,7 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
     // a coarse run (the trust region stops at 1e-4), then runs from its end with a small fresh region to the
     // usual accuracy: fewer evaluations than one run to 5e-6 from the start, and it finds descents a shrunk
     // region missed
-    let result = bobyqa(criterion, x0, {lower, upper, rhoend: 1e-4});
+    let result = bobyqa(criterion, x0, warm ? {lower, upper, rhobeg: 0.01, rhoend: 1e-4} : {lower, upper, rhoend: 1e-4});
     for (let round = 0; round < 3; round++) {
       const again = bobyqa(criterion, result.x, {lower, upper, rhobeg: round === 0 ? 0.01 : 0.1, rhoend: 5e-7});
       const improved = again.f < result.f - 1e-10 * Math.abs(result.f);
@@ -152,9 +208,10 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
     fail(`the criterion is not finite at any parameter value the optimizer tried (${evaluations} evaluations): the residual structure ` +
       `${[residual.correlation?.text, residual.variance?.text].filter(Boolean).join(" and ")} or the data's scale makes its factor not positive definite; rescale the covariates`);
   }
-  const thetaHat = Float64Array.from({length: nTheta}, (_, i) => best!.x[i] / scale[i]);
   const psiHat = Float64Array.from(residual.start);
   free.forEach((k, j) => (psiHat[k] = best!.x[nTheta + j] / psiScale[j]));
+  const fHat = factor(psiHat);
+  const thetaHat = Float64Array.from({length: nTheta}, (_, i) => (best!.x[i] / scale[i]) * fHat);
   whiten(residual, frame, psiHat, buffers);
   ev.refill(buffers, -buffers.logDetR);
   const structure: MixedModelStructure = {
@@ -173,13 +230,35 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
     seconds: (performance.now() - t0) / 1000,
     converged: best.converged,
     message: best.message,
-    initial: Float64Array.from({length: nTheta}, (_, i) => initial[i] / scale[i]),
+    initial: Float64Array.from({length: nTheta}, (_, i) => (initial[i] / scale[i]) * f0),
     final: Float64Array.from(thetaHat),
     criterion: best.f,
     log,
     ending: {verdict: best.converged ? "interior" : "evaluation-limit", atBound: [], probes: [], restarts: []}
   };
   return new LinearMixedModel(structure, thetaHat, isSingular, warnings, optimizer, {}, clock);
+}
+
+/**
+ * The factor f(ψ) = exp(Σ_k δ_k m_k) of θ for varPower or varExp (of the fitted values), m_k the mean over the
+ * rows of stratum k's log |v| (varPower) or v (varExp): the geometric mean of g over the rows, by which σ
+ * shrinks and θ = σ_b/σ grows when δ grows. 1 for the other structures.
+ */
+function thetaFactor(residual: ResidualStructure): (psi: ArrayLike<number>) => number {
+  const kind = residual.variance?.kind;
+  if ((kind !== "varPower" && kind !== "varExp") || !residual.covariateLevels) return () => 1;
+  const ns = Math.max(residual.strataNames.length, 1);
+  const levels = residual.covariateLevels;
+  const m = new Float64Array(ns);
+  const n = levels.index.length;
+  for (let i = 0; i < n; i++) m[residual.strata ? residual.strata[i] : 0] += (kind === "varPower" ? levels.logAbs[levels.index[i]] : levels.values[levels.index[i]]) / n;
+  if (m.some((v) => !Number.isFinite(v))) return () => 1;
+  const nc = residual.nCorrelation;
+  return (psi) => {
+    let s = 0;
+    for (let k = 0; k < ns; k++) s += psi[nc + k] * m[k];
+    return exp(s);
+  };
 }
 
 /** Whether the correlation parameters at x (natural scale) are all under 0.3 in size. */
