@@ -52,9 +52,10 @@ const FITTED_TOLERANCE = 2e-5;
 /**
  * A variance function of the fitted values (`varPower(form = ~ fitted(.))`), as nlme's `lme` fits it: the
  * covariate is held at the fitted values `X β̂ + Z b̂` of the previous fit while θ and the structures are
- * optimized, then set to the new fit's fitted values, until the parameters move less than 1e-6 (relative; 1e-6
- * absolute at 0) between alternations. The first covariate is the fitted values of the model without the
- * variance function (with the correlation structure, if any); each later fit starts at the previous estimates.
+ * optimized, then set to the new fit's fitted values, until the parameters move less than FITTED_TOLERANCE
+ * (relative; absolute at 0) between alternations. The first covariate is the fitted values of a rough fit (to 1e-3) of the
+ * model without the variance function (with the correlation structure, if any); each later fit starts at the
+ * previous estimates.
  * The model's structure holds the covariate of its last fit, whose log-likelihood it reports.
  *
  * Reference: nlme's `lme.formula` (its outer loop: optimize, `MEestimate`, `update(lmeSt, dataMix)`, relative
@@ -68,7 +69,7 @@ function fitOfFittedValues(base: MixedModelStructure, residual: ResidualStructur
     const without: ResidualStructure = {
       ...residual, variance: null, nVariance: 0, names: residual.names.slice(0, nc), start: residual.start.slice(0, nc), held: residual.held.slice(0, nc)
     };
-    model = fitAtCovariate(base, without, start, options, clock);
+    model = fitAtCovariate(base, without, start, options, clock, false, true);
     const psi = Float64Array.from(residual.start);
     psi.set(model.structure.residual?.parameters ?? [], 0);
     current = {...withCovariate(residual, model.usedFitted), start: psi};
@@ -138,9 +139,9 @@ function powerGuess(r: ResidualStructure, residuals: Float64Array): {start: Floa
 /**
  * One fit at the structure's covariate (see {@link fitResidualStructure}). `warm`: `start` and the structure's
  * start are the estimates of a fit at nearby fitted values, so the first run begins with a small trust region
- * (0.01) and there is no second start.
+ * (0.01) and there is no second start. `rough`: the coarse run only (to 1e-3), for fitted values to start from.
  */
-function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock(), warm = false): LinearMixedModel {
+function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock(), warm = false, rough = false): LinearMixedModel {
   clock.skip();
   const {frame} = base;
   const sizes = base.A.sizes;
@@ -193,8 +194,8 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
     // a coarse run (the trust region stops at 1e-4), then runs from its end with a small fresh region to the
     // usual accuracy: fewer evaluations than one run to 5e-6 from the start, and it finds descents a shrunk
     // region missed
-    let result = bobyqa(criterion, x0, warm ? {lower, upper, rhobeg: 0.01, rhoend: 1e-4} : {lower, upper, rhoend: 1e-4});
-    for (let round = 0; round < 3; round++) {
+    let result = bobyqa(criterion, x0, warm ? {lower, upper, rhobeg: 0.01, rhoend: 1e-4} : {lower, upper, rhoend: rough ? 1e-3 : 1e-4});
+    for (let round = 0; round < (rough ? 0 : 3); round++) {
       const again = bobyqa(criterion, result.x, {lower, upper, rhobeg: round === 0 ? 0.01 : 0.1, rhoend: 5e-7});
       const improved = again.f < result.f - 1e-10 * Math.abs(result.f);
       if (again.f < result.f) result = {...again, initial: result.initial};
