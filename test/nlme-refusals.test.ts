@@ -33,7 +33,10 @@ describe("nlme's spelling is read as text", () => {
     expect(refusal(() => readCorrelation("corARMA(p = 9)"))).toMatch(/invalid p = 9 .*0 to 6/);
     expect(refusal(() => readCorrelation("corAR1(1.5)"))).toMatch(/invalid value 1.5 .*between −1 and 1/);
     expect(refusal(() => readCorrelation("corAR1(form = Days)"))).toMatch(/one-sided formula/);
-    expect(refusal(() => readVariance("varPower(form = ~ fitted(.))"))).toMatch(/fitted values are not fitted yet/);
+    expect(readVariance("varPower(form = ~ fitted(.))")).toMatchObject({kind: "varPower", form: {covariate: null, fitted: true, groups: []}});
+    expect(readVariance("varExp()")).toMatchObject({form: {fitted: true}});
+    expect(refusal(() => readVariance("varIdent(form = ~ fitted(.))"))).toMatch(/varIdent takes no fitted values/);
+    expect(refusal(() => readVariance("varPower(form = ~ fitted(m))"))).toMatch(/write the fitted values as fitted\(\.\)/);
     expect(refusal(() => readVariance("varIdent(form = ~ x)"))).toMatch(/varIdent takes strata only/);
     expect(refusal(() => readCorrelation(42))).toMatch(/^invalid correlation: the number 42/);
     expect(refusal(() => readCorrelation("corAR1(form = ~ Days | Subject"))).toMatch(/^invalid correlation/);
@@ -53,6 +56,11 @@ describe("bad data for a structure is refused naming the part", () => {
   });
   it("a varPower covariate with zeros", () => {
     expect(refusal(() => lmer("Reaction ~ Days + (1 | Subject)", sleep, {variance: "varPower(form = ~ Days)"}))).toMatch(/^the covariate "Days" of varPower is 0 in row 1/);
+  });
+  it("varConstPower with strata: const or power of another length than one or the strata's", () => {
+    const o = dataset("Orthodont");
+    expect(refusal(() => lmer("distance ~ age + (1 | Subject)", o, {variance: "varConstPower(const = c(1, 2, 3), form = ~ age | Sex)"})))
+      .toMatch(/^invalid const in "varConstPower\(const = c\(1, 2, 3\), form = ~ age \| Sex\)": 3 numbers for 2 strata/);
   });
   it("unknown columns, non-integer AR(1) times and a bad option value", () => {
     expect(refusal(() => lmer("Reaction ~ Days + (1 | Subject)", sleep, {variance: "varIdent(form = ~ 1 | Sx)"}))).toMatch(/unknown column "Sx"/);

@@ -34,9 +34,14 @@ export function fitNlmeCase(ref: NlmeReference) {
  * Parameters on a flat ridge of the likelihood, not compared (the log-likelihood, β, its SE and σ are):
  * corSymm with a random intercept (the unstructured correlation holds the intercept's compound-symmetry
  * direction: nlme's and our ρ differ by one constant along it, 0.002) and varConstPower's const at its
- * boundary 0 (nlme 7.6e-6, ours 1.1e-4; the log-likelihood is at least nlme's).
+ * boundary 0 (nlme 7.6e-6, ours 1.1e-4; the log-likelihood is at least nlme's), as is Diet 2's const with
+ * strata (nlme 3.4e-8, ours 5.9e-7).
  */
-const RIDGES: Record<string, string> = {"Orthodont-corSymm-ml": "corStruct", "Orthodont-varConstPower-ml": "varStruct const"};
+const RIDGES: Record<string, string> = {
+  "Orthodont-corSymm-ml": "corStruct",
+  "Orthodont-varConstPower-ml": "varStruct const",
+  "BodyWeight-varConstPower-strata-ml": "varStruct const.2"
+};
 
 describe("residual structures match nlme's lme", () => {
   for (const ref of refs) {
@@ -144,12 +149,12 @@ describe("residual structures in the reactive cache and sim", () => {
     expect(cache.lmer("distance ~ age + (1 | Subject)", swapped, options)).not.toBe(a);
     expect(cache.lmer("distance ~ age + (1 | Subject)", columns, {variance: "varIdent(form = ~ 1 | Sex)", REML: false})).not.toBe(a);
   });
-  it("sim of a correlation-only model draws as usual (one row's variance is σ²); a variance function is refused by name", () => {
+  it("sim of a correlation-only model draws as usual (one row's variance is σ²); a variance function needs its stratum column in the profiles", () => {
     const d = dataset("sleepstudy");
     const m = lmer("Reaction ~ Days + (1 | Subject)", d, {correlation: "corAR1(form = ~ Days | Subject)"});
     const s = sim(m, {x: setx(m, {Days: 3}), n: 200, random: randomSource(1)});
     expect(s.qi.pr![0].length).toBe(200);
     const v = lmer("distance ~ age + (1 | Subject)", dataset("Orthodont"), {variance: "varIdent(form = ~ 1 | Sex)"});
-    expect(() => sim(v, {x: setx(v), n: 10, random: randomSource(1)})).toThrow(/^sim of a model with a variance function \(varIdent\(form = ~ 1 \| Sex\)\) is not available yet/);
+    expect(() => sim(v, {x: setx(v), n: 10, random: randomSource(1)})).toThrow(/^sim of a model with varIdent\(form = ~ 1 \| Sex\) needs each profile's "Sex"/);
   });
 });

@@ -58,8 +58,19 @@ cases <- list(
   list(id = "Orthodont-corSymm-ml", data = "Orthodont", formula = "distance ~ age * Sex + (1 | Subject)",
        fixed = distance ~ age * Sex, random = ~ 1 | Subject, correlation = "corSymm(form = ~ 1 | Subject)", REML = FALSE),
   list(id = "Orthodont-varFixed-ml", data = "Orthodont", formula = "distance ~ age + (1 | Subject)",
-       fixed = distance ~ age, random = ~ 1 | Subject, variance = "varFixed(~ age)", REML = FALSE)
+       fixed = distance ~ age, random = ~ 1 | Subject, variance = "varFixed(~ age)", REML = FALSE),
+  list(id = "BodyWeight-varConstPower-strata-ml", data = "BodyWeight", formula = "weight ~ Time * Diet + (Time | Rat)",
+       fixed = weight ~ Time * Diet, random = ~ Time | Rat, variance = "varConstPower(form = ~ Time | Diet)", REML = FALSE),
+  list(id = "Orthodont-varPower-fitted-reml", data = "Orthodont", formula = "distance ~ age + (1 | Subject)",
+       fixed = distance ~ age, random = ~ 1 | Subject, variance = "varPower(form = ~ fitted(.))", REML = TRUE),
+  list(id = "Orthodont-varExp-fitted-ml", data = "Orthodont", formula = "distance ~ age * Sex + (1 | Subject)",
+       fixed = distance ~ age * Sex, random = ~ 1 | Subject, variance = "varExp(form = ~ fitted(.))", REML = FALSE),
+  list(id = "BodyWeight-varPower-fitted-ml", data = "BodyWeight", formula = "weight ~ Time * Diet + (Time | Rat)",
+       fixed = weight ~ Time * Diet, random = ~ Time | Rat, variance = "varPower(form = ~ fitted(.))", REML = FALSE)
 )
+# Rscript tools/make-nlme-reference.R ID …: only the cases named (the others' fixtures are left as they are)
+only <- commandArgs(trailingOnly = TRUE)
+if (length(only)) cases <- Filter(function(cs) cs$id %in% only, cases)
 
 named <- function(v) as.list(setNames(as.numeric(v), names(v)))
 results <- list()

@@ -1,10 +1,11 @@
 import {fail} from "../errors.js";
+import {exp, log as logarithm} from "../math/index.js";
 import {bobyqa} from "../optimize/bobyqa.js";
 import {cloneBlocked} from "./blocks.js";
 import {Evaluator} from "./evaluator.js";
 import {thetaLower, thetaStart} from "./lambda.js";
 import {LinearMixedModel, type OptimizerRecord} from "./model.js";
-import {naturalParameters, whiten, whitenedBuffers, type ResidualStructure} from "./residual.js";
+import {naturalParameters, whiten, whitenedBuffers, withCovariate, type ResidualStructure} from "./residual.js";
 import {scaleWarnings} from "./scale-check.js";
 import type {MixedModelStructure} from "./structure.js";
 import {thetaScales} from "./theta-scale.js";
@@ -36,6 +37,111 @@ const STRUCTURE_BOUND = 30;
  *   const m = fitResidualStructure(modelStructure(frame, true), resolveResidual({correlation: "corAR1()"}, frame, data));
  */
 export function fitResidualStructure(base: MixedModelStructure, residual: ResidualStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock()): LinearMixedModel {
+  return residual.variance?.form.fitted ? fitOfFittedValues(base, residual, start, options, clock) : fitAtCovariate(base, residual, start, options, clock);
+}
+
+/** Most alternations of a variance function of the fitted values (nlme's `maxIter`, 50 by default). */
+const MAX_FITTED_ITERATIONS = 50;
+/**
+ * The alternation stops when no parameter (θ and the structures', unconstrained) moves more than this, relative:
+ * nlme's 1e-6 is below what BOBYQA repeats from nearby starts on these surfaces (θ moves by up to 1e-5 between
+ * fits at fitted values that agree to 1e-7), so the alternation would wander at that level.
+ */
+const FITTED_TOLERANCE = 2e-5;
+
+/**
+ * A variance function of the fitted values (`varPower(form = ~ fitted(.))`), as nlme's `lme` fits it: the
+ * covariate is held at the fitted values `X β̂ + Z b̂` of the previous fit while θ and the structures are
+ * optimized, then set to the new fit's fitted values, until the parameters move less than FITTED_TOLERANCE
+ * (relative; absolute at 0) between alternations. The first covariate is the fitted values of a rough fit (to 1e-3) of the
+ * model without the variance function (with the correlation structure, if any); each later fit starts at the
+ * previous estimates.
+ * The model's structure holds the covariate of its last fit, whose log-likelihood it reports.
+ *
+ * Reference: nlme's `lme.formula` (its outer loop: optimize, `MEestimate`, `update(lmeSt, dataMix)`, relative
+ * change against `lmeControl(tolerance = 1e-6)`); Pinheiro & Bates (2000), §5.2.1 (variance functions of μ).
+ */
+function fitOfFittedValues(base: MixedModelStructure, residual: ResidualStructure, start: ArrayLike<number> | undefined, options: FitOptions, clock: FitClock): LinearMixedModel {
+  let current = residual;
+  let model: LinearMixedModel;
+  if (!residual.covariate) {
+    const nc = residual.nCorrelation;
+    const without: ResidualStructure = {
+      ...residual, variance: null, nVariance: 0, names: residual.names.slice(0, nc), start: residual.start.slice(0, nc), held: residual.held.slice(0, nc)
+    };
+    model = fitAtCovariate(base, without, start, options, clock, false, true);
+    const psi = Float64Array.from(residual.start);
+    psi.set(model.structure.residual?.parameters ?? [], 0);
+    current = {...withCovariate(residual, model.usedFitted), start: psi};
+    start = model.theta;
+    const guess = residual.variance!.value === null && !residual.variance!.fixed ? powerGuess(current, model.usedResiduals) : null;
+    if (guess) (current = {...current, start: guess.start}), (start = model.theta.map((t) => t * guess.scale));
+  }
+  let previous: Float64Array | null = null;
+  let iterations = 0;
+  for (;;) {
+    model = fitAtCovariate(base, current, start, options, clock, true);
+    iterations++;
+    const psi = model.structure.residual!.parameters;
+    const now = Float64Array.from([...model.theta, ...psi]);
+    const moved = previous ? Math.max(...now.map((v, i) => Math.abs(v - previous![i]) / (v === 0 ? 1 : Math.abs(v)))) : Infinity;
+    if (moved <= FITTED_TOLERANCE || iterations >= MAX_FITTED_ITERATIONS) break;
+    previous = now;
+    current = {...withCovariate(current, model.usedFitted), start: Float64Array.from(psi)};
+    start = model.theta;
+  }
+  if (iterations >= MAX_FITTED_ITERATIONS) {
+    (model.warnings as string[]).push(`the variance function of the fitted values did not settle in ${MAX_FITTED_ITERATIONS} alternations of the fitted values and the fit (nlme's maxIter)`);
+  }
+  model.optimizer.log.push(`${residual.variance!.text}: ${iterations} fits, each at the fitted values of the one before`);
+  return model;
+}
+
+/**
+ * A start for varPower or varExp of the fitted values from the fit without them: per stratum, the
+ * least-squares slope of log |r| on log |μ| (varPower) or on μ (varExp), r the residuals and μ the fitted
+ * values, clamped to [−5, 5] in the optimizer's coordinates; and the factor of θ (σ shrinks by the geometric
+ * mean of g, so θ = σ_b/σ grows by it). Null for varConstPower or when a slope is not finite.
+ *
+ * Reference: Carroll & Ruppert (1988), Transformation and Weighting in Regression, §3.3 (the regression of log
+ * absolute residuals on log means to estimate a power of the mean).
+ */
+function powerGuess(r: ResidualStructure, residuals: Float64Array): {start: Float64Array; scale: number} | null {
+  const kind = r.variance!.kind;
+  if (kind !== "varPower" && kind !== "varExp") return null;
+  const ns = Math.max(r.strataNames.length, 1);
+  const x = r.covariate!, levels = r.covariateLevels!;
+  const sums = Array.from({length: ns}, () => ({n: 0, x: 0, y: 0, xx: 0, xy: 0}));
+  for (let i = 0; i < x.length; i++) {
+    const xi = kind === "varPower" ? levels.logAbs[levels.index[i]] : x[i];
+    const yi = logarithm(Math.abs(residuals[i]));
+    if (!Number.isFinite(xi) || !Number.isFinite(yi)) continue;
+    const t = sums[r.strata ? r.strata[i] : 0];
+    t.n++, (t.x += xi), (t.y += yi), (t.xx += xi * xi), (t.xy += xi * yi);
+  }
+  const start = Float64Array.from(r.start);
+  let sumLog = 0;
+  for (let k = 0; k < ns; k++) {
+    const t = sums[k];
+    const slope = (t.xy - (t.x * t.y) / t.n) / (t.xx - (t.x * t.x) / t.n);
+    if (!Number.isFinite(slope)) return null;
+    const bound = 5 / structureScale(r, r.nCorrelation + k);
+    start[r.nCorrelation + k] = Math.min(Math.max(slope, -bound), bound);
+  }
+  for (let i = 0; i < x.length; i++) {
+    const k = r.strata ? r.strata[i] : 0;
+    sumLog += start[r.nCorrelation + k] * (kind === "varPower" ? levels.logAbs[levels.index[i]] : x[i]);
+  }
+  const scale = exp(sumLog / x.length);
+  return Number.isFinite(scale) && scale > 0 ? {start, scale} : null;
+}
+
+/**
+ * One fit at the structure's covariate (see {@link fitResidualStructure}). `warm`: `start` and the structure's
+ * start are the estimates of a fit at nearby fitted values, so the first run begins with a small trust region
+ * (0.01) and there is no second start. `rough`: the coarse run only (to 1e-3), for fitted values to start from.
+ */
+function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, start?: ArrayLike<number>, options: FitOptions = {}, clock = new FitClock(), warm = false, rough = false): LinearMixedModel {
   clock.skip();
   const {frame} = base;
   const sizes = base.A.sizes;
@@ -53,10 +159,14 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
   const psi = Float64Array.from(residual.start);
   const theta = new Float64Array(nTheta);
   let evaluations = 0;
+  // in an alternation, θ's coordinates are θ / f(ψ) (see thetaFactor): a power of the fitted values and σ then
+  // move apart, not along one ridge
+  const factor = warm ? thetaFactor(residual) : () => 1;
   const criterion = (x: Float64Array): number => {
     options.signal?.throwIfAborted();
-    for (let i = 0; i < nTheta; i++) theta[i] = x[i] / scale[i];
     free.forEach((k, j) => (psi[k] = x[nTheta + j] / psiScale[j]));
+    const f = factor(psi);
+    for (let i = 0; i < nTheta; i++) theta[i] = (x[i] / scale[i]) * f;
     evaluations++;
     if (!whiten(residual, frame, psi, buffers)) return Infinity;
     ev.refill(buffers, -buffers.logDetR);
@@ -64,9 +174,10 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
     options.onProgress?.({evaluations, criterion: value, theta: Float64Array.from(theta)});
     return value;
   };
-  const thetaX = start ? Float64Array.from(start, (v, i) => Math.max(v, lowerTheta[i]) * scale[i]) : thetaStart(sizes);
+  const f0 = factor(residual.start);
+  const thetaX = start ? Float64Array.from(start, (v, i) => (Math.max(v, lowerTheta[i]) / f0) * scale[i]) : thetaStart(sizes);
   const starts = [Float64Array.from([...thetaX, ...free.map((k, j) => clampStart(residual.start[k]) * psiScale[j])])];
-  if (residual.correlation && !residual.correlation.fixed && residual.correlation.value === null && residual.correlation.kind !== "corSymm") {
+  if (!warm && residual.correlation && !residual.correlation.fixed && residual.correlation.value === null && residual.correlation.kind !== "corSymm") {
     const second = starts[0].slice();
     // a second start with positive correlation (φ = ½ on nlme's scales), where serial correlation and a
     // random slope trade off and the surface has a second minimum
@@ -83,8 +194,8 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
     // a coarse run (the trust region stops at 1e-4), then runs from its end with a small fresh region to the
     // usual accuracy: fewer evaluations than one run to 5e-6 from the start, and it finds descents a shrunk
     // region missed
-    let result = bobyqa(criterion, x0, {lower, upper, rhoend: 1e-4});
-    for (let round = 0; round < 3; round++) {
+    let result = bobyqa(criterion, x0, warm ? {lower, upper, rhobeg: 0.01, rhoend: 1e-4} : {lower, upper, rhoend: rough ? 1e-3 : 1e-4});
+    for (let round = 0; round < (rough ? 0 : 3); round++) {
       const again = bobyqa(criterion, result.x, {lower, upper, rhobeg: round === 0 ? 0.01 : 0.1, rhoend: 5e-7});
       const improved = again.f < result.f - 1e-10 * Math.abs(result.f);
       if (again.f < result.f) result = {...again, initial: result.initial};
@@ -98,9 +209,10 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
     fail(`the criterion is not finite at any parameter value the optimizer tried (${evaluations} evaluations): the residual structure ` +
       `${[residual.correlation?.text, residual.variance?.text].filter(Boolean).join(" and ")} or the data's scale makes its factor not positive definite; rescale the covariates`);
   }
-  const thetaHat = Float64Array.from({length: nTheta}, (_, i) => best!.x[i] / scale[i]);
   const psiHat = Float64Array.from(residual.start);
   free.forEach((k, j) => (psiHat[k] = best!.x[nTheta + j] / psiScale[j]));
+  const fHat = factor(psiHat);
+  const thetaHat = Float64Array.from({length: nTheta}, (_, i) => (best!.x[i] / scale[i]) * fHat);
   whiten(residual, frame, psiHat, buffers);
   ev.refill(buffers, -buffers.logDetR);
   const structure: MixedModelStructure = {
@@ -119,13 +231,35 @@ export function fitResidualStructure(base: MixedModelStructure, residual: Residu
     seconds: (performance.now() - t0) / 1000,
     converged: best.converged,
     message: best.message,
-    initial: Float64Array.from({length: nTheta}, (_, i) => initial[i] / scale[i]),
+    initial: Float64Array.from({length: nTheta}, (_, i) => (initial[i] / scale[i]) * f0),
     final: Float64Array.from(thetaHat),
     criterion: best.f,
     log,
     ending: {verdict: best.converged ? "interior" : "evaluation-limit", atBound: [], probes: [], restarts: []}
   };
   return new LinearMixedModel(structure, thetaHat, isSingular, warnings, optimizer, {}, clock);
+}
+
+/**
+ * The factor f(ψ) = exp(Σ_k δ_k m_k) of θ for varPower or varExp (of the fitted values), m_k the mean over the
+ * rows of stratum k's log |v| (varPower) or v (varExp): the geometric mean of g over the rows, by which σ
+ * shrinks and θ = σ_b/σ grows when δ grows. 1 for the other structures.
+ */
+function thetaFactor(residual: ResidualStructure): (psi: ArrayLike<number>) => number {
+  const kind = residual.variance?.kind;
+  if ((kind !== "varPower" && kind !== "varExp") || !residual.covariateLevels) return () => 1;
+  const ns = Math.max(residual.strataNames.length, 1);
+  const levels = residual.covariateLevels;
+  const m = new Float64Array(ns);
+  const n = levels.index.length;
+  for (let i = 0; i < n; i++) m[residual.strata ? residual.strata[i] : 0] += (kind === "varPower" ? levels.logAbs[levels.index[i]] : levels.values[levels.index[i]]) / n;
+  if (m.some((v) => !Number.isFinite(v))) return () => 1;
+  const nc = residual.nCorrelation;
+  return (psi) => {
+    let s = 0;
+    for (let k = 0; k < ns; k++) s += psi[nc + k] * m[k];
+    return exp(s);
+  };
 }
 
 /** Whether the correlation parameters at x (natural scale) are all under 0.3 in size. */
@@ -142,7 +276,7 @@ function structureScale(residual: ResidualStructure, k: number): number {
   if (k < residual.nCorrelation || !residual.variance || !residual.covariateLevels) return 1;
   const {kind} = residual.variance;
   const levels = residual.covariateLevels;
-  const power = kind === "varPower" || (kind === "varConstPower" && k === residual.nCorrelation + 1);
+  const power = kind === "varPower" || (kind === "varConstPower" && k >= residual.nCorrelation + Math.max(residual.strataNames.length, 1));
   if (kind !== "varExp" && !power) return 1;
   let m = 0;
   for (let d = 0; d < levels.values.length; d++) m = Math.max(m, Math.abs(kind === "varExp" ? levels.values[d] : levels.logAbs[d]));

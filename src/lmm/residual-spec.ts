@@ -116,10 +116,11 @@ export function readVariance(text: unknown): VarianceSpec {
   const formText = kind === "varFixed" ? args.value : args.form;
   if (kind === "varFixed" && formText === undefined) fail(`${quote(call.text)} has no formula: give the variance covariate, as in varFixed(~ x)`);
   const form = readForm(formText ?? defaultForm, call.text, kind === "varFixed" ? "value" : "form");
-  if (form.fitted) fail(`${quote(call.text)}: variance functions of the fitted values are not fitted yet (nlme iterates them); give a covariate column, as in ${kind}(form = ~ x)`);
+  if (form.fitted && (kind === "varIdent" || kind === "varFixed")) fail(`invalid formula in ${quote(call.text)}: ${kind} takes no fitted values; give ${kind === "varIdent" ? "strata, as in varIdent(form = ~ 1 | Sex)" : "a covariate column, as in varFixed(~ x)"}`);
+  if (form.fitted && form.text.split("|")[0].trim() !== "~fitted(.)") fail(`invalid form in ${quote(call.text)}: write the fitted values as fitted(.) (the innermost level's), as in ${kind}(form = ~ fitted(.))`);
   if (kind === "varIdent" && form.covariate) fail(`invalid form in ${quote(call.text)}: varIdent takes strata only, as in varIdent(form = ~ 1 | Sex)`);
   if (kind === "varIdent" && form.groups.length === 0) fail(`${quote(call.text)} has no strata: give them after "|", as in varIdent(form = ~ 1 | Sex)`);
-  if (kind !== "varIdent" && !form.covariate) fail(`${quote(call.text)} has no covariate: give it in form, as in ${kind}(form = ~ x)`);
+  if (kind !== "varIdent" && !form.covariate && !form.fitted) fail(`${quote(call.text)} has no covariate: give it in form, as in ${kind}(form = ~ x)`);
   if (kind === "varFixed" && form.groups.length) fail(`invalid formula in ${quote(call.text)}: varFixed takes no strata; write varFixed(~ x)`);
   const value = kind === "varFixed" ? null : args.value !== undefined ? readNumbers(args.value, call.text, "value") : args.power !== undefined ? readNumbers(args.power, call.text, "power") : null;
   const constValue = args.const !== undefined ? readNumbers(args.const, call.text, "const") : null;

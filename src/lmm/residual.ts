@@ -213,11 +213,19 @@ export function resolveResidual(options: ResidualOptions, frame: ModelFrame, dat
       for (let k = 0; k < ns; k++) names.push(`${kind === "varPower" ? "power" : "expon"}${sub(k)}`);
       for (let k = 0; k < ns; k++) start.push(given ? given[Math.min(k, given.length - 1)] : 0);
     } else if (kind === "varConstPower") {
-      if (strataNames.length) fail(`${quote(variance.text)}: varConstPower with strata is not fitted yet; leave out the "|" part`);
-      names.push("const", "power");
-      const c = variance.constValue?.[0] ?? 1;
-      if (!(c > 0)) fail(`invalid const in ${quote(variance.text)}: it is positive`);
-      start.push(log(c), given?.[0] ?? 0);
+      // nlme's order: const of each stratum, then power of each (const.A, const.B, power.A, power.B)
+      for (let k = 0; k < ns; k++) names.push(`const${sub(k)}`);
+      for (let k = 0; k < ns; k++) names.push(`power${sub(k)}`);
+      const constant = variance.constValue;
+      for (const [what, v] of [["const", constant], ["power", given]] as const) {
+        if (v && v.length !== 1 && v.length !== ns) fail(`invalid ${what} in ${quote(variance.text)}: ${v.length} numbers for ${ns} strata; give one, or one per stratum`);
+      }
+      for (let k = 0; k < ns; k++) {
+        const c = constant ? constant[Math.min(k, constant.length - 1)] : 1;
+        if (!(c > 0)) fail(`invalid const in ${quote(variance.text)}: it is positive`);
+        start.push(log(c));
+      }
+      for (let k = 0; k < ns; k++) start.push(given ? given[Math.min(k, given.length - 1)] : 0);
     }
     for (let k = names.length - nCorrelation; k > 0; k--) held.push(variance.fixed);
   }
@@ -248,6 +256,20 @@ export function residualColumns(options: ResidualOptions): string[] {
     out.push(...spec.form.groups);
   }
   return [...new Set(out)];
+}
+
+/**
+ * The structure with the variance covariate set to `values` (a variance function of the fitted values: nlme
+ * sets its covariate to the fitted values of the last fit, see residual-fit.ts); other structures as they are.
+ *
+ * Reference: nlme's `update.varFunc` (the covariate `fitted(.)` evaluated on the current fit).
+ *
+ * @example
+ *   const r1 = withCovariate(r, model.usedFitted);
+ */
+export function withCovariate(r: ResidualStructure, values: Float64Array): ResidualStructure {
+  const covariate = Float64Array.from(values);
+  return {...r, covariate, covariateLevels: distinctLevels(covariate)};
 }
 
 /** The distinct values of a column, log |v| of each, and each row's index. */
@@ -391,7 +413,8 @@ export function naturalParameters(r: ResidualStructure, u: ArrayLike<number>): F
   }
   if (r.variance) {
     const kind = r.variance.kind;
-    for (let k = nc; k < u.length; k++) out[k] = kind === "varIdent" || (kind === "varConstPower" && k === nc) ? exp(u[k]) : u[k];
+    const ns = Math.max(r.strataNames.length, 1);
+    for (let k = nc; k < u.length; k++) out[k] = kind === "varIdent" || (kind === "varConstPower" && k < nc + ns) ? exp(u[k]) : u[k];
   }
   return out;
 }
@@ -598,12 +621,7 @@ function standardDeviations(r: ResidualStructure, natural: Float64Array, g: Floa
     const gTable = new Float64Array(ns * nd), logTable = new Float64Array(ns * nd);
     for (let k = 0; k < ns; k++) {
       for (let d = 0; d < nd; d++) {
-        let lg: number, gv: number;
-        if (kind === "varIdent") (gv = k === 0 ? 1 : natural[nc + k - 1]), (lg = k === 0 ? 0 : log(gv));
-        else if (kind === "varPower") (lg = natural[nc + k] * levels!.logAbs[d]), (gv = exp(lg));
-        else if (kind === "varExp") (lg = natural[nc + k] * levels!.values[d]), (gv = exp(lg));
-        else if (kind === "varConstPower") (gv = natural[nc] + exp(natural[nc + 1] * levels!.logAbs[d])), (lg = log(gv));
-        else (gv = Math.sqrt(levels!.values[d])), (lg = 0.5 * levels!.logAbs[d]);
+        const [gv, lg] = varianceFunction(r, natural, k, levels ? levels.values[d] : 0, levels ? levels.logAbs[d] : 0);
         gTable[k * nd + d] = gv;
         logTable[k * nd + d] = lg;
       }
@@ -621,6 +639,47 @@ function standardDeviations(r: ResidualStructure, natural: Float64Array, g: Floa
   }
   for (let row = 0; row < n; row++) if (!(g[row] > 0 && Number.isFinite(g[row]))) return NaN;
   return sumLog;
+}
+
+/**
+ * The variance function's standard-deviation multiplier g (without prior weights) and log g in stratum `k` at
+ * covariate value `v` (`logAbs` = log |v|), at the natural parameters: varIdent's ratio, varPower's |v|^δ,
+ * varExp's exp(δ v), varConstPower's c + |v|^δ (const and power per stratum), varFixed's √v.
+ *
+ * Reference: nlme's `?varIdent`, `?varPower`, `?varExp`, `?varConstPower`, `?varFixed`; Pinheiro & Bates (2000), §5.2.1.
+ *
+ * @example
+ *   varianceFunction(varPowerByAge, [0.5], 0, 4, log(4)); // [2, 0.5 log 4]
+ */
+function varianceFunction(r: ResidualStructure, natural: ArrayLike<number>, k: number, v: number, logAbs: number): [number, number] {
+  const nc = r.nCorrelation;
+  const ns = Math.max(r.strataNames.length, 1);
+  let lg: number, g: number;
+  switch (r.variance!.kind) {
+    case "varIdent": return k === 0 ? [1, 0] : [natural[nc + k - 1], log(natural[nc + k - 1])];
+    case "varPower": return [exp((lg = natural[nc + k] * logAbs)), lg];
+    case "varExp": return [exp((lg = natural[nc + k] * v)), lg];
+    case "varConstPower": return [(g = natural[nc + k] + exp(natural[nc + ns + k] * logAbs)), log(g)];
+    default: return [Math.sqrt(v), 0.5 * logAbs];
+  }
+}
+
+/**
+ * The variance function's standard-deviation multiplier g at new rows (unit prior weight): each row's stratum
+ * (an index into `strataNames`, 0 without strata) and covariate value, at the unconstrained parameters `u`.
+ * With g, a new row's residual variance is σ² g².
+ *
+ * Reference: Pinheiro & Bates (2000), §5.2 (Var(ε_ij) = σ² g²(v_ij, δ)).
+ *
+ * @example
+ *   varianceScalesAt(r, u, Int32Array.of(0, 1), Float64Array.of(8, 14)); // g of two new rows
+ */
+export function varianceScalesAt(r: ResidualStructure, u: ArrayLike<number>, strata: Int32Array, covariate: Float64Array): Float64Array {
+  const natural = naturalParameters(r, u);
+  return Float64Array.from(strata, (k, j) => {
+    const v = covariate[j];
+    return r.variance ? varianceFunction(r, natural, k, v, v === 0 ? -Infinity : log(Math.abs(v)))[0] : 1;
+  });
 }
 
 /** Writes each group's correlation matrix (lower triangle, m × m) at the natural parameters. */

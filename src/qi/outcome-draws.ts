@@ -49,7 +49,8 @@ export function normalResponse(sigma: number): Respond {
  * Predicted values of every profile for every draw: the linear predictor `η = x β + z b` (`eta`: the
  * population-level `x β` draws, offset included) with `b` per random-effects term from N(0, Ψ̂) for a new
  * group or from the conditional distribution of the level's effects for a known group (see
- * {@link termFactors}), then an outcome drawn around η by `respond` (lmer's: η + ε, ε ~ N(0, σ̂²)). Normals
+ * {@link termFactors}), then an outcome drawn around η by `respond` (lmer's: η + ε, ε ~ N(0, σ̂²), or
+ * N(0, σ̂² scales[j]²) with a variance function's multiplier per profile). Normals
  * are taken profile by profile, draw by draw: each term's p values in the model's term order, then the
  * outcome's.
  *
@@ -60,11 +61,12 @@ export function normalResponse(sigma: number): Respond {
  * @example
  *   predictedValues(x, ev, m, 1000, randomSource(7))[0]; // pr draws of profile 1
  */
-export function predictedValues(x: Profiles, eta: Float64Array[], model: QiModel, n: number, random: RandomSource, respond: Respond = normalResponse(model.sigma)): Float64Array[] {
+export function predictedValues(x: Profiles, eta: Float64Array[], model: QiModel, n: number, random: RandomSource, respond?: Respond, scales: Float64Array | null = null): Float64Array[] {
   const factors = termFactors(model);
   const w = new Float64Array(Math.max(1, ...factors.map((f) => f.p)));
   return eta.map((mean, j) => {
     const out = new Float64Array(n);
+    const draw = respond ?? normalResponse(scales ? model.sigma * scales[j] : model.sigma);
     const plan = factors.map((f, i) => {
       const h = x.levels[i][j];
       const z = x.Z[i].subarray(j * f.p, (j + 1) * f.p);
@@ -85,7 +87,7 @@ export function predictedValues(x: Profiles, eta: Float64Array[], model: QiModel
         s += shift;
         for (let c = 0; c < p; c++) s += zF[c] * w[c];
       }
-      out[d] = respond(s, random);
+      out[d] = draw(s, random);
     }
     return out;
   });

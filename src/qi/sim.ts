@@ -14,6 +14,7 @@ import {describeValue} from "../errors.js";
 import {optionNames, readOptions} from "../options.js";
 import {Simulation, type QiName} from "./simulation-result.js";
 import {treatmentEffects} from "./treatment.js";
+import {profileScales} from "./profile-variance.js";
 
 /** Options of {@link sim}. */
 export interface SimOptions {
@@ -59,7 +60,9 @@ export const MAX_SIM_VALUES = 10_000_000;
  *
  * - `ev`: the expected value E(Y | x) = xβ, population level;
  * - `pr`: a predicted value xβ + zb + ε, ε ~ N(0, σ̂²), with b ~ N(0, Ψ̂) for a new group (the default) or
- *   from the conditional distribution of a known group's effects (mode b̃, covariance σ̂² T M Tᵀ);
+ *   from the conditional distribution of a known group's effects (mode b̃, covariance σ̂² T M Tᵀ); for a model
+ *   with a variance function (nlme's weights), ε ~ N(0, σ̂² g²) with g the function at the profile's covariate
+ *   and stratum (see {@link profileScales}); a correlation structure leaves one row's variance σ̂²;
  * - `ev1`, `pr1` for `x1`, and `fd` = ev(x1) − ev(x) (profiles paired, or one broadcast to all);
  * - `att.ev`, `att.pr` with `treatment`: see {@link treatmentEffects}.
  *
@@ -122,11 +125,13 @@ export function sim(model: QiModel, given: SimOptions = {}): Simulation {
   }
   const columns = treatment !== undefined ? modelColumns(model, options.data) : null;
 
-  const residual = "structure" in model ? (model.structure as {residual?: {structure: {variance: {text: string} | null}}}).residual : undefined;
-  if (residual?.structure.variance) {
-    fail(`sim of a model with a variance function (${residual.structure.variance.text}) is not available yet: its predicted values need ` +
-      "each profile's variance covariate; fit the model without the variance function for sim, or use predict for expected values");
+  if (treatment !== undefined && "structure" in model && model.structure.residual?.structure.variance) {
+    fail(`sim's treatment effects of a model with a variance function (${model.structure.residual.structure.variance.text}) are not available: ` +
+      "att.pr would need each treated row's residual variance under the counterfactual; use x and x1 profiles for first differences");
   }
+  // with a variance function, each profile's residual standard deviation is σ̂ g(profile)
+  const scales = x ? profileScales(model, x) : null;
+  const scales1 = x1 ? profileScales(model, x1) : null;
   const B = drawBeta(model, n, random);
   const qi: Partial<Record<QiName, Float64Array[]>> = {};
   // the linear predictor's draws, then (for glmer) the response scale
@@ -136,12 +141,12 @@ export function sim(model: QiModel, given: SimOptions = {}): Simulation {
   if (x) {
     const eta = expectedValues(x, B, n);
     qi.ev = response(eta);
-    qi.pr = predictedValues(x, eta, model, n, random, outcome);
+    qi.pr = predictedValues(x, eta, model, n, random, outcome, scales);
   }
   if (x && x1) {
     const eta1 = expectedValues(x1, B, n);
     const ev1 = (qi.ev1 = response(eta1));
-    qi.pr1 = predictedValues(x1, eta1, model, n, random, outcome);
+    qi.pr1 = predictedValues(x1, eta1, model, n, random, outcome, scales1);
     const ev = qi.ev!;
     qi.fd = Array.from({length: Math.max(ev.length, ev1.length)}, (_, j) => {
       const a = ev[ev.length === 1 ? 0 : j], b = ev1[ev1.length === 1 ? 0 : j];
