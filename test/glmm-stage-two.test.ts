@@ -112,3 +112,33 @@ describe("predicted modes at an optimizer's next point", () => {
     expect(history.predict([2, 1])![0][0]).toBeCloseTo(7, 6);
   });
 });
+
+describe("the stencil's derivatives (one evaluation a pair)", () => {
+  it("are exact for quadratics, and within h·(third derivatives) for cubics, in the order centre, ±eᵢ, pairs", async () => {
+    const {stencilDerivatives} = await import("../src/glmm/stencil.js");
+    fc.assert(fc.property(vector(9), vector(3), vector(3), fc.double({min: -1, max: 1, noNaN: true}), (h9, g, x0, c) => {
+      const H = [[2 + Math.abs(h9[0]), h9[1], h9[2]], [h9[1], 2 + Math.abs(h9[4]), h9[5]], [h9[2], h9[5], 2 + Math.abs(h9[8])]];
+      const f = (x: Float64Array) => {
+        let v = c * x[0] * x[1] * x[2];
+        for (let i = 0; i < 3; i++) {
+          v += g[i] * x[i];
+          for (let j = 0; j < 3; j++) v += 0.5 * H[i][j] * x[i] * x[j];
+        }
+        return v;
+      };
+      const calls: Float64Array[] = [];
+      const d = stencilDerivatives((x) => (calls.push(x.slice()), f(x)), Float64Array.from(x0), [0, 1, 2], 1e-3);
+      expect(calls.length).toBe(1 + 6 + 3);
+      expect(Array.from(calls[0])).toEqual(Array.from(x0));
+      for (let i = 0; i < 3; i++) {
+        const exact = g[i] + H[i].reduce((s, v, j) => s + v * x0[j], 0) + c * x0[(i + 1) % 3] * x0[(i + 2) % 3];
+        expect(d.gradient[i]).toBeCloseTo(exact, 6);
+        for (let j = 0; j < 3; j++) {
+          const k = 3 - i - j;
+          const exactH = H[i][j] + (i === j ? 0 : c * x0[k]);
+          expect(Math.abs(d.hessian[i * 3 + j] - exactH)).toBeLessThanOrEqual(1e-3 * Math.abs(c) + 1e-5);
+        }
+      }
+    }), {seed: 37, numRuns: 100});
+  });
+});
