@@ -113,9 +113,9 @@ describe("predicted modes at an optimizer's next point", () => {
   });
 });
 
-describe("the stencil's derivatives (one evaluation a pair)", () => {
+describe("derivatives with forward pairs (one evaluation a pair)", () => {
   it("are exact for quadratics, and within h·(third derivatives) for cubics, in the order centre, ±eᵢ, pairs", async () => {
-    const {stencilDerivatives} = await import("../src/glmm/stencil.js");
+    const {derivatives} = await import("../src/lmm/convergence.js");
     fc.assert(fc.property(vector(9), vector(3), vector(3), fc.double({min: -1, max: 1, noNaN: true}), (h9, g, x0, c) => {
       const H = [[2 + Math.abs(h9[0]), h9[1], h9[2]], [h9[1], 2 + Math.abs(h9[4]), h9[5]], [h9[2], h9[5], 2 + Math.abs(h9[8])]];
       const f = (x: Float64Array) => {
@@ -127,7 +127,7 @@ describe("the stencil's derivatives (one evaluation a pair)", () => {
         return v;
       };
       const calls: Float64Array[] = [];
-      const d = stencilDerivatives((x) => (calls.push(x.slice()), f(x)), Float64Array.from(x0), [0, 1, 2], 1e-3);
+      const d = derivatives((x) => (calls.push(x.slice()), f(x)), Float64Array.from(x0), [0, 1, 2], 1e-3, true);
       expect(calls.length).toBe(1 + 6 + 3);
       expect(Array.from(calls[0])).toEqual(Array.from(x0));
       for (let i = 0; i < 3; i++) {

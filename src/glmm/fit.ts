@@ -13,6 +13,7 @@ import {parseExpression} from "../formula/parse.js";
 import {toVarRef} from "../formula/variable.js";
 import {thetaLength, thetaLower, thetaStart} from "../lmm/lambda.js";
 import type {OptimizerRecord} from "../lmm/model.js";
+import {derivatives} from "../lmm/convergence.js";
 import {modelStructure} from "../lmm/objective.js";
 import {cholesky} from "../linalg/cholesky.js";
 import {solveLower, solveLowerTranspose} from "../linalg/triangular.js";
@@ -24,7 +25,6 @@ import {readGlmerOptions, type GlmerOptions} from "./glmer-options.js";
 import {FitClock} from "../lmm/timings.js";
 import {GeneralizedLinearMixedModel} from "./model.js";
 import {ModeHistory, ModeStarts} from "./mode-starts.js";
-import {stencilDerivatives} from "./stencil.js";
 import {agqDeviance, Pirls} from "./pirls.js";
 import {gaussHermite} from "../numeric/gauss-hermite.js";
 import {glmResponse} from "./response.js";
@@ -235,7 +235,7 @@ export function glmerOnFrame(spec: ModelSpec, frame: ModelFrame, options: GlmerO
     if (free.length <= MAX_HESSIAN_PARAMETERS) {
       const A = coordinates.jacobian();
       for (let round = 0; round < NEWTON_ROUNDS; round++) {
-        const d = stencilDerivatives(stencil, y, free, DERIVATIVE_STEP);
+        const d = derivatives(stencil, y, free, DERIVATIVE_STEP, true);
         const {gradient, hessian} = naturalDerivatives(d.gradient, d.hessian, A, free);
         vcovHessian = hessianVcov(hessian, free, nTheta, p);
         const checks = glmerConvergenceWarnings(gradient, hessian);
