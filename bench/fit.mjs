@@ -7,61 +7,22 @@
 // `node bench/fit.mjs [--runs 5] [--only ID,ID] [--no-lme4]`. Cases of more than 50 000 rows run once on each
 // side. Figures only, no assertions: the agreement with lme4 is checked by test/lme4-reference.test.ts.
 // Needs R with lme4 for the lme4 columns (without it, or with --no-lme4, only ours are shown).
-import {execFileSync} from "node:child_process";
-import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
-import {join} from "node:path";
-import {fileURLToPath} from "node:url";
-import {lmer, readCSV} from "../dist/index.js";
+import {lmer} from "../dist/index.js";
+import {benchArgs, datasetTables, fixtureCases, median, timeInR} from "./same-run.mjs";
 
-const args = process.argv.slice(2);
-const runs = args.includes("--runs") ? Number(args[args.indexOf("--runs") + 1]) : 5;
-const only = args.includes("--only") ? new Set(args[args.indexOf("--only") + 1].split(",")) : null;
-const refDir = new URL("../test/fixtures/reference/", import.meta.url);
-const datasets = fileURLToPath(new URL("../datasets/", import.meta.url));
-const cases = readdirSync(refDir)
-  .filter((f) => f.endsWith(".json"))
-  .map((f) => JSON.parse(readFileSync(new URL(f, refDir), "utf8")))
-  .filter((r) => r.formula && r.fixef && r.dataset && (!only || only.has(r.id)));
+const {runs, only, has} = benchArgs();
+const cases = fixtureCases(new URL("../test/fixtures/reference/", import.meta.url), only, (r) => r.formula && r.fixef && r.dataset);
 const runsOf = (c) => (c.nobs > 50000 ? 1 : runs);
-
-const tables = new Map();
-const table = (name) => {
-  if (!tables.has(name)) tables.set(name, readCSV(readFileSync(join(datasets, `${name}.csv`), "utf8")));
-  return tables.get(name);
-};
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const table = datasetTables();
 
 /** R's calls, timed in one process: median elapsed seconds of the runs (after one untimed call) and −2 log L. */
 function lme4Times() {
-  if (args.includes("--no-lme4")) return new Map();
-  const dir = mkdtempSync(join(tmpdir(), "lmm-fit-bench-"));
-  const script = join(dir, "bench.R");
-  const lines = [
-    "suppressMessages(library(lme4))",
-    "out <- list()",
-    ...cases.map((c) => {
-      const call = `lmer(${c.formula}, data = d, REML = ${c.REML ? "TRUE" : "FALSE"})`;
-      return [
-        `d <- read.csv("${join(datasets, c.dataset + ".csv")}", stringsAsFactors = TRUE)`,
-        `m <- ${call}`,
-        `t <- sapply(seq_len(${runsOf(c)}), function(i) system.time(m <- ${call})[["elapsed"]])`,
-        `out[["${c.id}"]] <- c(median(t), -2 * as.numeric(logLik(m)))`
-      ].join("\n");
-    }),
-    'cat(paste(names(out), sapply(out, function(v) sprintf("%.6f %.10g", v[1], v[2])), collapse = "\\n"), "\\n")'
-  ];
-  writeFileSync(script, lines.join("\n"));
-  try {
-    const text = execFileSync("Rscript", [script], {encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 24});
-    return new Map(text.trim().split("\n").map((l) => {
-      const [id, s, dev] = l.trim().split(/\s+/);
-      return [id, {seconds: Number(s), deviance: Number(dev)}];
-    }));
-  } catch (e) {
-    console.log(`lme4 not timed (${e.message.split("\n")[0]}): install R with lme4 to compare`);
-    return new Map();
-  }
+  if (has("--no-lme4")) return new Map();
+  const times = timeInR("lme4", cases.map((c) => ({
+    id: c.id, dataset: c.dataset, runs: runsOf(c), value: "-2 * as.numeric(logLik(m))",
+    call: `lmer(${c.formula}, data = d, REML = ${c.REML ? "TRUE" : "FALSE"})`
+  })));
+  return new Map([...times].map(([id, t]) => [id, {seconds: t.seconds, deviance: t.value}]));
 }
 
 const ours = new Map();

@@ -7,29 +7,12 @@
 // wall-clock ones: on a machine that others load, they still compare the work each side does.
 // Run `npm run build` first; `node bench/glmer.mjs [--runs 5] [--only ID,ID]`. Figures only, no assertions:
 // the agreement with lme4 is checked by test/glmer-fixtures.test.ts. Needs R with lme4 for the lme4 column.
-import {execFileSync} from "node:child_process";
-import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
-import {join} from "node:path";
-import {fileURLToPath} from "node:url";
-import {glmer, readCSV} from "../dist/index.js";
+import {glmer} from "../dist/index.js";
+import {benchArgs, datasetTables, fixtureCases, median, timeInR} from "./same-run.mjs";
 
-const args = process.argv.slice(2);
-const runs = args.includes("--runs") ? Number(args[args.indexOf("--runs") + 1]) : 5;
-const only = args.includes("--only") ? new Set(args[args.indexOf("--only") + 1].split(",")) : null;
-const fixtureDir = new URL("../test/fixtures/glmer/", import.meta.url);
-const datasets = fileURLToPath(new URL("../datasets/", import.meta.url));
-const cases = readdirSync(fixtureDir)
-  .filter((f) => f.endsWith(".json"))
-  .map((f) => JSON.parse(readFileSync(new URL(f, fixtureDir), "utf8")))
-  .filter((c) => !only || only.has(c.id));
-
-const tables = new Map();
-const table = (name) => {
-  if (!tables.has(name)) tables.set(name, readCSV(readFileSync(join(datasets, `${name}.csv`), "utf8")));
-  return tables.get(name);
-};
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const {runs, only} = benchArgs();
+const cases = fixtureCases(new URL("../test/fixtures/glmer/", import.meta.url), only);
+const table = datasetTables();
 
 /** glmer's options for a case, as the fixture's R call gave them (an offset argument is log of a column). */
 function optionsOf(c, data) {
@@ -40,38 +23,15 @@ function optionsOf(c, data) {
   return options;
 }
 
-/** R's calls, timed in one process: median elapsed seconds of `runs` calls and the deviance reached. */
+/** R's calls, timed in one process: median elapsed and CPU seconds of `runs` calls and the deviance reached. */
 function lme4Times() {
-  const dir = mkdtempSync(join(tmpdir(), "lmm-glmer-bench-"));
-  const script = join(dir, "bench.R");
-  const lines = [
-    "suppressMessages(library(lme4))",
-    `runs <- ${runs}`,
-    "out <- list()",
-    ...cases.map((c) => {
-      const family = `${c.family}(link = "${c.link}")`;
-      const extra = [c.weights ? `weights = ${c.weights}` : "", /^log\(/.test(c.offset ?? "") ? `offset = ${c.offset}` : ""].filter(Boolean).join(", ");
-      const call = `glmer(${c.formula}, data = d, family = ${family}, nAGQ = ${c.nAGQ}${extra ? ", " + extra : ""})`;
-      return [
-        `d <- read.csv("${join(datasets, c.dataset + ".csv")}", stringsAsFactors = TRUE)`,
-        `m <- ${call}`,
-        `t <- sapply(seq_len(runs), function(i) { s <- system.time(m <- ${call}); c(s[["elapsed"]], s[["user.self"]] + s[["sys.self"]]) })`,
-        `out[["${c.id}"]] <- c(median(t[1, ]), -2 * as.numeric(logLik(m)), median(t[2, ]))`
-      ].join("\n");
-    }),
-    'cat(paste(names(out), sapply(out, function(v) sprintf("%.6f %.10g %.6f", v[1], v[2], v[3])), collapse = "\\n"), "\\n")'
-  ];
-  writeFileSync(script, lines.join("\n"));
-  try {
-    const text = execFileSync("Rscript", [script], {encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 24});
-    return new Map(text.trim().split("\n").map((l) => {
-      const [id, s, dev, cpu] = l.trim().split(/\s+/);
-      return [id, {seconds: Number(s), deviance: Number(dev), cpu: Number(cpu)}];
-    }));
-  } catch (e) {
-    console.log(`lme4 not timed (${e.message.split("\n")[0]}): install R with lme4 to compare`);
-    return new Map();
-  }
+  const times = timeInR("lme4", cases.map((c) => {
+    const family = `${c.family}(link = "${c.link}")`;
+    const extra = [c.weights ? `weights = ${c.weights}` : "", /^log\(/.test(c.offset ?? "") ? `offset = ${c.offset}` : ""].filter(Boolean).join(", ");
+    const call = `glmer(${c.formula}, data = d, family = ${family}, nAGQ = ${c.nAGQ}${extra ? ", " + extra : ""})`;
+    return {id: c.id, dataset: c.dataset, runs, call, value: "-2 * as.numeric(logLik(m))"};
+  }));
+  return new Map([...times].map(([id, t]) => [id, {seconds: t.seconds, cpu: t.cpu, deviance: t.value}]));
 }
 
 const ours = new Map();

@@ -5,29 +5,12 @@
 // alone: finding which control is best took the fixture script several fits.
 // Run `npm run build` first; `node bench/nlme.mjs [--runs 5] [--only ID,ID]`. Figures only, no assertions: the
 // agreement with nlme is checked by test/nlme-structures.test.ts. Needs R with nlme for the nlme column.
-import {execFileSync} from "node:child_process";
-import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
-import {join} from "node:path";
-import {fileURLToPath} from "node:url";
-import {lmer, readCSV} from "../dist/index.js";
+import {lmer} from "../dist/index.js";
+import {benchArgs, datasetTables, fixtureCases, median, timeInR} from "./same-run.mjs";
 
-const args = process.argv.slice(2);
-const runs = args.includes("--runs") ? Number(args[args.indexOf("--runs") + 1]) : 5;
-const only = args.includes("--only") ? new Set(args[args.indexOf("--only") + 1].split(",")) : null;
-const fixtureDir = new URL("../test/fixtures/nlme/", import.meta.url);
-const datasets = fileURLToPath(new URL("../datasets/", import.meta.url));
-const cases = readdirSync(fixtureDir)
-  .filter((f) => f.endsWith(".json"))
-  .map((f) => JSON.parse(readFileSync(new URL(f, fixtureDir), "utf8")))
-  .filter((c) => !only || only.has(c.id));
-
-const tables = new Map();
-const table = (name) => {
-  if (!tables.has(name)) tables.set(name, readCSV(readFileSync(join(datasets, `${name}.csv`), "utf8")));
-  return tables.get(name);
-};
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const {runs, only} = benchArgs();
+const cases = fixtureCases(new URL("../test/fixtures/nlme/", import.meta.url), only);
+const table = datasetTables();
 
 // the controls of tools/make-nlme-reference.R, by name
 const CONTROLS = {
@@ -40,34 +23,11 @@ const CONTROLS = {
 
 /** R's calls, timed in one process: median elapsed seconds of `runs` calls and the log-likelihood reached. */
 function nlmeTimes() {
-  const dir = mkdtempSync(join(tmpdir(), "lmm-nlme-bench-"));
-  const script = join(dir, "bench.R");
-  const lines = [
-    "suppressMessages(library(nlme))",
-    `runs <- ${runs}`,
-    "out <- list()",
-    ...cases.map((c) => {
-      const call = c.nlme_call.replace(/data = \w+/, "data = d").replace(/\)$/, `, control = ${CONTROLS[c.control]})`);
-      return [
-        `d <- read.csv("${join(datasets, c.dataset + ".csv")}", stringsAsFactors = TRUE)`,
-        `m <- ${call}`,
-        `t <- sapply(seq_len(runs), function(i) system.time(m <- ${call})[["elapsed"]])`,
-        `out[["${c.id}"]] <- c(median(t), as.numeric(logLik(m)))`
-      ].join("\n");
-    }),
-    'cat(paste(names(out), sapply(out, function(v) sprintf("%.6f %.10g", v[1], v[2])), collapse = "\\n"), "\\n")'
-  ];
-  writeFileSync(script, lines.join("\n"));
-  try {
-    const text = execFileSync("Rscript", [script], {encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 24});
-    return new Map(text.trim().split("\n").map((l) => {
-      const [id, s, ll] = l.trim().split(/\s+/);
-      return [id, {seconds: Number(s), logLik: Number(ll)}];
-    }));
-  } catch (e) {
-    console.log(`nlme not timed (${e.message.split("\n")[0]}): install R with nlme to compare`);
-    return new Map();
-  }
+  const times = timeInR("nlme", cases.map((c) => ({
+    id: c.id, dataset: c.dataset, runs, value: "as.numeric(logLik(m))",
+    call: c.nlme_call.replace(/data = \w+/, "data = d").replace(/\)$/, `, control = ${CONTROLS[c.control]})`)
+  })));
+  return new Map([...times].map(([id, t]) => [id, {seconds: t.seconds, logLik: t.value}]));
 }
 
 const ours = new Map();

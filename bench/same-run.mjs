@@ -1,0 +1,67 @@
+// What the benches against R share: their options, the fixture cases, the data sets, and R's calls timed in one
+// Rscript process started by the bench (so that both sides run in the same run, on the same machine load).
+import {execFileSync} from "node:child_process";
+import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {fileURLToPath} from "node:url";
+import {readCSV} from "../dist/index.js";
+
+/** The command line's `--runs N` (default 5) and `--only ID,ID`, and whether `flag` is given. */
+export function benchArgs(argv = process.argv.slice(2)) {
+  const value = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+  return {runs: Number(value("--runs") ?? 5), only: value("--only") ? new Set(value("--only").split(",")) : null, has: (flag) => argv.includes(flag)};
+}
+
+/** The JSON fixtures of a folder (a URL ending in /), those `keep` accepts and `only` names. */
+export function fixtureCases(dir, only, keep = () => true) {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => JSON.parse(readFileSync(new URL(f, dir), "utf8")))
+    .filter((c) => keep(c) && (!only || only.has(c.id)));
+}
+
+export const datasetsDir = fileURLToPath(new URL("../datasets/", import.meta.url));
+
+/** A reader of datasets/NAME.csv as a table, each file read once. */
+export function datasetTables() {
+  const tables = new Map();
+  return (name) => {
+    if (!tables.has(name)) tables.set(name, readCSV(readFileSync(join(datasetsDir, `${name}.csv`), "utf8")));
+    return tables.get(name);
+  };
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * R's calls timed in one Rscript process: for each entry {id, dataset, call, runs, value} the data set is read,
+ * the call made once untimed (as `m`), then `runs` times under system.time; returns id → {seconds (median
+ * elapsed), cpu (median user + system), value (the R expression `value` of m, a number)}. Without R or the
+ * package, an empty map and a line that says so.
+ */
+export function timeInR(pkg, entries) {
+  const script = join(mkdtempSync(join(tmpdir(), `lmm-bench-${pkg}-`)), "bench.R");
+  const lines = [
+    `suppressMessages(library(${pkg}))`,
+    "out <- list()",
+    ...entries.map(({id, dataset, call, runs, value}) => [
+      `d <- read.csv("${join(datasetsDir, dataset + ".csv")}", stringsAsFactors = TRUE)`,
+      `m <- ${call}`,
+      `t <- sapply(seq_len(${runs}), function(i) { s <- system.time(m <- ${call}); c(s[["elapsed"]], s[["user.self"]] + s[["sys.self"]]) })`,
+      `out[["${id}"]] <- c(median(t[1, ]), ${value}, median(t[2, ]))`
+    ].join("\n")),
+    'cat(paste(names(out), sapply(out, function(v) sprintf("%.6f %.10g %.6f", v[1], v[2], v[3])), collapse = "\\n"), "\\n")'
+  ];
+  writeFileSync(script, lines.join("\n"));
+  try {
+    const text = execFileSync("Rscript", [script], {encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 24});
+    return new Map(text.trim().split("\n").map((l) => {
+      const [id, s, v, cpu] = l.trim().split(/\s+/);
+      return [id, {seconds: Number(s), value: Number(v), cpu: Number(cpu)}];
+    }));
+  } catch (e) {
+    console.log(`${pkg} not timed (${e.message.split("\n")[0]}): install R with ${pkg} to compare`);
+    return new Map();
+  }
+}
