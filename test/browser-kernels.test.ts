@@ -21,7 +21,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import type {BrowserContext} from "playwright-core";
 import {afterAll, beforeAll, expect, it} from "vitest";
-import {launchLocalChromium} from "./helpers/chromium.js";
+import {launchLocalChromium, pageErrors} from "./helpers/chromium.js";
 import {buildSite, ISOLATION_HEADERS, root, serveSite} from "../scripts/site.mjs";
 import {lmer, readCSV} from "../src/index.js";
 
@@ -69,12 +69,7 @@ async function crossedFit(options: {isolated: boolean; headers?: Record<string, 
   const {server, url} = await serveSite(site, options);
   servers.push(server);
   const page = await context.newPage();
-  const errors: string[] = [];
-  const consoleErrors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") consoleErrors.push(m.text());
-  });
+  const {errors, consoleErrors} = pageErrors(page);
   try {
     await page.goto(url + "crossed.html", {waitUntil: "load"});
     await page.waitForFunction(() => document.querySelector(".fit-status")?.dataset.state === "done", null, {timeout: 400_000});

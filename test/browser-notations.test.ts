@@ -26,7 +26,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import type {BrowserContext, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {launchLocalChromium} from "./helpers/chromium.js";
+import {launchLocalChromium, pageErrors} from "./helpers/chromium.js";
 import {buildSite, root, serveSite} from "../scripts/site.mjs";
 import {equations, lmer, readCSV, readStata} from "../src/index.js";
 
@@ -80,12 +80,7 @@ interface Opened {
 /** Opens the page (with the strict policy on every response of the site when `csp`) and waits for its TeX. */
 async function open(csp: boolean): Promise<Opened> {
   const page = await context.newPage();
-  const errors: string[] = [];
-  const consoleErrors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") consoleErrors.push(m.text());
-  });
+  const {errors, consoleErrors} = pageErrors(page);
   if (csp) {
     await page.route("**/*", async (route) => {
       const url = new URL(route.request().url());

@@ -27,7 +27,7 @@ import {basename, join} from "node:path";
 import {pathToFileURL} from "node:url";
 import type {BrowserContext, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {launchLocalChromium} from "./helpers/chromium.js";
+import {launchLocalChromium, pageErrors} from "./helpers/chromium.js";
 import {buildSite, notebookFiles, root, serveBannerId, serveSite} from "../scripts/site.mjs";
 
 const NOTEBOOKS = notebookFiles().map((f) => basename(f));
@@ -156,12 +156,7 @@ async function choose(page: Page, c: Choice): Promise<void> {
 describe("every choice of every notebook input", () => {
   it.each(NOTEBOOKS)("%s: no error cell and every chart drawn after each choice", async (name) => {
     const page = await context.newPage();
-    const errors: string[] = [];
-    const consoleErrors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error") consoleErrors.push(m.text());
-    });
+    const {errors, consoleErrors} = pageErrors(page);
     try {
       await page.goto(base + name, {waitUntil: "load"});
       await page.waitForSelector("main svg", {timeout: 180_000});

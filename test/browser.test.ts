@@ -27,7 +27,7 @@ import {tmpdir} from "node:os";
 import {basename, join} from "node:path";
 import type {BrowserContext, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {launchLocalChromium} from "./helpers/chromium.js";
+import {launchLocalChromium, pageErrors} from "./helpers/chromium.js";
 import {buildSite, notebookFiles, root, serveSite} from "../scripts/site.mjs";
 import {lmer, quantile, randomSource, readCSV, setx, sim} from "../src/index.js";
 
@@ -94,12 +94,7 @@ interface Opened {
 async function open(name: string, settle = true, init?: () => void): Promise<Opened> {
   const page = await context.newPage();
   if (init) await page.addInitScript(init);
-  const errors: string[] = [];
-  const consoleErrors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") consoleErrors.push(m.text());
-  });
+  const {errors, consoleErrors} = pageErrors(page);
   await page.goto(base + name, {waitUntil: "load"});
   if (settle) await settled(page);
   return {page, errors, consoleErrors};

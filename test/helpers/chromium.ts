@@ -1,7 +1,7 @@
 import {existsSync, mkdtempSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {chromium, type BrowserContext} from "playwright-core";
+import {chromium, type BrowserContext, type Page} from "playwright-core";
 
 /** Debian's Chromium, or CHROMIUM_PATH. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -32,4 +32,18 @@ export async function launchLocalChromium(prefix: string, viewport: {width: numb
     return route.abort("blockedbyclient");
   });
   return {context, profile};
+}
+
+/**
+ * The page's uncaught errors and its console's error lines, collected as they come (arrays the caller reads
+ * after the page has run).
+ */
+export function pageErrors(page: Page): {errors: string[]; consoleErrors: string[]} {
+  const errors: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
+  return {errors, consoleErrors};
 }
