@@ -211,20 +211,15 @@ export class Pirls {
 
   /** One reweight, factor and solve from the current state; the new β and u (β as given when `uOnly`). */
   #solve(uOnly: boolean): {beta: Float64Array; u: Float64Array[]} | null {
-    if (!this.#working()) return null;
+    if (!this.#refactor(uOnly)) return null;
     this.solves++;
-    if (!uOnly) {
-      this.#factored = this.ev;
-      return this.ev.reweight(this.#w, this.#z).updateL() ? this.ev.solution() : null;
-    }
-    // β held: (ΛᵀZᵀWZΛ + I) u = ΛᵀZᵀW(z − Xβ), the same log|L|² as the whole model's factor
-    const zu = this.#zu, z = this.#z, xb = this.#xb;
-    for (let r = 0; r < zu.length; r++) zu[r] = z[r] - xb[r];
-    this.#factored = this.#evU;
-    return this.#evU.reweight(this.#w, zu).updateL() ? {beta: this.beta, u: this.#evU.solution().u} : null;
+    return uOnly ? {beta: this.beta, u: this.#evU.solution().u} : this.ev.solution();
   }
 
-  /** The factor at the working weights of the current state, u only or whole: no solve, no step. */
+  /**
+   * The factor at the working weights of the current state, u only or whole: no solve, no step. With β held,
+   * (ΛᵀZᵀWZΛ + I) u = ΛᵀZᵀW(z − Xβ) on the evaluator of [Z y], the same log|L|² as the whole model's factor.
+   */
   #refactor(uOnly: boolean): boolean {
     if (!uOnly) return this.factorWhole();
     if (!this.#working()) return false;
