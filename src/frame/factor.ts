@@ -48,7 +48,7 @@ const compareLabels = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function makeFactor(values: ArrayLike<unknown>, rows?: ArrayLike<number>): Factor {
   const coded = labelCodes(values);
   if (coded) {
-    const factor = factorOfCodes(coded, rows ?? null, values.length);
+    const factor = factorOfCodes(values, coded, rows ?? null);
     if (factor) return factor;
   }
   const n = rows ? rows.length : values.length;
@@ -93,18 +93,20 @@ export function makeFactor(values: ArrayLike<unknown>, rows?: ArrayLike<number>)
 }
 
 /**
- * A factor of a text column whose label codes readCSV recorded (io/label-codes.ts), from the codes alone:
- * the labels met in `rows` sorted as {@link makeFactor} sorts labels, each row's code its label's rank, one
- * pass over integers instead of a lookup per row. The same factor as makeFactor's own pass; null when a
- * chosen row is missing (which makeFactor's callers drop first).
+ * A factor of a text column whose label codes readCSV recorded (io/label-codes.ts), from the codes: the
+ * labels met in `rows` sorted as {@link makeFactor} sorts labels, each row's code its label's rank, one pass
+ * over integers instead of a lookup per row. Each row used is checked to still hold its label (the same
+ * string object, so one comparison); null, for makeFactor's own pass, when a row was edited since it was read
+ * or a chosen row is missing. The same factor as makeFactor's own pass.
  */
-function factorOfCodes({ids, labels}: LabelCodes, rows: ArrayLike<number> | null, length: number): Factor | null {
-  if (ids.length !== length) return null;
-  const n = rows ? rows.length : length;
+function factorOfCodes(values: ArrayLike<unknown>, {ids, labels}: LabelCodes, rows: ArrayLike<number> | null): Factor | null {
+  if (ids.length !== values.length) return null;
+  const n = rows ? rows.length : values.length;
   const present = new Uint8Array(labels.length);
   for (let k = 0; k < n; k++) {
-    const id = ids[rows ? rows[k] : k];
-    if (id < 0) return null;
+    const r = rows ? rows[k] : k;
+    const id = ids[r];
+    if (id < 0 || values[r] !== labels[id]) return null;
     present[id] = 1;
   }
   const order: number[] = [];

@@ -94,7 +94,7 @@ export function readCSV(text: string, options: ReadCSVOptions = {}): ColumnTable
   if (rows === 0) {
     fail(`the csv has no data rows, only the header (${preview(names)}); add the data below the header line`);
   }
-  // a text column from its first row keeps its array: register its codes (textColumnHeads rebuilds only later ones)
+  // a text column from its first row keeps its array: record its codes (textColumnHeads rebuilds only later ones)
   codes.forEach((c, f) => c && registerLabelCodes(columns[f] as (string | null)[], c));
   return columnTable(names, textColumnHeads(body, reader.offset(), names.length, columns, textFrom));
 }
