@@ -48,3 +48,23 @@ describe("readCSV's label codes and the factors coded from them", () => {
     );
   });
 });
+
+describe("makeFactor of numbers", () => {
+  /** The factor by definition: distinct values in numeric order, labelled by String, each row coded by its value's rank. */
+  const reference = (values: number[]) => {
+    const levels = [...new Set(values.map((v) => (Object.is(v, -0) ? 0 : v)))].sort((a, b) => a - b);
+    return {levels: levels.map(String), codes: Int32Array.from(values, (v) => levels.indexOf(Object.is(v, -0) ? 0 : v))};
+  };
+
+  it("codes integers of any range, negative ones, -0, and fractions as the definition does (property)", () => {
+    const value = fc.oneof(fc.integer({min: -5, max: 40}), fc.integer({min: -1e9, max: 1e9}), fc.constantFrom(-0, 0.5, 2 ** 53, 1e21));
+    fc.assert(
+      fc.property(fc.array(value, {minLength: 1, maxLength: 60}), (values) => {
+        expect(makeFactor(values)).toEqual(reference(values));
+        const rows = Int32Array.from(values.keys()).filter((r) => r % 2 === 0);
+        expect(makeFactor(values, rows)).toEqual(reference(Array.from(rows, (r) => values[r])));
+      }),
+      {seed: 20261203, numRuns: 300}
+    );
+  });
+});

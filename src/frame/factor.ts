@@ -54,6 +54,10 @@ export function makeFactor(values: ArrayLike<unknown>, rows?: ArrayLike<number>)
   const n = rows ? rows.length : values.length;
   let numbers = true;
   for (let k = 0; k < n && numbers; k++) numbers = typeof values[rows ? rows[k] : k] === "number";
+  if (numbers) {
+    const factor = factorOfSmallIntegers(values, rows ?? null, n);
+    if (factor) return factor;
+  }
   const seen = new Int32Array(n);
   const firsts: unknown[] = [];
   const labels: string[] = [];
@@ -90,6 +94,34 @@ export function makeFactor(values: ArrayLike<unknown>, rows?: ArrayLike<number>)
   const codes = seen;
   for (let k = 0; k < n; k++) codes[k] = rank[seen[k]];
   return {levels: order.map((c) => labels[c]), codes};
+}
+
+/** The widest range of integer values {@link factorOfSmallIntegers} indexes (and at most 4 per row). */
+const MAX_INTEGER_RANGE = 1 << 22;
+
+/**
+ * A factor of number values that are all integers within a range of at most {@link MAX_INTEGER_RANGE} (and 4
+ * per row): codes by a table indexed by value − min instead of a Map lookup per row (InstEval's s, d and
+ * dept, codes 1…2972). Levels in numeric order with their labels as makeFactor gives them (String of the
+ * number), so the same factor as its own pass; null when a value is not such an integer (-0 included, whose
+ * label is "0" but which must stay one level with 0: handled by the Map pass).
+ */
+function factorOfSmallIntegers(values: ArrayLike<unknown>, rows: ArrayLike<number> | null, n: number): Factor | null {
+  let min = Infinity, max = -Infinity;
+  for (let k = 0; k < n; k++) {
+    const v = values[rows ? rows[k] : k] as number;
+    if (!Number.isInteger(v) || Object.is(v, -0)) return null;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (n === 0 || max - min >= Math.min(MAX_INTEGER_RANGE, 4 * n + 64)) return null;
+  const index = new Int32Array(max - min + 1).fill(-1);
+  for (let k = 0; k < n; k++) index[(values[rows ? rows[k] : k] as number) - min] = 0;
+  const levels: string[] = [];
+  for (let v = 0; v < index.length; v++) if (index[v] === 0) (index[v] = levels.length), levels.push(String(v + min));
+  const codes = new Int32Array(n);
+  for (let k = 0; k < n; k++) codes[k] = index[(values[rows ? rows[k] : k] as number) - min];
+  return {levels, codes};
 }
 
 /**
