@@ -587,6 +587,22 @@ export function residualScales(r: ResidualStructure, u: ArrayLike<number>): Floa
   return g;
 }
 
+/**
+ * The geometric mean over the rows of the variance function's g at the unconstrained parameters `u`, prior
+ * weights left out: exp(Σ log g / n); NaN where a g is not finite and positive. `scratch` (n values) is
+ * overwritten.
+ *
+ * Reference: Pinheiro & Bates (2000), §5.2 (the variance functions g).
+ *
+ * @example
+ *   geometricMeanScale(varPowerByAge, [0.5]); // the geometric mean of √age
+ */
+export function geometricMeanScale(r: ResidualStructure, u: ArrayLike<number>, scratch = new Float64Array(r.n)): number {
+  if (!r.variance) return 1;
+  const sumLog = standardDeviations(r, naturalParameters(r, u), scratch);
+  return exp((sumLog + 0.5 * r.logDetWeights) / r.n);
+}
+
 /** Solves L X = B in place for an m × c row-major block B. */
 function forwardSolveBlock(L: Float64Array, m: number, B: Float64Array, c: number): void {
   for (let j = 0; j < m; j++) {
