@@ -184,6 +184,9 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
     starts.push(second);
   }
   const t0 = performance.now();
+  // the trust region's arc search in tan(θ/2), without trigonometric calls: with many structure parameters on
+  // their bounds the step turns on the sphere for thousands of trials an evaluation (lmer keeps "angle")
+  const arc = "tangent";
   const log: string[] = [];
   let best: {x: Float64Array; f: number; converged: boolean; message: string} | null = null;
   let initial = starts[0];
@@ -193,9 +196,9 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
     // a coarse run (the trust region stops at 1e-4), then runs from its end with a small fresh region to the
     // usual accuracy: fewer evaluations than one run to 5e-6 from the start, and it finds descents a shrunk
     // region missed
-    let result = bobyqa(criterion, x0, warm ? {lower, upper, rhobeg: 0.01, rhoend: 1e-4} : {lower, upper, rhoend: rough ? 1e-3 : 1e-4});
+    let result = bobyqa(criterion, x0, warm ? {lower, upper, arc, rhobeg: 0.01, rhoend: 1e-4} : {lower, upper, arc, rhoend: rough ? 1e-3 : 1e-4});
     for (let round = 0; round < (rough ? 0 : 3); round++) {
-      const again = bobyqa(criterion, result.x, {lower, upper, rhobeg: round === 0 ? 0.01 : 0.1, rhoend: 5e-7});
+      const again = bobyqa(criterion, result.x, {lower, upper, arc, rhobeg: round === 0 ? 0.01 : 0.1, rhoend: 5e-7});
       const improved = again.f < result.f - 1e-10 * Math.abs(result.f);
       if (again.f < result.f) result = {...again, initial: result.initial};
       if (!improved) break;
