@@ -115,12 +115,15 @@ describe("summary: lmerTest's print(summary(m)), line by line against R", () => 
   }
 
   it("differs from R in few lines, and only as the rule allows (last digits, df to 2e-6)", () => {
-    // 20 files: today 15 lines differ, 13 only in df digits and 2 by one unit at a rounding boundary where
-    // both θ̂ are optimal (criteria within 4e-11): sleepstudy ML's variance 565.51399 against R's 565.51516
-    // (565.51 | 565.52) and Grunfeld ML's intercept -58.2725051 against -58.2725036 (-58.27251 | -58.27250)
+    // 20 files: today 22 lines differ, 9 only in df digits and 13 by one unit in a last digit, each at a
+    // rounding boundary where both θ̂ are optimal (criteria within 5e-11, θ within 5e-7 of the reference):
+    // e.g. Grunfeld ML's intercept -58.2725051 against -58.2725036 (-58.27251 | -58.27250), cake's df
+    // 221.999999 against 222.000000. Since the optimizer starts from moment estimates (moment-start.ts)
+    // rather than lme4's θ = 1, our θ̂ no longer ends on the reference's side of those boundaries as often
+    // (15 lines, 2 in last digits, before); the distance to the optimum is the same (1e-7 in θ).
     expect(differing.length).toBeGreaterThan(0);
-    expect(differing.length).toBeLessThanOrEqual(16);
-    expect(differing.filter((d) => d.includes("last digit")).length).toBeLessThanOrEqual(2);
+    expect(differing.length).toBeLessThanOrEqual(24);
+    expect(differing.filter((d) => d.includes("last digit")).length).toBeLessThanOrEqual(14);
   });
 
   it("prints lme4's default stopping point as R's default fit does: 612.10 where the optimum gives 612.09", () => {
@@ -172,10 +175,10 @@ describe("summary: lmerTest's print(summary(m)), line by line against R", () => 
     expect(() => summary(m, {dataName: 7 as never})).toThrow("invalid dataName: the number 7");
     expect(() => summary(m, "sleepstudy" as never)).toThrow('invalid options of summary: the string "sleepstudy"');
     // R's layout of print(summary(m), digits = 6): correlations to max(2, digits - 2) decimals (R at the
-    // reference optimum prints 612.0899 and 35.0717: one unit in the 7th digit, where our θ̂ differs by 1e-6)
+    // reference optimum prints 612.0899 and 35.0717: three units in the 7th digit, where our θ̂ differs by 2e-7)
     expect(summary(m, {digits: 6}).split("\n").slice(11, 14)).toEqual([
       " Groups   Name        Variance Std.Dev. Corr  ",
-      " Subject  (Intercept) 612.0901 24.74045       ",
+      " Subject  (Intercept) 612.0902 24.74046       ",
       "          Days         35.0716  5.92213 0.0656"
     ]);
   });

@@ -68,7 +68,7 @@ export function makeFactor(values: ArrayLike<unknown>, rows?: ArrayLike<number>)
         seen[k] = previousCode;
         continue;
       }
-      const label = levelLabel(v);
+      const label = typeof v === "string" ? v : levelLabel(v);
       let code = index.get(label);
       if (code === undefined) (code = labels.length), index.set(label, code), labels.push(label);
       seen[k] = code;

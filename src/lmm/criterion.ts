@@ -11,29 +11,48 @@ export interface FactorSummary {
   r2: number;
 }
 
+/** Products of diagonal entries are kept within [1e-200, 1e200] before their logarithm is taken. */
+const PRODUCT_CEILING = 1e200;
+
 /**
- * Reads log|L_θ|², log|R_X|² and r²(θ) off a factor from `updateL`.
+ * Reads log|L_θ|², log|R_X|² and r²(θ) off a factor from `updateL`. The random-effects block's diagonal (each
+ * entry ≥ 1: the factor of ΛᵀZᵀWZΛ + I) is multiplied into running products, one logarithm per product
+ * that reaches 1e200 (each multiplication exact to ε/2 relative, as a sum of logarithms is), so that a
+ * model with 10⁴ levels takes a few logarithms an evaluation instead of 10⁴; an entry outside [1e-100, 1e100]
+ * gets its own logarithm.
  *
  * @example
  *   const {logDetL, logDetRX, r2} = factorSummary(L);
  */
 export function factorSummary(L: Blocked): FactorSummary {
   const {sizes, nFixed: p} = L;
-  let logDetL = 0;
+  const det = {logs: 0, product: 1};
   const p0 = sizes[0].p;
   for (let g = 0; g < sizes[0].l; g++) {
     const o = g * p0 * p0;
-    for (let a = 0; a < p0; a++) logDetL += log(L.zzFirst[o + a * p0 + a]);
+    for (let a = 0; a < p0; a++) multiplyInto(det, L.zzFirst[o + a * p0 + a]);
   }
   for (let i = 1; i < sizes.length; i++) {
     const q = sizes[i].q, D = L.zzDiagonal[i];
-    for (let a = 0; a < q; a++) logDetL += log(D[a * q + a]);
+    for (let a = 0; a < q; a++) multiplyInto(det, D[a * q + a]);
   }
+  const logDetL = det.logs + log(det.product);
   const RXt = factorRXt(L);
   let logDetRX = 0;
   for (let a = 0; a < p; a++) logDetRX += log(RXt[a * p + a]);
   const r = factorR(L);
   return {logDetL: 2 * logDetL, logDetRX: 2 * logDetRX, r2: r * r};
+}
+
+/** Multiplies d into the running product (taking the logarithm when it grows past the ceiling, or of d alone when d is extreme). */
+function multiplyInto(det: {logs: number; product: number}, d: number): void {
+  if (d >= 1e-100 && d <= 1e100) {
+    det.product *= d;
+    if (det.product > PRODUCT_CEILING || det.product < 1 / PRODUCT_CEILING) {
+      det.logs += log(det.product);
+      det.product = 1;
+    }
+  } else det.logs += log(d);
 }
 
 /**

@@ -7,7 +7,8 @@ import {bobyqa} from "../optimize/bobyqa.js";
 import {resolveOptions} from "../optimize/options.js";
 import {NEAR_BOUND, probeBoundary, type BoundaryProbes} from "./boundary.js";
 import {convergenceWarnings, derivatives, failedToConverge} from "./convergence.js";
-import {thetaLength, thetaLower, thetaStart} from "./lambda.js";
+import {thetaLength, thetaLower} from "./lambda.js";
+import {momentStart} from "./moment-start.js";
 import {thetaScales} from "./theta-scale.js";
 import {scaleWarnings, scaleWarningsFromMoments} from "./scale-check.js";
 import {readLmerOptions, type LmerOptions} from "./lmer-options.js";
@@ -96,8 +97,11 @@ export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<n
   // the optimizer's coordinates: θ' = D θ, each template row scaled by its column's size (theta-scale.ts)
   const scale = thetaScales(frame);
   const toTheta = (u: Float64Array) => u.map((v, i) => v / scale[i]);
-  // without a start, each template is the identity in these coordinates (lme4's 1 and 0 for intercepts)
-  const x0 = start ? Float64Array.from(start, (v, i) => Math.max(v, lower[i]) * scale[i]) : thetaStart(structure.A.sizes);
+  // without a start, scalar intercept terms start from moments (moment-start.ts) and the other templates at
+  // the identity in these coordinates (lme4's 1 and 0); an intercept column's scale is 1
+  const x0 = start
+    ? Float64Array.from(start, (v, i) => Math.max(v, lower[i]) * scale[i])
+    : momentStart(structure.A, frame.terms.map((t) => t.names), scale, frame.n);
   const t0 = performance.now();
   let evaluations = 0;
   const scaled = (u: Float64Array) => criterion(toTheta(u));

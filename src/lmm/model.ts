@@ -243,7 +243,7 @@ export class LinearMixedModel {
     // a frame computed by a database holds no rows: no per-row results (the rows stay where they are)
     const fitted = precomputed.fitted ?? (frame.aggregated ? new Float64Array(0) : fittedValues(frame, beta, this.b));
     this.usedFitted = fitted;
-    this.usedResiduals = precomputed.residuals ?? frame.y.map((y, r) => y - fitted[r]);
+    this.usedResiduals = precomputed.residuals ?? residualsOf(frame.y, fitted);
     this.rows = frame.rows;
     this.fitted = padExcluded(frame, this.usedFitted);
     this.residuals = padExcluded(frame, this.usedResiduals);
@@ -370,21 +370,40 @@ export function padExcluded(frame: Pick<MixedModelStructure["frame"], "naAction"
   return out;
 }
 
-/** Fitted values `Xβ + Zb + offset` for the rows of the frame. */
+/**
+ * Fitted values `Xβ + Zb + offset` for the rows of the frame, column by column: each row's sum is taken in the
+ * same order as a row-by-row loop would (offset, then X's columns, then each term's columns), so the bits are
+ * those of `offset[r] + Σₐ X[a][r] β[a] + Σᵢ Σ_c Zᵢ[r, c] bᵢ[level, c]`.
+ */
 function fittedValues(frame: MixedModelStructure["frame"], beta: Float64Array, b: Float64Array[]): Float64Array {
   const {n} = frame;
-  const p = frame.X.length;
-  const fitted = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    let s = frame.offset ? frame.offset[r] : 0;
-    for (let a = 0; a < p; a++) s += frame.X[a][r] * beta[a];
-    frame.terms.forEach((t, i) => {
-      const o = t.refs[r] * t.p;
-      for (let c = 0; c < t.p; c++) s += t.Z[r * t.p + c] * b[i][o + c];
-    });
-    fitted[r] = s;
+  const fitted = frame.offset ? frame.offset.slice() : new Float64Array(n);
+  for (const [a, x] of frame.X.entries()) {
+    const ba = beta[a];
+    for (let r = 0; r < n; r++) fitted[r] += x[r] * ba;
+  }
+  for (const [i, t] of frame.terms.entries()) {
+    const {p, Z, refs} = t;
+    const bi = b[i];
+    if (p === 1) {
+      for (let r = 0; r < n; r++) fitted[r] += Z[r] * bi[refs[r]];
+      continue;
+    }
+    for (let r = 0; r < n; r++) {
+      const o = refs[r] * p;
+      let s = fitted[r];
+      for (let c = 0; c < p; c++) s += Z[r * p + c] * bi[o + c];
+      fitted[r] = s;
+    }
   }
   return fitted;
+}
+
+/** y − fitted, row by row. */
+function residualsOf(y: Float64Array, fitted: Float64Array): Float64Array {
+  const out = new Float64Array(y.length);
+  for (let r = 0; r < y.length; r++) out[r] = y[r] - fitted[r];
+  return out;
 }
 
 /** VarCorr rows from each term's covariance `σ² T Tᵀ` ({@link Evaluator.termCovariance}). */
