@@ -9,6 +9,7 @@ import {lmer} from "../dist/index.js";
 import {benchArgs, datasetTables, fixtureCases, median, timeInR} from "./same-run.mjs";
 
 const {runs, only} = benchArgs();
+const warmup = process.argv.includes("--warmup") ? Number(process.argv[process.argv.indexOf("--warmup") + 1]) : 25;
 const cases = fixtureCases(new URL("../test/fixtures/nlme/", import.meta.url), only);
 const table = datasetTables();
 
@@ -34,15 +35,15 @@ const ours = new Map();
 for (const c of cases) {
   const data = table(c.dataset);
   const options = {REML: c.REML, ...(c.correlation ? {correlation: c.correlation} : {}), ...(c.variance ? {variance: c.variance} : {})};
-  const fits = [];
-  let cold = NaN;
-  for (let r = 0; r <= runs; r++) {
+  const timed = () => {
     const t0 = performance.now();
     const model = lmer(c.formula, data, options);
-    const s = (performance.now() - t0) / 1000;
-    if (r === 0) cold = s;
-    else fits.push({s, model});
-  }
+    return {s: (performance.now() - t0) / 1000, model};
+  };
+  const cold = timed().s;
+  const warmUntil = performance.now() + 2000;
+  for (let w = 0; w < warmup && performance.now() < warmUntil; w++) timed();
+  const fits = Array.from({length: runs}, timed);
   const seconds = median(fits.map((f) => f.s));
   const {model} = fits.find((f) => f.s === seconds);
   ours.set(c.id, {seconds, cold, logLik: model.logLik, evaluations: model.optimizer.evaluations});

@@ -5,7 +5,7 @@ import {cloneBlocked} from "./blocks.js";
 import {Evaluator} from "./evaluator.js";
 import {thetaLower, thetaStart} from "./lambda.js";
 import {LinearMixedModel, type OptimizerRecord} from "./model.js";
-import {geometricMeanScale, naturalParameters, whiten, whitenedBuffers, withCovariate, type ResidualStructure} from "./residual.js";
+import {geometricMean, geometricMeanScale, naturalParameters, whiten, whitenedBuffers, withCovariate, type ResidualStructure} from "./residual.js";
 import {clampStart, structureCoordinates, structureScale} from "./residual-coordinates.js";
 import {scaleWarnings} from "./scale-check.js";
 import type {MixedModelStructure} from "./structure.js";
@@ -161,13 +161,15 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
   let evaluations = 0;
   // θ's coordinates are θ / f(ψ) (see thetaFactor): a variance function and σ then move apart, not along one ridge
   const factor = thetaFactor(residual);
+  const scalesTheta = factor !== unscaled;
   const criterion = (x: Float64Array): number => {
     options.signal?.throwIfAborted();
     free.forEach((k, j) => (psi[k] = coords.toU(j, x[nTheta + j])));
-    const f = factor(psi);
-    for (let i = 0; i < nTheta; i++) theta[i] = (x[i] / scale[i]) * f;
     evaluations++;
     if (!whiten(residual, frame, psi, buffers)) return Infinity;
+    // f(ψ) from the whitening's Σ log g (the same value as factor(psi))
+    const f = scalesTheta ? positive(geometricMean(residual, buffers.sumLogG!)) : 1;
+    for (let i = 0; i < nTheta; i++) theta[i] = (x[i] / scale[i]) * f;
     ev.refill(buffers, -buffers.logDetR);
     const value = ev.setTheta(theta).updateL() ? ev.objective() : Infinity;
     options.onProgress?.({evaluations, criterion: value, theta: Float64Array.from(theta)});
@@ -257,12 +259,17 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
  * removes from varIdent by fixing the first stratum's ratio); Nocedal & Wright (2006), §2.2 (scaling).
  */
 function thetaFactor(residual: ResidualStructure): (psi: ArrayLike<number>) => number {
-  if (!residual.variance || residual.variance.fixed || residual.nVariance === 0) return () => 1;
+  if (!residual.variance || residual.variance.fixed || residual.nVariance === 0) return unscaled;
   const scratch = new Float64Array(residual.n);
-  return (psi) => {
-    const f = geometricMeanScale(residual, psi, scratch);
-    return f > 0 && Number.isFinite(f) ? f : 1;
-  };
+  return (psi) => positive(geometricMeanScale(residual, psi, scratch));
+}
+
+/** The factor of a structure without free variance parameters. */
+const unscaled = (): number => 1;
+
+/** f where it is finite and positive, else 1. */
+function positive(f: number): number {
+  return f > 0 && Number.isFinite(f) ? f : 1;
 }
 
 /** Whether the correlation parameters at x (natural scale) are all under 0.3 in size. */
