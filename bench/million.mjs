@@ -32,12 +32,14 @@ import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {availableParallelism, loadavg, tmpdir} from "node:os";
 import {join} from "node:path";
 import {execFileSync} from "node:child_process";
+import {timeInR} from "./same-run.mjs";
 import {fileURLToPath} from "node:url";
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const sizes = arg("--sizes", "1e4,1e5,1e6,4e6").split(",").map(Number);
 const runs = Number(arg("--runs", 3));
+const lme4Max = Number(arg("--lme4-max", 1e6));
 const keep = args.includes("--keep");
 const FORMULA = "y ~ x + (x | g)";
 const ROWS_PER_GROUP = 100;
@@ -139,6 +141,16 @@ try {
     console.error(JSON.stringify(rows[rows.length - 1]));
     table = undefined;
     model = undefined;
+  }
+  // lme4 on the same files, in one R process after ours (so the two never share the cores)
+  const inR = sizes.filter((n) => n <= lme4Max);
+  const lme4 = inR.length && !args.includes("--no-lme4")
+    ? timeInR("lme4", inR.map((n) => ({id: `n${n}`, file: join(dir, `million-${n}.csv`), runs: 1, call: `lmer(${FORMULA}, data = d)`, value: "m@optinfo$feval"})))
+    : new Map();
+  for (const row of rows) {
+    const r = lme4.get(`n${row.rows}`);
+    row["lme4 fit s"] = r ? +r.seconds.toFixed(3) : "";
+    row["fit / lme4"] = r ? +(row["fit s"] / r.seconds).toFixed(3) : "";
   }
 } finally {
   if (!keep) rmSync(dir, {recursive: true, force: true});

@@ -35,7 +35,8 @@ export function datasetTables() {
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * R's calls timed in one Rscript process: for each entry {id, dataset, call, runs, value} the data set is read,
+ * R's calls timed in one Rscript process: for each entry {id, dataset | file, call, runs, value} the data set
+ * (datasets/NAME.csv, or the CSV file at path `file`) is read,
  * the call made once untimed (as `m`), then `runs` times under system.time; returns id → {seconds (median
  * elapsed), cpu (median user + system), value (the R expression `value` of m, a number)}. Without R or the
  * package, an empty map and a line that says so.
@@ -45,8 +46,8 @@ export function timeInR(pkg, entries) {
   const lines = [
     `suppressMessages(library(${pkg}))`,
     "out <- list()",
-    ...entries.map(({id, dataset, call, runs, value}) => [
-      `d <- read.csv("${join(datasetsDir, dataset + ".csv")}", stringsAsFactors = TRUE)`,
+    ...entries.map(({id, dataset, file, call, runs, value}) => [
+      `d <- read.csv("${file ?? join(datasetsDir, dataset + ".csv")}", stringsAsFactors = TRUE)`,
       `m <- ${call}`,
       `t <- sapply(seq_len(${runs}), function(i) { s <- system.time(m <- ${call}); c(s[["elapsed"]], s[["user.self"]] + s[["sys.self"]]) })`,
       `out[["${id}"]] <- c(median(t[1, ]), ${value}, median(t[2, ]))`

@@ -54,10 +54,7 @@ describe("lmm fit prints a summary", () => {
     expect(run("fit", sleepstudy, SLOPE, "--ddf", "Kenward-Roger").stdout).toBe(rSummary("sleepstudy-slope-kenward-roger"));
     expect(run("fit", join(root, "datasets", "Penicillin.csv"), "diameter ~ 1 + (1 | plate) + (1 | sample)", "--ddf=Kenward-Roger").stdout)
       .toBe(rSummary("Penicillin-crossed-kenward-roger"));
-    const ml = run("fit", sleepstudy, SLOPE, "--ml").stdout.split("\n");
-    const rMl = rSummary("sleepstudy-slope-ml").split("\n");
-    // 565.51399 against R's 565.51516 at a rounding boundary, both optimal (see test/summary.test.ts)
-    expect(ml.filter((line, i) => line !== rMl[i])).toEqual([" Subject  (Intercept) 565.51   23.781       "]);
+    expect(run("fit", sleepstudy, SLOPE, "--ml").stdout).toBe(rSummary("sleepstudy-slope-ml"));
   });
 
   it("REML by default, lme4's layout", () => {

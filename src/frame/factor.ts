@@ -1,3 +1,5 @@
+import {labelCodes, type LabelCodes} from "../io/label-codes.js";
+
 /**
  * Factors: a column of category values as integer codes into sorted levels.
  *
@@ -44,6 +46,11 @@ const compareLabels = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * and the codes renumbered.
  */
 export function makeFactor(values: ArrayLike<unknown>, rows?: ArrayLike<number>): Factor {
+  const coded = labelCodes(values);
+  if (coded) {
+    const factor = factorOfCodes(coded, rows ?? null, values.length);
+    if (factor) return factor;
+  }
   const n = rows ? rows.length : values.length;
   let numbers = true;
   for (let k = 0; k < n && numbers; k++) numbers = typeof values[rows ? rows[k] : k] === "number";
@@ -83,6 +90,31 @@ export function makeFactor(values: ArrayLike<unknown>, rows?: ArrayLike<number>)
   const codes = seen;
   for (let k = 0; k < n; k++) codes[k] = rank[seen[k]];
   return {levels: order.map((c) => labels[c]), codes};
+}
+
+/**
+ * A factor of a text column whose label codes readCSV recorded (io/label-codes.ts), from the codes alone:
+ * the labels met in `rows` sorted as {@link makeFactor} sorts labels, each row's code its label's rank, one
+ * pass over integers instead of a lookup per row. The same factor as makeFactor's own pass; null when a
+ * chosen row is missing (which makeFactor's callers drop first).
+ */
+function factorOfCodes({ids, labels}: LabelCodes, rows: ArrayLike<number> | null, length: number): Factor | null {
+  if (ids.length !== length) return null;
+  const n = rows ? rows.length : length;
+  const present = new Uint8Array(labels.length);
+  for (let k = 0; k < n; k++) {
+    const id = ids[rows ? rows[k] : k];
+    if (id < 0) return null;
+    present[id] = 1;
+  }
+  const order: number[] = [];
+  present.forEach((p, id) => p && order.push(id));
+  order.sort((a, b) => compareLabels(labels[a], labels[b]));
+  const rank = new Int32Array(labels.length);
+  order.forEach((id, l) => (rank[id] = l));
+  const codes = new Int32Array(n);
+  for (let k = 0; k < n; k++) codes[k] = rank[ids[rows ? rows[k] : k]];
+  return {levels: order.map((id) => labels[id]), codes};
 }
 
 /**

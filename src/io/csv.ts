@@ -24,6 +24,7 @@
  */
 import {ColumnTable} from "arquero";
 import {clip, describeValue, fail, quote} from "../errors.js";
+import {registerLabelCodes, type LabelCodes} from "./label-codes.js";
 import {optionNames, readOptions} from "../options.js";
 
 /**
@@ -89,10 +90,12 @@ export function readCSV(text: string, options: ReadCSVOptions = {}): ColumnTable
   if (header === null) fail("empty csv: there is no header line; the first line must name the columns");
   const names = checkHeader(header);
   const maxRows = Math.floor(maxCells / names.length) - 1;
-  const {columns, rows, textFrom} = readColumns(body, reader.offset(), reader.line(), names, maxRows, maxCells);
+  const {columns, rows, textFrom, codes} = readColumns(body, reader.offset(), reader.line(), names, maxRows, maxCells);
   if (rows === 0) {
     fail(`the csv has no data rows, only the header (${preview(names)}); add the data below the header line`);
   }
+  // a text column from its first row keeps its array: register its codes (textColumnHeads rebuilds only later ones)
+  codes.forEach((c, f) => c && registerLabelCodes(columns[f] as (string | null)[], c));
   return columnTable(names, textColumnHeads(body, reader.offset(), names.length, columns, textFrom));
 }
 
@@ -221,6 +224,28 @@ class ColumnBuilder {
   texts: (string | null)[] = [];
   /** The row from which the column holds text (-1: still numbers). */
   textFrom = -1;
+  /** Each text value's label index ({@link LabelTable.lastId}; -1 when missing), while every one is known. */
+  ids: Int32Array | null = new Int32Array(1024);
+
+  /** Records the label index of the text value just pushed; forgets the codes once one is unknown. */
+  id(value: number): void {
+    const ids = this.ids;
+    if (ids === null) return;
+    if (value === -2) return void (this.ids = null);
+    const r = this.texts.length - 1;
+    if (r === ids.length) {
+      const grown = new Int32Array(2 * r);
+      grown.set(ids);
+      this.ids = grown;
+    }
+    this.ids![r] = value;
+  }
+
+  /** The codes of a column that holds text from its first row with every label index known, else null. */
+  codes(labels: LabelTable): LabelCodes | null {
+    if (this.textFrom !== 0 || this.ids === null) return null;
+    return {ids: this.ids.slice(0, this.texts.length), labels: labels.labels.slice()};
+  }
 
   number(x: number): void {
     if (this.count === this.numbers.length) {
@@ -265,6 +290,13 @@ class LabelTable {
   #slots = new Int32Array(64).fill(-1);
   #labels: string[] = [];
   #hashes: number[] = [];
+  /** The index of the label {@link of} last returned among the kept labels, or -2 when it was not kept. */
+  lastId = -2;
+
+  /** The kept labels, in order of first appearance. */
+  get labels(): readonly string[] {
+    return this.#labels;
+  }
 
   /** The shared label equal to `text[from, to)` (a new string only the first time). */
   of(text: string, from: number, to: number): string {
@@ -275,10 +307,14 @@ class LabelTable {
       const k = this.#slots[s];
       if (k < 0) {
         const label = text.slice(from, to);
-        if (this.#labels.length < SHARED_LABELS) this.#insert(s, label, h);
+        this.lastId = this.#labels.length < SHARED_LABELS ? this.#labels.length : -2;
+        if (this.lastId >= 0) this.#insert(s, label, h);
         return label;
       }
-      if (this.#hashes[k] === h && equalAt(this.#labels[k], text, from, to)) return this.#labels[k];
+      if (this.#hashes[k] === h && equalAt(this.#labels[k], text, from, to)) {
+        this.lastId = k;
+        return this.#labels[k];
+      }
     }
   }
 
@@ -343,7 +379,13 @@ function readColumns(text: string, offset: number, line: number, names: string[]
       column.textFrom = row;
       (column.numbers = new Float64Array(0)), (column.nulls = []);
     }
-    column.texts.push(isMissing(value) ? null : labels.of(value, 0, value.length));
+    if (isMissing(value)) {
+      column.texts.push(null);
+      column.id(-1);
+    } else {
+      column.texts.push(labels.of(value, 0, value.length));
+      column.id(labels.lastId);
+    }
   };
 
   const wrongLength = (start: number, startLine: number): never => {
@@ -380,7 +422,10 @@ function readColumns(text: string, offset: number, line: number, names: string[]
         const from = i;
         let c = 0;
         while (i < n && (c = text.charCodeAt(i)) !== COMMA && c !== LF && c !== CR) i++;
-        if (column.textFrom >= 0 && plainLabel(text, from, i)) column.texts.push(shared[f].of(text, from, i));
+        if (column.textFrom >= 0 && plainLabel(text, from, i)) {
+          column.texts.push(shared[f].of(text, from, i));
+          column.id(shared[f].lastId);
+        }
         else {
           if (column.textFrom < 0 && i > from && decimalAt(text, from, i, number)) column.number(number[0]);
           else add(column, shared[f], text.slice(from, i), rows);
@@ -412,7 +457,7 @@ function readColumns(text: string, offset: number, line: number, names: string[]
         `of ${maxCells} cells (header included): use fewer rows or columns`);
     }
   }
-  return {columns: columns.map((c) => c.values()), rows, textFrom: columns.map((c) => c.textFrom)};
+  return {columns: columns.map((c) => c.values()), rows, textFrom: columns.map((c) => c.textFrom), codes: columns.map((c, f) => c.codes(shared[f]))};
 }
 
 /**

@@ -24,6 +24,11 @@ import type {MixedModelStructure} from "./structure.js";
 
 const SINGULAR_TOL = 1e-4;
 const BOUNDARY_TOL = 1e-5;
+/**
+ * Snapping onto the bound may raise the criterion by this much, relative: its rounding (a few units in the last
+ * place), so that θ a hair above 0 (8e-8, where the criterion is flat to 1 ulp) ends on the bound.
+ */
+const SNAP_ROUNDING = 1e-13;
 /** Restarts from a bound after the first run, at most (each must lower the criterion to be followed by another). */
 const MAX_RESTARTS = 3;
 
@@ -137,13 +142,13 @@ export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<n
     result = {...again, initial: result.initial};
     probed = undefined;
   }
-  // snap parameters within the tolerance of their bound onto it when that does not raise the criterion
+  // snap parameters within the tolerance of their bound onto it when that does not raise the criterion beyond its rounding
   const near = [...lower.keys()].filter((i) => lower[i] !== result.x[i] && Math.abs(result.x[i] - lower[i]) < BOUNDARY_TOL);
   if (near.length) {
     const x = result.x.slice();
     for (const i of near) x[i] = lower[i];
     const f = scaled(x);
-    if (f <= result.f) {
+    if (f <= result.f + SNAP_ROUNDING * Math.abs(result.f)) {
       result = {...result, x, f};
       log.push(`snapped θ[${near.join(", ")}] onto the boundary`);
     }

@@ -151,13 +151,29 @@ export class LinearMixedModel {
    * one per input row with NaN at the rows dropped for a missing value (R's `naresid`), so that they join
    * back to the input rows one to one.
    */
-  readonly fitted: Float64Array;
+  get fitted(): Float64Array {
+    return (this.#fitted ??= padExcluded(this.structure.frame, this.usedFitted));
+  }
   /** Response minus fitted values, as lme4's `residuals(m)`: aligned as {@link fitted} (NaN-padded with "exclude"). */
-  readonly residuals: Float64Array;
-  /** The fitted values at the rows used, whatever the `naAction` (lme4's `m@resp$mu`). */
-  readonly usedFitted: Float64Array;
-  /** The residuals at the rows used, whatever the `naAction`. */
-  readonly usedResiduals: Float64Array;
+  get residuals(): Float64Array {
+    return (this.#residuals ??= padExcluded(this.structure.frame, this.usedResiduals));
+  }
+  /**
+   * The fitted values at the rows used, whatever the `naAction` (lme4's `m@resp$mu`). Computed on first use
+   * (a fit of a million rows need not write two more columns of a million numbers that nobody reads).
+   */
+  get usedFitted(): Float64Array {
+    const {frame} = this.structure;
+    return (this.#usedFitted ??= frame.aggregated ? new Float64Array(0) : fittedValues(frame, this.beta, this.b));
+  }
+  /** The residuals at the rows used, whatever the `naAction`; computed on first use. */
+  get usedResiduals(): Float64Array {
+    return (this.#usedResiduals ??= residualsOf(this.structure.frame.y, this.usedFitted));
+  }
+  #fitted: Float64Array | undefined;
+  #residuals: Float64Array | undefined;
+  #usedFitted: Float64Array | undefined;
+  #usedResiduals: Float64Array | undefined;
   /**
    * For each row used, its row in the input table (0-based, increasing); input rows absent from it were
    * dropped for a missing value. `rows.length === nobs`.
@@ -241,12 +257,10 @@ export class LinearMixedModel {
     this.b = evaluator.modes(u);
     this.varCorr = varCorrRows(frame.terms, evaluator.termCovariance(sigma), sigma);
     // a frame computed by a database holds no rows: no per-row results (the rows stay where they are)
-    const fitted = precomputed.fitted ?? (frame.aggregated ? new Float64Array(0) : fittedValues(frame, beta, this.b));
-    this.usedFitted = fitted;
-    this.usedResiduals = precomputed.residuals ?? residualsOf(frame.y, fitted);
+    // fitted values and residuals wait for their first use (the getters above), unless given
+    this.#usedFitted = precomputed.fitted;
+    this.#usedResiduals = precomputed.residuals;
     this.rows = frame.rows;
-    this.fitted = padExcluded(frame, this.usedFitted);
-    this.residuals = padExcluded(frame, this.usedResiduals);
     const ml = evaluator.objective(false);
     this.REMLcrit = REML ? evaluator.objective(true) : null;
     this.deviance = ml;
