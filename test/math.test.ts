@@ -9,7 +9,7 @@ import {readdirSync, readFileSync, statSync} from "node:fs";
 import {join} from "node:path";
 import fc from "fast-check";
 import {describe, expect, it} from "vitest";
-import {acos, atan2, cbrt, cos, exp, expDD, expm1, hypot, log, log10, log1p, log2, logDD, norm, pow, sin} from "../src/math/index.js";
+import {acos, atan2, cbrt, cos, exp, expDD, expm1, hypot, log, log10, log1p, log2, logDD, logRounded, norm, pow, sin} from "../src/math/index.js";
 import {PI, PIO2, PIO2_PARTS, LN2, LN2_HI, LN2_LO} from "../src/math/constants.js";
 import {piBits} from "../src/math/pi-bits.js";
 import {exponentOf, scale} from "../src/math/bits.js";
@@ -48,6 +48,28 @@ describe("known values (300-bit reference, rounded)", () => {
     expect(off).toEqual([]);
     // measured: all 126
     expect(exact).toBeGreaterThanOrEqual(KNOWN.length - 3);
+  });
+});
+
+describe("logRounded and expDD: correctly rounded, and so the C library's doubles (R's log and exp) but where it errs", () => {
+  // tools/make-libm-reference.R and tools/make-libm-rounded.py: [x, R's value, the correctly rounded value]
+  type Entry = [number, number, number];
+  const libm = JSON.parse(readFileSync(new URL("./fixtures/math/libm.json", import.meta.url), "utf8")) as {log: Entry[]; exp: Entry[]};
+
+  it("logRounded(x) is the correctly rounded ln x on 4000 seeded values, and R's log(x) in all but 2 (glibc's 0.52 ulp)", () => {
+    expect(libm.log.length).toBe(4000);
+    expect(libm.log.filter(([x, , rounded]) => logRounded(x) !== rounded)).toEqual([]);
+    // where glibc (R, DuckDB, PostgreSQL) differs, it is by one ulp near a midpoint: ln(1.1937556988559663), ln(1.57033635082189)
+    const differ = libm.log.filter(([, r, rounded]) => r !== rounded);
+    expect(differ.map(([x]) => x)).toEqual([1.1937556988559663, 1.57033635082189]);
+    expect(differ.every(([, r, rounded]) => ulps(r, rounded) === 1)).toBe(true);
+    for (const [name, [x], value] of KNOWN) if (name === "log") expect(logRounded(x)).toBe(value);
+    expect([logRounded(0), logRounded(-1), logRounded(Infinity), logRounded(1)]).toEqual([-Infinity, NaN, Infinity, 0]);
+  });
+
+  it("expDD([x, 0]) is the correctly rounded e^x on 2000 seeded values, and R's exp(x) in all but 2", () => {
+    expect(libm.exp.filter(([x, , rounded]) => expDD([x, 0]) !== rounded)).toEqual([]);
+    expect(libm.exp.filter(([, r, rounded]) => r !== rounded).length).toBe(2);
   });
 });
 

@@ -1,14 +1,19 @@
 import {clip} from "../errors.js";
-import {exp, log} from "../math/index.js";
+import {expDD, logRounded} from "../math/index.js";
 
 /**
  * The whitelist of functions a formula may call. Nothing outside these lists is ever evaluated.
  */
 
-/** Elementwise transforms usable in terms and inside each other: `log(x + 1)`, `I(age^2)`, `sqrt(abs(x))`. */
+/**
+ * Elementwise transforms usable in terms and inside each other: `log(x + 1)`, `I(age^2)`, `sqrt(abs(x))`.
+ * `log` and `exp` are correctly rounded (math/log.ts `logRounded`, math/exp.ts `expDD`), as `sqrt` and `abs`
+ * are by IEEE, so a transformed column holds the doubles R, DuckDB and PostgreSQL compute from the same data
+ * (with the C library's functions): a fit from SQL aggregates then starts from the same sums as one in memory.
+ */
 export const transforms: ReadonlyMap<string, (x: number) => number> = new Map([
-  ["log", log],
-  ["exp", exp],
+  ["log", logRounded],
+  ["exp", (x: number) => expDD([x, 0])],
   ["sqrt", Math.sqrt],
   ["abs", Math.abs],
   ["I", (x: number) => x],

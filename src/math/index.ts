@@ -5,7 +5,7 @@
  * and differ in the last bit between engines. Each is within one ulp of the exact value over the whole
  * double range.
  */
-export {log, logDD} from "./log.js";
+export {log, logDD, logRounded} from "./log.js";
 export {log10, log2} from "./log-bases.js";
 export {exp, expDD} from "./exp.js";
 export {log1p, expm1} from "./log1p.js";
