@@ -34,8 +34,8 @@ export function fitNlmeCase(ref: NlmeReference) {
  * Parameters on a flat ridge of the likelihood, not compared (the log-likelihood, β, its SE and σ are):
  * corSymm with a random intercept (the unstructured correlation holds the intercept's compound-symmetry
  * direction: nlme's and our ρ differ by one constant along it, 0.002) and varConstPower's const at its
- * boundary 0 (nlme 7.6e-6, ours 1.1e-4; the log-likelihood is at least nlme's), as is Diet 2's const with
- * strata (nlme 3.4e-8, ours 5.9e-7).
+ * boundary 0 (nlme 7.6e-6 on its log scale, which reaches 0 only at infinity; ours 9.4e-14, the bound of our
+ * scale; the log-likelihood is at least nlme's), as is Diet 2's const with strata (nlme 3.4e-8, ours 9.4e-14).
  */
 const RIDGES: Record<string, string> = {
   "Orthodont-corSymm-ml": "corStruct",
@@ -68,6 +68,11 @@ describe("residual structures match nlme's lme", () => {
         if (!(s <= 2e-3)) bad.push(`se ${name} ${m.se[name]} vs ${ref.se[name]}`);
       }
       const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-8);
+      // structure parameters relative to their size, and near 0 to 0.05 (as corSymm's correlations below): a
+      // relative tolerance of a parameter near 0 asks for digits the likelihood does not hold. BodyWeight's
+      // varConstPower power.3 is −0.0064: nlme stops at −0.006355, 7.6e-8 below our log-likelihood, whose
+      // optimum is at −0.006342 (a quadratic fitted to the last evaluations of a fit run to rhoend 1e-10 agrees)
+      const near = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 0.05);
       if (!(rel(m.sigma, ref.sigma) <= 2e-3)) bad.push(`σ ${m.sigma} vs ${ref.sigma}`);
       for (const key of ["corStruct", "varStruct"] as const) {
         const want = ref[key];
@@ -89,7 +94,7 @@ describe("residual structures match nlme's lme", () => {
         expect(Object.keys(ours ?? {})).toEqual(Object.keys(want));
         for (const [name, value] of Object.entries(want)) {
           if (RIDGES[ref.id] === `${key} ${name}`) continue;
-          if (!(rel(ours[name], value) <= 2e-3)) bad.push(`${key} ${name} ${ours[name]} vs ${value}`);
+          if (!(near(ours[name], value) <= 2e-3)) bad.push(`${key} ${name} ${ours[name]} vs ${value}`);
         }
       }
       expect(bad).toEqual([]);

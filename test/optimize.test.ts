@@ -411,5 +411,37 @@ describe("bobyqa's pieces", () => {
     const {d} = trustRegionStep(Float64Array.of(-1, -1), Float64Array.of(1, 0, 0, 1), 1, Float64Array.of(-9, -9), Float64Array.of(0.2, 9));
     expect(d[0]).toBe(0.2);
     expect(Math.hypot(d[0], d[1])).toBeCloseTo(1, 12);
+    const t = trustRegionStep(Float64Array.of(-1, -1), Float64Array.of(1, 0, 0, 1), 1, Float64Array.of(-9, -9), Float64Array.of(0.2, 9), "tangent");
+    expect(t.d[0]).toBe(0.2);
+    expect(t.d[1]).toBeCloseTo(d[1], 12);
+  });
+
+  it("the arc search in tan(θ/2) gives the steps of the search in θ: feasible, and the same reduction to 1e-8", () => {
+    const problem = fc.integer({min: 2, max: 9}).chain((n) =>
+      fc.record({
+        g: fc.array(fc.double({min: -2, max: 2, noNaN: true}), {minLength: n, maxLength: n}),
+        b: fc.array(fc.double({min: -1, max: 1, noNaN: true}), {minLength: n * n, maxLength: n * n}),
+        lo: fc.array(fc.double({min: -1, max: 0, noNaN: true}), {minLength: n, maxLength: n}),
+        hi: fc.array(fc.double({min: 0, max: 1, noNaN: true}), {minLength: n, maxLength: n}),
+        delta: fc.double({min: 0.05, max: 2, noNaN: true})
+      })
+    );
+    fc.assert(
+      fc.property(problem, (raw) => {
+        // sizes under 1e-8 set to 0: gradients near the underflow threshold make both searches' reductions NaN
+        const clean = (v: number[]) => v.map((x) => (Math.abs(x) < 1e-8 ? 0 : x));
+        const [g, b, lo, hi] = [clean(raw.g), clean(raw.b), clean(raw.lo), clean(raw.hi)];
+        const delta = raw.delta;
+        const n = g.length;
+        // a symmetric, possibly indefinite model Hessian
+        const h = Float64Array.from({length: n * n}, (_, k) => 0.5 * (b[k] + b[(k % n) * n + Math.floor(k / n)]));
+        const args = [Float64Array.from(g), h, delta, Float64Array.from(lo), Float64Array.from(hi)] as const;
+        const angle = trustRegionStep(...args);
+        const tangent = trustRegionStep(...args, "tangent");
+        const feasible = Array.from(tangent.d).every((v, i) => v >= lo[i] && v <= hi[i]) && Math.hypot(...tangent.d) <= delta * (1 + 1e-12);
+        return feasible && (Math.abs(tangent.reduction - angle.reduction) <= 1e-8 * Math.max(angle.reduction, 1e-12));
+      }),
+      {numRuns: 300, seed: 17}
+    );
   });
 });

@@ -5,7 +5,8 @@ import {cloneBlocked} from "./blocks.js";
 import {Evaluator} from "./evaluator.js";
 import {thetaLower, thetaStart} from "./lambda.js";
 import {LinearMixedModel, type OptimizerRecord} from "./model.js";
-import {naturalParameters, whiten, whitenedBuffers, withCovariate, type ResidualStructure} from "./residual.js";
+import {geometricMean, geometricMeanScale, naturalParameters, whiten, whitenedBuffers, withCovariate, type ResidualStructure} from "./residual.js";
+import {clampStart, structureCoordinates, structureScale} from "./residual-coordinates.js";
 import {scaleWarnings} from "./scale-check.js";
 import type {MixedModelStructure} from "./structure.js";
 import {thetaScales} from "./theta-scale.js";
@@ -16,12 +17,12 @@ import type {LmerOptions} from "./lmer-options.js";
 type FitOptions = Pick<LmerOptions, "onProgress" | "signal" | "checkConvergence">;
 
 const SINGULAR_TOL = 1e-4;
-/** Bound of the structures' unconstrained parameters (|u| ≤ 30: a correlation within 2e-13 of ±1). */
-const STRUCTURE_BOUND = 30;
 
 /**
  * Fits a linear mixed model with a residual structure by REML or ML: θ and the structures' unconstrained
- * parameters ψ (nlme's scales) are optimized together by BOBYQA. Each evaluation whitens the rows for ψ
+ * parameters ψ (nlme's scales) are optimized together by BOBYQA, in coordinates where θ is divided by the
+ * geometric mean of the variance function (thetaFactor) and varConstPower's const and corCAR1's φ have their 0
+ * as a bound (residual-coordinates.ts). Each evaluation whitens the rows for ψ
  * (residual.ts: the Cholesky factor of V^½ C V^½ per group), refills `[Z X y]ᵀ[Z X y]` of the whitened rows in
  * the evaluator's own cross-products (its `refill`, as PIRLS's reweight), with `log|W| = −log|V^½ C V^½|`, and
  * evaluates the profiled criterion at θ. The optimizer is run again from its end (nlme's optimizers can stop
@@ -149,26 +150,26 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
   const nTheta = scale.length;
   const lowerTheta = thetaLower(sizes);
   const free = residual.held.map((h, k) => (h ? -1 : k)).filter((k) => k >= 0);
-  // the optimizer's coordinates of the structures: u times the size of what u multiplies (varExp's δ times
-  // max |v|, a power times max |log |v||), so that a step means about the same change of every variance
-  const psiScale = free.map((k) => structureScale(residual, k));
-  const lower = Float64Array.from([...lowerTheta, ...free.map((_, j) => -STRUCTURE_BOUND * psiScale[j])]);
-  const upper = Float64Array.from([...lowerTheta.map(() => Infinity), ...free.map((_, j) => STRUCTURE_BOUND * psiScale[j])]);
+  // the optimizer's coordinates of the structures (residual-coordinates.ts)
+  const coords = structureCoordinates(residual, free);
+  const lower = Float64Array.from([...lowerTheta, ...coords.lower]);
+  const upper = Float64Array.from([...lowerTheta.map(() => Infinity), ...coords.upper]);
   const ev = new Evaluator(base);
   const buffers = whitenedBuffers(frame);
   const psi = Float64Array.from(residual.start);
   const theta = new Float64Array(nTheta);
   let evaluations = 0;
-  // in an alternation, θ's coordinates are θ / f(ψ) (see thetaFactor): a power of the fitted values and σ then
-  // move apart, not along one ridge
-  const factor = warm ? thetaFactor(residual) : () => 1;
+  // θ's coordinates are θ / f(ψ) (see thetaFactor): a variance function and σ then move apart, not along one ridge
+  const factor = thetaFactor(residual);
+  const scalesTheta = factor !== unscaled;
   const criterion = (x: Float64Array): number => {
     options.signal?.throwIfAborted();
-    free.forEach((k, j) => (psi[k] = x[nTheta + j] / psiScale[j]));
-    const f = factor(psi);
-    for (let i = 0; i < nTheta; i++) theta[i] = (x[i] / scale[i]) * f;
+    free.forEach((k, j) => (psi[k] = coords.toU(j, x[nTheta + j])));
     evaluations++;
     if (!whiten(residual, frame, psi, buffers)) return Infinity;
+    // f(ψ) from the whitening's Σ log g (the same value as factor(psi))
+    const f = scalesTheta ? positive(geometricMean(residual, buffers.sumLogG!)) : 1;
+    for (let i = 0; i < nTheta; i++) theta[i] = (x[i] / scale[i]) * f;
     ev.refill(buffers, -buffers.logDetR);
     const value = ev.setTheta(theta).updateL() ? ev.objective() : Infinity;
     options.onProgress?.({evaluations, criterion: value, theta: Float64Array.from(theta)});
@@ -176,27 +177,30 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
   };
   const f0 = factor(residual.start);
   const thetaX = start ? Float64Array.from(start, (v, i) => (Math.max(v, lowerTheta[i]) / f0) * scale[i]) : thetaStart(sizes);
-  const starts = [Float64Array.from([...thetaX, ...free.map((k, j) => clampStart(residual.start[k]) * psiScale[j])])];
+  const starts = [Float64Array.from([...thetaX, ...free.map((k, j) => coords.toX(j, clampStart(residual.start[k])))])];
   if (!warm && residual.correlation && !residual.correlation.fixed && residual.correlation.value === null && residual.correlation.kind !== "corSymm") {
     const second = starts[0].slice();
     // a second start with positive correlation (φ = ½ on nlme's scales), where serial correlation and a
     // random slope trade off and the surface has a second minimum
-    for (let j = 0; j < free.length; j++) if (free[j] < residual.nCorrelation) second[nTheta + j] = (residual.correlation.kind === "corCAR1" ? 0 : 1.0986) * psiScale[j];
+    for (let j = 0; j < free.length; j++) if (free[j] < residual.nCorrelation) second[nTheta + j] = coords.toX(j, residual.correlation.kind === "corCAR1" ? 0 : 1.0986);
     starts.push(second);
   }
   const t0 = performance.now();
+  // the trust region's arc search in tan(θ/2), without trigonometric calls: with many structure parameters on
+  // their bounds the step turns on the sphere for thousands of trials an evaluation (lmer keeps "angle")
+  const arc = "tangent";
   const log: string[] = [];
   let best: {x: Float64Array; f: number; converged: boolean; message: string} | null = null;
   let initial = starts[0];
   for (const x0 of starts) {
     // the second start only where the first ended with little correlation: that end may be the other minimum
-    if (x0 !== starts[0] && best && !weakCorrelation(residual, best.x, nTheta, free)) break;
+    if (x0 !== starts[0] && best && !weakCorrelation(residual, best.x, nTheta, free, coords.toU)) break;
     // a coarse run (the trust region stops at 1e-4), then runs from its end with a small fresh region to the
     // usual accuracy: fewer evaluations than one run to 5e-6 from the start, and it finds descents a shrunk
     // region missed
-    let result = bobyqa(criterion, x0, warm ? {lower, upper, rhobeg: 0.01, rhoend: 1e-4} : {lower, upper, rhoend: rough ? 1e-3 : 1e-4});
+    let result = bobyqa(criterion, x0, warm ? {lower, upper, arc, rhobeg: 0.01, rhoend: 1e-4} : {lower, upper, arc, rhoend: rough ? 1e-3 : 1e-4});
     for (let round = 0; round < (rough ? 0 : 3); round++) {
-      const again = bobyqa(criterion, result.x, {lower, upper, rhobeg: round === 0 ? 0.01 : 0.1, rhoend: 5e-7});
+      const again = bobyqa(criterion, result.x, {lower, upper, arc, rhobeg: round === 0 ? 0.01 : 0.1, rhoend: 5e-7});
       const improved = again.f < result.f - 1e-10 * Math.abs(result.f);
       if (again.f < result.f) result = {...again, initial: result.initial};
       if (!improved) break;
@@ -210,7 +214,7 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
       `${[residual.correlation?.text, residual.variance?.text].filter(Boolean).join(" and ")} or the data's scale makes its factor not positive definite; rescale the covariates`);
   }
   const psiHat = Float64Array.from(residual.start);
-  free.forEach((k, j) => (psiHat[k] = best!.x[nTheta + j] / psiScale[j]));
+  free.forEach((k, j) => (psiHat[k] = coords.toU(j, best!.x[nTheta + j])));
   const fHat = factor(psiHat);
   const thetaHat = Float64Array.from({length: nTheta}, (_, i) => (best!.x[i] / scale[i]) * fHat);
   whiten(residual, frame, psiHat, buffers);
@@ -224,6 +228,11 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
   if (!best.converged) warnings.push(`optimizer did not converge: ${best.message}`);
   if (isSingular) warnings.push("boundary (singular) fit: see help('isSingular')");
   const natural = naturalParameters(residual, psiHat);
+  free.forEach((k, j) => {
+    if (coords.atZero[j] && best!.x[nTheta + j] <= coords.lower[j]) {
+      log.push(`${residual.names[k]} at its bound ${natural[k].toExponential(2)} (0 on the natural scale, where the criterion has its least value): the estimate is 0`);
+    }
+  });
   log.push(`structure parameters at the end: ${residual.names.map((name, k) => `${name} = ${natural[k]}`).join(", ")}`);
   const optimizer: OptimizerRecord = {
     name: "bobyqa",
@@ -241,49 +250,33 @@ function fitAtCovariate(base: MixedModelStructure, residual: ResidualStructure, 
 }
 
 /**
- * The factor f(ψ) = exp(Σ_k δ_k m_k) of θ for varPower or varExp (of the fitted values), m_k the mean over the
- * rows of stratum k's log |v| (varPower) or v (varExp): the geometric mean of g over the rows, by which σ
- * shrinks and θ = σ_b/σ grows when δ grows. 1 for the other structures.
+ * The factor f(ψ) of θ in the optimizer's coordinates (θ = x · f(ψ)): the geometric mean over the rows of the
+ * variance function's g at ψ (prior weights left out), by which σ̂ shrinks and θ = σ_b/σ grows when every g
+ * grows. Scaling all g by k and θ by k leaves the likelihood unchanged (σ becomes σ/k), so in these coordinates
+ * a variance parameter and σ move apart instead of along one ridge. 1 without free variance parameters.
+ *
+ * Reference: Pinheiro & Bates (2000), §5.2 (σ and g identified only together up to a common factor, which nlme
+ * removes from varIdent by fixing the first stratum's ratio); Nocedal & Wright (2006), §2.2 (scaling).
  */
 function thetaFactor(residual: ResidualStructure): (psi: ArrayLike<number>) => number {
-  const kind = residual.variance?.kind;
-  if ((kind !== "varPower" && kind !== "varExp") || !residual.covariateLevels) return () => 1;
-  const ns = Math.max(residual.strataNames.length, 1);
-  const levels = residual.covariateLevels;
-  const m = new Float64Array(ns);
-  const n = levels.index.length;
-  for (let i = 0; i < n; i++) m[residual.strata ? residual.strata[i] : 0] += (kind === "varPower" ? levels.logAbs[levels.index[i]] : levels.values[levels.index[i]]) / n;
-  if (m.some((v) => !Number.isFinite(v))) return () => 1;
-  const nc = residual.nCorrelation;
-  return (psi) => {
-    let s = 0;
-    for (let k = 0; k < ns; k++) s += psi[nc + k] * m[k];
-    return exp(s);
-  };
+  if (!residual.variance || residual.variance.fixed || residual.nVariance === 0) return unscaled;
+  const scratch = new Float64Array(residual.n);
+  return (psi) => positive(geometricMeanScale(residual, psi, scratch));
+}
+
+/** The factor of a structure without free variance parameters. */
+const unscaled = (): number => 1;
+
+/** f where it is finite and positive, else 1. */
+function positive(f: number): number {
+  return f > 0 && Number.isFinite(f) ? f : 1;
 }
 
 /** Whether the correlation parameters at x (natural scale) are all under 0.3 in size. */
-function weakCorrelation(residual: ResidualStructure, x: Float64Array, nTheta: number, free: number[]): boolean {
+function weakCorrelation(residual: ResidualStructure, x: Float64Array, nTheta: number, free: number[], toU: (j: number, x: number) => number): boolean {
   const u = Float64Array.from(residual.start);
-  free.forEach((k, j) => (u[k] = x[nTheta + j] / structureScale(residual, k)));
+  free.forEach((k, j) => (u[k] = toU(j, x[nTheta + j])));
   const natural = naturalParameters(residual, u);
   for (let k = 0; k < residual.nCorrelation; k++) if (Math.abs(natural[k]) >= 0.3) return false;
   return true;
-}
-
-/** The optimizer's scale of structure parameter k: max |v| for varExp, max |log |v|| for a power, else 1 (at least 1e-3). */
-function structureScale(residual: ResidualStructure, k: number): number {
-  if (k < residual.nCorrelation || !residual.variance || !residual.covariateLevels) return 1;
-  const {kind} = residual.variance;
-  const levels = residual.covariateLevels;
-  const power = kind === "varPower" || (kind === "varConstPower" && k >= residual.nCorrelation + Math.max(residual.strataNames.length, 1));
-  if (kind !== "varExp" && !power) return 1;
-  let m = 0;
-  for (let d = 0; d < levels.values.length; d++) m = Math.max(m, Math.abs(kind === "varExp" ? levels.values[d] : levels.logAbs[d]));
-  return Number.isFinite(m) ? Math.max(m, 1e-3) : 1;
-}
-
-/** A start inside the structures' bounds. */
-function clampStart(u: number): number {
-  return Math.min(Math.max(u, -STRUCTURE_BOUND + 1), STRUCTURE_BOUND - 1);
 }

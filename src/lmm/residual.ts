@@ -426,6 +426,8 @@ export interface WhitenedRows {
   Z: Float64Array[];
   /** log |V^½ C V^½| summed over the groups (prior weights included): the criterion subtracts its negative as log|W|. */
   logDetR: number;
+  /** Σ log g over the rows, prior weights included (see {@link geometricMean}). */
+  sumLogG?: number;
   /** Scratch: each row's standard-deviation multiplier. */
   g?: Float64Array;
 }
@@ -458,6 +460,7 @@ export function whiten(r: ResidualStructure, frame: ModelFrame, u: ArrayLike<num
   const natural = naturalParameters(r, u);
   const g = out.g ?? (out.g = new Float64Array(n));
   const sumLogG = standardDeviations(r, natural, g);
+  out.sumLogG = sumLogG;
   if (!Number.isFinite(sumLogG)) return false;
   const offset = frame.offset ?? null;
   if (!r.groups) {
@@ -585,6 +588,32 @@ export function residualScales(r: ResidualStructure, u: ArrayLike<number>): Floa
   const g = new Float64Array(r.n);
   standardDeviations(r, naturalParameters(r, u), g);
   return g;
+}
+
+/**
+ * The geometric mean over the rows of the variance function's g at the unconstrained parameters `u`, prior
+ * weights left out: exp(Σ log g / n); NaN where a g is not finite and positive. `scratch` (n values) is
+ * overwritten.
+ *
+ * Reference: Pinheiro & Bates (2000), §5.2 (the variance functions g).
+ *
+ * @example
+ *   geometricMeanScale(varPowerByAge, [0.5]); // the geometric mean of √age
+ */
+export function geometricMeanScale(r: ResidualStructure, u: ArrayLike<number>, scratch = new Float64Array(r.n)): number {
+  if (!r.variance) return 1;
+  return geometricMean(r, standardDeviations(r, naturalParameters(r, u), scratch));
+}
+
+/**
+ * The geometric mean of g from Σ log g with the prior weights in it (a {@link whiten}'s `sumLogG`, so that a
+ * fit reads it off the whitening it does anyway): exp((Σ log g + ½ Σ log w) / n).
+ *
+ * @example
+ *   whiten(r, frame, u, buffers) && geometricMean(r, buffers.sumLogG!); // geometricMeanScale(r, u)
+ */
+export function geometricMean(r: ResidualStructure, sumLogG: number): number {
+  return exp((sumLogG + 0.5 * r.logDetWeights) / r.n);
 }
 
 /** Solves L X = B in place for an m × c row-major block B. */

@@ -2,7 +2,7 @@
  * The cosine from IEEE-754 operations only, so that it gives the same double in every JavaScript engine
  * (`Math.cos` is "implementation-approximated" in ECMAScript).
  */
-import {reducePiOver2} from "./reduce-pi-over-2.js";
+import {reducePiOver2Into} from "./reduce-pi-over-2.js";
 import {cosKernel, sinKernel} from "./trig-kernels.js";
 
 /**
@@ -18,15 +18,19 @@ import {cosKernel, sinKernel} from "./trig-kernels.js";
  */
 export function cos(x: number): number {
   if (!Number.isFinite(x)) return NaN;
-  const {quadrant, r} = reducePiOver2(x);
+  const quadrant = reducePiOver2Into(x, R);
+  const hi = R[0], lo = R[1];
   switch (quadrant) {
     case 0:
-      return cosKernel(r[0], r[1]);
+      return cosKernel(hi, lo);
     case 1:
-      return -sinKernel(r[0], r[1]);
+      return -sinKernel(hi, lo);
     case 2:
-      return -cosKernel(r[0], r[1]);
+      return -cosKernel(hi, lo);
     default:
-      return sinKernel(r[0], r[1]);
+      return sinKernel(hi, lo);
   }
 }
+
+/** The reduced argument's two parts (reused: the functions are synchronous). */
+const R = new Float64Array(2);

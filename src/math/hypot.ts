@@ -2,8 +2,7 @@
  * The Euclidean norm from IEEE-754 operations only, so that it gives the same double in every JavaScript
  * engine (`Math.hypot` is "implementation-approximated" in ECMAScript, and engines sum in different orders).
  */
-import {ddAdd, ddSqrt, twoProduct, type DD} from "./double-double.js";
-import {exponentOf, scale} from "./bits.js";
+import {exponentOf, powerOfTwo, scale} from "./bits.js";
 
 /**
  * √(x₁² + x₂² + …) without overflow or underflow, within one ulp of the exact value, with `Math.hypot`'s
@@ -44,10 +43,47 @@ export function norm(values: ArrayLike<number>): number {
   if (nan) return NaN;
   if (max === 0) return 0;
   const k = -exponentOf(max);
-  let sum: DD = [0, 0];
+  // v · 2^k is scale(v, k) when 2^k is a normal double (both round once, or are exact); ddAdd(sum,
+  // twoProduct(v, v)) and ddSqrt written out below: the same operations as double-double.ts, no arrays
+  const factor = k >= -1022 && k <= 1023 ? powerOfTwo(k) : 0;
+  let s = 0, e = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = scale(values[i], k);
-    sum = ddAdd(sum, twoProduct(v, v));
+    const v = factor ? values[i] * factor : scale(values[i], k);
+    const p = v * v;
+    const t = SPLITTER * v;
+    const h = t - (t - v);
+    const l = v - h;
+    const q = h * h - p + h * l + l * h + l * l;
+    // ddAdd([s, e], [p, q])
+    let s1 = s + p;
+    let w = s1 - s;
+    let e1 = s - (s1 - w) + (p - w);
+    const t1 = e + q;
+    w = t1 - e;
+    const f1 = e - (t1 - w) + (q - w);
+    e1 += t1;
+    let s2 = s1 + e1;
+    e1 = e1 - (s2 - s1);
+    s1 = s2;
+    e1 += f1;
+    s2 = s1 + e1;
+    e = e1 - (s2 - s1);
+    s = s2;
   }
-  return scale(ddSqrt(sum)[0], -k);
+  // ddSqrt([s, e])[0]
+  let root: number;
+  if (!(s > 0)) root = s === 0 ? 0 : NaN;
+  else {
+    const r = Math.sqrt(s);
+    const p = r * r;
+    const t = SPLITTER * r;
+    const h = t - (t - r);
+    const l = r - h;
+    const q = h * h - p + h * l + l * h + l * l;
+    root = r + (s - p - q + e) / (2 * r);
+  }
+  return scale(root, -k);
 }
+
+/** Veltkamp's splitting constant (as in double-double.ts). */
+const SPLITTER = 134217729;

@@ -49,6 +49,85 @@ export function reducePiOver2(x: number): Reduced {
   return signed(x, ...payneHanek(a));
 }
 
+/**
+ * {@link reducePiOver2} into `out` (r's two parts) without allocating, returning the quadrant: the same
+ * operations in the same order below 2²⁰·π/2 (the two-sums and double-double additions written out), so the
+ * same doubles; larger |x| through {@link reducePiOver2}. For the sine and cosine in loops (the trust region's
+ * arc search calls them thousands of times a fit).
+ *
+ * @example
+ *   const r = new Float64Array(2);
+ *   reducePiOver2Into(Math.PI, r); // 2, and r holds [1.2246467991473532e-16, …]
+ */
+export function reducePiOver2Into(x: number, out: Float64Array): number {
+  const a = Math.abs(x);
+  if (a <= PIO4) {
+    out[0] = x;
+    out[1] = 0;
+    return 0;
+  }
+  if (a >= MEDIUM) {
+    const {quadrant, r} = reducePiOver2(x);
+    out[0] = r[0];
+    out[1] = r[1];
+    return quadrant;
+  }
+  const n = Math.round(a * TWO_OVER_PI);
+  // twoSum(a − n·P₁, −n·P₂)
+  const x0 = a - n * PIO2_PARTS[0], y0 = -n * PIO2_PARTS[1];
+  let hi = x0 + y0;
+  let v = hi - x0;
+  let lo = x0 - (hi - v) + (y0 - v);
+  // ddAdd([hi, lo], [−n·P₃, 0])
+  addParts(hi, lo, -n * PIO2_PARTS[2], 0);
+  hi = PAIR[0];
+  lo = PAIR[1];
+  // ddAdd([hi, lo], twoProduct(−n, P₄))
+  const m = -n;
+  const p = m * PIO2_PARTS[3];
+  let t = SPLITTER * m;
+  const ah = t - (t - m);
+  const al = m - ah;
+  t = SPLITTER * PIO2_PARTS[3];
+  const bh = t - (t - PIO2_PARTS[3]);
+  const bl = PIO2_PARTS[3] - bh;
+  addParts(hi, lo, p, ah * bh - p + ah * bl + al * bh + al * bl);
+  hi = PAIR[0];
+  lo = PAIR[1];
+  const q = n % 4;
+  if (x < 0) {
+    out[0] = -hi;
+    out[1] = -lo;
+    return (4 - q) % 4;
+  }
+  out[0] = hi;
+  out[1] = lo;
+  return q;
+}
+
+/** Veltkamp's splitting constant (as in double-double.ts). */
+const SPLITTER = 134217729;
+/** The result of {@link addParts}. */
+const PAIR = new Float64Array(2);
+
+/** ddAdd([a0, a1], [b0, b1]) written out (the same operations), into PAIR. */
+function addParts(a0: number, a1: number, b0: number, b1: number): void {
+  let s = a0 + b0;
+  let v = s - a0;
+  let e = a0 - (s - v) + (b0 - v);
+  const t = a1 + b1;
+  v = t - a1;
+  const f = a1 - (t - v) + (b1 - v);
+  e += t;
+  let s2 = s + e;
+  e = e - (s2 - s);
+  s = s2;
+  e += f;
+  s2 = s + e;
+  PAIR[0] = s2;
+  PAIR[1] = e - (s2 - s);
+}
+
 /** The reduction of |x| turned into that of x: −x = (−n)·(π/2) − r. */
 function signed(x: number, n: number, r: DD): Reduced {
   const q = n % 4;

@@ -2,7 +2,6 @@
  * sin and cos on [−π/4, π/4] (a hair more), for an argument r = hi + lo given as a double-double, from
  * IEEE-754 operations only. The reductions of sin and cos bring every argument here.
  */
-import {quickTwoSum, twoProduct} from "./double-double.js";
 
 /** (−1)ʲ/(2j + 1)! for j = 1…9 (sin's Taylor coefficients after r). */
 const SIN: number[] = [];
@@ -49,7 +48,17 @@ export function sinKernel(hi: number, lo: number): number {
  *   cosKernel(0.5, 0); // 0.8775825618903728
  */
 export function cosKernel(hi: number, lo: number): number {
-  const [zh, zl] = twoProduct(hi, hi);
-  const [a, e] = quickTwoSum(1, -0.5 * zh);
+  // twoProduct(hi, hi) and quickTwoSum(1, −zh/2) written out (the same operations, no arrays)
+  const zh = hi * hi;
+  const t = SPLITTER * hi;
+  const h = t - (t - hi);
+  const l = hi - h;
+  const zl = h * h - zh + h * l + l * h + l * l;
+  const b = -0.5 * zh;
+  const a = 1 + b;
+  const e = b - (a - 1);
   return a + (e - 0.5 * zl + zh * zh * horner(COS, zh) - hi * lo);
 }
+
+/** Veltkamp's splitting constant (as in double-double.ts). */
+const SPLITTER = 134217729;

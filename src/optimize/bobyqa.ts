@@ -130,7 +130,7 @@ export function bobyqa(
   let converged = false;
   for (;;) {
     const {lo, hi} = model.relativeBounds();
-    const step = trustRegionStep(model.gradient, model.hessian, delta, lo, hi);
+    const step = trustRegionStep(model.gradient, model.hessian, delta, lo, hi, o.arc);
     const d = step.d;
     const dnorm = norm(d);
     let reachesBound = false;

@@ -26,6 +26,7 @@
  *   // d = [0.2, 0.9797…]: d1 on its bound, d on the sphere
  */
 import {acos, atan2, cos, hypot, sin} from "../math/index.js";
+import type {ArcSearch} from "./options";
 
 /** The step and what the model said about it. */
 export interface TrustRegionStep {
@@ -50,10 +51,11 @@ export function trustRegionStep(
   hessian: Float64Array,
   delta: number,
   lo: Float64Array,
-  hi: Float64Array
+  hi: Float64Array,
+  arc: ArcSearch = "angle"
 ): TrustRegionStep {
   const n = g.length;
-  const work: Work = {n, g, hessian, delta, lo, hi, d: new Float64Array(n), gd: Float64Array.from(g), state: new Uint8Array(n)};
+  const work: Work = {n, g, hessian, delta, lo, hi, d: new Float64Array(n), gd: Float64Array.from(g), state: new Uint8Array(n), arc};
   for (let i = 0; i < n; i++) {
     if (lo[i] >= 0 && g[i] >= 0) work.state[i] = AT_LOWER;
     else if (hi[i] <= 0 && g[i] <= 0) work.state[i] = AT_UPPER;
@@ -123,6 +125,7 @@ interface Work {
   d: Float64Array;
   gd: Float64Array;
   state: Uint8Array;
+  arc: ArcSearch;
 }
 
 /** Truncated conjugate gradients from the current d on the free variables. */
@@ -241,18 +244,28 @@ function turnOnSphere(work: Work, before: number): number {
       const sn = sin(theta);
       return c * a1 + sn * a2 + 0.5 * (c * c * b11 + 2 * c * sn * b12 + sn * sn * b22);
     };
-    let thetaMax = Math.PI / 2;
+    // the same change at t = tan(θ/2): cos θ − 1 = −2t²/(1 + t²), sin θ = 2t/(1 + t²)
+    const changeAt = (t: number): number => {
+      const w = 1 / (1 + t * t);
+      const c = -2 * t * t * w;
+      const sn = 2 * t * w;
+      return c * a1 + sn * a2 + 0.5 * (c * c * b11 + 2 * c * sn * b12 + sn * sn * b22);
+    };
+    // the arc's end: θ = π/2, or t = tan(π/4) = 1 for the tangent search, or the first bound it crosses
+    const tangent = work.arc === "tangent";
+    const crossing = tangent ? firstCrossingTangent : firstCrossing;
+    let thetaMax = tangent ? 1 : Math.PI / 2;
     let hit = -1;
     let hitState = FREE;
     for (let i = 0; i < n; i++) {
       if (state[i] !== FREE) continue;
-      const up = firstCrossing(d[i], s[i], hi[i]);
+      const up = crossing(d[i], s[i], hi[i]);
       if (up < thetaMax) {
         thetaMax = up;
         hit = i;
         hitState = AT_UPPER;
       }
-      const down = firstCrossing(-d[i], -s[i], -lo[i]);
+      const down = crossing(-d[i], -s[i], -lo[i]);
       if (down < thetaMax) {
         thetaMax = down;
         hit = i;
@@ -263,17 +276,24 @@ function turnOnSphere(work: Work, before: number): number {
       fix(work, hit, hitState);
       continue;
     }
-    const theta = minimiseOnArc(change, thetaMax);
-    const gain = -change(theta);
+    let c: number, sn: number, gain: number, reached: boolean;
+    if (tangent) {
+      const t = minimiseOnArc(changeAt, thetaMax, 1e-10);
+      gain = -changeAt(t);
+      const w = 1 / (1 + t * t);
+      (c = -2 * t * t * w), (sn = 2 * t * w), (reached = t >= thetaMax);
+    } else {
+      const theta = minimiseOnArc(change, thetaMax, 1e-15);
+      gain = -change(theta);
+      (c = cos(theta) - 1), (sn = sin(theta)), (reached = theta >= thetaMax);
+    }
     if (!(gain > 0)) break;
-    const c = cos(theta) - 1;
-    const sn = sin(theta);
     for (let i = 0; i < n; i++) {
       d[i] += c * dFree[i] + sn * s[i];
       gd[i] += c * bd[i] + sn * bs[i];
     }
     total += gain;
-    if (hit >= 0 && theta >= thetaMax) {
+    if (hit >= 0 && reached) {
       fix(work, hit, hitState);
       continue;
     }
@@ -317,10 +337,37 @@ function firstCrossing(a: number, b: number, limit: number): number {
 }
 
 /**
- * The θ in [0, thetaMax] minimising `change` (with change(0) = 0), by a grid search refined with golden
- * sections around the best grid point, or between 0 and the first grid point when none is below 0.
+ * {@link firstCrossing} in t = tan(θ/2) (θ in [0, π)): the least t ≥ 0 at which `a cos θ + b sin θ` exceeds
+ * `limit` (given `a ≤ limit`), or Infinity. With cos θ = (1 − t²)/(1 + t²) and sin θ = 2t/(1 + t²) the
+ * condition is the quadratic −(a + limit) t² + 2b t + (a − limit) > 0, negative at t = 0: its least positive
+ * root, by the cancellation-free formula q = −(B + sign(B)√D)/2, roots q/A and C/q (a, b and limit first
+ * divided by the largest of their sizes).
+ *
+ * Reference: Press et al. (2007), Numerical Recipes (3rd ed.), §5.6 (quadratic roots); Powell (2009), §3 (the
+ * arc parametrized by the tangent of the half angle).
  */
-function minimiseOnArc(change: (theta: number) => number, thetaMax: number): number {
+function firstCrossingTangent(a: number, b: number, limit: number): number {
+  if (a >= limit) return b > 0 ? 0 : Infinity;
+  // the roots do not change when a, b and limit are scaled together: scale them to at most 1 (no underflow)
+  const m = Math.max(Math.abs(a), Math.abs(b), Math.abs(limit));
+  const A = -(a + limit) / m, B = (2 * b) / m, C = (a - limit) / m;
+  if (A === 0) return B > 0 ? -C / B : Infinity;
+  const D = B * B - 4 * A * C;
+  if (!(D >= 0)) return Infinity;
+  const q = -0.5 * (B + (B >= 0 ? Math.sqrt(D) : -Math.sqrt(D)));
+  if (q === 0) return Infinity;
+  const r1 = q / A, r2 = C / q;
+  let t = r1 > 0 ? r1 : Infinity;
+  if (r2 > 0 && r2 < t) t = r2;
+  return t;
+}
+
+/**
+ * The θ in [0, thetaMax] minimising `change` (with change(0) = 0), by a grid search refined with golden
+ * sections around the best grid point, or between 0 and the first grid point when none is below 0, until the
+ * bracket is under `tolerance` · thetaMax (at most 60 sections).
+ */
+function minimiseOnArc(change: (theta: number) => number, thetaMax: number, tolerance: number): number {
   const steps = 24;
   let best = 0;
   let bestValue = 0;
@@ -334,7 +381,7 @@ function minimiseOnArc(change: (theta: number) => number, thetaMax: number): num
   let left = (thetaMax * Math.max(best - 1, 0)) / steps;
   let right = Math.min(thetaMax, (thetaMax * Math.max(best + 1, 1)) / steps);
   const golden = (Math.sqrt(5) - 1) / 2;
-  for (let k = 0; k < 60 && right - left > 1e-15 * thetaMax; k++) {
+  for (let k = 0; k < 60 && right - left > tolerance * thetaMax; k++) {
     const x1 = right - golden * (right - left);
     const x2 = left + golden * (right - left);
     if (change(x1) <= change(x2)) right = x2;
