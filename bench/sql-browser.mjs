@@ -1,0 +1,118 @@
+// The DuckDB-Wasm notebook (notebooks/sql-duckdb.html) in headless Chromium: time and peak memory of
+// generating N synthetic rows as Parquet in the page and fitting y ~ x + (x | g) from DuckDB-Wasm's sums.
+//
+//   node bench/sql-browser.mjs [--n 50000000] [--runs 1] [--chromium /usr/bin/chromium]
+//
+// Builds the notebooks' site (scripts/site.mjs) into a temporary folder, serves it on 127.0.0.1 and opens
+// sql-duckdb.html?n=N in Debian's Chromium (playwright-core; every request that leaves 127.0.0.1 is
+// refused). The page reports its own times (data-* of its status lines): generation (the COPY statements,
+// five million rows a Parquet file), the fit (its queries in DuckDB, then the optimizer), and the whole run.
+// Memory is read from outside every 250 ms: the proportional set size (Pss of /proc/PID/smaps_rollup,
+// which counts shared pages once) of every process of that Chromium, summed, and the largest single
+// process's resident size (the renderer, whose DuckDB worker holds the wasm heap and the Parquet files);
+// the peaks are printed. The machine is shared: the load average is printed with each run.
+//
+// Measured at the commit that added this file (Chromium 143, @duckdb/duckdb-wasm 1.32.0 = DuckDB 1.4.3, eh
+// build, one thread; load average about 4 on the 2 shared cores):
+//   MEASURED
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
+import {loadavg, tmpdir} from "node:os";
+import {join} from "node:path";
+import {chromium} from "playwright-core";
+import {buildSite, serveSite} from "../scripts/site.mjs";
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const n = Number(option("--n", "50000000"));
+const runs = Number(option("--runs", "1"));
+const executablePath = option("--chromium", process.env.CHROMIUM_PATH ?? "/usr/bin/chromium");
+if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: apt-get install -y chromium, or --chromium PATH`);
+
+/** The process ids under `root` (itself included), from /proc's parent links. */
+function tree(root) {
+  const parent = new Map();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parent) if (ppid === out[i]) out.push(pid);
+  return out;
+}
+
+/** A field of /proc/PID/smaps_rollup or /proc/PID/status, in bytes (0 when the process is gone). */
+function field(pid, file, name) {
+  try {
+    const m = new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/${file}`, "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const site = await buildSite({outDir: mkdtempSync(join(tmpdir(), "lmm-bench-sql-browser-")), quiet: true});
+const {server, url} = await serveSite(site);
+try {
+  for (let run = 1; run <= runs; run++) {
+    const browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    });
+    const peak = {pss: 0, largestRss: 0};
+    const poll = setInterval(() => {
+      // Chromium's processes are this process's descendants (playwright-core launches it from here)
+      const pids = tree(process.pid).filter((p) => p !== process.pid);
+      let pss = 0;
+      for (const p of pids) {
+        pss += field(p, "smaps_rollup", "Pss");
+        peak.largestRss = Math.max(peak.largestRss, field(p, "status", "VmRSS"));
+      }
+      peak.pss = Math.max(peak.pss, pss);
+    }, 250);
+    try {
+      const context = await browser.newContext({viewport: {width: 1200, height: 900}});
+      const offsite = [];
+      await context.route("**/*", (route) => {
+        const address = new URL(route.request().url());
+        if (address.hostname === "127.0.0.1") return route.continue();
+        offsite.push(address.href);
+        return route.abort("blockedbyclient");
+      });
+      const page = await context.newPage();
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      const t0 = performance.now();
+      await page.goto(`${url}sql-duckdb.html?n=${n}`, {waitUntil: "load"});
+      await page.waitForFunction(() => ["done", "failed"].includes(document.getElementById("sql-fit")?.dataset.state) || document.querySelector(".observablehq--error"), null, {timeout: 1_800_000, polling: 500});
+      const seconds = (performance.now() - t0) / 1000;
+      const state = await page.evaluate(() => ({
+        generate: {...document.getElementById("sql-generate").dataset},
+        fit: {...document.getElementById("sql-fit").dataset},
+        cellErrors: Array.from(document.querySelectorAll(".observablehq--error"), (e) => e.textContent)
+      }));
+      clearInterval(poll);
+      const mb = (b) => Math.round(b / 1e6);
+      console.log(JSON.stringify({
+        run, rows: n, state: state.fit.state, loadSeconds: +seconds.toFixed(1),
+        generateSeconds: +Number(state.generate.seconds).toFixed(1), parquetMB: mb(Number(state.generate.bytes)),
+        fitSeconds: +Number(state.fit.seconds).toFixed(2), querySeconds: +Number(state.fit.querySeconds).toFixed(2),
+        evaluations: Number(state.fit.evaluations), peakPssMB: mb(peak.pss), peakLargestRssMB: mb(peak.largestRss),
+        theta: state.fit.theta && JSON.parse(state.fit.theta), beta: state.fit.beta && JSON.parse(state.fit.beta), sigma: Number(state.fit.sigma),
+        errors: [...errors, ...state.cellErrors], offsite, load: loadavg().map((x) => +x.toFixed(2))
+      }));
+    } finally {
+      clearInterval(poll);
+      await browser.close();
+    }
+  }
+} finally {
+  server.close();
+  rmSync(site, {recursive: true, force: true});
+}
