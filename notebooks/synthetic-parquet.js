@@ -76,17 +76,20 @@ FROM (
 
 /**
  * The statements that write `n` rows as Parquet files of {@link CHUNK} rows each (the last one shorter), in
- * order: each with the rows it writes and its file's name.
+ * order: each with the rows it writes and its file's path, `dir` (a folder ending in "/", or "" for DuckDB's
+ * working folder, as in the page) followed by the file's name.
  *
  * @param {number} n
+ * @param {string} [dir]
  * @returns {{sql: string, from: number, to: number, file: string}[]}
  */
-export function syntheticStatements(n) {
+export function syntheticStatements(n, dir = "") {
   if (!(Number.isSafeInteger(n) && n >= 1 && n <= MAX_ROWS)) throw new Error(`invalid number of rows: ${n}; give a whole number from 1 to ${MAX_ROWS}`);
+  if (typeof dir !== "string" || /['\0]/.test(dir) || !(dir === "" || dir.endsWith("/"))) throw new Error(`invalid folder: ${JSON.stringify(dir)}; give a path ending in "/" without quotes, or ""`);
   const out = [];
   for (let from = 0, k = 0; from < n; from += CHUNK, k++) {
     const to = Math.min(n, from + CHUNK);
-    const file = `synthetic-${String(k).padStart(3, "0")}.parquet`;
+    const file = `${dir}synthetic-${String(k).padStart(3, "0")}.parquet`;
     out.push({sql: `COPY (${syntheticQuery(from, to)}) TO '${file}' (FORMAT parquet)`, from, to, file});
   }
   return out;
