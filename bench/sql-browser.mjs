@@ -1,12 +1,12 @@
 // The DuckDB-Wasm notebook (notebooks/sql-duckdb.html) in headless Chromium: time and peak memory of
 // generating N synthetic rows as Parquet in the page and fitting y ~ x + (x | g) from DuckDB-Wasm's sums.
 //
-//   node bench/sql-browser.mjs [--n 50000000] [--runs 1] [--chromium /usr/bin/chromium]
+//   node bench/sql-browser.mjs [--n 50000000] [--runs 1] [--node] [--chromium /usr/bin/chromium]
 //
 // Builds the notebooks' site (scripts/site.mjs) into a temporary folder, serves it on 127.0.0.1 and opens
 // sql-duckdb.html?n=N in Debian's Chromium (playwright-core; every request that leaves 127.0.0.1 is
 // refused). The page reports its own times (data-* of its status lines): generation (the COPY statements,
-// five million rows a Parquet file), the fit (its queries in DuckDB, then the optimizer), and the whole run.
+// a million rows a Parquet file), the fit (its queries in DuckDB, then the optimizer), and the whole run.
 // Memory is read from outside every 250 ms: the proportional set size (Pss of /proc/PID/smaps_rollup,
 // which counts shared pages once) of every process of that Chromium, summed, and the largest single
 // process's resident size (the renderer, whose DuckDB worker holds the wasm heap and the Parquet files);
@@ -15,15 +15,39 @@
 // Measured at the commit that added this file (Chromium 143, @duckdb/duckdb-wasm 1.32.0 = DuckDB 1.4.3, eh
 // build, one thread; load average about 4 on the 2 shared cores):
 //   MEASURED
+import {execFileSync} from "node:child_process";
 import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
 import {loadavg, tmpdir} from "node:os";
 import {join} from "node:path";
+import {fileURLToPath} from "node:url";
 import {chromium} from "playwright-core";
 import {buildSite, serveSite} from "../scripts/site.mjs";
+import {GLOB, syntheticStatements} from "../notebooks/synthetic-parquet.js";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const n = Number(option("--n", "50000000"));
+
+// --node-child N: the same statements and fit in this Node process with @duckdb/node-api (dist/index.js's
+// duckdb(), all cores), printing its times and peak resident memory (which counts DuckDB's)
+if (args.includes("--node-child")) {
+  const api = await import(fileURLToPath(new URL("../dist/index.js", import.meta.url)));
+  const dir = mkdtempSync(join(tmpdir(), "lmm-bench-sql-node-")) + "/";
+  try {
+    const db = await api.duckdb();
+    const t0 = performance.now();
+    for (const s of syntheticStatements(n, dir)) await db.query(s.sql, []);
+    const generateSeconds = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    const m = await api.lmer("y ~ x + (x | g)", {connection: db, parquet: dir + GLOB});
+    const fitSeconds = (performance.now() - t1) / 1000;
+    console.log(JSON.stringify({generateSeconds, fitSeconds, querySeconds: m.queries.reduce((a, q) => a + q.milliseconds, 0) / 1000, evaluations: m.optimizer.evaluations,
+      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1000), theta: Array.from(m.theta), beta: Array.from(m.beta), sigma: m.sigma}));
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+  process.exit(0);
+}
 const runs = Number(option("--runs", "1"));
 const executablePath = option("--chromium", process.env.CHROMIUM_PATH ?? "/usr/bin/chromium");
 if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: apt-get install -y chromium, or --chromium PATH`);
@@ -53,6 +77,13 @@ function field(pid, file, name) {
   } catch {
     return 0;
   }
+}
+
+// --node: first the same rows and fit in a fresh Node process (DuckDB native), for comparison in the same run
+if (args.includes("--node")) {
+  const out = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), "--node-child", "--n", String(n)], {encoding: "utf8", maxBuffer: 1 << 24}).trim().split("\n").pop());
+  console.log(JSON.stringify({node: true, rows: n, generateSeconds: +out.generateSeconds.toFixed(1), fitSeconds: +out.fitSeconds.toFixed(2), querySeconds: +out.querySeconds.toFixed(2),
+    evaluations: out.evaluations, peakRssMB: out.peakRssMB, theta: out.theta, beta: out.beta, sigma: out.sigma, load: loadavg().map((x) => +x.toFixed(2))}));
 }
 
 const site = await buildSite({outDir: mkdtempSync(join(tmpdir(), "lmm-bench-sql-browser-")), quiet: true});
@@ -90,7 +121,13 @@ try {
       page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
       const t0 = performance.now();
       await page.goto(`${url}sql-duckdb.html?n=${n}`, {waitUntil: "load"});
-      await page.waitForFunction(() => ["done", "failed"].includes(document.getElementById("sql-fit")?.dataset.state) || document.querySelector(".observablehq--error"), null, {timeout: 1_800_000, polling: 500});
+      // the page's status lines, printed every 15 s (to stderr) while it works
+      const report = setInterval(() => {
+        page.evaluate(() => Array.from(document.querySelectorAll(".sql-status span"), (s) => s.textContent).join(" | "))
+          .then((text) => console.error(`[${((performance.now() - t0) / 1000).toFixed(0)} s, Pss ${Math.round(peak.pss / 1e6)} MB] ${text}`), () => undefined);
+      }, 15_000);
+      await page.waitForFunction(() => ["done", "failed"].includes(document.getElementById("sql-fit")?.dataset.state) || document.querySelector(".observablehq--error"), null, {timeout: 3_600_000, polling: 500})
+        .finally(() => clearInterval(report));
       const seconds = (performance.now() - t0) / 1000;
       const state = await page.evaluate(() => ({
         generate: {...document.getElementById("sql-generate").dataset},

@@ -26,8 +26,14 @@
 
 /** Number of groups (levels of g). */
 export const GROUPS = 10_000;
-/** Rows written per Parquet file (one COPY statement each, so that the page can report progress). */
-export const CHUNK = 5_000_000;
+/**
+ * Rows written per Parquet file (one COPY statement each, so that the page can report progress). DuckDB-Wasm
+ * writes a file into a buffer it grows as it goes, and past a few million rows a file that slows down: in
+ * Chromium (bench/sql-browser.mjs, load 6–8), files of 1 and 2 million rows took 5.7 and 11.5 s, 5 million
+ * rows as five files of a million 12.7 s, but as one file 123 s, and 50 million as ten files of 5 million
+ * 1042 s.
+ */
+export const CHUNK = 1_000_000;
 /** The Parquet files' names: `synthetic-000.parquet`, `synthetic-001.parquet`, …; read them with this glob. */
 export const GLOB = "synthetic-*.parquet";
 /** Most rows the page generates (the wasm heap is at most 4 GiB; see the notebook). */
