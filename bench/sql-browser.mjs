@@ -12,9 +12,14 @@
 // process's resident size (the renderer, whose DuckDB worker holds the wasm heap and the Parquet files);
 // the peaks are printed. The machine is shared: the load average is printed with each run.
 //
-// Measured at the commit that added this file (Chromium 143, @duckdb/duckdb-wasm 1.32.0 = DuckDB 1.4.3, eh
-// build, one thread; load average about 4 on the 2 shared cores):
-//   MEASURED
+// Measured at the commit that added these numbers (Chromium 156, @duckdb/duckdb-wasm 1.28.0 = DuckDB 0.9.1,
+// eh build, one thread; Node: @duckdb/node-api 1.5.6, both cores; load average 5.3-5.6 on the 2 shared cores),
+// `--n 50000000 --node`: Chromium generated 50 million rows (50 files, 949 MB of Parquet) in 107 s and fitted
+// them in 8.78 s (queries 8.40 s, 42 evaluations), 119 s for the whole page, peak Pss 1982 MB (largest
+// process 1735 MB); Node generated them in 26.5 s and fitted in 8.31 s (queries 8.02 s, 44 evaluations), peak
+// RSS 197 MB. An earlier run: Chromium 131 s + 7.9 s, 1987 MB. `--n 5000000 --node`: Chromium 14.0 s +
+// 2.39 s, 746 MB; Node 1.8 s + 0.84 s, 217 MB. With files of 5 million rows (before CHUNK was a million),
+// 50 million rows took 1042 s to generate and 2230 MB at load 6-7.
 import {execFileSync} from "node:child_process";
 import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
 import {loadavg, tmpdir} from "node:os";
