@@ -3,7 +3,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {lmer as lmerInMemory} from "../src/lmm/fit.js";
-import {duckdb, duckdbWasm, postgres, type SqlConnection} from "../src/sql/connection.js";
+import {arrowDecimal, duckdb, duckdbWasm, postgres, type SqlConnection} from "../src/sql/connection.js";
 import {lmer} from "../src/sql/lmer.js";
 import {quoteIdentifier} from "../src/sql/source.js";
 import {fitDifferences} from "./helpers/sql.js";
@@ -145,6 +145,32 @@ describe("duckdbWasm reads the Arrow tables of DuckDB-Wasm and of a notebook's D
     }
     expect(() => duckdbWasm({} as never)).toThrow(/^invalid DuckDB-Wasm database: an object/);
     await expect(lmer("y ~ x + (1 | d)", {connection: client, table: "dates"})).rejects.toThrow(/^grouping column d of table dates has type Date32<DAY>, which cannot group/);
+  });
+});
+
+describe("arrowDecimal reads Arrow's decimals (DuckDB-Wasm gives SUM of integers, a HUGEINT, as a Decimal[38e0])", () => {
+  it("reads 128- and 256-bit two's complement words at scales 0 and above, and leaves other values alone", () => {
+    const words = (n: bigint, count = 4) => Uint32Array.from({length: count}, (_, i) => Number(BigInt.asUintN(32 * count, n) >> BigInt(32 * i) & 0xffffffffn));
+    expect(arrowDecimal(words(2n), 0)).toBe(2);
+    expect(arrowDecimal(words(200000n), 0)).toBe(200000);
+    expect(arrowDecimal(words(-7n), 0)).toBe(-7);
+    expect(arrowDecimal(words(2n ** 70n + 1n), 0)).toBe(Number(2n ** 70n));
+    expect(arrowDecimal(words(-12345n), 2)).toBeCloseTo(-123.45, 12);
+    expect(arrowDecimal(words(123456789012345678901234567n), 20)).toBeCloseTo(1234567.8901234567, 8);
+    expect(arrowDecimal(words(-5n, 8), 1)).toBe(-0.5);
+    expect(arrowDecimal(3, 0)).toBe(3);
+    expect(arrowDecimal(null, 0)).toBe(null);
+  });
+
+  it("a DuckDB-Wasm result with a decimal column of HUGEINT sums reads as numbers", async () => {
+    const words = (n: number) => Uint32Array.of(n, 0, 0, 0);
+    const table = {
+      schema: {fields: [{name: "s", type: Object.assign(Object.create({toString: () => "Decimal[38e0]"}), {scale: 0})}]},
+      numRows: 2,
+      getChildAt: () => ({get: (i: number) => words([2, 0][i])})
+    };
+    const connection = duckdbWasm({query: async () => table});
+    expect(await connection.query("SELECT 1", [])).toEqual({columns: [{name: "s", type: "number"}], rows: [[2], [0]]});
   });
 });
 

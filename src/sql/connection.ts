@@ -230,6 +230,33 @@ export function arrowType(name: string): SqlType {
 }
 
 /**
+ * The number an Arrow decimal holds: Apache Arrow's JavaScript library gives a decimal's value as its
+ * unscaled integer, 128 (or 256) bits of two's complement in 32-bit words, least significant first (a
+ * `Uint32Array`), to be divided by 10^scale. DuckDB's `SUM` of integers (a HUGEINT) reaches DuckDB-Wasm's
+ * results as such a decimal of scale 0, whose `Number(…)` reads the words wrongly. Other values pass as they are.
+ *
+ * Reference: Apache Arrow columnar format, "Decimal" (fixed-width little-endian two's complement integers).
+ *
+ * @example
+ *   arrowDecimal(Uint32Array.of(2, 0, 0, 0), 0);                       // 2
+ *   arrowDecimal(Uint32Array.of(0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff), 1); // -0.1
+ */
+export function arrowDecimal(value: unknown, scale: number): unknown {
+  if (!(value instanceof Uint32Array) || value.length === 0 || value.length > 8) return value;
+  let unscaled = 0n;
+  for (let i = value.length - 1; i >= 0; i--) unscaled = (unscaled << 32n) | BigInt(value[i]);
+  const bits = BigInt(32 * value.length);
+  if (value[value.length - 1] >= 0x80000000) unscaled -= 1n << bits;
+  const digits = Number.isSafeInteger(scale) && scale > 0 && scale <= 76 ? scale : 0;
+  if (digits === 0) return Number(unscaled);
+  let unit = 1n;
+  for (let i = 0; i < digits; i++) unit *= 10n;
+  // whole and fractional parts apart, so that neither loses digits before the one rounding of the division
+  const whole = unscaled / unit;
+  return Number(whole) + Number(unscaled - whole * unit) / Number(unit);
+}
+
+/**
  * A connection to DuckDB in a browser: a DuckDB-Wasm database (`AsyncDuckDB`, from `@duckdb/duckdb-wasm`) or
  * the DuckDB client of an Observable notebook (`DuckDBClient`, whose `query(sql, params)` gives an Arrow
  * table). The Arrow results are read value by value (`get`, which gives null for a missing value).
@@ -265,8 +292,10 @@ export function duckdbWasm(db: DuckDBWasmLike): SqlConnection {
       const fields = table.schema.fields;
       const columns = fields.map((f) => ({name: f.name, type: arrowType(String(f.type))}));
       const vectors = fields.map((_, j) => table.getChildAt(j)!);
+      // a decimal column's scale (Arrow's Decimal type has one; DuckDB's HUGEINT sums are decimals of scale 0)
+      const scales = fields.map((f) => (String(f.type).startsWith("Decimal") ? Number((f.type as {scale?: unknown}).scale ?? 0) : null));
       const rows: unknown[][] = [];
-      for (let i = 0; i < table.numRows; i++) rows.push(vectors.map((v) => v.get(i)));
+      for (let i = 0; i < table.numRows; i++) rows.push(vectors.map((v, j) => (scales[j] === null ? v.get(i) : arrowDecimal(v.get(i), scales[j]!))));
       return normalized(columns, rows);
     }
   };
