@@ -5,6 +5,7 @@ import {clip, fail} from "../errors.js";
 import type {Expr} from "./ast.js";
 import {deparse} from "./deparse.js";
 import {transforms, unsupportedFunction, type ColumnScales} from "./functions.js";
+import {transformed} from "./transform-cache.js";
 import {pow} from "../math/index.js";
 
 /**
@@ -42,7 +43,7 @@ export function evaluate(expr: Expr, column: (name: string) => ArrayLike<number>
       const f = transforms.get(expr.fn);
       if (!f) fail(unsupportedFunction(expr.fn, `"${clip(deparse(expr), 60)}"`, [...transforms.keys()]));
       if (expr.args.length !== 1) fail(`${expr.fn}() takes one argument, got ${expr.args.length}: write ${expr.fn}(x)`);
-      return evaluate(expr.args[0], column, n, scales).map(f);
+      return transformed(expr.fn, f, evaluate(expr.args[0], column, n, scales));
     }
     case "binary": {
       const op = arithmetic.get(expr.op) ?? logical.get(expr.op);
