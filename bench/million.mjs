@@ -1,7 +1,7 @@
 // A million rows: readCSV and lmer() on synthetic data, `y ~ x + (x | g)`, one group per 100 rows (10 000
 // groups at 10⁶ rows), at 10⁴, 10⁵, 10⁶ and 4·10⁶ rows, with the growth exponent (the least-squares slope
 // of log time on log rows). Run `npm run build` first; `node bench/million.mjs [--sizes 1e4,1e5,1e6,4e6]
-// [--runs 3] [--keep] [--lib dist/index.js]`. The CSV files go to a temporary folder (removed unless --keep); nothing is committed.
+// [--runs 3] [--keep] [--lib dist/index.js] [--lme4-max 1e6] [--no-lme4]`. The CSV files go to a temporary folder (removed unless --keep); nothing is committed.
 //
 // Per size: "csv MB" the file; "read s" readCSV of its text in this process (median of the runs);
 // "fit s" lmer() on that table, warm (median of the runs after one fit); "cold s" the first lmer() in a
@@ -28,6 +28,17 @@
 //   Every fit gives the same numbers as before, bit for bit. What a warm fit at 10⁶ rows still pays: a full
 //   garbage collection (~65 MB of typed arrays a fit: the frame's columns, Z, fitted values and residuals),
 //   the grouping factor's Map pass (~50 ms) and the optimizer (~80 ms, 52 evaluations).
+// Then (session 8, main at 05f1693 + transform cache, quiet: load average ≈ 1.2, runs 5, lme4 in the same run):
+//        rows  groups  csv MB  read s   fit s  cold s  child read s  read+fit MB  evals  lme4 fit s  fit / lme4
+//       10000     100     0.2   0.009   0.010   0.071         0.035           72     31       0.119       0.084
+//      100000    1000     2     0.040   0.026   0.150         0.142           93     29       1.029       0.025
+//     1000000   10000    21     0.576   0.206   0.578         1.181          224     33      16.304       0.013
+//     4000000   40000    87.1   1.752   1.037   1.261         3.399          533     28
+//   growth exponent: read 0.911, fit 0.775 over the four sizes; 10⁶ → 4·10⁶: fit 1.17. A second run at 10⁶ alone
+//   (runs 7): read 0.451 s, fit 0.208 s, cold 0.393 s, 222 MB. What changed: moment starts (52 → 33 evaluations),
+//   factor codes from readCSV's label indices and a table for small integers (no Map per row), log|L| by running
+//   products, fitted values and residuals on first use. What the 4·10⁶ fit still pays: fresh 32 MB buffers
+//   (y, x, Z, codes), whose page faults cost 100–500 ms each under load on this virtual machine.
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {availableParallelism, loadavg, tmpdir} from "node:os";
 import {join} from "node:path";
