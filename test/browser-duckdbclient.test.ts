@@ -1,7 +1,8 @@
 /**
  * Notebook Kit's own DuckDB client in a real browser (issue 16, "in notebooks through the DuckDB client that
  * Notebook Kit provides"): the page runs the unmodified module
- * `@observablehq/notebook-kit/dist/src/runtime/stdlib/duckdb.js`, makes `DuckDBClient.of()`, creates
+ * `@observablehq/notebook-kit/dist/src/runtime/stdlib/duckdb.js` (the module a notebook's built-in
+ * `DuckDBClient` is imported from, by runtime/stdlib/recommendedLibraries.js), makes `DuckDBClient.of()`, creates
  * sleepstudy in it with SQL (its 180 rows bound as parameters of one INSERT), and fits
  * `Reaction ~ Days + (Days | Subject)` with lmm-kit's `lmer` through `duckdbWasm(client)`. θ, β, σ and the
  * REML criterion must equal the in-memory fit of datasets/sleepstudy.csv in Node to 1e-9 relative.
