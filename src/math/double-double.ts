@@ -122,3 +122,28 @@ export function ddPolynomial(c: readonly DD[], z: DD): DD {
 export function ddReciprocal(n: number): DD {
   return ddDiv([1, 0], [n, 0]);
 }
+
+/**
+ * {@link ddAdd}([a0, a1], [b0, b1]) written out with the same operations (so the same bits), into `out[0]`,
+ * `out[1]`: for loops that must not allocate a pair per step (hypot's sum of squares, π/2 reduction).
+ *
+ * @example
+ *   const out = new Float64Array(2);
+ *   ddAddInto(1, 1e-20, 2, 0, out); // out = [3, 1e-20]
+ */
+export function ddAddInto(a0: number, a1: number, b0: number, b1: number, out: Float64Array): void {
+  let s = a0 + b0;
+  let v = s - a0;
+  let e = a0 - (s - v) + (b0 - v);
+  const t = a1 + b1;
+  v = t - a1;
+  const f = a1 - (t - v) + (b1 - v);
+  e += t;
+  let s2 = s + e;
+  e = e - (s2 - s);
+  s = s2;
+  e += f;
+  s2 = s + e;
+  out[0] = s2;
+  out[1] = e - (s2 - s);
+}

@@ -3,6 +3,7 @@
  * engine (`Math.hypot` is "implementation-approximated" in ECMAScript, and engines sum in different orders).
  */
 import {exponentOf, powerOfTwo, scale} from "./bits.js";
+import {ddAddInto} from "./double-double.js";
 
 /**
  * √(x₁² + x₂² + …) without overflow or underflow, within one ulp of the exact value, with `Math.hypot`'s
@@ -44,7 +45,7 @@ export function norm(values: ArrayLike<number>): number {
   if (max === 0) return 0;
   const k = -exponentOf(max);
   // v · 2^k is scale(v, k) when 2^k is a normal double (both round once, or are exact); ddAdd(sum,
-  // twoProduct(v, v)) and ddSqrt written out below: the same operations as double-double.ts, no arrays
+  // twoProduct(v, v)) and ddSqrt written out below: the same operations as double-double.ts, no arrays per value
   const factor = k >= -1022 && k <= 1023 ? powerOfTwo(k) : 0;
   let s = 0, e = 0;
   for (let i = 0; i < values.length; i++) {
@@ -54,21 +55,9 @@ export function norm(values: ArrayLike<number>): number {
     const h = t - (t - v);
     const l = v - h;
     const q = h * h - p + h * l + l * h + l * l;
-    // ddAdd([s, e], [p, q])
-    let s1 = s + p;
-    let w = s1 - s;
-    let e1 = s - (s1 - w) + (p - w);
-    const t1 = e + q;
-    w = t1 - e;
-    const f1 = e - (t1 - w) + (q - w);
-    e1 += t1;
-    let s2 = s1 + e1;
-    e1 = e1 - (s2 - s1);
-    s1 = s2;
-    e1 += f1;
-    s2 = s1 + e1;
-    e = e1 - (s2 - s1);
-    s = s2;
+    ddAddInto(s, e, p, q, SUM);
+    s = SUM[0];
+    e = SUM[1];
   }
   // ddSqrt([s, e])[0]
   let root: number;
@@ -87,3 +76,5 @@ export function norm(values: ArrayLike<number>): number {
 
 /** Veltkamp's splitting constant (as in double-double.ts). */
 const SPLITTER = 134217729;
+/** The running sum of squares as a double-double (no pair allocated per value). */
+const SUM = new Float64Array(2);

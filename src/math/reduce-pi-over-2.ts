@@ -3,7 +3,7 @@
  * one ulp for every double: x = n·(π/2) + r with |r| ≤ π/4 (a hair more at the edge), r as a double-double.
  */
 import {PIO2, PIO2_PARTS} from "./constants.js";
-import {ddAdd, ddMul, twoProduct, twoSum, type DD} from "./double-double.js";
+import {ddAdd, ddAddInto, ddMul, twoProduct, twoSum, type DD} from "./double-double.js";
 import {exponentOf, powerOfTwo, scale} from "./bits.js";
 import {piBits, PI_BITS} from "./pi-bits.js";
 
@@ -79,7 +79,7 @@ export function reducePiOver2Into(x: number, out: Float64Array): number {
   let v = hi - x0;
   let lo = x0 - (hi - v) + (y0 - v);
   // ddAdd([hi, lo], [−n·P₃, 0])
-  addParts(hi, lo, -n * PIO2_PARTS[2], 0);
+  ddAddInto(hi, lo, -n * PIO2_PARTS[2], 0, PAIR);
   hi = PAIR[0];
   lo = PAIR[1];
   // ddAdd([hi, lo], twoProduct(−n, P₄))
@@ -91,7 +91,7 @@ export function reducePiOver2Into(x: number, out: Float64Array): number {
   t = SPLITTER * PIO2_PARTS[3];
   const bh = t - (t - PIO2_PARTS[3]);
   const bl = PIO2_PARTS[3] - bh;
-  addParts(hi, lo, p, ah * bh - p + ah * bl + al * bh + al * bl);
+  ddAddInto(hi, lo, p, ah * bh - p + ah * bl + al * bh + al * bl, PAIR);
   hi = PAIR[0];
   lo = PAIR[1];
   const q = n % 4;
@@ -107,26 +107,8 @@ export function reducePiOver2Into(x: number, out: Float64Array): number {
 
 /** Veltkamp's splitting constant (as in double-double.ts). */
 const SPLITTER = 134217729;
-/** The result of {@link addParts}. */
+/** The result of {@link ddAddInto} here. */
 const PAIR = new Float64Array(2);
-
-/** ddAdd([a0, a1], [b0, b1]) written out (the same operations), into PAIR. */
-function addParts(a0: number, a1: number, b0: number, b1: number): void {
-  let s = a0 + b0;
-  let v = s - a0;
-  let e = a0 - (s - v) + (b0 - v);
-  const t = a1 + b1;
-  v = t - a1;
-  const f = a1 - (t - v) + (b1 - v);
-  e += t;
-  let s2 = s + e;
-  e = e - (s2 - s);
-  s = s2;
-  e += f;
-  s2 = s + e;
-  PAIR[0] = s2;
-  PAIR[1] = e - (s2 - s);
-}
 
 /** The reduction of |x| turned into that of x: −x = (−n)·(π/2) − r. */
 function signed(x: number, n: number, r: DD): Reduced {
