@@ -13,10 +13,9 @@
 // compiled C++), so R's side gets one untimed call. Figures only, no assertions: the agreement with lme4 is checked by test/lme4-reference.test.ts.
 // Needs R with lme4 for the lme4 columns (without it, or with --no-lme4, only ours are shown).
 import {lmer} from "../dist/index.js";
-import {benchArgs, datasetTables, fixtureCases, median, timeInR} from "./same-run.mjs";
+import {benchArgs, datasetTables, fixtureCases, timeInR, timeOurs} from "./same-run.mjs";
 
-const {runs, only, has} = benchArgs();
-const warmup = process.argv.includes("--warmup") ? Number(process.argv[process.argv.indexOf("--warmup") + 1]) : 25;
+const {runs, warmup, only, has} = benchArgs();
 const cases = fixtureCases(new URL("../test/fixtures/reference/", import.meta.url), only, (r) => r.formula && r.fixef && r.dataset);
 const runsOf = (c) => (c.nobs > 50000 ? 1 : runs);
 const table = datasetTables();
@@ -31,24 +30,7 @@ function lme4Times() {
   return new Map([...times].map(([id, t]) => [id, {seconds: t.seconds, deviance: t.value}]));
 }
 
-// first every case's cold call, then `warmup` rounds over all the small cases (at most 15 s), as a notebook
-// session refits, then each case's timed runs
-const ours = new Map();
-const timed = (c) => {
-  const t0 = performance.now();
-  const model = lmer(c.formula, table(c.dataset), {REML: c.REML});
-  return {s: (performance.now() - t0) / 1000, model};
-};
-const cold = new Map(cases.map((c) => [c.id, timed(c).s]));
-const warmUntil = performance.now() + 15000;
-for (let w = 0; w < warmup && performance.now() < warmUntil; w++) for (const c of cases) if (c.nobs <= 50000) timed(c);
-for (const c of cases) {
-  const fits = [];
-  for (let r = 0; r < runsOf(c); r++) fits.push(timed(c));
-  const mid = median(fits.map((f) => f.s));
-  const {model} = fits.find((f) => f.s === mid);
-  ours.set(c.id, {seconds: mid, cold: cold.get(c.id), model});
-}
+const ours = timeOurs(cases, (c) => lmer(c.formula, table(c.dataset), {REML: c.REML}), {warmup, runsOf});
 
 const lme4 = lme4Times();
 const ms = (v) => v.toFixed(1);

@@ -3,9 +3,9 @@
 // lmeControl that gave the fixture's best log-likelihood, timed by system.time in one Rscript process started
 // here (median of its runs), with the log-likelihood each reaches. nlme's time is that of its best control
 // alone: finding which control is best took the fixture script several fits.
-// "Warm" is after 25 untimed fits of the case (at most 2 s), as in bench/fit.mjs, so that V8's optimizing tier
-// has compiled the hot code (the first case otherwise pays the warm-up of the whole optimizer); R's side gets one
-// untimed call. Run `npm run build` first; `node bench/nlme.mjs [--runs 5] [--only ID,ID] [--warmup 25]`.
+// "Warm" is as in bench/fit.mjs (same-run.mjs's timeOurs): after every case's cold call, 25 untimed rounds over
+// the cases (at most 15 s), so that V8's optimizing tier has compiled the hot code (the first case otherwise
+// pays the warm-up of the whole optimizer); R's side gets one untimed call. Run `npm run build` first; `node bench/nlme.mjs [--runs 5] [--only ID,ID] [--warmup 25]`.
 // Figures only, no assertions: the agreement with nlme is checked by test/nlme-structures.test.ts. Needs R with
 // nlme for the nlme column.
 //
@@ -39,10 +39,9 @@
 // five runs between 14:27 and 14:31 (load 3.7–6.6; ours 0.12–0.26 s, nlme's 0.19–0.37 s); every other case
 // stayed at or under 0.55. Before this branch it took 2113 evaluations, 4.05×.
 import {lmer} from "../dist/index.js";
-import {benchArgs, datasetTables, fixtureCases, median, timeInR} from "./same-run.mjs";
+import {benchArgs, datasetTables, fixtureCases, timeInR, timeOurs} from "./same-run.mjs";
 
-const {runs, only} = benchArgs();
-const warmup = process.argv.includes("--warmup") ? Number(process.argv[process.argv.indexOf("--warmup") + 1]) : 25;
+const {runs, warmup, only} = benchArgs();
 const cases = fixtureCases(new URL("../test/fixtures/nlme/", import.meta.url), only);
 const table = datasetTables();
 
@@ -64,23 +63,9 @@ function nlmeTimes() {
   return new Map([...times].map(([id, t]) => [id, {seconds: t.seconds, logLik: t.value}]));
 }
 
-const ours = new Map();
-for (const c of cases) {
-  const data = table(c.dataset);
-  const options = {REML: c.REML, ...(c.correlation ? {correlation: c.correlation} : {}), ...(c.variance ? {variance: c.variance} : {})};
-  const timed = () => {
-    const t0 = performance.now();
-    const model = lmer(c.formula, data, options);
-    return {s: (performance.now() - t0) / 1000, model};
-  };
-  const cold = timed().s;
-  const warmUntil = performance.now() + 2000;
-  for (let w = 0; w < warmup && performance.now() < warmUntil; w++) timed();
-  const fits = Array.from({length: runs}, timed);
-  const seconds = median(fits.map((f) => f.s));
-  const {model} = fits.find((f) => f.s === seconds);
-  ours.set(c.id, {seconds, cold, logLik: model.logLik, evaluations: model.optimizer.evaluations});
-}
+const ours = timeOurs(cases, (c) => lmer(c.formula, table(c.dataset), {
+  REML: c.REML, ...(c.correlation ? {correlation: c.correlation} : {}), ...(c.variance ? {variance: c.variance} : {})
+}), {warmup, runsOf: () => runs});
 
 const nlme = nlmeTimes();
 const rows = cases.map((c) => {
@@ -92,8 +77,8 @@ const rows = cases.map((c) => {
     "fit s": o.seconds.toFixed(4),
     "nlme s": r ? r.seconds.toFixed(4) : "",
     "fit/nlme": r ? (o.seconds / r.seconds).toFixed(2) : "",
-    evaluations: o.evaluations,
-    "logLik − nlme's": r ? (o.logLik - r.logLik).toExponential(2) : ""
+    evaluations: o.model.optimizer.evaluations,
+    "logLik − nlme's": r ? (o.model.logLik - r.logLik).toExponential(2) : ""
   };
 });
 console.table(rows);

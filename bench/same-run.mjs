@@ -10,7 +10,12 @@ import {readCSV} from "../dist/index.js";
 /** The command line's `--runs N` (default 5) and `--only ID,ID`, and whether `flag` is given. */
 export function benchArgs(argv = process.argv.slice(2)) {
   const value = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-  return {runs: Number(value("--runs") ?? 5), only: value("--only") ? new Set(value("--only").split(",")) : null, has: (flag) => argv.includes(flag)};
+  return {
+    runs: Number(value("--runs") ?? 5),
+    warmup: Number(value("--warmup") ?? 25),
+    only: value("--only") ? new Set(value("--only").split(",")) : null,
+    has: (flag) => argv.includes(flag)
+  };
 }
 
 /** The JSON fixtures of a folder (a URL ending in /), those `keep` accepts and `only` names. */
@@ -33,6 +38,30 @@ export function datasetTables() {
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Our side of a bench, as a notebook session meets it: every case's first (cold) call, then `warmup` rounds
+ * over the cases of at most 50 000 rows (at most 15 s), so that V8 has compiled the shared hot code with its
+ * optimizing tier, then each case's `runsOf(c)` timed calls. Returns id → {seconds (median), cold, model (of
+ * the median call)}; `fit(c)` makes one whole call.
+ */
+export function timeOurs(cases, fit, {warmup, runsOf}) {
+  const timed = (c) => {
+    const t0 = performance.now();
+    const model = fit(c);
+    return {s: (performance.now() - t0) / 1000, model};
+  };
+  const cold = new Map(cases.map((c) => [c.id, timed(c).s]));
+  const warmUntil = performance.now() + 15000;
+  for (let w = 0; w < warmup && performance.now() < warmUntil; w++) for (const c of cases) if (c.nobs <= 50000) timed(c);
+  const out = new Map();
+  for (const c of cases) {
+    const fits = Array.from({length: runsOf(c)}, () => timed(c));
+    const seconds = median(fits.map((f) => f.s));
+    out.set(c.id, {seconds, cold: cold.get(c.id), model: fits.find((f) => f.s === seconds).model});
+  }
+  return out;
+}
 
 /**
  * R's calls timed in one Rscript process: for each entry {id, dataset | file, call, runs, value} the data set
