@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import {expect, it} from "vitest";
-import {balancedSplit, choleskyBlockDiagonalWithRows, choleskyWithRows, isBlockDiagonal, updateTrailingRows} from "../src/linalg/cholesky-blocked.js";
+import {choleskyBlockDiagonalWithRows, choleskyWithRows, isBlockDiagonal, updateTrailingRows} from "../src/linalg/cholesky-blocked.js";
+import {PANEL_COST, pipelineSplit} from "../src/linalg/cholesky-pipeline.js";
 import {subtractDenseOuter} from "../src/lmm/factor-kernels.js";
 import {wasmApi} from "../src/linalg/wasm-api.js";
 import {wasmKernel} from "../src/linalg/wasm-kernel.js";
@@ -55,15 +56,24 @@ it("choleskyWithRows refuses a matrix that is not positive definite", () => {
   expect(choleskyWithRows(Float64Array.of(1, 0, 2, 1), 2, 0)).toBe(false);
 });
 
-it("balancedSplit halves the trailing work, extra rows included", () => {
+it("pipelineSplit gives main whole groups of four rows and about half the work of a step", () => {
   fc.assert(
-    fc.property(fc.integer({min: 2, max: 400}), fc.integer({min: 0, max: 60}), (n, m) => {
-      const from = Math.floor(n / 3);
-      const width = (i: number) => Math.min(i, n - 1) - from + 1;
-      const split = balancedSplit(from, n, m);
-      let head = 0, tail = 0;
-      for (let i = from; i < n + m; i++) (i < split ? (head += width(i)) : (tail += width(i)));
-      expect(Math.abs(head - tail)).toBeLessThanOrEqual(n - from);
+    fc.property(fc.integer({min: 2, max: 400}), fc.integer({min: 0, max: 60}), fc.integer({min: 0, max: 399}), (n, m, at) => {
+      const k0 = Math.min(at, n - 1), k1 = Math.min(n, k0 + 48), w = k1 - k0;
+      const mid = pipelineSplit(n, m, k0, k1);
+      expect(mid).toBeGreaterThanOrEqual(k1);
+      expect(mid).toBeLessThanOrEqual(n + m);
+      if (mid < n + m) expect((mid - k1) % 4).toBe(0);
+      // each side's work at a split, a panel row's multiply-adds weighted by PANEL_COST; the split is the
+      // one of least difference among its neighbours (four rows more or fewer for main)
+      const cost = (i: number) => (PANEL_COST * w * (w - 1)) / 2 + w * Math.max(0, Math.min(i, n - 1) - k1 + 1);
+      const gap = (at: number) => {
+        let main = (PANEL_COST * w * w * w) / 6, helper = 0;
+        for (let i = k1; i < n + m; i++) (i < at ? (main += cost(i)) : (helper += cost(i)));
+        return Math.abs(main - helper);
+      };
+      if (mid < n + m) expect(gap(mid)).toBeLessThanOrEqual(gap(Math.min(n + m, mid + 4)));
+      if (mid > k1) expect(gap(mid)).toBeLessThanOrEqual(gap(mid - 4));
     }),
     seeded
   );

@@ -78,10 +78,11 @@ it("the helper thread does its share, and with the JavaScript kernel the fit equ
   expect(out.ngrps).toEqual(here.ngrps);
   expect(out.ngrps.a).toBe(1200);
   expect(out.ngrps.b).toBeGreaterThan(400);
-  // the second thread ran: panel solves, trailing updates and Gram rows, every one of them many times
+  // the second thread ran: panel solves, trailing updates and Gram rows, in a job of each kind (its side of
+  // the pipelined factorization, a share of the Gram rows) at each of the fit's evaluations
   const work = out.work!;
   expect(work).not.toBeNull();
-  expect(work.jobs).toBeGreaterThan(100);
+  expect(work.jobs).toBeGreaterThan(40);
   expect(work.panelRows).toBeGreaterThan(0);
   expect(work.trailingRows).toBeGreaterThan(0);
   expect(work.gramRows).toBeGreaterThan(0);

@@ -1,18 +1,19 @@
-import {BLOCK, balancedSplit, factorDiagonalBlock, solvePanelRows, updateTrailingRows} from "./cholesky-blocked.js";
+import {BLOCK, updateTrailingRows} from "./cholesky-blocked.js";
+import {pipelineMain, resetPipeline, type TrailingRows} from "./cholesky-pipeline.js";
 import {wasmScratch, type WasmScratch} from "./cholesky-wasm.js";
-import {helperThread, helperWork, HelperOp, type HelperThread} from "./helper-thread.js";
+import {helperThread, helperWork, HelperOp, PIPELINE, type HelperThread} from "./helper-thread.js";
 import {gramSplit, negatedGramRows} from "./sparse-gram.js";
 import {trailingRowsWasm, wasmTrailingCalls} from "./wasm-trailing.js";
 
 /**
  * The blocked Cholesky factorization of {@link choleskyWithRows} on two threads, for the large dense blocks
- * of crossed models (InstEval's 1128 lecturers): the main thread and the helper split each panel solve and
- * each trailing update by rows and meet after each half-step. The n × n triangle of `a` becomes L and the
- * `m` rows after it become M L⁻ᵀ. The trailing updates run in WebAssembly ({@link wasmKernel}) on a copy
- * of `a` in the kernel's shared memory where it compiles, else in JavaScript on `a` itself when `a` is in
- * shared memory ({@link sharedFloat64}). Returns null, leaving `a` alone, when neither is possible or the
- * helper is not ready; the caller then uses a one-thread kernel. Every kernel sums as the one-thread kernels
- * do, so L has the same bits either way.
+ * of crossed models (InstEval's 1128 lecturers): the main thread and the helper share each block step by
+ * rows as a pipeline ({@link pipelineMain}), each waiting only for the rows it reads. The n × n triangle of
+ * `a` becomes L and the `m` rows after it become M L⁻ᵀ. The trailing updates run in WebAssembly
+ * ({@link wasmKernel}) on a copy of `a` in the kernel's shared memory where it compiles, else in JavaScript
+ * on `a` itself when `a` is in shared memory ({@link sharedFloat64}). Returns null, leaving `a` alone, when
+ * neither is possible or the helper is not ready; the caller then uses a one-thread kernel. Every kernel
+ * sums as the one-thread kernels do, so L has the same bits either way.
  *
  * Reference: Golub & Van Loan, Matrix Computations (4th ed.), §4.2.9 and §6.3 (block algorithms).
  *
@@ -32,28 +33,14 @@ export function parallelCholeskyWithRows(a: Float64Array, n: number, m: number):
     work.fill(0, size, size + 3 * n);
   }
   if (!pool.bind(0, work)) return null;
-  let ok = true;
-  for (let k0 = 0; k0 < n && ok; k0 += BLOCK) {
-    const k1 = Math.min(n, k0 + BLOCK);
-    ok = factorDiagonalBlock(work, n, k0, k1);
-    if (!ok || k1 === n + m) break;
-    const half = k1 + ((n + m - k1) >> 1);
-    pool.run(HelperOp.Panel, [n, m, k0, k1, half, n + m]);
-    solvePanelRows(work, n, k0, k1, k1, half);
-    pool.wait();
-    if (k1 === n) continue;
-    const split = balancedSplit(k1, n, m);
-    if (fast) {
-      const mid = k1 + 4 * Math.round((split - k1) / 4);
-      pool.run(HelperOp.TrailingWasm, [n, m, k0, k1, mid, mid + 4 * Math.ceil((n + m - mid) / 4)]);
-      trailingRowsWasm(fast.kernel, work, n, k0, k1, k1, mid);
-    } else {
-      pool.run(HelperOp.Trailing, [n, m, k0, k1, split, n + m]);
-      updateTrailingRows(work, n, k0, k1, k1, split);
-    }
-    pool.wait();
-  }
-  if (fast) a.set(work.subarray(0, size));
+  const trailing: TrailingRows = fast
+    ? (k0, k1, from, to) => trailingRowsWasm(fast.kernel, work, n, k0, k1, from, to)
+    : (k0, k1, from, to) => updateTrailingRows(work, n, k0, k1, from, to);
+  resetPipeline(pool.control, PIPELINE);
+  pool.run(fast ? HelperOp.CholeskyWasm : HelperOp.Cholesky, [n, m]);
+  const ok = pipelineMain(work, n, m, pool.control, PIPELINE, trailing);
+  pool.wait();
+  if (fast && ok) a.set(work.subarray(0, size));
   return ok;
 }
 

@@ -34,7 +34,7 @@ import type {WasmMemory} from "./wasm-api.js";
 export const PARALLEL_MIN = 384;
 
 /** Operation codes of the helper's jobs (see helper-worker.ts). */
-export const HelperOp = {Panel: 1, Trailing: 2, SparseGram: 3, TrailingWasm: 4, Bind: 8} as const;
+export const HelperOp = {Cholesky: 1, CholeskyWasm: 2, SparseGram: 3, Bind: 8} as const;
 export type HelperOp = (typeof HelperOp)[keyof typeof HelperOp];
 
 /**
@@ -51,7 +51,9 @@ export const Count = {Jobs: 0, PanelRows: 1, TrailingRows: 2, TrailingRowsWasm: 
 export const READY = COUNTS + 5;
 /** 1 when the helper has the WebAssembly kernel on the memory bound last, 0 when it could not compile it. */
 export const KERNEL = COUNTS + 6;
-export const CONTROL_WORDS = COUNTS + 7;
+/** The signals of the pipelined Cholesky factorization (cholesky-pipeline.ts). */
+export const PIPELINE = {diag: COUNTS + 7, panel: COUNTS + 8, handoff: COUNTS + 9};
+export const CONTROL_WORDS = COUNTS + 10;
 
 /** What the helper thread has done since it started: jobs run, and rows of each kind it computed. */
 export interface HelperWork {
@@ -75,6 +77,8 @@ export interface HelperThread {
   run(op: HelperOp, args: number[]): void;
   /** Waits until the job started last is done. */
   wait(): void;
+  /** The shared control words (for signals between the two sides of a job, see {@link PIPELINE}). */
+  control: Int32Array;
 }
 
 interface WorkerThreads {
@@ -208,6 +212,7 @@ function helperOn(shared: SharedArrayBuffer, post: (message: unknown) => void): 
   const bound: (Float64Array | Int32Array | WasmMemory)[] = [];
   let job = 0;
   const self: HelperThread = {
+    control: ctl,
     ready: () => Atomics.load(ctl, READY) === 1,
     bind(slot, array) {
       if (!(array.buffer instanceof SharedArrayBuffer) || !self.ready()) return false;

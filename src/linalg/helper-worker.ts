@@ -5,16 +5,17 @@
  * serves).
  *
  * Control words: 0 job number, 1 finished job number, 2 operation, 3… arguments, then its counts of the
- * work done (see helperWork in helper-thread.ts), then READY and KERNEL. Operations:
- * 1 panel rows and 2 trailing rows of the blocked Cholesky of slot 0 (n, m, k0, k1, from, to);
- * 3 rows of the negated Gram matrix of the sparse matrix in slots 1 (values), 2 (column pointers) and
- * 3 (rows) into slot 0 (columns, q, from, to); 4 trailing rows as 2, by the WebAssembly kernel on the
- * memory in slot 4 (slot 0 then views that memory); 8 bind: read one {slot, array} message. In Node the
+ * work done (see helperWork in helper-thread.ts), then READY, KERNEL and the pipeline's signals. Operations:
+ * 1 the helper's side of the pipelined Cholesky factorization of slot 0 (n, m; cholesky-pipeline.ts) with
+ * the JavaScript trailing kernel, 2 the same with the WebAssembly kernel on the memory in slot 4 (slot 0
+ * then views that memory); 3 rows of the negated Gram matrix of the sparse matrix in slots 1 (values),
+ * 2 (column pointers) and 3 (rows) into slot 0 (columns, q, from, to); 8 bind: read one {slot, array} message. In Node the
  * bind reads the message synchronously; a Web Worker, which cannot, leaves its wait loop, takes the message
  * from its event loop, and resumes.
  */
-import {solvePanelRows, updateTrailingRows} from "./cholesky-blocked.js";
-import {ARGS, COUNTS, Count, HelperOp, KERNEL, READY} from "./helper-thread.js";
+import {updateTrailingRows} from "./cholesky-blocked.js";
+import {pipelineHelper, type TrailingRows} from "./cholesky-pipeline.js";
+import {ARGS, COUNTS, Count, HelperOp, KERNEL, PIPELINE, READY} from "./helper-thread.js";
 import {negatedGramRows} from "./sparse-gram.js";
 import {wasmApi, type WasmMemory} from "./wasm-api.js";
 import {wasmKernel, type WasmKernel} from "./wasm-kernel.js";
@@ -80,18 +81,19 @@ function serveJobs(h: Helper): void {
     const op = ctl[2];
     if (op === HelperOp.Bind) return;
     const [a0, a1, a2, a3, a4, a5] = [ctl[ARGS], ctl[ARGS + 1], ctl[ARGS + 2], ctl[ARGS + 3], ctl[ARGS + 4], ctl[ARGS + 5]];
-    if (op === HelperOp.Panel) {
-      solvePanelRows(f64(0), a0, a2, a3, a4, a5);
-      count(Count.PanelRows, a5 - a4);
-    } else if (op === HelperOp.Trailing) {
-      updateTrailingRows(f64(0), a0, a2, a3, a4, a5);
-      count(Count.TrailingRows, a5 - a4);
+    if (op === HelperOp.Cholesky || (op === HelperOp.CholeskyWasm && h.kernel)) {
+      const a = f64(0), n = a0, m = a1, kernel = op === HelperOp.CholeskyWasm ? h.kernel : null;
+      const trailing: TrailingRows = kernel
+        ? (k0, k1, from, to) => trailingRowsWasm(kernel, a, n, k0, k1, from, to)
+        : (k0, k1, from, to) => updateTrailingRows(a, n, k0, k1, from, to);
+      // the WebAssembly kernel takes whole groups of four rows: up to three rows of zeros follow the matrix
+      const end = (mid: number) => (kernel ? mid + 4 * Math.ceil((n + m - mid) / 4) : n + m);
+      const done = pipelineHelper(a, n, m, ctl, PIPELINE, trailing, end);
+      count(Count.PanelRows, done.panelRows);
+      count(kernel ? Count.TrailingRowsWasm : Count.TrailingRows, done.trailingRows);
     } else if (op === HelperOp.SparseGram) {
       negatedGramRows(f64(1), i32(2), i32(3), a0, f64(0), a1, a2, a3);
       count(Count.GramRows, a3 - a2);
-    } else if (op === HelperOp.TrailingWasm && h.kernel) {
-      trailingRowsWasm(h.kernel, f64(0), a0, a2, a3, a4, a5);
-      count(Count.TrailingRowsWasm, a5 - a4);
     }
     count(Count.Jobs, 1);
     finish(h);
