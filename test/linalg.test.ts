@@ -6,7 +6,8 @@ import {subtractDenseOuter} from "../src/lmm/factor-kernels.js";
 import {wasmApi} from "../src/linalg/wasm-api.js";
 import {wasmKernel} from "../src/linalg/wasm-kernel.js";
 import {trailingRowsWasm} from "../src/linalg/wasm-trailing.js";
-import {gramSplit, negatedGramRows} from "../src/linalg/sparse-gram.js";
+import {gramChunks, gramRowIndex, negatedGramRows} from "../src/linalg/sparse-gram.js";
+import {GRAM_NEXT} from "../src/linalg/helper-thread.js";
 
 const seeded = {seed: 42, numRuns: 40};
 
@@ -79,16 +80,17 @@ it("pipelineSplit gives main whole groups of four rows and about half the work o
   );
 });
 
-it("negatedGramRows gives −S Sᵀ on any split of the rows", () => {
+it("negatedGramRows gives −S Sᵀ on any split of the rows, by columns, by rows and in chunks with the same bits", () => {
   fc.assert(
-    fc.property(fc.integer({min: 1, max: 40}), fc.integer({min: 1, max: 30}), fc.integer(), (q, columns, seed) => {
+    fc.property(fc.integer({min: 1, max: 40}), fc.integer({min: 1, max: 30}), fc.double({min: 0.05, max: 1}), fc.integer(), (q, columns, density, seed) => {
       let state = seed >>> 0 || 1;
       const uniform = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
       const dense = new Float64Array(q * columns);
       const colPtr = [0], rowLevel: number[] = [], values: number[] = [];
       for (let g = 0; g < columns; g++) {
         for (let r = 0; r < q; r++) {
-          if (uniform() < 0.3) {
+          // density 1: every column full (the fully crossed path)
+          if (density === 1 || uniform() < density) {
             const v = uniform() - 0.5;
             dense[r * columns + g] = v;
             rowLevel.push(r);
@@ -98,10 +100,9 @@ it("negatedGramRows gives −S Sᵀ on any split of the rows", () => {
         colPtr.push(rowLevel.length);
       }
       const S = [Float64Array.from(values), Int32Array.from(colPtr), Int32Array.from(rowLevel)] as const;
+      const byRows = gramRowIndex(S[1], S[2], columns, q);
       const M = new Float64Array(q * q).fill(7);
-      const split = gramSplit(S[1], S[2], columns, q);
-      expect(split).toBeGreaterThanOrEqual(0);
-      expect(split).toBeLessThanOrEqual(q);
+      const split = Math.abs(seed) % (q + 1);
       negatedGramRows(...S, columns, M, q, split, q);
       negatedGramRows(...S, columns, M, q, 0, split);
       for (let i = 0; i < q; i++) {
@@ -112,6 +113,14 @@ it("negatedGramRows gives −S Sᵀ on any split of the rows", () => {
         }
         for (let j = i + 1; j < q; j++) expect(M[i * q + j]).toBe(7);
       }
+      const rows = new Float64Array(q * q).fill(7);
+      negatedGramRows(...S, columns, rows, q, 0, split, byRows);
+      negatedGramRows(...S, columns, rows, q, split, q, byRows);
+      expect(Array.from(rows)).toEqual(Array.from(M));
+      const chunks = new Float64Array(q * q).fill(7);
+      const ctl = new Int32Array(GRAM_NEXT + 1);
+      expect(gramChunks(ctl, ...S, columns, chunks, q, 1 + (Math.abs(seed) % 5), byRows)).toBe(q);
+      expect(Array.from(chunks)).toEqual(Array.from(M));
     }),
     seeded
   );

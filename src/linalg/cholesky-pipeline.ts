@@ -51,7 +51,7 @@ export type TrailingRows = (k0: number, k1: number, from: number, to: number) =>
 export const PANEL_COST = 10;
 
 /** Checks of a signal before sleeping on it (a hand-off usually arrives within microseconds). */
-const SPINS = 2000;
+const SPINS = 20000;
 
 /**
  * The row splitting the rows below the diagonal block `k0…k1-1` between main (`k1…mid-1`, which also

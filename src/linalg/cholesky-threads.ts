@@ -1,8 +1,8 @@
 import {BLOCK, updateTrailingRows} from "./cholesky-blocked.js";
 import {pipelineMain, resetPipeline, type TrailingRows} from "./cholesky-pipeline.js";
 import {wasmScratch, type WasmScratch} from "./cholesky-wasm.js";
-import {helperThread, helperWork, HelperOp, PIPELINE, type HelperThread} from "./helper-thread.js";
-import {gramSplit, negatedGramRows} from "./sparse-gram.js";
+import {GRAM_NEXT, helperThread, helperWork, HelperOp, PIPELINE, type HelperThread} from "./helper-thread.js";
+import {gramChunks, negatedGramRows, type GramRowIndex} from "./sparse-gram.js";
 import {trailingRowsWasm, wasmTrailingCalls} from "./wasm-trailing.js";
 
 /**
@@ -48,49 +48,53 @@ let scratch: WasmScratch | null = null;
 let noWasm = false;
 
 /**
- * The kernel's shared memory, at least `size` doubles, bound to the helper (slot 4, and slot 0 viewing
- * it), or null without WebAssembly here or in the helper. A larger block makes a new memory.
+ * The kernel's shared scratch memory, at least `size` doubles, bound to the helper (slot 4), or null
+ * without WebAssembly here or in the helper. A larger block makes a new memory.
  */
 function sharedScratch(pool: HelperThread, size: number): WasmScratch | null {
   if (noWasm) return null;
   const next = wasmScratch(scratch, size, true);
-  if (next !== scratch) {
-    if (!next || !pool.bind(4, next.memory)) {
-      noWasm = true;
-      return null;
-    }
-    scratch = next;
+  if (!next || !pool.bind(4, next.memory)) {
+    noWasm = true;
+    return null;
   }
-  return scratch;
+  return (scratch = next);
 }
 
-/** A sparse matrix by columns, as {@link negatedGramRows} reads it. */
+/** A sparse matrix by columns, as {@link negatedGramRows} reads it, with its row index. */
 export interface SparseColumns {
   values: Float64Array;
   colPtr: Int32Array;
   rowLevel: Int32Array;
   columns: number;
+  byRows: GramRowIndex;
 }
 
-const splits = new WeakMap<Int32Array, number>();
+/** Rows of the Gram matrix a thread takes at a time from the shared counter. */
+const GRAM_CHUNK = 16;
 
 /**
  * {@link negatedGramRows} over all q rows, on two threads when M and S are in shared memory: M's lower
- * triangle becomes −S Sᵀ. The same numbers on one thread or two.
+ * triangle becomes −S Sᵀ. The threads take rows in chunks from a shared counter, so that the calling
+ * thread can first do `alongside` (other work, independent of M) while the helper starts on the rows, and
+ * neither waits for a fixed share of the other. The same numbers on one thread or two, whoever takes a row.
  *
  * @example
- *   negatedGram(S, D, 1128);
+ *   negatedGram(S, D, 1128, () => blocksBelow());
  */
-export function negatedGram(S: SparseColumns, M: Float64Array, q: number): void {
+export function negatedGram(S: SparseColumns, M: Float64Array, q: number, alongside: () => void = () => {}): void {
   const pool = helperThread();
-  if (!pool?.ready() || !pool.bind(0, M) || !pool.bind(1, S.values) || !pool.bind(2, S.colPtr) || !pool.bind(3, S.rowLevel)) {
-    negatedGramRows(S.values, S.colPtr, S.rowLevel, S.columns, M, q, 0, q);
+  const {rowPtr, entry, start} = S.byRows;
+  const bound = pool?.ready() && [M, S.values, S.colPtr, S.rowLevel, null, rowPtr, entry, start].every((a, slot) => !a || pool.bind(slot, a));
+  if (!pool || !bound) {
+    alongside();
+    negatedGramRows(S.values, S.colPtr, S.rowLevel, S.columns, M, q, 0, q, S.byRows);
     return;
   }
-  let split = splits.get(S.rowLevel);
-  if (split === undefined) splits.set(S.rowLevel, (split = gramSplit(S.colPtr, S.rowLevel, S.columns, q)));
-  pool.run(HelperOp.SparseGram, [S.columns, q, split, q]);
-  negatedGramRows(S.values, S.colPtr, S.rowLevel, S.columns, M, q, 0, split);
+  Atomics.store(pool.control, GRAM_NEXT, 0);
+  pool.run(HelperOp.SparseGram, [S.columns, q, GRAM_CHUNK]);
+  alongside();
+  gramChunks(pool.control, S.values, S.colPtr, S.rowLevel, S.columns, M, q, GRAM_CHUNK, S.byRows);
   pool.wait();
 }
 

@@ -53,7 +53,9 @@ export const READY = COUNTS + 5;
 export const KERNEL = COUNTS + 6;
 /** The signals of the pipelined Cholesky factorization (cholesky-pipeline.ts). */
 export const PIPELINE = {diag: COUNTS + 7, panel: COUNTS + 8, handoff: COUNTS + 9};
-export const CONTROL_WORDS = COUNTS + 10;
+/** The next row of a Gram matrix for either thread to take (sparse-gram.ts's gramChunks). */
+export const GRAM_NEXT = COUNTS + 10;
+export const CONTROL_WORDS = COUNTS + 11;
 
 /** What the helper thread has done since it started: jobs run, and rows of each kind it computed. */
 export interface HelperWork {

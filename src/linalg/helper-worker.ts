@@ -9,14 +9,16 @@
  * 1 the helper's side of the pipelined Cholesky factorization of slot 0 (n, m; cholesky-pipeline.ts) with
  * the JavaScript trailing kernel, 2 the same with the WebAssembly kernel on the memory in slot 4 (slot 0
  * then views that memory); 3 rows of the negated Gram matrix of the sparse matrix in slots 1 (values),
- * 2 (column pointers) and 3 (rows) into slot 0 (columns, q, from, to); 8 bind: read one {slot, array} message. In Node the
+ * 2 (column pointers) and 3 (rows), with its row index in slots 5, 6 and 7 (sparse-gram.ts's GramRowIndex),
+ * into slot 0 (columns, q, rows a chunk), taking chunks of rows from the GRAM_NEXT counter as the caller
+ * does; 8 bind: read one {slot, array} message. In Node the
  * bind reads the message synchronously; a Web Worker, which cannot, leaves its wait loop, takes the message
  * from its event loop, and resumes.
  */
 import {updateTrailingRows} from "./cholesky-blocked.js";
 import {pipelineHelper, type TrailingRows} from "./cholesky-pipeline.js";
 import {ARGS, COUNTS, Count, HelperOp, KERNEL, PIPELINE, READY} from "./helper-thread.js";
-import {negatedGramRows} from "./sparse-gram.js";
+import {gramChunks} from "./sparse-gram.js";
 import {wasmApi, type WasmMemory} from "./wasm-api.js";
 import {wasmKernel, type WasmKernel} from "./wasm-kernel.js";
 import {trailingRowsWasm} from "./wasm-trailing.js";
@@ -92,8 +94,7 @@ function serveJobs(h: Helper): void {
       count(Count.PanelRows, done.panelRows);
       count(kernel ? Count.TrailingRowsWasm : Count.TrailingRows, done.trailingRows);
     } else if (op === HelperOp.SparseGram) {
-      negatedGramRows(f64(1), i32(2), i32(3), a0, f64(0), a1, a2, a3);
-      count(Count.GramRows, a3 - a2);
+      count(Count.GramRows, gramChunks(ctl, f64(1), i32(2), i32(3), a0, f64(0), a1, a2, {rowPtr: i32(5), entry: i32(6), start: i32(7)}));
     }
     count(Count.Jobs, 1);
     finish(h);

@@ -1,3 +1,5 @@
+import {GRAM_NEXT} from "./helper-thread.js";
+
 /**
  * The lower triangle of `−S Sᵀ` for a sparse matrix S with one entry per (row, column) pair, row by row,
  * so that two threads can each take a range of rows: in a blocked Cholesky factorization this is the
@@ -10,6 +12,8 @@
  *
  * Reference: Golub & Van Loan, Matrix Computations (4th ed.), §4.2.9 (the Schur complement update of block
  * Cholesky); Davis, Direct Methods for Sparse Linear Systems (2006), §2.2 (compressed-column storage).
+ *
+ * With `byRows` (S's {@link gramRowIndex}) the rows of M are filled one at a time, in the same order.
  *
  * @example
  *   // S = [[1, 0], [2, 3]] by columns: column 0 rows 0, 1; column 1 row 1
@@ -25,10 +29,15 @@ export function negatedGramRows(
   M: Float64Array,
   q: number,
   from: number,
-  to: number
+  to: number,
+  byRows?: GramRowIndex
 ): void {
   if (colPtr[columns] === q * columns) {
     denseNegatedGramRows(values, columns, M, q, from, to);
+    return;
+  }
+  if (byRows) {
+    gramByRows(values, rowLevel, byRows, M, q, from, to);
     return;
   }
   for (let r = from; r < to; r++) M.fill(0, r * q, r * q + r + 1);
@@ -44,7 +53,107 @@ export function negatedGramRows(
   }
 }
 
+/**
+ * S's entries listed by rows (compressed-row over the column storage): row r's entries are
+ * `entry[rowPtr[r] … rowPtr[r+1]-1]`, indices into S's `values`, in order of column, and `start[k]` is where
+ * the column of `entry[k]` starts. Made once per sparsity pattern ({@link gramRowIndex}).
+ */
+export interface GramRowIndex {
+  rowPtr: Int32Array;
+  entry: Int32Array;
+  start: Int32Array;
+}
+
+/**
+ * The row index of S ({@link GramRowIndex}), its arrays made by `alloc` (shared memory for two threads).
+ *
+ * @example
+ *   // S = [[1, 0], [2, 3]] by columns: column 0 rows 0, 1; column 1 row 1
+ *   gramRowIndex(Int32Array.of(0, 2, 3), Int32Array.of(0, 1, 1), 2, 2);
+ *   // {rowPtr: [0, 1, 3], entry: [0, 1, 2], start: [0, 0, 2]}
+ */
+export function gramRowIndex(
+  colPtr: Int32Array,
+  rowLevel: Int32Array,
+  columns: number,
+  q: number,
+  alloc: (values: ArrayLike<number>) => Int32Array = (values) => Int32Array.from(values)
+): GramRowIndex {
+  const nnz = colPtr[columns];
+  const rowPtr = new Int32Array(q + 1);
+  for (let a = 0; a < nnz; a++) rowPtr[rowLevel[a] + 1]++;
+  for (let r = 0; r < q; r++) rowPtr[r + 1] += rowPtr[r];
+  const next = rowPtr.slice(0, q);
+  const entry = new Int32Array(nnz), start = new Int32Array(nnz);
+  for (let g = 0; g < columns; g++) {
+    for (let a = colPtr[g]; a < colPtr[g + 1]; a++) {
+      const k = next[rowLevel[a]]++;
+      entry[k] = a;
+      start[k] = colPtr[g];
+    }
+  }
+  return {rowPtr: alloc(rowPtr), entry: alloc(entry), start: alloc(start)};
+}
+
+/**
+ * {@link negatedGramRows} row by row through the row index: each row of M gets its products from the
+ * columns in increasing order, as the column loop gives them (so the same numbers), but one row of M is
+ * written at a time, which stays in cache, instead of scattered rows of all of M for each column.
+ */
+function gramByRows(values: Float64Array, rowLevel: Int32Array, index: GramRowIndex, M: Float64Array, q: number, from: number, to: number): void {
+  const {rowPtr, entry, start} = index;
+  for (let r = from; r < to; r++) {
+    const row = r * q;
+    M.fill(0, row, row + r + 1);
+    for (let k = rowPtr[r]; k < rowPtr[r + 1]; k++) {
+      const a = entry[k], va = values[a];
+      for (let b = start[k]; b <= a; b++) M[row + rowLevel[b]] -= va * values[b];
+    }
+  }
+}
+
+/**
+ * {@link negatedGramRows} by chunks of `chunk` rows taken from the shared counter `ctl[GRAM_NEXT]` until
+ * none are left: two threads calling it share the rows as they go. Returns the rows this thread computed.
+ *
+ * @example
+ *   Atomics.store(ctl, GRAM_NEXT, 0); // then on each thread:
+ *   gramChunks(ctl, values, colPtr, rowLevel, columns, M, q, 16, byRows);
+ */
+export function gramChunks(
+  ctl: Int32Array,
+  values: Float64Array,
+  colPtr: Int32Array,
+  rowLevel: Int32Array,
+  columns: number,
+  M: Float64Array,
+  q: number,
+  chunk: number,
+  byRows: GramRowIndex
+): number {
+  const dense = colPtr[columns] === q * columns;
+  // fully crossed: S by rows once for all of this thread's chunks
+  const T = dense ? transposedRows(values, columns, q) : null;
+  let rows = 0;
+  for (;;) {
+    const from = Atomics.add(ctl, GRAM_NEXT, chunk);
+    if (from >= q) return rows;
+    const to = Math.min(q, from + chunk);
+    if (T) denseRows(T, columns, M, q, from, to);
+    else gramByRows(values, rowLevel, byRows, M, q, from, to);
+    rows += to - from;
+  }
+}
+
 const transposed = new WeakMap<Float64Array, Float64Array>();
+
+/** S (every column holding all q rows) copied by rows, into an array kept for `values`. */
+function transposedRows(values: Float64Array, columns: number, q: number): Float64Array {
+  let T = transposed.get(values);
+  if (!T || T.length !== values.length) transposed.set(values, (T = new Float64Array(values.length)));
+  for (let g = 0; g < columns; g++) for (let r = 0; r < q; r++) T[r * columns + g] = values[g * q + r];
+  return T;
+}
 
 /**
  * {@link negatedGramRows} when every column holds all q rows (fully crossed factors): S copied by rows, then
@@ -52,9 +161,11 @@ const transposed = new WeakMap<Float64Array, Float64Array>();
  * sparse loop (so the same numbers), instead of a read-modify-write of M per product.
  */
 function denseNegatedGramRows(values: Float64Array, columns: number, M: Float64Array, q: number, from: number, to: number): void {
-  let T = transposed.get(values);
-  if (!T || T.length !== values.length) transposed.set(values, (T = new Float64Array(values.length)));
-  for (let g = 0; g < columns; g++) for (let r = 0; r < q; r++) T[r * columns + g] = values[g * q + r];
+  denseRows(transposedRows(values, columns, q), columns, M, q, from, to);
+}
+
+/** Rows `from…to-1` of −S Sᵀ from S by rows (`T`). */
+function denseRows(T: Float64Array, columns: number, M: Float64Array, q: number, from: number, to: number): void {
   for (let r = from; r < to; r++) {
     const a = r * columns;
     let c = 0;
@@ -80,26 +191,4 @@ function denseNegatedGramRows(values: Float64Array, columns: number, M: Float64A
       M[r * q + c] = s;
     }
   }
-}
-
-/**
- * The row that splits the work of {@link negatedGramRows} over rows `0…q-1` into two equal parts.
- *
- * @example
- *   gramSplit(Int32Array.of(0, 2, 3), Int32Array.of(0, 1, 1), 2, 2); // 1
- */
-export function gramSplit(colPtr: Int32Array, rowLevel: Int32Array, columns: number, q: number): number {
-  const work = new Float64Array(q);
-  for (let r = 0; r < q; r++) work[r] = r + 1;
-  for (let g = 0; g < columns; g++) {
-    for (let a = colPtr[g]; a < colPtr[g + 1]; a++) work[rowLevel[a]] += 2 * (a - colPtr[g] + 1);
-  }
-  let total = 0;
-  for (let r = 0; r < q; r++) total += work[r];
-  let below = 0;
-  for (let r = q - 1; r > 0; r--) {
-    below += work[r];
-    if (2 * below >= total) return r;
-  }
-  return 0;
 }

@@ -3,6 +3,7 @@ import {choleskyBlockDiagonalWithRows, choleskyWithRows, isBlockDiagonal} from "
 import {negatedGram, parallelCholeskyWithRows, type SparseColumns} from "../linalg/cholesky-threads.js";
 import {wasmCholeskyWithRows} from "../linalg/cholesky-wasm.js";
 import {PARALLEL_MIN, sharedFloat64, sharedInt32} from "../linalg/helper-thread.js";
+import {gramRowIndex} from "../linalg/sparse-gram.js";
 import type {Blocked, BlockSparse} from "./blocks.js";
 import {
   blockCongruence,
@@ -72,7 +73,8 @@ export function factorWorkspace(A: Blocked): FactorWorkspace {
     let S = zzBelowFirst[i];
     if (S.pr === 1 && S.pc === 1) {
       if (wide) zzBelowFirst[i] = S = {...S, values: sharedFloat64(S.values.length), colPtr: sharedInt32(S.colPtr), rowLevel: sharedInt32(S.rowLevel)};
-      gram.push({values: S.values, colPtr: S.colPtr, rowLevel: S.rowLevel, columns: sizes[0].l});
+      const byRows = gramRowIndex(S.colPtr, S.rowLevel, sizes[0].l, qi, wide ? sharedInt32 : (v) => Int32Array.from(v));
+      gram.push({values: S.values, colPtr: S.colPtr, rowLevel: S.rowLevel, columns: sizes[0].l, byRows});
     } else gram.push(null);
   }
   return {
@@ -204,10 +206,23 @@ export function factorInPlace(L: FactorWorkspace): boolean {
     // the diagonal block: −L_{i0} L_{i0}ᵀ + Λᵢᵀ Aᵢᵢ Λᵢ + I − Σ_j L_{ij} L_{ij}ᵀ
     const D = L.zzDiagonal[i];
     const gram = L.gram[i];
-    if (gram) negatedGram(gram, D, qi);
+    // the blocks below it, before the factor: later terms' rows, then the [X y] rows (independent of the
+    // diagonal block, so computed while the helper thread computes the Gram rows)
+    const belowBlocks = () => {
+      for (let l = i + 1; l < k; l++) {
+        const sl = sizes[l], M = L.zzOffDiagonal[l][i];
+        subtractSparseOuter(L, l, i, M, qi);
+        for (let j = 1; j < i; j++) subtractDenseOuter(L.zzOffDiagonal[l][j], sl.q, L.zzOffDiagonal[i][j], qi, sizes[j].q, M, qi, false);
+      }
+      const Lx = L.xyZ[i];
+      subtractXSparse(L, i, Lx, qi, px);
+      for (let j = 1; j < i; j++) subtractDenseOuter(L.xyZ[j], px, L.zzOffDiagonal[i][j], qi, sizes[j].q, Lx, qi, false);
+    };
+    if (gram) negatedGram(gram, D, qi, belowBlocks);
     else {
       for (let r = 0; r < qi; r++) D.fill(0, r * qi, r * qi + r + 1);
       subtractSparseOuter(L, i, i, D, qi);
+      belowBlocks();
     }
     const scaled = L.scaledDiagonal[i];
     for (let h = 0; h < si.l; h++) {
@@ -217,18 +232,8 @@ export function factorInPlace(L: FactorWorkspace): boolean {
       }
     }
     for (let j = 1; j < i; j++) subtractDenseOuter(L.zzOffDiagonal[i][j], qi, L.zzOffDiagonal[i][j], qi, sizes[j].q, D, qi, true);
-
-    // the blocks below it, before the factor: later terms' rows, then the [X y] rows
     let below = px;
-    for (let l = i + 1; l < k; l++) {
-      const sl = sizes[l], M = L.zzOffDiagonal[l][i];
-      below += sl.q;
-      subtractSparseOuter(L, l, i, M, qi);
-      for (let j = 1; j < i; j++) subtractDenseOuter(L.zzOffDiagonal[l][j], sl.q, L.zzOffDiagonal[i][j], qi, sizes[j].q, M, qi, false);
-    }
-    const Lx = L.xyZ[i];
-    subtractXSparse(L, i, Lx, qi, px);
-    for (let j = 1; j < i; j++) subtractDenseOuter(L.xyZ[j], px, L.zzOffDiagonal[i][j], qi, sizes[j].q, Lx, qi, false);
+    for (let l = i + 1; l < k; l++) below += sizes[l].q;
 
     // factor the diagonal block and solve the blocks below against it, in one blocked factorization
     const column = L.columns[i];
