@@ -1,11 +1,12 @@
 import fc from "fast-check";
 import {expect, it} from "vitest";
-import {choleskyBlockDiagonalWithRows, choleskyWithRows, isBlockDiagonal, updateTrailingRows} from "../src/linalg/cholesky-blocked.js";
+import {choleskyBlockDiagonalWithRows, choleskyWithRows, factorDiagonalBlock, isBlockDiagonal, solvePanelRows, updateTrailingRows} from "../src/linalg/cholesky-blocked.js";
 import {PANEL_COST, pipelineSplit} from "../src/linalg/cholesky-pipeline.js";
 import {subtractDenseOuter} from "../src/lmm/factor-kernels.js";
 import {wasmApi} from "../src/linalg/wasm-api.js";
 import {wasmKernel} from "../src/linalg/wasm-kernel.js";
 import {trailingRowsWasm} from "../src/linalg/wasm-trailing.js";
+import {panelRowsWasm, transposeDiagonal} from "../src/linalg/wasm-panel.js";
 import {gramChunks, gramRowIndex, negatedGramRows} from "../src/linalg/sparse-gram.js";
 import {GRAM_NEXT} from "../src/linalg/helper-thread.js";
 
@@ -142,6 +143,31 @@ it("the WebAssembly trailing update equals the JavaScript one bit for bit, edges
       updateTrailingRows(js, n, k0, k1, from, n + m);
       view.set(a);
       trailingRowsWasm(kernel!, view, n, k0, k1, from, n + m);
+      expect(Array.from(view.subarray(0, a.length))).toEqual(Array.from(js));
+    }),
+    seeded
+  );
+});
+
+it("the WebAssembly panel solve equals the JavaScript one bit for bit, odd widths and an odd last row included", () => {
+  const memory = new wasmApi!.Memory({initial: 64, maximum: 64, shared: false});
+  const kernel = wasmKernel(memory);
+  expect(kernel).not.toBeNull();
+  const view = new Float64Array(memory.buffer);
+  fc.assert(
+    fc.property(fc.integer({min: 2, max: 150}), fc.integer({min: 0, max: 9}), fc.integer({min: 1, max: 60}), fc.integer(), (n, m, width, seed) => {
+      const k0 = Math.abs(seed) % (n - 1);
+      const k1 = Math.min(n, k0 + width);
+      const a = problem(n, m, seed);
+      // the diagonal block factored (earlier columns' updates left out: the panel solve only reads it)
+      expect(factorDiagonalBlock(a, n, k0, k1)).toBe(true);
+      const from = k1 + (Math.abs(seed >> 8) % Math.max(1, n + m - k1));
+      const js = a.slice();
+      solvePanelRows(js, n, k0, k1, from, n + m);
+      view.set(a);
+      const at = a.length + 8;
+      transposeDiagonal(view, n, k0, k1, at);
+      panelRowsWasm(kernel!, view, n, k0, k1, from, n + m, at);
       expect(Array.from(view.subarray(0, a.length))).toEqual(Array.from(js));
     }),
     seeded

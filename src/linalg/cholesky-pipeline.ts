@@ -1,4 +1,4 @@
-import {BLOCK, factorDiagonalBlock, solvePanelRows} from "./cholesky-blocked.js";
+import {BLOCK, factorDiagonalBlock} from "./cholesky-blocked.js";
 
 /**
  * The blocked Cholesky factorization of {@link choleskyWithRows} shared by two threads as a pipeline, with
@@ -17,8 +17,8 @@ import {BLOCK, factorDiagonalBlock, solvePanelRows} from "./cholesky-blocked.js"
  * columns from the step's diagonal block on, while a helper still at step s − 1 reads only that step's
  * panel columns and writes only rows below main's.
  *
- * Every entry is computed by the same row kernels, in the same order, whichever thread computes it: the
- * factor has the same bits as the one-thread factorization.
+ * Every entry is computed by row kernels that sum in the same order ({@link RowKernels}), whichever thread
+ * computes it: the factor has the same bits as the one-thread factorization.
  *
  * Signals are words of a shared Int32Array holding step numbers (1-based; reset to 0 before a
  * factorization; `FAILED` when the diagonal block is not positive definite, which ends the helper's loop).
@@ -29,7 +29,7 @@ import {BLOCK, factorDiagonalBlock, solvePanelRows} from "./cholesky-blocked.js"
  *
  * @example
  *   const words = {diag: 0, panel: 1, handoff: 2};
- *   // main:   pipelineMain(a, n, m, ctl, words, trailing)   helper: pipelineHelper(a, n, m, ctl, words, trailing)
+ *   // main:   pipelineMain(a, n, m, ctl, words, kernels)   helper: pipelineHelper(n, m, ctl, words, kernels, end)
  */
 export interface PipelineWords {
   diag: number;
@@ -40,15 +40,24 @@ export interface PipelineWords {
 /** The value of `diag` when a diagonal block was not positive definite. */
 export const FAILED = -1;
 
-/** Trailing update of rows `from…to-1` for the block columns `k0…k1-1` ({@link updateTrailingRows}'s order). */
-export type TrailingRows = (k0: number, k1: number, from: number, to: number) => void;
+/**
+ * The row kernels a thread runs on the matrix: the panel solve and the trailing update of rows `from…to-1`
+ * for the block columns `k0…k1-1` (in {@link solvePanelRows}'s and {@link updateTrailingRows}'s order), and
+ * what main does once a diagonal block is factored, before the helper may read it (the WebAssembly panel
+ * solve's transposed copy of the block).
+ */
+export interface RowKernels {
+  panel(k0: number, k1: number, from: number, to: number): void;
+  trailing(k0: number, k1: number, from: number, to: number): void;
+  factored?(k0: number, k1: number): void;
+}
 
 /**
- * Cost of a panel row's multiply-add relative to a trailing update's: the panel solve runs as scalar
- * JavaScript, the trailing update as two-lane WebAssembly (or JavaScript unrolled four ways). It only moves
- * the split, never a result.
+ * Cost of a panel row's multiply-add relative to a trailing update's (the panel solve's substitution has a
+ * chain of dependent operations per row; the trailing update's sums are independent): measured on InstEval
+ * crossed, where 3 to 6 gave the same times. It only moves the split, never a result.
  */
-export const PANEL_COST = 10;
+export const PANEL_COST = 4;
 
 /** Checks of a signal before sleeping on it (a hand-off usually arrives within microseconds). */
 const SPINS = 20000;
@@ -87,9 +96,9 @@ export function pipelineSplit(n: number, m: number, k0: number, k1: number): num
  * definite (the helper is told, and stops). The helper must run {@link pipelineHelper} on the same matrix.
  *
  * @example
- *   resetPipeline(ctl, words); startHelper(); const ok = pipelineMain(a, n, m, ctl, words, trailing); waitHelper();
+ *   resetPipeline(ctl, words); startHelper(); const ok = pipelineMain(a, n, m, ctl, words, kernels); waitHelper();
  */
-export function pipelineMain(a: Float64Array, n: number, m: number, ctl: Int32Array, words: PipelineWords, trailing: TrailingRows): boolean {
+export function pipelineMain(a: Float64Array, n: number, m: number, ctl: Int32Array, words: PipelineWords, kernels: RowKernels): boolean {
   for (let step = 1, k0 = 0; k0 < n; step++, k0 += BLOCK) {
     const k1 = Math.min(n, k0 + BLOCK);
     if (step > 1) waitFor(ctl, words.handoff, step - 1);
@@ -97,12 +106,13 @@ export function pipelineMain(a: Float64Array, n: number, m: number, ctl: Int32Ar
       signal(ctl, words.diag, FAILED);
       return false;
     }
+    kernels.factored?.(k0, k1);
     signal(ctl, words.diag, step);
     if (k1 === n + m) break;
     const mid = pipelineSplit(n, m, k0, k1);
-    solvePanelRows(a, n, k0, k1, k1, mid);
+    kernels.panel(k0, k1, k1, mid);
     signal(ctl, words.panel, step);
-    if (k1 < n) trailing(k0, k1, k1, mid);
+    if (k1 < n) kernels.trailing(k0, k1, k1, mid);
   }
   return true;
 }
@@ -113,15 +123,14 @@ export function pipelineMain(a: Float64Array, n: number, m: number, ctl: Int32Ar
  * WebAssembly kernel's groups of four). Returns the rows it solved and updated, for its counts.
  *
  * @example
- *   const {panelRows, trailingRows} = pipelineHelper(a, n, m, ctl, words, trailing, (mid) => mid + 4 * Math.ceil((n + m - mid) / 4));
+ *   const {panelRows, trailingRows} = pipelineHelper(n, m, ctl, words, kernels, (mid) => mid + 4 * Math.ceil((n + m - mid) / 4));
  */
 export function pipelineHelper(
-  a: Float64Array,
   n: number,
   m: number,
   ctl: Int32Array,
   words: PipelineWords,
-  trailing: TrailingRows,
+  kernels: RowKernels,
   end: (mid: number) => number
 ): {panelRows: number; trailingRows: number} {
   let panelRows = 0, trailingRows = 0;
@@ -129,16 +138,16 @@ export function pipelineHelper(
     const k1 = Math.min(n, k0 + BLOCK);
     if (k1 === n + m || !waitFor(ctl, words.diag, step)) break;
     const mid = pipelineSplit(n, m, k0, k1);
-    solvePanelRows(a, n, k0, k1, mid, n + m);
+    kernels.panel(k0, k1, mid, n + m);
     panelRows += n + m - mid;
     if (k1 === n) break;
     const last = end(mid);
     // the rows main needs at the next step: up to the next split (and past the next diagonal block)
     const first = Math.max(mid, Math.min(last, pipelineSplit(n, m, k1, Math.min(n, k1 + BLOCK))));
     waitFor(ctl, words.panel, step);
-    trailing(k0, k1, mid, first);
+    kernels.trailing(k0, k1, mid, first);
     signal(ctl, words.handoff, step);
-    trailing(k0, k1, first, last);
+    kernels.trailing(k0, k1, first, last);
     trailingRows += last - mid;
   }
   return {panelRows, trailingRows};

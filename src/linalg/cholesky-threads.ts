@@ -1,9 +1,10 @@
-import {BLOCK, updateTrailingRows} from "./cholesky-blocked.js";
-import {pipelineMain, resetPipeline, type TrailingRows} from "./cholesky-pipeline.js";
+import {BLOCK} from "./cholesky-blocked.js";
+import {pipelineMain, resetPipeline} from "./cholesky-pipeline.js";
+import {jsRowKernels, wasmRowKernels} from "./row-kernels.js";
 import {wasmScratch, type WasmScratch} from "./cholesky-wasm.js";
 import {GRAM_NEXT, helperThread, helperWork, HelperOp, PIPELINE, type HelperThread} from "./helper-thread.js";
 import {gramChunks, negatedGramRows, type GramRowIndex} from "./sparse-gram.js";
-import {trailingRowsWasm, wasmTrailingCalls} from "./wasm-trailing.js";
+import {wasmTrailingCalls} from "./wasm-trailing.js";
 
 /**
  * The blocked Cholesky factorization of {@link choleskyWithRows} on two threads, for the large dense blocks
@@ -26,19 +27,19 @@ export function parallelCholeskyWithRows(a: Float64Array, n: number, m: number):
   const size = n * (n + m);
   // the WebAssembly kernel takes rows four at a time: up to three rows of zeros after the matrix let the
   // last group be whole (their updates subtract zeros), so no row is left to the JavaScript loop
-  const fast = BLOCK % 2 === 0 ? sharedScratch(pool, size + 3 * n) : null;
+  // after them, the diagonal block of the step transposed for the WebAssembly panel solve
+  const at = size + 3 * n;
+  const fast = BLOCK % 2 === 0 ? sharedScratch(pool, at + BLOCK * BLOCK) : null;
   const work = fast ? fast.view : a;
   if (fast) {
     work.set(a.subarray(0, size));
     work.fill(0, size, size + 3 * n);
   }
   if (!pool.bind(0, work)) return null;
-  const trailing: TrailingRows = fast
-    ? (k0, k1, from, to) => trailingRowsWasm(fast.kernel, work, n, k0, k1, from, to)
-    : (k0, k1, from, to) => updateTrailingRows(work, n, k0, k1, from, to);
+  const kernels = fast ? wasmRowKernels(fast.kernel, work, n, at) : jsRowKernels(work, n);
   resetPipeline(pool.control, PIPELINE);
-  pool.run(fast ? HelperOp.CholeskyWasm : HelperOp.Cholesky, [n, m]);
-  const ok = pipelineMain(work, n, m, pool.control, PIPELINE, trailing);
+  pool.run(fast ? HelperOp.CholeskyWasm : HelperOp.Cholesky, [n, m, at]);
+  const ok = pipelineMain(work, n, m, pool.control, PIPELINE, kernels);
   pool.wait();
   if (fast && ok) a.set(work.subarray(0, size));
   return ok;

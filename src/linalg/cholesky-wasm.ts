@@ -1,6 +1,7 @@
-import {BLOCK, factorDiagonalBlock, solvePanelRows} from "./cholesky-blocked.js";
+import {BLOCK, factorDiagonalBlock} from "./cholesky-blocked.js";
 import {wasmApi, type WasmMemory} from "./wasm-api.js";
 import {MAX_PAGES, wasmKernel, type WasmKernel} from "./wasm-kernel.js";
+import {panelRowsWasm, transposeDiagonal} from "./wasm-panel.js";
 import {trailingRowsWasm} from "./wasm-trailing.js";
 
 /** A kernel on a memory of its own and a view of that memory. */
@@ -35,7 +36,7 @@ export function wasmScratch(held: WasmScratch | null, doubles: number, shared: b
 let scratch: WasmScratch | null = null;
 
 /**
- * {@link choleskyWithRows} on one thread with the trailing updates in WebAssembly ({@link wasmKernel}), on a
+ * {@link choleskyWithRows} on one thread with the panel solves and trailing updates in WebAssembly ({@link wasmKernel}), on a
  * copy of `a` in the kernel's memory: the n × n triangle of `a` becomes L and the `m` rows after it M L⁻ᵀ,
  * with the same bits as the JavaScript factorization (both kernels sum each dot product in two lanes).
  * Returns null, leaving `a` alone, where WebAssembly cannot run; the caller then factors in JavaScript. This
@@ -50,8 +51,10 @@ let scratch: WasmScratch | null = null;
 export function wasmCholeskyWithRows(a: Float64Array, n: number, m: number): boolean | null {
   if (BLOCK % 2 !== 0) return null;
   const size = n * (n + m);
-  // up to three rows of zeros after the matrix let the kernel take the last rows as a whole group of four
-  const fast = (scratch = wasmScratch(scratch, size + 3 * n, false));
+  // up to three rows of zeros after the matrix let the kernel take the last rows as a whole group of four;
+  // after them, the diagonal block of the step transposed for the panel solve
+  const at = size + 3 * n;
+  const fast = (scratch = wasmScratch(scratch, at + BLOCK * BLOCK, false));
   if (!fast) return null;
   const work = fast.view;
   work.set(a.subarray(0, size));
@@ -61,7 +64,8 @@ export function wasmCholeskyWithRows(a: Float64Array, n: number, m: number): boo
     const k1 = Math.min(n, k0 + BLOCK);
     ok = factorDiagonalBlock(work, n, k0, k1);
     if (!ok || k1 === n + m) break;
-    solvePanelRows(work, n, k0, k1, k1, n + m);
+    transposeDiagonal(work, n, k0, k1, at);
+    panelRowsWasm(fast.kernel, work, n, k0, k1, k1, n + m, at);
     if (k1 === n) continue;
     trailingRowsWasm(fast.kernel, work, n, k0, k1, k1, k1 + 4 * Math.ceil((n + m - k1) / 4));
   }

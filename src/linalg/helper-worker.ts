@@ -7,21 +7,20 @@
  * Control words: 0 job number, 1 finished job number, 2 operation, 3… arguments, then its counts of the
  * work done (see helperWork in helper-thread.ts), then READY, KERNEL and the pipeline's signals. Operations:
  * 1 the helper's side of the pipelined Cholesky factorization of slot 0 (n, m; cholesky-pipeline.ts) with
- * the JavaScript trailing kernel, 2 the same with the WebAssembly kernel on the memory in slot 4 (slot 0
- * then views that memory); 3 rows of the negated Gram matrix of the sparse matrix in slots 1 (values),
+ * the JavaScript row kernels, 2 the same with the WebAssembly kernels on the memory in slot 4 (slot 0
+ * then views that memory; the third argument is where main writes the transposed diagonal block); 3 rows of the negated Gram matrix of the sparse matrix in slots 1 (values),
  * 2 (column pointers) and 3 (rows), with its row index in slots 5, 6 and 7 (sparse-gram.ts's GramRowIndex),
  * into slot 0 (columns, q, rows a chunk), taking chunks of rows from the GRAM_NEXT counter as the caller
  * does; 8 bind: read one {slot, array} message. In Node the
  * bind reads the message synchronously; a Web Worker, which cannot, leaves its wait loop, takes the message
  * from its event loop, and resumes.
  */
-import {updateTrailingRows} from "./cholesky-blocked.js";
-import {pipelineHelper, type TrailingRows} from "./cholesky-pipeline.js";
+import {pipelineHelper} from "./cholesky-pipeline.js";
 import {ARGS, COUNTS, Count, HelperOp, KERNEL, PIPELINE, READY} from "./helper-thread.js";
 import {gramChunks} from "./sparse-gram.js";
 import {wasmApi, type WasmMemory} from "./wasm-api.js";
 import {wasmKernel, type WasmKernel} from "./wasm-kernel.js";
-import {trailingRowsWasm} from "./wasm-trailing.js";
+import {jsRowKernels, wasmRowKernels} from "./row-kernels.js";
 
 type Bound = Float64Array | Int32Array | WasmMemory;
 
@@ -85,12 +84,10 @@ function serveJobs(h: Helper): void {
     const [a0, a1, a2, a3, a4, a5] = [ctl[ARGS], ctl[ARGS + 1], ctl[ARGS + 2], ctl[ARGS + 3], ctl[ARGS + 4], ctl[ARGS + 5]];
     if (op === HelperOp.Cholesky || (op === HelperOp.CholeskyWasm && h.kernel)) {
       const a = f64(0), n = a0, m = a1, kernel = op === HelperOp.CholeskyWasm ? h.kernel : null;
-      const trailing: TrailingRows = kernel
-        ? (k0, k1, from, to) => trailingRowsWasm(kernel, a, n, k0, k1, from, to)
-        : (k0, k1, from, to) => updateTrailingRows(a, n, k0, k1, from, to);
+      const kernels = kernel ? wasmRowKernels(kernel, a, n, a2) : jsRowKernels(a, n);
       // the WebAssembly kernel takes whole groups of four rows: up to three rows of zeros follow the matrix
       const end = (mid: number) => (kernel ? mid + 4 * Math.ceil((n + m - mid) / 4) : n + m);
-      const done = pipelineHelper(a, n, m, ctl, PIPELINE, trailing, end);
+      const done = pipelineHelper(n, m, ctl, PIPELINE, kernels, end);
       count(Count.PanelRows, done.panelRows);
       count(kernel ? Count.TrailingRowsWasm : Count.TrailingRows, done.trailingRows);
     } else if (op === HelperOp.SparseGram) {

@@ -1,7 +1,7 @@
 /**
- * A small WebAssembly binary writer: just what the trailing-update kernel of the blocked Cholesky needs
+ * A small WebAssembly binary writer: just what the kernels of the blocked Cholesky need
  * (one imported memory, shared or not, functions of i32 parameters, i32/f64/v128 locals, structured control flow,
- * scalar and two-lane double arithmetic). The kernel is written as instruction lists in wasm-kernel.ts.
+ * scalar and two-lane double arithmetic). The kernels are written as instruction lists in wasm-kernel.ts.
  *
  * Reference: WebAssembly Core Specification 2.0, §5 (binary format) and the fixed-width SIMD proposal
  * (opcodes after the 0xFD prefix).
@@ -63,7 +63,12 @@ export const I = {
   f64Store: (offset = 0) => [0x39, 3, ...uleb(offset)],
   f64Add: [0xa0],
   f64Sub: [0xa1],
+  f64Mul: [0xa2],
+  f64Div: [0xa3],
   v128Load: [...simd(0x00), 3, 0],
+  v128Store: [...simd(0x0b), 3, 0],
+  f64x2Splat: simd(0x14),
+  f64x2Sub: simd(0xf1),
   v128Zero: [...simd(0x0c), ...new Array(16).fill(0)],
   f64x2Lane: (lane: number) => [...simd(0x21), lane],
   f64x2Add: simd(0xf0),

@@ -24,6 +24,14 @@ import {I, T, wasmModule} from "./wasm-bytes.js";
  */
 export interface WasmKernel {
   trailing42(base: number, n: number, k0: number, k1: number, from: number, to: number): void;
+  /**
+   * The panel solve of {@link solvePanelRows} for the pairs of rows `from…to-1` (`to − from` even), the
+   * factored diagonal block given transposed at byte address `lt` (w × w, w = k1 − k0, entry (k, j) holding
+   * L[k0 + j, k0 + k]): each row goes through the substitution column by column, subtracting
+   * `L[i, k] · L[j, k]` from every later entry j two at a time, in order of k, as the JavaScript loop
+   * subtracts them (the same bits).
+   */
+  panel22(base: number, n: number, k0: number, k1: number, from: number, to: number, lt: number): void;
 }
 
 /** Pages of 64 KiB the kernel's memory may grow to (2 GiB: dense blocks of up to about 16 000 columns). */
@@ -96,6 +104,73 @@ function trailingBody(): number[][] {
   ];
 }
 
+// panel22's locals after its seven parameters
+const [PROW, PP0, PP1, PW, PKK, PJJ, PQ, PSTRIDE, PA] = [7, 8, 9, 10, 11, 12, 13, 14, 15];
+const [PD, PX0, PX1] = [16, 17, 18];
+const [PV0, PV1, PL] = [19, 20, 21];
+
+/** The body of panel22 (see {@link WasmKernel.panel22}). */
+function panelBody(): number[][] {
+  const LT = 6;
+  const byte = (index: number[]) => [...index, ...I.i32(8), ...I.i32Mul];
+  // A[p + 8 jj] (two lanes) −= splat(x) · Lt(q)
+  const pairUpdate = (p: number, v: number) => [
+    ...g(p), ...g(PJJ), ...I.i32(8), ...I.i32Mul, ...I.i32Add, ...s(PA),
+    ...g(PA), ...g(PA), ...I.v128Load, ...g(v), ...g(PL), ...I.f64x2Mul, ...I.f64x2Sub, ...I.v128Store
+  ];
+  // A[p + 8 jj] −= x · Lt(q), one lane
+  const singleUpdate = (p: number, x: number) => [
+    ...g(p), ...g(PJJ), ...I.i32(8), ...I.i32Mul, ...I.i32Add, ...s(PA),
+    ...g(PA), ...g(PA), ...I.f64Load(0), ...g(x), ...g(PQ), ...I.f64Load(0), ...I.f64Mul, ...I.f64Sub, ...I.f64Store(0)
+  ];
+  // x = A[p + 8 kk] / d, stored back
+  const divide = (p: number, x: number) => [
+    ...g(p), ...g(PKK), ...I.i32(8), ...I.i32Mul, ...I.i32Add, ...s(PA),
+    ...g(PA), ...g(PA), ...I.f64Load(0), ...g(PD), ...I.f64Div, ...I.set(x), ...g(x), ...I.f64Store(0)
+  ];
+  return [
+    g(N), I.i32(8), I.i32Mul, s(PSTRIDE),
+    g(K1), g(K0), I.i32Sub, s(PW),
+    g(FROM), s(PROW),
+    I.block, I.loop,
+    g(PROW), I.i32(1), I.i32Add, g(TO), I.i32GeS, I.brIf(1),
+    // p0 = base + 8 (row n + k0), p1 the next row
+    g(BASE), byte([...g(PROW), ...g(N), ...I.i32Mul, ...g(K0), ...I.i32Add]), I.i32Add, s(PP0),
+    g(PP0), g(PSTRIDE), I.i32Add, s(PP1),
+    I.i32(0), s(PKK),
+    I.block, I.loop,
+    g(PKK), g(PW), I.i32GeS, I.brIf(1),
+    // q = lt + 8 (kk w + kk): the diagonal entry, then the entries after it in Lt's row kk
+    g(LT), byte([...g(PKK), ...g(PW), ...I.i32Mul, ...g(PKK), ...I.i32Add]), I.i32Add, s(PQ),
+    g(PQ), I.f64Load(0), s(PD),
+    divide(PP0, PX0), divide(PP1, PX1),
+    g(PX0), I.f64x2Splat, s(PV0),
+    g(PX1), I.f64x2Splat, s(PV1),
+    g(PKK), I.i32(1), I.i32Add, s(PJJ),
+    g(PQ), I.i32(8), I.i32Add, s(PQ),
+    I.block, I.loop,
+    g(PJJ), I.i32(1), I.i32Add, g(PW), I.i32GeS, I.brIf(1),
+    g(PQ), I.v128Load, s(PL),
+    pairUpdate(PP0, PV0), pairUpdate(PP1, PV1),
+    g(PJJ), I.i32(2), I.i32Add, s(PJJ),
+    g(PQ), I.i32(16), I.i32Add, s(PQ),
+    I.br(0),
+    I.end, I.end,
+    // an odd last entry
+    I.block,
+    g(PJJ), g(PW), I.i32GeS, I.brIf(0),
+    singleUpdate(PP0, PX0), singleUpdate(PP1, PX1),
+    I.end,
+    g(PKK), I.i32(1), I.i32Add, s(PKK),
+    I.br(0),
+    I.end, I.end,
+    g(PROW), I.i32(2), I.i32Add, s(PROW),
+    I.br(0),
+    I.end, I.end,
+    I.end
+  ];
+}
+
 /** The compiled module for a shared memory and for an unshared one, or null once compiling it failed. */
 const compiled = new Map<boolean, object | null>();
 
@@ -122,7 +197,10 @@ export function wasmKernel(memory: WasmMemory): WasmKernel | null {
       const bytes = wasmModule({
         memoryPages: [1, MAX_PAGES],
         shared,
-        functions: [{name: "trailing42", params: 6, locals: [[13, T.i32], [14, T.v128]], body: trailingBody()}]
+        functions: [
+          {name: "trailing42", params: 6, locals: [[13, T.i32], [14, T.v128]], body: trailingBody()},
+          {name: "panel22", params: 7, locals: [[9, T.i32], [3, T.f64], [3, T.v128]], body: panelBody()}
+        ]
       });
       // an engine without SIMD fails validation; only a module that validates is compiled (which a policy may refuse)
       module = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;

@@ -1,0 +1,33 @@
+import {solvePanelRows, updateTrailingRows} from "./cholesky-blocked.js";
+import type {RowKernels} from "./cholesky-pipeline.js";
+import type {WasmKernel} from "./wasm-kernel.js";
+import {panelRowsWasm, transposeDiagonal} from "./wasm-panel.js";
+import {trailingRowsWasm} from "./wasm-trailing.js";
+
+/**
+ * The row kernels of the pipelined factorization ({@link RowKernels}) in JavaScript, on the matrix `a`.
+ *
+ * @example
+ *   pipelineMain(a, n, m, ctl, PIPELINE, jsRowKernels(a, n));
+ */
+export function jsRowKernels(a: Float64Array, n: number): RowKernels {
+  return {
+    panel: (k0, k1, from, to) => solvePanelRows(a, n, k0, k1, from, to),
+    trailing: (k0, k1, from, to) => updateTrailingRows(a, n, k0, k1, from, to)
+  };
+}
+
+/**
+ * The row kernels in WebAssembly on the kernel's memory (`a` viewing it from byte 0), the factored diagonal
+ * block written transposed at `a[at…]` for the panel solve. The same bits as {@link jsRowKernels}.
+ *
+ * @example
+ *   pipelineMain(view, n, m, ctl, PIPELINE, wasmRowKernels(kernel, view, n, n * (n + m) + 3 * n));
+ */
+export function wasmRowKernels(kernel: WasmKernel, a: Float64Array, n: number, at: number): RowKernels {
+  return {
+    panel: (k0, k1, from, to) => panelRowsWasm(kernel, a, n, k0, k1, from, to, at),
+    trailing: (k0, k1, from, to) => trailingRowsWasm(kernel, a, n, k0, k1, from, to),
+    factored: (k0, k1) => transposeDiagonal(a, n, k0, k1, at)
+  };
+}
