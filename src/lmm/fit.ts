@@ -16,7 +16,8 @@ import {FitClock} from "./timings.js";
 
 export type {LmerOptions};
 import {LinearMixedModel, type BoundaryRestart, type OptimizerEnding, type OptimizerRecord} from "./model.js";
-import {criterionFunction, modelStructure} from "./objective.js";
+import {Evaluator} from "./evaluator.js";
+import {modelStructure} from "./objective.js";
 import {resolveResidual} from "./residual.js";
 import {fitResidualStructure} from "./residual-fit.js";
 import type {MixedModelStructure} from "./structure.js";
@@ -97,7 +98,10 @@ export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<n
   }
   clock.skip();
   const {frame} = structure;
-  const criterion = criterionFunction(structure);
+  // one evaluator for the optimizer and the results: its factor workspace (for a crossed model, a dense
+  // block of megabytes) is made once, and the model's results use its factor at θ̂
+  const evaluator = new Evaluator(structure);
+  const criterion = (theta: ArrayLike<number>) => (evaluator.setTheta(theta).updateL() ? evaluator.objective() : Infinity);
   const lower = thetaLower(structure.A.sizes);
   // the optimizer's coordinates: θ' = D θ, each template row scaled by its column's size (theta-scale.ts)
   const scale = thetaScales(frame);
@@ -199,7 +203,8 @@ export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<n
     log,
     ending: {verdict, atBound: probed.atBound, probes: probed.probes, restarts}
   };
-  return new LinearMixedModel(structure, theta, isSingular, warnings, optimizer, {}, clock);
+  const atOptimum = evaluator.setTheta(theta).updateL() ? {L: evaluator.factor} : {};
+  return new LinearMixedModel(structure, theta, isSingular, warnings, optimizer, atOptimum, clock);
 }
 
 /** A formula given already parsed: checked for the shape `formula()` returns, so other values are refused by name. */
