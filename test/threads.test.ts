@@ -123,3 +123,26 @@ process.stdout.write(JSON.stringify({REMLcrit: m.REMLcrit, work: globalThis[Symb
   expect(out.REMLcrit).toBe(here.REMLcrit);
   expect(out.work.jobs).toBeGreaterThan(0);
 });
+
+it("a factorization that breaks down on two threads ends both threads, and the next fit has the one-thread bits", () => {
+  // θ = 1e200 makes the dense block infinite: its first diagonal block is not positive definite, so main
+  // signals the failure and the helper, waiting for that block, must leave its side of the pipeline (a
+  // first fit starts the helper)
+  const code = `import {readFileSync} from "node:fs";
+const {lmer, readCSV} = await import(${JSON.stringify(pathToFileURL(join(root, "dist/index.js")).href)});
+const data = readCSV(readFileSync(${JSON.stringify(csv)}, "utf8"));
+const work = () => globalThis[Symbol.for("lmm-kit.helperWork")]?.() ?? null;
+lmer(${JSON.stringify(FORMULA)}, data);
+const before = work();
+let message = "";
+try { lmer(${JSON.stringify(FORMULA)}, data, {start: [1e200, 1e200, 1e200]}); } catch (e) { message = String(e.message); }
+const after = work();
+const m = lmer(${JSON.stringify(FORMULA)}, data);
+process.stdout.write(JSON.stringify({message, before, after, REMLcrit: m.REMLcrit, theta: Array.from(m.theta)}));`;
+  const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", code], {timeout: 120_000}).toString());
+  expect(out.message).toMatch(/not finite at any θ|not positive definite/);
+  // the failing fit started Cholesky jobs on the helper, and each ended
+  expect(out.after.jobs).toBeGreaterThan(out.before.jobs);
+  expect(out.REMLcrit).toBe(here.REMLcrit);
+  expect(out.theta).toEqual(Array.from(here.theta));
+});
