@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import {expect, it} from "vitest";
 import {choleskyBlockDiagonalWithRows, choleskyWithRows, factorDiagonalBlock, isBlockDiagonal, solvePanelRows, updateTrailingRows} from "../src/linalg/cholesky-blocked.js";
-import {PANEL_COST, pipelineSplit} from "../src/linalg/cholesky-pipeline.js";
+import {pipelineSplit} from "../src/linalg/cholesky-pipeline.js";
 import {subtractDenseOuter} from "../src/lmm/factor-kernels.js";
 import {wasmApi} from "../src/linalg/wasm-api.js";
 import {wasmKernel} from "../src/linalg/wasm-kernel.js";
@@ -60,17 +60,17 @@ it("choleskyWithRows refuses a matrix that is not positive definite", () => {
 
 it("pipelineSplit gives main whole groups of four rows and about half the work of a step", () => {
   fc.assert(
-    fc.property(fc.integer({min: 2, max: 400}), fc.integer({min: 0, max: 60}), fc.integer({min: 0, max: 399}), (n, m, at) => {
+    fc.property(fc.integer({min: 2, max: 400}), fc.integer({min: 0, max: 60}), fc.integer({min: 0, max: 399}), fc.constantFrom(1, 4), (n, m, at, panelCost) => {
       const k0 = Math.min(at, n - 1), k1 = Math.min(n, k0 + 48), w = k1 - k0;
-      const mid = pipelineSplit(n, m, k0, k1);
+      const mid = pipelineSplit(n, m, k0, k1, panelCost);
       expect(mid).toBeGreaterThanOrEqual(k1);
       expect(mid).toBeLessThanOrEqual(n + m);
       if (mid < n + m) expect((mid - k1) % 4).toBe(0);
-      // each side's work at a split, a panel row's multiply-adds weighted by PANEL_COST; the split is the
+      // each side's work at a split, a panel row's multiply-adds weighted by the kernels' panel cost; the split is the
       // one of least difference among its neighbours (four rows more or fewer for main)
-      const cost = (i: number) => (PANEL_COST * w * (w - 1)) / 2 + w * Math.max(0, Math.min(i, n - 1) - k1 + 1);
+      const cost = (i: number) => (panelCost * w * (w - 1)) / 2 + w * Math.max(0, Math.min(i, n - 1) - k1 + 1);
       const gap = (at: number) => {
-        let main = (PANEL_COST * w * w * w) / 6, helper = 0;
+        let main = (panelCost * w * w * w) / 6, helper = 0;
         for (let i = k1; i < n + m; i++) (i < at ? (main += cost(i)) : (helper += cost(i)));
         return Math.abs(main - helper);
       };

@@ -47,17 +47,16 @@ export const FAILED = -1;
  * solve's transposed copy of the block).
  */
 export interface RowKernels {
+  /**
+   * Cost of a panel row's multiply-add relative to a trailing update's with these kernels (the panel
+   * solve's substitution has a chain of dependent operations per row; the trailing update's sums are
+   * independent). It only moves the split ({@link pipelineSplit}), never a result.
+   */
+  panelCost: number;
   panel(k0: number, k1: number, from: number, to: number): void;
   trailing(k0: number, k1: number, from: number, to: number): void;
   factored?(k0: number, k1: number): void;
 }
-
-/**
- * Cost of a panel row's multiply-add relative to a trailing update's (the panel solve's substitution has a
- * chain of dependent operations per row; the trailing update's sums are independent): measured on InstEval
- * crossed, where 3 to 6 gave the same times. It only moves the split, never a result.
- */
-export const PANEL_COST = 4;
 
 /** Checks of a signal before sleeping on it (a hand-off usually arrives within microseconds). */
 const SPINS = 20000;
@@ -69,15 +68,15 @@ const SPINS = 20000;
  * multiple of 4 (the WebAssembly kernel's groups of rows).
  *
  * @example
- *   pipelineSplit(1128, 28, 0, 48); // about 800: main takes the shorter upper rows and the diagonal block
+ *   pipelineSplit(1128, 28, 0, 48, 4); // about 800: main takes the shorter upper rows and the diagonal block
  */
-export function pipelineSplit(n: number, m: number, k0: number, k1: number): number {
+export function pipelineSplit(n: number, m: number, k0: number, k1: number, panelCost: number): number {
   const w = k1 - k0;
-  const panelRow = (PANEL_COST * w * (w - 1)) / 2;
+  const panelRow = (panelCost * w * (w - 1)) / 2;
   const cost = (i: number) => panelRow + w * Math.max(0, Math.min(i, n - 1) - k1 + 1);
   let helper = 0;
   for (let i = k1; i < n + m; i++) helper += cost(i);
-  let main = (PANEL_COST * w * w * w) / 6;
+  let main = (panelCost * w * w * w) / 6;
   let mid = k1;
   // move groups of four rows from the helper to main while that narrows the gap
   while (mid < n + m) {
@@ -109,7 +108,7 @@ export function pipelineMain(a: Float64Array, n: number, m: number, ctl: Int32Ar
     kernels.factored?.(k0, k1);
     signal(ctl, words.diag, step);
     if (k1 === n + m) break;
-    const mid = pipelineSplit(n, m, k0, k1);
+    const mid = pipelineSplit(n, m, k0, k1, kernels.panelCost);
     kernels.panel(k0, k1, k1, mid);
     signal(ctl, words.panel, step);
     if (k1 < n) kernels.trailing(k0, k1, k1, mid);
@@ -137,13 +136,13 @@ export function pipelineHelper(
   for (let step = 1, k0 = 0; k0 < n; step++, k0 += BLOCK) {
     const k1 = Math.min(n, k0 + BLOCK);
     if (k1 === n + m || !waitFor(ctl, words.diag, step)) break;
-    const mid = pipelineSplit(n, m, k0, k1);
+    const mid = pipelineSplit(n, m, k0, k1, kernels.panelCost);
     kernels.panel(k0, k1, mid, n + m);
     panelRows += n + m - mid;
     if (k1 === n) break;
     const last = end(mid);
     // the rows main needs at the next step: up to the next split (and past the next diagonal block)
-    const first = Math.max(mid, Math.min(last, pipelineSplit(n, m, k1, Math.min(n, k1 + BLOCK))));
+    const first = Math.max(mid, Math.min(last, pipelineSplit(n, m, k1, Math.min(n, k1 + BLOCK), kernels.panelCost)));
     waitFor(ctl, words.panel, step);
     kernels.trailing(k0, k1, mid, first);
     signal(ctl, words.handoff, step);
