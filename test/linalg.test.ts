@@ -100,12 +100,12 @@ it("negatedGramRows gives −S Sᵀ on any split of the rows, by columns, by row
         }
         colPtr.push(rowLevel.length);
       }
-      const S = [Float64Array.from(values), Int32Array.from(colPtr), Int32Array.from(rowLevel)] as const;
-      const byRows = gramRowIndex(S[1], S[2], columns, q);
+      const S = {values: Float64Array.from(values), colPtr: Int32Array.from(colPtr), rowLevel: Int32Array.from(rowLevel), columns};
+      const byRows = gramRowIndex(S.colPtr, S.rowLevel, columns, q);
       const M = new Float64Array(q * q).fill(7);
       const split = Math.abs(seed) % (q + 1);
-      negatedGramRows(...S, columns, M, q, split, q);
-      negatedGramRows(...S, columns, M, q, 0, split);
+      negatedGramRows(S, M, q, split, q);
+      negatedGramRows(S, M, q, 0, split);
       for (let i = 0; i < q; i++) {
         for (let j = 0; j <= i; j++) {
           let s = 0;
@@ -115,12 +115,12 @@ it("negatedGramRows gives −S Sᵀ on any split of the rows, by columns, by row
         for (let j = i + 1; j < q; j++) expect(M[i * q + j]).toBe(7);
       }
       const rows = new Float64Array(q * q).fill(7);
-      negatedGramRows(...S, columns, rows, q, 0, split, byRows);
-      negatedGramRows(...S, columns, rows, q, split, q, byRows);
+      negatedGramRows({...S, byRows}, rows, q, 0, split);
+      negatedGramRows({...S, byRows}, rows, q, split, q);
       expect(Array.from(rows)).toEqual(Array.from(M));
       const chunks = new Float64Array(q * q).fill(7);
       const ctl = new Int32Array(GRAM_NEXT + 1);
-      expect(gramChunks(ctl, ...S, columns, chunks, q, 1 + (Math.abs(seed) % 5), byRows)).toBe(q);
+      expect(gramChunks(ctl, {...S, byRows}, chunks, q, 1 + (Math.abs(seed) % 5))).toBe(q);
       expect(Array.from(chunks)).toEqual(Array.from(M));
     }),
     seeded
@@ -243,8 +243,8 @@ it("−S Sᵀ of a fully crossed S (every column holds every row) equals the pro
       const rowLevel = Int32Array.from({length: q * columns}, (_, k) => k % q);
       const M = new Float64Array(q * q);
       const split = Math.floor(q / 2);
-      negatedGramRows(values, colPtr, rowLevel, columns, M, q, 0, split);
-      negatedGramRows(values, colPtr, rowLevel, columns, M, q, split, q);
+      negatedGramRows({values, colPtr, rowLevel, columns}, M, q, 0, split);
+      negatedGramRows({values, colPtr, rowLevel, columns}, M, q, split, q);
       for (let r = 0; r < q; r++) {
         for (let c = 0; c <= r; c++) {
           let s = 0;

@@ -3,7 +3,7 @@ import {pipelineMain, resetPipeline} from "./cholesky-pipeline.js";
 import {jsRowKernels, wasmRowKernels} from "./row-kernels.js";
 import {wasmScratch, type WasmScratch} from "./cholesky-wasm.js";
 import {GRAM_NEXT, helperThread, helperWork, HelperOp, PIPELINE, type HelperThread} from "./helper-thread.js";
-import {gramChunks, negatedGramRows, type GramRowIndex} from "./sparse-gram.js";
+import {gramChunks, negatedGramRows, type GramRowIndex, type SparseColumns} from "./sparse-gram.js";
 import {wasmTrailingCalls} from "./wasm-trailing.js";
 
 /**
@@ -62,15 +62,6 @@ function sharedScratch(pool: HelperThread, size: number): WasmScratch | null {
   return (scratch = next);
 }
 
-/** A sparse matrix by columns, as {@link negatedGramRows} reads it, with its row index. */
-export interface SparseColumns {
-  values: Float64Array;
-  colPtr: Int32Array;
-  rowLevel: Int32Array;
-  columns: number;
-  byRows: GramRowIndex;
-}
-
 /** Rows of the Gram matrix a thread takes at a time from the shared counter. */
 const GRAM_CHUNK = 16;
 
@@ -83,19 +74,19 @@ const GRAM_CHUNK = 16;
  * @example
  *   negatedGram(S, D, 1128, () => blocksBelow());
  */
-export function negatedGram(S: SparseColumns, M: Float64Array, q: number, alongside: () => void = () => {}): void {
+export function negatedGram(S: SparseColumns & {byRows: GramRowIndex}, M: Float64Array, q: number, alongside: () => void = () => {}): void {
   const pool = helperThread();
   const {rowPtr, entry, start} = S.byRows;
   const bound = pool?.ready() && [M, S.values, S.colPtr, S.rowLevel, null, rowPtr, entry, start].every((a, slot) => !a || pool.bind(slot, a));
   if (!pool || !bound) {
     alongside();
-    negatedGramRows(S.values, S.colPtr, S.rowLevel, S.columns, M, q, 0, q, S.byRows);
+    negatedGramRows(S, M, q, 0, q);
     return;
   }
   Atomics.store(pool.control, GRAM_NEXT, 0);
   pool.run(HelperOp.SparseGram, [S.columns, q, GRAM_CHUNK]);
   alongside();
-  gramChunks(pool.control, S.values, S.colPtr, S.rowLevel, S.columns, M, q, GRAM_CHUNK, S.byRows);
+  gramChunks(pool.control, S, M, q, GRAM_CHUNK);
   pool.wait();
 }
 

@@ -91,7 +91,8 @@ function serveJobs(h: Helper): void {
       count(Count.PanelRows, done.panelRows);
       count(kernel ? Count.TrailingRowsWasm : Count.TrailingRows, done.trailingRows);
     } else if (op === HelperOp.SparseGram) {
-      count(Count.GramRows, gramChunks(ctl, f64(1), i32(2), i32(3), a0, f64(0), a1, a2, {rowPtr: i32(5), entry: i32(6), start: i32(7)}));
+      const S = {values: f64(1), colPtr: i32(2), rowLevel: i32(3), columns: a0, byRows: {rowPtr: i32(5), entry: i32(6), start: i32(7)}};
+      count(Count.GramRows, gramChunks(ctl, S, f64(0), a1, a2));
     }
     count(Count.Jobs, 1);
     finish(h);

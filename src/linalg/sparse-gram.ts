@@ -7,8 +7,7 @@ import {GRAM_NEXT} from "./helper-thread.js";
  * block below the first term's factor, of a term with one coefficient per level against a first term with
  * one coefficient per level).
  *
- * S is stored by columns: column g holds `values[b]` in rows `rowLevel[b]`, `b = colPtr[g] … colPtr[g+1]-1`,
- * rows ascending within a column.
+ * S is stored by columns ({@link SparseColumns}).
  *
  * Reference: Golub & Van Loan, Matrix Computations (4th ed.), §4.2.9 (the Schur complement update of block
  * Cholesky); Davis, Direct Methods for Sparse Linear Systems (2006), §2.2 (compressed-column storage).
@@ -17,21 +16,12 @@ import {GRAM_NEXT} from "./helper-thread.js";
  *
  * @example
  *   // S = [[1, 0], [2, 3]] by columns: column 0 rows 0, 1; column 1 row 1
+ *   const S = {values: Float64Array.of(1, 2, 3), colPtr: Int32Array.of(0, 2, 3), rowLevel: Int32Array.of(0, 1, 1), columns: 2};
  *   const M = new Float64Array(4);
- *   negatedGramRows(Float64Array.of(1, 2, 3), Int32Array.of(0, 2, 3), Int32Array.of(0, 1, 1), 2, M, 2, 0, 2);
- *   // M's lower triangle = −[[1, ·], [2, 13]]
+ *   negatedGramRows(S, M, 2, 0, 2); // M's lower triangle = −[[1, ·], [2, 13]]
  */
-export function negatedGramRows(
-  values: Float64Array,
-  colPtr: Int32Array,
-  rowLevel: Int32Array,
-  columns: number,
-  M: Float64Array,
-  q: number,
-  from: number,
-  to: number,
-  byRows?: GramRowIndex
-): void {
+export function negatedGramRows(S: SparseColumns, M: Float64Array, q: number, from: number, to: number): void {
+  const {values, colPtr, rowLevel, columns, byRows} = S;
   if (colPtr[columns] === q * columns) {
     denseNegatedGramRows(values, columns, M, q, from, to);
     return;
@@ -51,6 +41,18 @@ export function negatedGramRows(
       for (let b = start; b <= a; b++) M[row + rowLevel[b]] -= va * values[b];
     }
   }
+}
+
+/**
+ * A sparse matrix S by columns: column g holds `values[b]` in rows `rowLevel[b]`, `b = colPtr[g] …
+ * colPtr[g+1]-1`, rows ascending within a column; `byRows`, its row index ({@link gramRowIndex}), if made.
+ */
+export interface SparseColumns {
+  values: Float64Array;
+  colPtr: Int32Array;
+  rowLevel: Int32Array;
+  columns: number;
+  byRows?: GramRowIndex;
 }
 
 /**
@@ -118,19 +120,10 @@ function gramByRows(values: Float64Array, rowLevel: Int32Array, index: GramRowIn
  *
  * @example
  *   Atomics.store(ctl, GRAM_NEXT, 0); // then on each thread:
- *   gramChunks(ctl, values, colPtr, rowLevel, columns, M, q, 16, byRows);
+ *   gramChunks(ctl, S, M, q, 16);
  */
-export function gramChunks(
-  ctl: Int32Array,
-  values: Float64Array,
-  colPtr: Int32Array,
-  rowLevel: Int32Array,
-  columns: number,
-  M: Float64Array,
-  q: number,
-  chunk: number,
-  byRows: GramRowIndex
-): number {
+export function gramChunks(ctl: Int32Array, S: SparseColumns, M: Float64Array, q: number, chunk: number): number {
+  const {values, colPtr, columns} = S;
   const dense = colPtr[columns] === q * columns;
   // fully crossed: S by rows once for all of this thread's chunks
   const T = dense ? transposedRows(values, columns, q) : null;
@@ -140,7 +133,7 @@ export function gramChunks(
     if (from >= q) return rows;
     const to = Math.min(q, from + chunk);
     if (T) denseRows(T, columns, M, q, from, to);
-    else gramByRows(values, rowLevel, byRows, M, q, from, to);
+    else negatedGramRows(S, M, q, from, to);
     rows += to - from;
   }
 }

@@ -1,9 +1,9 @@
 import {cholesky} from "../linalg/cholesky.js";
 import {choleskyBlockDiagonalWithRows, choleskyWithRows, isBlockDiagonal} from "../linalg/cholesky-blocked.js";
-import {negatedGram, parallelCholeskyWithRows, type SparseColumns} from "../linalg/cholesky-threads.js";
+import {negatedGram, parallelCholeskyWithRows} from "../linalg/cholesky-threads.js";
 import {wasmCholeskyWithRows} from "../linalg/cholesky-wasm.js";
 import {PARALLEL_MIN, sharedFloat64, sharedInt32} from "../linalg/helper-thread.js";
-import {gramRowIndex} from "../linalg/sparse-gram.js";
+import {gramRowIndex, type GramRowIndex, type SparseColumns} from "../linalg/sparse-gram.js";
 import type {Blocked, BlockSparse} from "./blocks.js";
 import {
   blockCongruence,
@@ -22,6 +22,9 @@ import {
  */
 const WASM_MIN = 128;
 
+/** A block below term 0 by columns, with its row index (for {@link negatedGram}). */
+type GramColumns = SparseColumns & {byRows: GramRowIndex};
+
 /**
  * A workspace for the factor of a {@link Blocked} matrix. For each term i ≥ 1, the blocks of its block
  * column (the dense diagonal block, the dense blocks of later terms below it, and the `[X y]` rows) are
@@ -33,7 +36,7 @@ const WASM_MIN = 128;
  */
 export interface FactorWorkspace extends Blocked {
   columns: Float64Array[];
-  gram: (SparseColumns | null)[];
+  gram: (GramColumns | null)[];
   scaledDiagonal: Float64Array[];
 }
 
@@ -52,7 +55,7 @@ export function factorWorkspace(A: Blocked): FactorWorkspace {
   const zzOffDiagonal: Float64Array[][] = sizes.map(() => []);
   const xyZ: Float64Array[] = [new Float64Array(px * sizes[0].q)];
   const columns: Float64Array[] = [new Float64Array(0)];
-  const gram: (SparseColumns | null)[] = [null];
+  const gram: (GramColumns | null)[] = [null];
   const scaledDiagonal: Float64Array[] = [new Float64Array(0)];
   const zzBelowFirst: BlockSparse[] = A.zzBelowFirst.map((s) => (s ? {...s, values: new Float64Array(s.values.length)} : s));
   for (let i = 1; i < k; i++) {
