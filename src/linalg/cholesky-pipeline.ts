@@ -29,7 +29,7 @@ import {BLOCK, factorDiagonalBlock} from "./cholesky-blocked.js";
  *
  * @example
  *   const words = {diag: 0, panel: 1, handoff: 2};
- *   // main:   pipelineMain(a, n, m, ctl, words, kernels)   helper: pipelineHelper(n, m, ctl, words, kernels, end)
+ *   // main:   pipelineMain(a, n, m, ctl, words, kernels)   helper: pipelineHelper(n, m, ctl, words, kernels)
  */
 export interface PipelineWords {
   diag: number;
@@ -55,6 +55,8 @@ export interface RowKernels {
   panelCost: number;
   panel(k0: number, k1: number, from: number, to: number): void;
   trailing(k0: number, k1: number, from: number, to: number): void;
+  /** Where trailing rows taken from row `from` on end: n + m, or past it to whole groups of four rows. */
+  end(from: number): number;
   factored?(k0: number, k1: number): void;
 }
 
@@ -118,20 +120,12 @@ export function pipelineMain(a: Float64Array, n: number, m: number, ctl: Int32Ar
 
 /**
  * The helper's side of {@link pipelineMain}: the helper's rows of each step, the rows main needs next
- * first. `end` is where its trailing rows end (n + m, or up to three rows of zeros beyond for the
- * WebAssembly kernel's groups of four). Returns the rows it solved and updated, for its counts.
+ * first. Returns the rows it solved and updated, for its counts.
  *
  * @example
- *   const {panelRows, trailingRows} = pipelineHelper(n, m, ctl, words, kernels, (mid) => mid + 4 * Math.ceil((n + m - mid) / 4));
+ *   const {panelRows, trailingRows} = pipelineHelper(n, m, ctl, words, kernels);
  */
-export function pipelineHelper(
-  n: number,
-  m: number,
-  ctl: Int32Array,
-  words: PipelineWords,
-  kernels: RowKernels,
-  end: (mid: number) => number
-): {panelRows: number; trailingRows: number} {
+export function pipelineHelper(n: number, m: number, ctl: Int32Array, words: PipelineWords, kernels: RowKernels): {panelRows: number; trailingRows: number} {
   let panelRows = 0, trailingRows = 0;
   for (let step = 1, k0 = 0; k0 < n; step++, k0 += BLOCK) {
     const k1 = Math.min(n, k0 + BLOCK);
@@ -140,7 +134,7 @@ export function pipelineHelper(
     kernels.panel(k0, k1, mid, n + m);
     panelRows += n + m - mid;
     if (k1 === n) break;
-    const last = end(mid);
+    const last = kernels.end(mid);
     // the rows main needs at the next step: up to the next split (and past the next diagonal block)
     const first = Math.max(mid, Math.min(last, pipelineSplit(n, m, k1, Math.min(n, k1 + BLOCK), kernels.panelCost)));
     waitFor(ctl, words.panel, step);

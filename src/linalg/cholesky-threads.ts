@@ -36,7 +36,7 @@ export function parallelCholeskyWithRows(a: Float64Array, n: number, m: number):
     work.fill(0, size, size + 3 * n);
   }
   if (!pool.bind(0, work)) return null;
-  const kernels = fast ? wasmRowKernels(fast.kernel, work, n, at) : jsRowKernels(work, n);
+  const kernels = fast ? wasmRowKernels(fast.kernel, work, n, m, at) : jsRowKernels(work, n, m);
   resetPipeline(pool.control, PIPELINE);
   pool.run(fast ? HelperOp.CholeskyWasm : HelperOp.Cholesky, [n, m, at]);
   const ok = pipelineMain(work, n, m, pool.control, PIPELINE, kernels);

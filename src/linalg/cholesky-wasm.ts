@@ -1,8 +1,7 @@
 import {BLOCK, factorDiagonalBlock} from "./cholesky-blocked.js";
 import {wasmApi, type WasmMemory} from "./wasm-api.js";
 import {MAX_PAGES, wasmKernel, type WasmKernel} from "./wasm-kernel.js";
-import {panelRowsWasm, transposeDiagonal} from "./wasm-panel.js";
-import {trailingRowsWasm} from "./wasm-trailing.js";
+import {wasmRowKernels} from "./row-kernels.js";
 
 /** A kernel on a memory of its own and a view of that memory. */
 export interface WasmScratch {
@@ -59,15 +58,15 @@ export function wasmCholeskyWithRows(a: Float64Array, n: number, m: number): boo
   const work = fast.view;
   work.set(a.subarray(0, size));
   work.fill(0, size, size + 3 * n);
+  const kernels = wasmRowKernels(fast.kernel, work, n, m, at);
   let ok = true;
   for (let k0 = 0; k0 < n; k0 += BLOCK) {
     const k1 = Math.min(n, k0 + BLOCK);
     ok = factorDiagonalBlock(work, n, k0, k1);
     if (!ok || k1 === n + m) break;
-    transposeDiagonal(work, n, k0, k1, at);
-    panelRowsWasm(fast.kernel, work, n, k0, k1, k1, n + m, at);
-    if (k1 === n) continue;
-    trailingRowsWasm(fast.kernel, work, n, k0, k1, k1, k1 + 4 * Math.ceil((n + m - k1) / 4));
+    kernels.factored?.(k0, k1);
+    kernels.panel(k0, k1, k1, n + m);
+    if (k1 < n) kernels.trailing(k0, k1, k1, kernels.end(k1));
   }
   a.set(work.subarray(0, size));
   return ok;

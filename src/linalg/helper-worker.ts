@@ -84,10 +84,8 @@ function serveJobs(h: Helper): void {
     const [a0, a1, a2, a3, a4, a5] = [ctl[ARGS], ctl[ARGS + 1], ctl[ARGS + 2], ctl[ARGS + 3], ctl[ARGS + 4], ctl[ARGS + 5]];
     if (op === HelperOp.Cholesky || (op === HelperOp.CholeskyWasm && h.kernel)) {
       const a = f64(0), n = a0, m = a1, kernel = op === HelperOp.CholeskyWasm ? h.kernel : null;
-      const kernels = kernel ? wasmRowKernels(kernel, a, n, a2) : jsRowKernels(a, n);
-      // the WebAssembly kernel takes whole groups of four rows: up to three rows of zeros follow the matrix
-      const end = (mid: number) => (kernel ? mid + 4 * Math.ceil((n + m - mid) / 4) : n + m);
-      const done = pipelineHelper(n, m, ctl, PIPELINE, kernels, end);
+      const kernels = kernel ? wasmRowKernels(kernel, a, n, m, a2) : jsRowKernels(a, n, m);
+      const done = pipelineHelper(n, m, ctl, PIPELINE, kernels);
       count(Count.PanelRows, done.panelRows);
       count(kernel ? Count.TrailingRowsWasm : Count.TrailingRows, done.trailingRows);
     } else if (op === HelperOp.SparseGram) {

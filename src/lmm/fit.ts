@@ -101,7 +101,7 @@ export function fitStructure(structure: MixedModelStructure, start?: ArrayLike<n
   // one evaluator for the optimizer and the results: its factor workspace (for a crossed model, a dense
   // block of megabytes) is made once, and the model's results use its factor at θ̂
   const evaluator = new Evaluator(structure);
-  const criterion = (theta: ArrayLike<number>) => (evaluator.setTheta(theta).updateL() ? evaluator.objective() : Infinity);
+  const criterion = (theta: ArrayLike<number>) => evaluator.objectiveAt(theta);
   const lower = thetaLower(structure.A.sizes);
   // the optimizer's coordinates: θ' = D θ, each template row scaled by its column's size (theta-scale.ts)
   const scale = thetaScales(frame);
